@@ -1,0 +1,133 @@
+// Package answer turns a question about a corpus into an answer grounded in
+// it: extractive from the retrieved sentences, or written by a language model
+// from them when a [Generator] is configured, always with citations that point
+// at real corpus text.
+package answer
+
+import (
+	"context"
+	"errors"
+)
+
+// Mode says how an answer was (or should be) produced.
+type Mode string
+
+const (
+	// ModeAuto uses the model when one is configured and keywords otherwise.
+	ModeAuto Mode = ""
+	// ModeKeyword answers extractively from the retrieved sentences.
+	ModeKeyword Mode = "keyword"
+	// ModeLLM answers with the configured model, grounded in the passages.
+	ModeLLM Mode = "llm"
+	// ModeFallback marks an extractive answer given because the model failed.
+	ModeFallback Mode = "fallback"
+)
+
+// Question is what a user asked, with the conversation before it.
+type Question struct {
+	// Text is the question itself.
+	Text string
+	// History holds earlier questions of the same conversation, oldest first.
+	History []string
+	// Mode selects keyword or model answers; the zero value is [ModeAuto].
+	Mode Mode
+	// Stream, when not nil, receives the answer text written so far while a
+	// model answer is being generated. It is never called for keyword answers.
+	Stream func(partial string)
+}
+
+// Citation is one numbered piece of corpus text an answer rests on.
+type Citation struct {
+	// N is the number shown in the answer text as [N], starting at 1.
+	N int `json:"-"`
+	// ID is a stable reference for lookups ([Engine.Source]), e.g.
+	// "macron-and-putin-at-versailles/1/2" (document, paragraph, sentence).
+	ID string `json:"-"`
+	// Ref is the reference a reader understands, e.g.
+	// "Macron and Putin at Versailles, ¶1".
+	Ref string `json:"ref"`
+	// Text is the cited text exactly as it stands in the corpus.
+	Text string `json:"text"`
+}
+
+// Answer is the reply to a [Question].
+type Answer struct {
+	// Question is the question as answered (cleaned, possibly shortened).
+	Question string
+	// Found reports whether the corpus answers the question.
+	Found bool
+	// Text is the answer in Markdown: quoted evidence with the answering span
+	// in bold and [n] citation markers, or a model answer with [n] markers.
+	// When Found is false it says that the story does not answer.
+	Text string
+	// Span is the short answer (e.g. "two hours") when one was found.
+	Span string
+	// Citations are the passages the answer cites, best first, numbered 1..n.
+	Citations []Citation
+	// Related are the closest passages when Found is false; they are not an
+	// answer and are numbered separately.
+	Related []Citation
+	// Mode is how the answer was produced: keyword, llm or fallback.
+	Mode Mode
+	// Notice is a short remark for the user, e.g. that the question was
+	// shortened or that the model could not be used.
+	Notice string
+}
+
+// Passage is a numbered sentence window given to a [Generator].
+type Passage struct {
+	// N is the passage's number, starting at 1; the model cites it as [N].
+	N int
+	// Ref is the reader's reference of the passage's central sentence.
+	Ref string
+	// Document and Paragraph locate the passage.
+	Document  string
+	Paragraph int
+	// Text is the window: the central sentence with its neighbours.
+	Text string
+	// Cite is the citation of the central sentence.
+	Cite Citation
+}
+
+// GenerateInput is what a [Generator] answers from.
+type GenerateInput struct {
+	Question string
+	History  []string
+	Passages []Passage
+}
+
+// Generator writes an answer from numbered passages, citing them as [n].
+// onDelta, when not nil, receives each new piece of text as it arrives.
+type Generator interface {
+	Generate(ctx context.Context, in GenerateInput, onDelta func(delta string)) (string, error)
+}
+
+// Source is a cited sentence shown in full: its paragraph and neighbours.
+type Source struct {
+	ID  string
+	Ref string
+	// Sentence is the referenced sentence (empty for a paragraph reference).
+	Sentence string
+	// Paragraph is the whole paragraph holding the reference.
+	Paragraph string
+	// Before and After are the neighbouring paragraphs, empty at the edges.
+	Before, After string
+}
+
+// Stats describe the loaded corpus.
+type Stats struct {
+	Documents  int
+	Paragraphs int
+	Sentences  int
+	Words      int
+	Bytes      int64
+	Titles     []string
+}
+
+// Errors for questions that cannot be answered as given. Their messages are
+// fit to show to a user.
+var (
+	ErrEmptyQuestion   = errors.New("the question is empty")
+	ErrInvalidQuestion = errors.New("the question is not valid text")
+	ErrUnknownRef      = errors.New("no passage has that reference")
+)
