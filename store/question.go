@@ -371,9 +371,8 @@ func (s *Store) findCanonical(ctx context.Context, tx *sql.Tx, nq NewQuestion) (
 		if err != nil {
 			return nil, err
 		}
-		w := Words(q.Text)
-		j, contained := Similarity(words, w)
-		if j < SimilarityThreshold && !(contained && min(len(words), len(w)) >= minContained) {
+		j := Similarity(words, Words(q.Text))
+		if j < SimilarityThreshold {
 			continue
 		}
 		if j > bestScore {

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// clock is a deterministic clock that advances one minute per reading.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(time.Minute)
+	return c.t
+}
+
+var t0 = time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC)
+
+// openAt opens the store at path with a fake clock starting at t0.
+func openAt(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path, nil)
+	if err != nil {
+		t.Fatalf("Open(%q): %v", path, err)
+	}
+	c := &clock{t: t0}
+	s.now = c.now
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func openTest(t *testing.T) *Store {
+	t.Helper()
+	return openAt(t, filepath.Join(t.TempDir(), "storybot.db"))
+}
+
+func TestOpenMigratesAndReopens(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "new.db")
+	s := openAt(t, path)
+	if v, err := s.SchemaVersion(ctx); err != nil || v != len(migrations) {
+		t.Fatalf("SchemaVersion = %d, %v; want %d", v, err, len(migrations))
+	}
+	var mode string
+	if err := s.w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+		t.Errorf("journal_mode = %q, %v; want wal", mode, err)
+	}
+	var fk int
+	if err := s.r.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
+		t.Errorf("foreign_keys = %d, %v; want 1", fk, err)
+	}
+	if _, err := s.StartSession(ctx, NewSession{GuildID: "g", ChannelID: "c", StartedBy: "m"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+
+	// Reopening must not re-apply anything (re-running 001 would fail on
+	// CREATE TABLE) and must keep the data.
+	s2 := openAt(t, path)
+	if v, err := s2.SchemaVersion(ctx); err != nil || v != len(migrations) {
+		t.Fatalf("after reopen SchemaVersion = %d, %v; want %d", v, err, len(migrations))
+	}
+	if _, err := s2.ActiveSession(ctx, "g", "c"); err != nil {
+		t.Fatalf("after reopen ActiveSession: %v", err)
+	}
+}
+
+func TestMigrateUpgradesVersion1(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	s := openAt(t, path)
+	// Build a version-1 file by hand: a fresh file migrated with only 001.
+	path1 := filepath.Join(t.TempDir(), "only1.db")
+	db, err := sql.Open("sqlite", "file:"+path1+"?_txlock=immediate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s1 := &Store{w: db, log: s.log, now: s.now}
+	if err := s1.migrate(ctx, migrations[:1]); err != nil {
+		t.Fatalf("migrate to 1: %v", err)
+	}
+	var v int
+	if err := db.QueryRow("PRAGMA user_version").Scan(&v); err != nil || v != 1 {
+		t.Fatalf("user_version = %d, %v; want 1", v, err)
+	}
+	if _, err := db.Exec(`INSERT INTO feedback (guild_id) VALUES ('g')`); err == nil {
+		t.Fatal("feedback table exists at version 1")
+	}
+	db.Close()
+
+	s2 := openAt(t, path1)
+	if v, err := s2.SchemaVersion(ctx); err != nil || v != len(migrations) {
+		t.Fatalf("upgraded SchemaVersion = %d, %v; want %d", v, err, len(migrations))
+	}
+	if err := s2.RecordFeedback(ctx, Feedback{GuildID: "g", MessageID: "m", UserID: "u", Value: 1}); err != nil {
+		t.Fatalf("RecordFeedback after upgrade: %v", err)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "future.db")
+	s := openAt(t, path)
+	if _, err := s.w.Exec("PRAGMA user_version = 99"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(ctx, path, nil); !errors.Is(err, ErrSchemaTooNew) {
+		t.Fatalf("Open(version 99) = %v, want ErrSchemaTooNew", err)
+	}
+}
+
+func TestLoadMigrations(t *testing.T) {
+	if len(migrations) < 2 {
+		t.Fatalf("len(migrations) = %d, want >= 2", len(migrations))
+	}
+	for i, m := range migrations {
+		if m.version != i+1 {
+			t.Errorf("migrations[%d].version = %d, want %d", i, m.version, i+1)
+		}
+	}
+}
+
+func TestRestartKeepsEverything(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "restart.db")
+	s := openAt(t, path)
+	sess := mustStart(t, s, "g1", "chan")
+	q := mustSubmit(t, s, sess, "u1", "Who wrote the letter to the mayor?", true)
+	if _, _, err := s.ToggleVote(ctx, "g1", q.ID, "u2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetCard(ctx, "g1", q.ID, "queue", "card1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordFeedback(ctx, Feedback{GuildID: "g1", ChannelID: "chan", MessageID: "m1", UserID: "u3", Value: -1}); err != nil {
+		t.Fatal(err)
+	}
+	before, err := s.Transcript(ctx, "g1", sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = openAt(t, path)
+	got, err := s.ActiveSession(ctx, "g1", "chan")
+	if err != nil || got.ID != sess.ID {
+		t.Fatalf("ActiveSession after restart = %+v, %v; want session %d", got, err, sess.ID)
+	}
+	after, err := s.Transcript(ctx, "g1", sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(RenderTranscript(got, after)) != string(RenderTranscript(sess, before)) {
+		t.Errorf("transcript changed across restart:\n%s\nwant\n%s", RenderTranscript(got, after), RenderTranscript(sess, before))
+	}
+	if after[0].Votes != 1 || after[0].CardMessageID != "card1" {
+		t.Errorf("after restart votes = %d, card = %q; want 1, card1", after[0].Votes, after[0].CardMessageID)
+	}
+	// The vote is still there: toggling removes it.
+	if n, voted, err := s.ToggleVote(ctx, "g1", q.ID, "u2"); err != nil || n != 0 || voted {
+		t.Errorf("ToggleVote after restart = %d, %v, %v; want 0, false, nil", n, voted, err)
+	}
+	if up, down, err := s.FeedbackCounts(ctx, "g1", "m1"); err != nil || up != 0 || down != 1 {
+		t.Errorf("FeedbackCounts after restart = %d, %d, %v; want 0, 1", up, down, err)
+	}
+}
+
+func mustStart(t *testing.T, s *Store, guild, channel string) Session {
+	t.Helper()
+	sess, err := s.StartSession(context.Background(), NewSession{
+		GuildID: guild, ChannelID: channel, QueueChannelID: "queue", Title: "Ask about chapter 3",
+		StartedBy: "mod1", StartedByName: "Mod One",
+	})
+	if err != nil {
+		t.Fatalf("StartSession(%s, %s): %v", guild, channel, err)
+	}
+	return sess
+}
+
+func mustSubmit(t *testing.T, s *Store, sess Session, asker, text string, found bool) Question {
+	t.Helper()
+	nq := NewQuestion{GuildID: sess.GuildID, SessionID: sess.ID, AskerID: asker, AskerName: "name-" + asker, Text: text}
+	if found {
+		nq.DraftFound = true
+		nq.Draft = "The answer to “" + text + "” [1]."
+		nq.DraftCitations = []Citation{{Ref: "Chapter 1, ¶2", Text: "Some cited sentence."}}
+	} else {
+		nq.Draft = "The story does not say."
+	}
+	q, _, err := s.SubmitQuestion(context.Background(), nq)
+	if err != nil {
+		t.Fatalf("SubmitQuestion(%q): %v", text, err)
+	}
+	return q
+}
