@@ -65,7 +65,7 @@ func Truncate(s string, n int) string {
 	}
 	r := []rune(s)[:n-1]
 	cut := string(r)
-	if i := strings.LastIndexAny(cut, " \n"); i > len(cut)*3/4 {
+	if i := strings.LastIndexAny(cut, " \n"); i > len(cut)/2 {
 		cut = cut[:i]
 	}
 	return strings.TrimRight(cut, " \n") + "…"

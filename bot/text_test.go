@@ -1,0 +1,229 @@
+package bot
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStripMention(t *testing.T) {
+	tests := []struct {
+		in, rest  string
+		mentioned bool
+	}{
+		{"<@42> where did they meet?", "where did they meet?", true},
+		{"<@!42>   how long  did it last?", "how long did it last?", true},
+		{"how long? <@42>", "how long?", true},
+		{"<@43> where?", "<@43> where?", false},
+		{"<@421> where?", "<@421> where?", false},
+		{"<@42>", "", true},
+		{"no mention", "no mention", false},
+		{"<@42><@!42> twice", "twice", true},
+	}
+	for _, tt := range tests {
+		rest, mentioned := StripMention(tt.in, "42")
+		if rest != tt.rest || mentioned != tt.mentioned {
+			t.Errorf("StripMention(%q) = %q, %v, want %q, %v", tt.in, rest, mentioned, tt.rest, tt.mentioned)
+		}
+	}
+}
+
+func TestIsQuestion(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"Where did Macron and Putin meet?", true},
+		{"where did they meet", true},
+		{"How long did the talks last", true},
+		{"did putin speak french", true},
+		{"so that's it?", true},
+		{"What exhibition was at Versailles ?", true},
+		{"Is it true?", true},
+		{"Who?", false},   // one word: chatter
+		{"what?", false},  // chatter
+		{"lol?", false},   // chatter
+		{"hello everyone", false},
+		{"thanks, that was helpful", false},
+		{"I think they met in Paris.", false},
+		{"how nice", false}, // two words, no question mark
+		{"", false},
+		{"```go\nfunc f() {}?```", false},
+		{"<@42> <#7> where did they meet", true},
+		{"whatever you say", false},
+	}
+	for _, tt := range tests {
+		if got := IsQuestion(tt.in); got != tt.want {
+			t.Errorf("IsQuestion(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"one two three four five", 12, "one two…"},
+		{"ééééééééééé", 5, "éééé…"},
+		{"abcdef", 1, "a"},
+	}
+	for _, tt := range tests {
+		got := Truncate(tt.in, tt.n)
+		if got != tt.want {
+			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+		if runes(got) > tt.n {
+			t.Errorf("Truncate(%q, %d) has %d characters", tt.in, tt.n, runes(got))
+		}
+	}
+}
+
+func TestNoMentionsJSON(t *testing.T) {
+	b, err := json.Marshal(NoMentions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `{"parse":[],"replied_user":false}`; got != want {
+		t.Errorf("NoMentions() = %s, want %s", got, want)
+	}
+}
+
+func TestLimiter(t *testing.T) {
+	l := NewLimiter(6, 2, 3) // one every 10 s, bursts of 2, 3 keys
+	now := time.Unix(1000, 0)
+	for i, want := range []bool{true, true, false} {
+		if ok, _ := l.Allow("u1", now); ok != want {
+			t.Errorf("Allow #%d = %v, want %v", i, ok, want)
+		}
+	}
+	if ok, wait := l.Allow("u1", now); ok || wait <= 0 || wait > 10*time.Second {
+		t.Errorf("Allow when exhausted = %v, %v; want false, 0 < wait <= 10s", ok, wait)
+	}
+	if ok, _ := l.Allow("u2", now); !ok {
+		t.Errorf("Allow(u2) = false: users must not share a bucket")
+	}
+	if ok, _ := l.Allow("u1", now.Add(10*time.Second)); !ok {
+		t.Errorf("Allow(u1) after 10s = false, want true")
+	}
+	for _, k := range []string{"a", "b", "c", "d"} {
+		l.Allow(k, now)
+	}
+	if n := l.Len(); n != 3 {
+		t.Errorf("Len() = %d after many keys, want 3 (bounded)", n)
+	}
+	if ok, _ := NewLimiter(-1, 0, 0).Allow("x", now); !ok {
+		t.Errorf("Allow with no limit = false")
+	}
+}
+
+func TestSourceIDs(t *testing.T) {
+	c := NewSourceIDs(2)
+	short := []string{"story/1/2", "story/3/1"}
+	long := []string{
+		"macron-and-putin-at-versailles/1/2", "macron-and-putin-at-versailles/3/1",
+		"macron-and-putin-at-versailles/4/5", "macron-and-putin-at-versailles/7/1",
+	}
+	for _, ids := range [][]string{short, long} {
+		id := c.Encode(ids)
+		if len(id) == 0 || len(id) > 100 {
+			t.Fatalf("Encode(%q) = %q, %d characters; want 1–100", ids, id, len(id))
+		}
+		got, ok := c.Decode(id)
+		if !ok || strings.Join(got, "|") != strings.Join(ids, "|") {
+			t.Errorf("Decode(Encode(%q)) = %q, %v", ids, got, ok)
+		}
+	}
+	if got := c.Encode(short); got != "src:story/1/2,story/3/1" {
+		t.Errorf("Encode(%q) = %q, want spelled out", short, got)
+	}
+	// The memory is bounded: old long lists are forgotten.
+	first := c.Encode(long)
+	c.Encode(long)
+	c.Encode(long)
+	if _, ok := c.Decode(first); ok {
+		t.Errorf("Decode(%q) still works after the memory was overfilled", first)
+	}
+	for _, id := range []string{"fb:+1", "src:", "srk:nope", ""} {
+		if got, ok := c.Decode(id); ok {
+			t.Errorf("Decode(%q) = %q, true; want false", id, got)
+		}
+	}
+}
+
+func TestTransport(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Method + " " + r.Host + r.URL.RequestURI()
+	}))
+	defer srv.Close()
+	base, err := ParseAPIBase(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &http.Client{Transport: &Transport{Base: base}}
+	resp, err := c.Get("https://discord.com/api/v9/gateway?x=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if want := "GET " + base.Host + "/api/v9/gateway?x=1"; got != want {
+		t.Errorf("request went to %q, want %q", got, want)
+	}
+	for _, u := range []string{"https://cdn.discordapp.com/x", "http://discord.com/api", "https://example.com/"} {
+		if resp, err := c.Get(u); err == nil {
+			resp.Body.Close()
+			t.Errorf("Get(%q) succeeded; want refused", u)
+		}
+	}
+}
+
+func TestParseAPIBase(t *testing.T) {
+	for _, ok := range []string{"https://discord.com", "http://127.0.0.1:8080", "http://127.0.0.1:8080/"} {
+		if _, err := ParseAPIBase(ok); err != nil {
+			t.Errorf("ParseAPIBase(%q) = %v, want nil", ok, err)
+		}
+	}
+	for _, bad := range []string{"", "discord.com", "ftp://x", "https://discord.com/api", "http://127.0.0.1?x=1"} {
+		if _, err := ParseAPIBase(bad); err == nil {
+			t.Errorf("ParseAPIBase(%q) = nil error, want one", bad)
+		}
+	}
+}
+
+func TestInviteURL(t *testing.T) {
+	if Permissions != 277025508352 {
+		t.Errorf("Permissions = %d, want 277025508352", Permissions)
+	}
+	got := InviteURL("123", "")
+	for _, want := range []string{"client_id=123", "permissions=277025508352", "scope=bot+applications.commands"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("InviteURL = %q, missing %q", got, want)
+		}
+	}
+}
+
+func TestMemory(t *testing.T) {
+	m := newMemory(2, 3, 30*time.Minute)
+	now := time.Unix(0, 0)
+	for i, q := range []string{"q1", "q2", "q3", "q4"} {
+		m.add("c", q, now.Add(time.Duration(i)*time.Minute))
+	}
+	if got := strings.Join(m.history("c", now.Add(5*time.Minute)), ","); got != "q2,q3,q4" {
+		t.Errorf("history = %s, want the last 3", got)
+	}
+	if got := m.history("c", now.Add(33*time.Minute)); len(got) != 1 || got[0] != "q4" {
+		t.Errorf("history 33 min later = %q, want [q4]", got)
+	}
+	m.add("d", "x", now)
+	m.add("e", "y", now)
+	if got := m.history("c", now); len(got) != 0 {
+		t.Errorf("history of evicted conversation = %q, want none", got)
+	}
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"storybot/answer"
+	"storybot/bot"
+	"storybot/store"
+)
+
+// errNoToken explains how to get the one setting serve cannot do without.
+var errNoToken = errors.New("DISCORD_TOKEN is not set: create a bot at https://discord.com/developers/applications (Bot → Reset Token) and set DISCORD_TOKEN")
+
+// runServe answers questions on Discord until ctx is cancelled: it opens
+// the feedback store at cfg.DatabasePath, connects with cfg's token to
+// cfg.DiscordAPIBase, registers the commands (in cfg.DiscordGuildID, or
+// globally) and shuts down gracefully.
+func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.Logger) error {
+	if cfg.DiscordToken == "" {
+		return errNoToken
+	}
+	s, err := bot.NewSession(string(cfg.DiscordToken), cfg.DiscordAPIBase, bot.Intents(len(cfg.DiscussionChannels) > 0))
+	if err != nil {
+		return fmt.Errorf("DISCORD_API_BASE: %w", err)
+	}
+	st, err := store.Open(ctx, cfg.DatabasePath, logger)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", cfg.DatabasePath, err)
+	}
+	defer st.Close()
+
+	b, err := bot.New(s, botOptions(cfg, eng, feedbackStore{st}, logger))
+	if err != nil {
+		return err
+	}
+	return b.Run(ctx)
+}
+
+// botOptions turns the configuration into the bot's options.
+func botOptions(cfg Config, eng bot.Engine, fb bot.FeedbackRecorder, logger *slog.Logger) bot.Options {
+	return bot.Options{
+		Engine:             eng,
+		Feedback:           fb,
+		Logger:             logger,
+		GuildID:            cfg.DiscordGuildID,
+		DiscussionChannels: cfg.DiscussionChannels,
+		MaxQuestion:        cfg.MaxQuestion,
+		UserRate:           cfg.UserRate,
+		UserBurst:          cfg.UserBurst,
+		ChannelRate:        cfg.ChannelRate,
+		ChannelBurst:       cfg.ChannelBurst,
+		// A model answer may take the whole LLM timeout, retries included.
+		AnswerTimeout: max(cfg.LLMTimeout*time.Duration(cfg.LLMRetries+1), 20*time.Second),
+	}
+}
+
+// feedbackStore records the bot's feedback in the store.
+type feedbackStore struct{ st *store.Store }
+
+func (f feedbackStore) RecordFeedback(ctx context.Context, fb bot.Feedback) error {
+	if fb.GuildID == "" {
+		fb.GuildID = "@me" // direct messages
+	}
+	return f.st.RecordFeedback(ctx, store.Feedback(fb))
+}
