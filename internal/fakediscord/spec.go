@@ -1,0 +1,218 @@
+package fakediscord
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// specRelPath is where the Discord OpenAPI description lives, relative to
+// a directory that holds the shared checkout (a sibling of the repository).
+var specRelPath = filepath.Join("shared", "specs", "discord-openapi.json")
+
+// errNoSpec reports that the OpenAPI description could not be found.
+var errNoSpec = errors.New("discord OpenAPI spec not found")
+
+// findSpec walks up from dir looking for shared/specs/discord-openapi.json.
+// Walking up from anywhere inside the repository reaches the repository's
+// parent, where shared/ sits as a sibling of the repository.
+func findSpec(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for range 64 { // bounded: no real path is this deep
+		p := filepath.Join(dir, specRelPath)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return "", fmt.Errorf("%w above %s (want %s)", errNoSpec, dir, specRelPath)
+}
+
+// schemaSet holds the compiled request-body schemas, keyed by
+// "METHOD /spec/path".
+type schemaSet struct {
+	byRoute map[string]*jsonschema.Schema
+}
+
+var (
+	specOnce sync.Once
+	specSet  *schemaSet
+	specErr  error
+)
+
+// loadSchemas finds, patches and compiles the spec once per process;
+// compiling it takes a noticeable fraction of a second.
+func loadSchemas() (*schemaSet, error) {
+	specOnce.Do(func() {
+		wd, err := os.Getwd()
+		if err != nil {
+			specErr = err
+			return
+		}
+		path, err := findSpec(wd)
+		if err != nil {
+			specErr = err
+			return
+		}
+		specSet, specErr = compileSpec(path)
+	})
+	return specSet, specErr
+}
+
+func compileSpec(path string) (*schemaSet, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read spec: %w", err)
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("parse spec %s: %w", path, err)
+	}
+	if err := patchSpec(doc); err != nil {
+		return nil, fmt.Errorf("patch spec %s: %w", path, err)
+	}
+	const url = "file:///discord-openapi.json"
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	if err := c.AddResource(url, doc); err != nil {
+		return nil, fmt.Errorf("add spec: %w", err)
+	}
+	set := &schemaSet{byRoute: map[string]*jsonschema.Schema{}}
+	for _, rt := range routes {
+		if !rt.body {
+			continue
+		}
+		key := rt.method + " " + rt.spec
+		if set.byRoute[key] != nil {
+			continue
+		}
+		loc := url + "#/paths/" + pointerEscape(rt.spec) + "/" + strings.ToLower(rt.method) +
+			"/requestBody/content/application~1json/schema"
+		sch, err := c.Compile(loc)
+		if err != nil {
+			return nil, fmt.Errorf("compile schema for %s: %w", key, err)
+		}
+		set.byRoute[key] = sch
+	}
+	return set, nil
+}
+
+func pointerEscape(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+// patchSpec adjusts the spec where it is stricter than Discord itself in
+// ways that discordgo v0.29.0 relies on. Each patch names the schema it
+// touches so that a changed spec fails loudly instead of silently.
+func patchSpec(doc any) error {
+	schemas, err := lookup(doc, "components", "schemas")
+	if err != nil {
+		return err
+	}
+	// discordgo marshals default_member_permissions with ",string"
+	// (Discord documents it as a string of a permission bit set).
+	for _, name := range []string{"ApplicationCommandUpdateRequest", "ApplicationCommandCreateRequest", "ApplicationCommandPatchRequestPartial"} {
+		props, err := lookup(schemas, name, "properties")
+		if err != nil {
+			if name == "ApplicationCommandUpdateRequest" {
+				return err
+			}
+			continue
+		}
+		props.(map[string]any)["default_member_permissions"] = map[string]any{
+			"oneOf": []any{
+				map[string]any{"type": "null"},
+				map[string]any{"type": "string", "pattern": "^(0|[1-9][0-9]{0,16})$"},
+				map[string]any{"type": "integer", "minimum": 0, "maximum": 18014398509481983},
+			},
+		}
+	}
+	// discordgo's ApplicationCommandOption always sends channel_types,
+	// options and choices (null when unset) and autocomplete (false),
+	// whatever the option type; Discord ignores them.
+	for _, name := range []string{
+		"ApplicationCommandAttachmentOption", "ApplicationCommandBooleanOption",
+		"ApplicationCommandChannelOption", "ApplicationCommandIntegerOption",
+		"ApplicationCommandMentionableOption", "ApplicationCommandNumberOption",
+		"ApplicationCommandRoleOption", "ApplicationCommandStringOption",
+		"ApplicationCommandSubcommandGroupOption", "ApplicationCommandSubcommandOption",
+		"ApplicationCommandUserOption",
+	} {
+		props, err := lookup(schemas, name, "properties")
+		if err != nil {
+			return err
+		}
+		p := props.(map[string]any)
+		if _, ok := p["channel_types"]; !ok {
+			p["channel_types"] = map[string]any{"type": "null"}
+		}
+		if _, ok := p["options"]; !ok {
+			p["options"] = map[string]any{"type": "null"}
+		}
+		if _, ok := p["choices"]; !ok {
+			p["choices"] = map[string]any{"type": "null"}
+		}
+		if _, ok := p["autocomplete"]; !ok {
+			p["autocomplete"] = map[string]any{"const": false}
+		}
+	}
+	return nil
+}
+
+func lookup(v any, keys ...string) (any, error) {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("spec: %s is not an object", k)
+		}
+		v, ok = m[k]
+		if !ok {
+			return nil, fmt.Errorf("spec: no %q", k)
+		}
+	}
+	return v, nil
+}
+
+// validate checks body against the request schema of route. A nil
+// schema (route without a JSON body in the spec) accepts nothing but an
+// empty body.
+func (s *schemaSet) validate(method, specPath string, body []byte) error {
+	sch := s.byRoute[method+" "+specPath]
+	if sch == nil {
+		if len(bytes.TrimSpace(body)) == 0 {
+			return nil
+		}
+		return fmt.Errorf("%s %s takes no body", method, specPath)
+	}
+	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("body is not JSON: %w", err)
+	}
+	return sch.Validate(v)
+}
+
+// decodeObject decodes a JSON object into a generic map, keeping numbers
+// exact.
+func decodeObject(body []byte) (map[string]any, error) {
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.UseNumber()
+	var m map[string]any
+	if err := d.Decode(&m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
