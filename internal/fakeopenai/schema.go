@@ -1,0 +1,101 @@
+package fakeopenai
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// SpecPath is where the OpenAI API description lives relative to the
+// folder holding go.mod. It is never copied into the repository.
+const SpecPath = "../shared/specs/openai-openapi.json"
+
+// requestSchema is the JSON pointer of a chat completion request's schema.
+const requestSchema = "#/components/schemas/CreateChatCompletionRequest"
+
+var (
+	schemaOnce sync.Once
+	schema     *jsonschema.Schema
+	schemaErr  error
+)
+
+// errNoSpec means the API description is not where [SpecPath] says.
+var errNoSpec = errors.New("openai spec not found")
+
+// requestValidator returns the compiled request schema, compiling it once.
+// It returns errNoSpec when the description is absent.
+func requestValidator() (*jsonschema.Schema, error) {
+	schemaOnce.Do(func() {
+		path, err := findSpec()
+		if err != nil {
+			schemaErr = err
+			return
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			schemaErr = fmt.Errorf("open spec: %w", err)
+			return
+		}
+		defer f.Close()
+		doc, err := jsonschema.UnmarshalJSON(f)
+		if err != nil {
+			schemaErr = fmt.Errorf("parse spec %s: %w", path, err)
+			return
+		}
+		c := jsonschema.NewCompiler()
+		c.DefaultDraft(jsonschema.Draft2020) // OpenAPI 3.1 schemas are 2020-12.
+		url := "file:///openai-openapi.json"
+		if err := c.AddResource(url, doc); err != nil {
+			schemaErr = fmt.Errorf("load spec: %w", err)
+			return
+		}
+		schema, schemaErr = c.Compile(url + requestSchema)
+		if schemaErr != nil {
+			schemaErr = fmt.Errorf("compile %s: %w", requestSchema, schemaErr)
+		}
+	})
+	return schema, schemaErr
+}
+
+// findSpec walks up from the working directory to the folder holding go.mod
+// and looks for [SpecPath] beside it.
+func findSpec() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("find spec: %w", err)
+	}
+	for range 64 {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			path := filepath.Join(dir, filepath.FromSlash(SpecPath))
+			if _, err := os.Stat(path); err != nil {
+				return "", fmt.Errorf("%s: %w", path, errNoSpec)
+			}
+			return path, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return "", fmt.Errorf("no go.mod above the working directory: %w", errNoSpec)
+}
+
+// RequireSchema skips t when the API description is absent and fails it
+// when the description does not compile; tests that depend on schema
+// validation call it first.
+func RequireSchema(t testing.TB) {
+	t.Helper()
+	_, err := requestValidator()
+	if errors.Is(err, errNoSpec) {
+		t.Skipf("skipping: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
