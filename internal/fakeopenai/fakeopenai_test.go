@@ -42,7 +42,7 @@ func client(s *Server, key string) *openai.Client {
 
 func request() openai.ChatCompletionRequest {
 	return openai.ChatCompletionRequest{
-		Model:     "test-model",
+		Model: "test-model",
 		//lint:ignore SA1019 max_tokens is what local servers (Ollama, llama.cpp) understand.
 		MaxTokens: 100,
 		Messages: []openai.ChatCompletionMessage{
