@@ -47,6 +47,8 @@ type Engine interface {
 	Library
 }
 
+var _ Engine = (*answer.Engine)(nil)
+
 // Feedback is a 👍 (+1) or 👎 (-1) on an answer message.
 type Feedback struct {
 	GuildID, ChannelID, MessageID, UserID string

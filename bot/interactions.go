@@ -163,7 +163,9 @@ func (b *Bot) command(ctx context.Context, x *ix) error {
 			}
 		}
 		if text == "" {
-			return x.fail(ctx, "That message has no text I can ask the story about.")
+			// Discord shares other people's message text only with the
+			// Message Content intent (see [Intents]).
+			return x.fail(ctx, "I can't read that message's text here. Ask with `/ask` instead, or mention me in a reply to it.")
 		}
 		return b.ask(ctx, x, askOptions{text: text})
 	case CommandSearch:

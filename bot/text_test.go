@@ -43,9 +43,9 @@ func TestIsQuestion(t *testing.T) {
 		{"so that's it?", true},
 		{"What exhibition was at Versailles ?", true},
 		{"Is it true?", true},
-		{"Who?", false},   // one word: chatter
-		{"what?", false},  // chatter
-		{"lol?", false},   // chatter
+		{"Who?", false},  // one word: chatter
+		{"what?", false}, // chatter
+		{"lol?", false},  // chatter
 		{"hello everyone", false},
 		{"thanks, that was helpful", false},
 		{"I think they met in Paris.", false},
