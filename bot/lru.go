@@ -48,9 +48,3 @@ func (c *lru[K, V]) put(k K, v V) {
 	}
 	c.items[k] = c.order.PushFront(&lruEntry[K, V]{key: k, val: v})
 }
-
-func (c *lru[K, V]) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.items)
-}
