@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -62,6 +63,7 @@ func (b *Bot) ask(ctx context.Context, x *ix, q askOptions) error {
 	go func() {
 		defer func() {
 			if r := recover(); r != nil {
+				b.log.Error("panic answering", "panic", r, "interaction", x.i.ID, "stack", string(debug.Stack()))
 				done <- result{err: fmt.Errorf("panic in answer: %v", r)}
 			}
 		}()

@@ -258,6 +258,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	if err := b.register(ctx, start); err != nil {
 		b.s.Close()
+		if ctx.Err() != nil {
+			return nil // stopped while starting
+		}
 		return err
 	}
 

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"storybot/answer"
+	"storybot/bot"
+	"storybot/internal/fakediscord"
+	"storybot/store"
+)
+
+func TestRunServeNeedsToken(t *testing.T) {
+	err := runServe(context.Background(), Config{DiscordAPIBase: "https://discord.com"}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if !errors.Is(err, errNoToken) {
+		t.Errorf("runServe without a token = %v, want %v", err, errNoToken)
+	}
+	err = runServe(context.Background(), Config{DiscordToken: "x", DiscordAPIBase: "discord.com/api"}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err == nil || !strings.Contains(err.Error(), "DISCORD_API_BASE") {
+		t.Errorf("runServe with a bad API base = %v, want a DISCORD_API_BASE error", err)
+	}
+}
+
+// TestRunServe runs serve as an operator would, with only the token, the
+// guild and the API base set, in an empty working directory, against the
+// fake Discord: it registers the commands, answers, stores feedback and
+// stops on cancel.
+func TestRunServe(t *testing.T) {
+	fake := fakediscord.New(t, fakediscord.Options{})
+	t.Chdir(t.TempDir())
+	t.Setenv("DISCORD_TOKEN", fake.Token)
+	t.Setenv("DISCORD_GUILD_ID", fake.GuildID)
+	t.Setenv("DISCORD_API_BASE", fake.URL())
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := answer.Story()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, cfg, eng, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	defer func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("runServe = %v, want nil after cancel", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Errorf("runServe did not return after cancel")
+		}
+	}()
+
+	wctx, wcancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer wcancel()
+	if _, err := fake.WaitRequest(wctx, func(r fakediscord.Request) bool {
+		return r.Method == "PUT" && r.Path == "/applications/"+fake.AppID+"/guilds/"+fake.GuildID+"/commands" && r.Status == 200
+	}); err != nil {
+		t.Fatalf("commands not registered in the guild: %v", err)
+	}
+	it := fake.SlashCommand(fake.Alice, fake.ChannelID, "ask", fakediscord.StringOption("question", "Where did Macron and Putin meet?"))
+	m, err := it.WaitOriginal(wctx, func(m *fakediscord.Message) bool { return len(m.Embeds) > 0 })
+	if err != nil {
+		t.Fatal(err)
+	}
+	fb := fake.Button(fake.Alice, m, bot.FeedbackUp)
+	if _, err := fb.WaitResponse(wctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(wctx, filepath.Join(".", cfg.DatabasePath), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if up, down, err := st.FeedbackCounts(wctx, fake.GuildID, m.ID); err != nil || up != 1 || down != 0 {
+		t.Errorf("FeedbackCounts = %d, %d, %v; want 1, 0", up, down, err)
+	}
+}
