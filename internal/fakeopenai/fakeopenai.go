@@ -48,6 +48,8 @@ type Reply struct {
 	// Status, when not 0 or 200, makes the reply an OpenAI-style error with
 	// that HTTP status.
 	Status int
+	// Message is an error reply's message; the default names the status.
+	Message string
 	// RetryAfter, when set, is sent as the Retry-After header.
 	RetryAfter string
 	// Delay is how long the server waits before answering (at most 10s; it
@@ -189,7 +191,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case reply.Status != 0 && reply.Status != http.StatusOK:
-		writeError(w, reply.Status, reply.RetryAfter, fmt.Sprintf("scripted error %d", reply.Status))
+		msg := reply.Message
+		if msg == "" {
+			msg = fmt.Sprintf("scripted error %d", reply.Status)
+		}
+		writeError(w, reply.Status, reply.RetryAfter, msg)
 	case req.Chat.Stream:
 		s.stream(w, r, req, reply)
 	default:
