@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -427,7 +428,11 @@ func TestVotesAndQueueOrder(t *testing.T) {
 
 func TestConcurrentDecisions(t *testing.T) {
 	ctx := context.Background()
-	s := openTest(t)
+	path := filepath.Join(t.TempDir(), "race.db")
+	s := openAt(t, path)
+	// A second Store on the same file stands for a second process: its
+	// writers meet ours in SQLite's lock, not in our connection pool.
+	stores := []*Store{s, openAt(t, path)}
 	sess := mustStart(t, s, "g1", "c1")
 	const rounds, racers = 5, 8
 	for r := 0; r < rounds; r++ {
@@ -442,7 +447,7 @@ func TestConcurrentDecisions(t *testing.T) {
 				if i%2 == 1 {
 					d.Action, d.Reason = ActionReject, "dup"
 				}
-				_, errs[i] = s.Decide(ctx, d)
+				_, errs[i] = stores[i%len(stores)].Decide(ctx, d)
 			}()
 		}
 		wg.Wait()

@@ -20,7 +20,7 @@ func TestSimilar(t *testing.T) {
 		{"How long did the meeting at Versailles last?", "How long did the Versailles meeting last, in the story?", true},
 		{"How long did the meeting at Versailles last?", "What was served at the Versailles dinner?", false},
 		{"Why did Anna burn the letters from her father?", "Did Anna burn the letters?", false}, // contained, but asks something else
-		{"What happens at the end?", "What happens to the dog at the end?", true}, // known false positive, see Similar
+		{"What happens at the end?", "What happens to the dog at the end?", true},               // known false positive, see Similar
 		{"What does the dog eat at the end?", "What happens to the dog at the end?", false},
 		{"Did Anna burn the letters?", "Why did Anna burn the letters she got from her father and her aunt?", false},
 		{"", "", false},

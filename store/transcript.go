@@ -66,7 +66,7 @@ func RenderTranscript(sess Session, qs []Question) []byte {
 		decider := oneLine(name(q.DecidedByName, q.DecidedBy))
 		switch q.Status {
 		case StatusPending:
-			b.WriteString("**Pending**: not decided.\n")
+			b.WriteString("**Pending**, not decided.\n")
 		case StatusApproved:
 			fmt.Fprintf(&b, "**Approved** by %s at %s, waiting for an answer", decider, stamp(q.DecidedAt))
 			if !q.PostedAt.IsZero() {
@@ -74,33 +74,33 @@ func RenderTranscript(sess Session, qs []Question) []byte {
 			}
 			b.WriteString(".\n")
 		case StatusRejected:
-			fmt.Fprintf(&b, "**Rejected** by %s at %s", decider, stamp(q.DecidedAt))
+			fmt.Fprintf(&b, "**Rejected** by %s at %s.", decider, stamp(q.DecidedAt))
 			if q.Reason != "" {
-				fmt.Fprintf(&b, ": %s", oneLine(q.Reason))
+				fmt.Fprintf(&b, " Reason: %s", oneLine(q.Reason))
 			}
-			b.WriteString(".\n")
+			b.WriteString("\n")
 		case StatusAnswered:
-			how := "answered by"
+			how := "by"
 			switch q.AnsweredBy {
 			case AnswerDraft:
-				how = "the bot's answer, approved by"
+				how = "with the bot's answer, approved by"
 			case AnswerEdited:
-				how = "the bot's answer, edited by"
+				how = "with the bot's answer, edited by"
 			}
-			fmt.Fprintf(&b, "**Answered**: %s %s at %s.\n\n", how, decider, stamp(q.DecidedAt))
+			fmt.Fprintf(&b, "**Answered** %s %s at %s.\n\n", how, decider, stamp(q.DecidedAt))
 			b.WriteString(strings.TrimSpace(q.Answer))
 			b.WriteString("\n")
 			if len(q.AnswerCitations) > 0 {
 				b.WriteString("\n")
 				for n, c := range q.AnswerCitations {
-					fmt.Fprintf(&b, "- [%d] %s — %q\n", n+1, oneLine(c.Ref), oneLine(c.Text))
+					fmt.Fprintf(&b, "- [%d] %s — \"%s\"\n", n+1, oneLine(c.Ref), oneLine(c.Text))
 				}
 			}
 		}
 		if len(q.AlsoAsked) > 0 {
 			fmt.Fprintf(&b, "\nAlso asked by %d:\n\n", len(q.AlsoAsked))
 			for _, a := range q.AlsoAsked {
-				fmt.Fprintf(&b, "- **%s**: %q\n", oneLine(name(a.Name, a.ID)), oneLine(a.Text))
+				fmt.Fprintf(&b, "- **%s**: \"%s\"\n", oneLine(name(a.Name, a.ID)), oneLine(a.Text))
 			}
 		}
 	}
