@@ -8,6 +8,8 @@ import (
 )
 
 // Feedback is one user's 👍 (+1) or 👎 (-1) on a bot answer.
+// cmd/storybot converts bot.Feedback to it directly, so the two must keep the
+// same fields in the same order.
 type Feedback struct {
 	GuildID   string
 	ChannelID string

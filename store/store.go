@@ -45,6 +45,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -102,11 +103,14 @@ type Store struct {
 
 // Open opens the SQLite database at path, creating the file if needed, and
 // migrates it to the latest schema. It enables WAL, foreign keys and a busy
-// timeout of 10s. logger may be nil, which discards logs. Callers choose the
-// path (storybot's default is "storybot.db") and must call [Store.Close].
+// timeout of 10s. The path must name a file (not ":memory:") without "?" or
+// "#". logger may be nil, which discards logs. Callers choose the path
+// (storybot's default is "storybot.db") and must call [Store.Close].
 func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error) {
-	if path == "" {
-		return nil, fmt.Errorf("open store: %w: empty path", ErrInvalidInput)
+	// Reads and writes use separate connections, so they must share a file;
+	// "?" and "#" would be taken for the start of the DSN's query.
+	if path == "" || path == ":memory:" || strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open store: %w: path %q is not a plain file path", ErrInvalidInput, path)
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
