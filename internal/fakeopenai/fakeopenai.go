@@ -58,7 +58,8 @@ type Reply struct {
 	// Malformed sends a body (or, streamed, a chunk) that is not valid JSON.
 	Malformed bool
 	// StreamCutAfter, when positive, ends a streamed reply after that many
-	// content chunks, without a finish reason or [DONE].
+	// content chunks, without a finish reason or [DONE]; negative ends it
+	// before the first content chunk.
 	StreamCutAfter int
 	// Refusal sends the model's refusal message instead of content.
 	Refusal string
@@ -322,8 +323,9 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req Request, rep
 	if reply.Refusal != "" {
 		send(map[string]any{"refusal": reply.Refusal}, nil)
 	}
+	cut := reply.StreamCutAfter != 0
 	for i, c := range chunks(reply.Text, reply.ChunkRunes) {
-		if reply.StreamCutAfter > 0 && i >= reply.StreamCutAfter {
+		if cut && i >= reply.StreamCutAfter {
 			return
 		}
 		if i > 0 && !sleep(r, reply.ChunkDelay) {
@@ -331,7 +333,7 @@ func (s *Server) stream(w http.ResponseWriter, r *http.Request, req Request, rep
 		}
 		send(map[string]any{"content": c}, nil)
 	}
-	if reply.StreamCutAfter > 0 {
+	if cut {
 		return // cut before the final chunk
 	}
 	send(map[string]any{}, finish(reply))
