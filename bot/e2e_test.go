@@ -780,6 +780,11 @@ func TestE2EGracefulShutdown(t *testing.T) {
 		t.Fatalf("Run returned (%v) while an answer was running", err)
 	default:
 	}
+	// No new work while shutting down: a new question gets a notice.
+	late := h.fake.SlashCommand(h.fake.Moderator, h.fake.ChannelID, "ask", fakediscord.StringOption("question", question))
+	if m := h.final(t, late); !m.Ephemeral() || !strings.Contains(m.Content, "restarting") {
+		t.Errorf("question during shutdown got %q (ephemeral %v), want a restart notice", m.Content, m.Ephemeral())
+	}
 	close(h.eng.release)
 	m := h.final(t, it)
 	if len(m.Embeds) == 0 {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bwmarrin/discordgo"
 )
 
 func TestStripMention(t *testing.T) {
@@ -225,5 +227,30 @@ func TestMemory(t *testing.T) {
 	m.add("e", "y", now)
 	if got := m.history("c", now); len(got) != 0 {
 		t.Errorf("history of evicted conversation = %q, want none", got)
+	}
+}
+
+func TestIsModerator(t *testing.T) {
+	member := func(perms int64, roles ...string) *discordgo.Interaction {
+		return &discordgo.Interaction{Member: &discordgo.Member{Permissions: perms, Roles: roles}}
+	}
+	tests := []struct {
+		name string
+		i    *discordgo.Interaction
+		role string
+		want bool
+	}{
+		{"manage messages", member(discordgo.PermissionManageMessages), "", true},
+		{"administrator", member(discordgo.PermissionAdministrator), "", true},
+		{"plain member", member(discordgo.PermissionSendMessages), "", false},
+		{"moderator role", member(0, "7", "9"), "9", true},
+		{"other role", member(0, "7"), "9", false},
+		{"no role configured", member(0, "7"), "", false},
+		{"direct message", &discordgo.Interaction{User: &discordgo.User{ID: "1"}}, "9", false},
+	}
+	for _, tt := range tests {
+		if got := IsModerator(tt.i, tt.role); got != tt.want {
+			t.Errorf("IsModerator(%s, %q) = %v, want %v", tt.name, tt.role, got, tt.want)
+		}
 	}
 }
