@@ -304,6 +304,7 @@ func TestGenerateFailures(t *testing.T) {
 			false, ErrServer, 3, 2},
 		{"bad key", []fakeopenai.Reply{{Status: 401}}, false, ErrRejected, 1, 0},
 		{"bad request", []fakeopenai.Reply{{Status: 400}}, false, ErrRejected, 1, 0},
+		{"unknown model", []fakeopenai.Reply{{Status: 404}}, true, ErrRejected, 1, 0},
 		{"malformed JSON", []fakeopenai.Reply{{Malformed: true}}, false, ErrBadResponse, 1, 0},
 		{"malformed stream", []fakeopenai.Reply{{Malformed: true}}, true, ErrBadResponse, 1, 0},
 		{"no choices", []fakeopenai.Reply{{NoChoices: true}}, false, ErrEmptyAnswer, 1, 0},
@@ -594,4 +595,32 @@ func FuzzParseRetryAfter(f *testing.F) {
 			t.Errorf("parseRetryAfter(%q, %q) = %v, %v", ms, header, d, ok)
 		}
 	})
+}
+
+func TestGenerateConcurrent(t *testing.T) {
+	c, srv, _ := setup(t, nil)
+	srv.SetDefault(func(r fakeopenai.Request) fakeopenai.Reply {
+		return fakeopenai.Reply{Text: "They talked for two hours [1]."}
+	})
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			var onDelta func(string)
+			if i%2 == 0 {
+				onDelta = func(string) {}
+			}
+			if _, err := c.Generate(ctx(t), input, onDelta); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := len(srv.Requests()); n != 8 {
+		t.Errorf("%d requests, want 8", n)
+	}
 }

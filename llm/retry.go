@@ -40,6 +40,8 @@ func classify(err error, info *attemptInfo, attempt, caller context.Context) err
 		return fmt.Errorf("%w: %w", ErrRateLimited, err)
 	case status >= 500:
 		return fmt.Errorf("%w: %w", ErrServer, err)
+	case status == http.StatusNotFound:
+		return fmt.Errorf("%w (check the base URL, which usually ends in /v1, and the model name): %w", ErrRejected, err)
 	case status >= 400:
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	case errors.As(err, &syntax), errors.As(err, &typeErr), errors.Is(err, io.ErrUnexpectedEOF):
