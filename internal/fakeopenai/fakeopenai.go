@@ -213,11 +213,22 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) (Request, bool) {
 		return Request{}, false
 	}
 	req := Request{Time: time.Now(), Path: r.URL.Path, Header: r.Header.Clone(), Body: body}
+	// Record the request now, so that rejected ones count too, and complete
+	// the record once decoded.
 	s.mu.Lock()
+	idx := -1
 	if len(s.requests) < maxRequests {
+		idx = len(s.requests)
 		s.requests = append(s.requests, req)
 	}
 	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if idx >= 0 {
+			s.requests[idx] = req
+		}
+	}()
 
 	if got := r.Header.Get("Authorization"); got != "Bearer "+s.key {
 		s.t.Errorf("fakeopenai: Authorization header is wrong (length %d)", len(got))
@@ -251,9 +262,6 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) (Request, bool) {
 			return req, false
 		}
 	}
-	s.mu.Lock()
-	s.requests[len(s.requests)-1] = req
-	s.mu.Unlock()
 	return req, true
 }
 
