@@ -98,6 +98,10 @@ type Options struct {
 	DiscussionChannels []string
 	// Extensions add commands; see [Extension].
 	Extensions []Extension
+	// Sources encodes the custom IDs of "Sources" buttons, which the bot
+	// answers. Give extensions that render answers ([RenderAnswer]) the same
+	// one. Nil means a new one remembering 2000 long lists.
+	Sources *SourceIDs
 
 	// MaxQuestion caps a question's length in characters. Default 500.
 	MaxQuestion int
@@ -130,6 +134,9 @@ type Options struct {
 func (o *Options) setDefaults() {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
+	}
+	if o.Sources == nil {
+		o.Sources = NewSourceIDs(2000)
 	}
 	if o.MaxQuestion <= 0 {
 		o.MaxQuestion = 500
@@ -205,7 +212,7 @@ func New(s *discordgo.Session, opts Options) (*Bot, error) {
 		opts:       opts,
 		log:        opts.Logger,
 		discussion: make(map[string]bool),
-		sources:    NewSourceIDs(2000),
+		sources:    opts.Sources,
 		users:      NewLimiter(opts.UserRate, opts.UserBurst, 10000),
 		channels:   NewLimiter(opts.ChannelRate, opts.ChannelBurst, 10000),
 		memory:     newMemory(5000, opts.HistoryTurns, opts.HistoryAge),
