@@ -210,3 +210,11 @@ func mustSubmit(t *testing.T, s *Store, sess Session, asker, text string, found 
 	}
 	return q
 }
+
+func TestOpenRefusesNonFilePaths(t *testing.T) {
+	for _, p := range []string{"", ":memory:", "a.db?mode=ro", "a#b.db"} {
+		if _, err := Open(context.Background(), p, nil); !errors.Is(err, ErrInvalidInput) {
+			t.Errorf("Open(%q) = %v, want ErrInvalidInput", p, err)
+		}
+	}
+}
