@@ -16,9 +16,12 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"storybot/prompts"
 )
+
+// NoAnswer is the sentence a model is told to reply with when the passages
+// do not answer (package prompts puts it in the system prompt). Package cite
+// imports nothing of storybot, so that package answer can use it.
+const NoAnswer = "The passages do not answer this question."
 
 // Flag replaces a quotation that no cited passage contains. It has no quote
 // marks, so a reader never takes it for corpus text, and no digits, so it is
@@ -45,7 +48,7 @@ type Result struct {
 	// them (without the quote marks).
 	Unverified []string
 	// NoAnswer reports that the answer says the passages do not answer the
-	// question (or refuses): it contains [prompts.NoAnswer], or it cites
+	// question (or refuses): it contains [NoAnswer], or it cites
 	// nothing and says so in other words ("not mentioned in the passages",
 	// "I cannot answer", "I'm sorry, but"…), or it is empty.
 	NoAnswer bool
@@ -361,7 +364,7 @@ func noAnswer(text string, cites bool) bool {
 	if strings.TrimSpace(low) == "" {
 		return true
 	}
-	if strings.Contains(low, strings.ToLower(strings.TrimSuffix(prompts.NoAnswer, "."))) {
+	if strings.Contains(low, strings.ToLower(strings.TrimSuffix(NoAnswer, "."))) {
 		return true
 	}
 	if cites {

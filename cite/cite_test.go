@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"storybot/prompts"
 )
 
 var story = []string{
@@ -69,8 +67,8 @@ func TestCheck(t *testing.T) {
 			Result{Text: "He said \"two hours [1].\nNext line.", Cited: []int{1}}},
 		{"no citations", "They talked for two hours.",
 			Result{Text: "They talked for two hours."}},
-		{"fixed no-answer phrase", prompts.NoAnswer,
-			Result{Text: prompts.NoAnswer, NoAnswer: true}},
+		{"fixed no-answer phrase", NoAnswer,
+			Result{Text: NoAnswer, NoAnswer: true}},
 		{"fixed phrase with a citation", "The passages do not answer this question [1].",
 			Result{Text: "The passages do not answer this question [1].", Cited: []int{1}, NoAnswer: true}},
 		{"variant no-answer", "The color of his tie is not mentioned in the passages.",
@@ -134,7 +132,7 @@ func FuzzCheck(f *testing.F) {
 	for _, s := range []string{
 		"They talked [1]. Putin [9] \"won\" [2, 3] [1-2]【3】.",
 		`"talked for two hours" [1][2]`, "[1[9]2]", "«x [3]» [citation needed] [1](u)",
-		prompts.NoAnswer, "I'm sorry, but no.", "“a” “b” [1]\n\"c",
+		NoAnswer, "I'm sorry, but no.", "“a” “b” [1]\n\"c",
 	} {
 		f.Add(s, "The two leaders talked for two hours.", "x")
 	}

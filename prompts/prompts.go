@@ -19,11 +19,12 @@ import (
 	"unicode/utf8"
 
 	"storybot/answer"
+	"storybot/cite"
 )
 
 // NoAnswer is the sentence the system prompt tells the model to reply with
-// when the passages do not answer the question. Package cite recognises it.
-const NoAnswer = "The passages do not answer this question."
+// when the passages do not answer the question; [cite.Check] recognises it.
+const NoAnswer = cite.NoAnswer
 
 //go:embed *.tmpl
 var files embed.FS
