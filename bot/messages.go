@@ -117,10 +117,15 @@ func (b *Bot) conversation(m *discordgo.Message, replyToBot bool) string {
 		return "c:" + m.ChannelID
 	}
 	if replyToBot {
-		if c, ok := b.convOf.get(m.ReferencedMessage.ID); ok {
+		ref := m.ReferencedMessage
+		if c, ok := b.convOf.get(ref.ID); ok {
 			return c
 		}
-		return "m:" + m.ReferencedMessage.ID
+		// The bot's answer replies to the question that started it.
+		if r := ref.MessageReference; r != nil && r.MessageID != "" {
+			return "m:" + r.MessageID
+		}
+		return "m:" + ref.ID
 	}
 	return "m:" + m.ID
 }
