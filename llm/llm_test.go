@@ -263,7 +263,7 @@ func TestGenerateRetryAfter(t *testing.T) {
 	if gap := reqs[1].Time.Sub(reqs[0].Time); gap < time.Second {
 		t.Errorf("retried after %v, want at least the 1s Retry-After", gap)
 	}
-	if d := time.Since(start); d > 3*time.Second {
+	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("took %v", d)
 	}
 }
@@ -395,7 +395,7 @@ func TestGenerateTimeout(t *testing.T) {
 			if !errors.Is(err, ErrTimeout) {
 				t.Errorf("Generate error = %v, want ErrTimeout", err)
 			}
-			if d := time.Since(start); d > time.Second {
+			if d := time.Since(start); d > 2*time.Second {
 				t.Errorf("Generate returned after %v, want about the 200ms timeout", d)
 			}
 		})
@@ -412,7 +412,7 @@ func TestGenerateCancel(t *testing.T) {
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Generate error = %v, want the caller's deadline", err)
 	}
-	if d := time.Since(start); d > time.Second {
+	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("Generate waited %v after the caller gave up", d)
 	}
 	// The caller giving up is not the model failing.
