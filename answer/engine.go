@@ -1,0 +1,273 @@
+package answer
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"storybot/retrieval"
+	"storybot/seeds"
+)
+
+// Options configure an [Engine]. The zero value answers with keywords only.
+type Options struct {
+	// Generator writes model answers; nil means keyword answers only.
+	Generator Generator
+	// MaxQuestion caps a question's length in characters; 0 means
+	// [DefaultMaxQuestion].
+	MaxQuestion int
+	// Passages is how many passages a model is given; 0 means 6.
+	Passages int
+	// Logger receives model failures; nil discards them.
+	Logger *slog.Logger
+	// Thresholds tune when and with what the engine answers; nil means
+	// [DefaultThresholds].
+	Thresholds *Thresholds
+}
+
+// Engine answers questions about one corpus. It is safe for concurrent use.
+type Engine struct {
+	ix     *retrieval.Index
+	corpus *retrieval.Corpus
+	opts   Options
+	th     Thresholds
+	log    *slog.Logger
+	stats  Stats
+	byRef  map[string]int // "title, ¶n" (lower case) → paragraph
+	byID   map[string]int // document ID → document
+}
+
+// New returns an engine over an index.
+func New(ix *retrieval.Index, opts Options) *Engine {
+	if opts.MaxQuestion <= 0 {
+		opts.MaxQuestion = DefaultMaxQuestion
+	}
+	if opts.Passages <= 0 {
+		opts.Passages = 6
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := ix.Corpus()
+	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byRef: map[string]int{}, byID: map[string]int{}}
+	if opts.Thresholds != nil {
+		e.th = *opts.Thresholds
+	}
+	e.stats = Stats{Documents: len(c.Docs), Paragraphs: len(c.Paragraphs), Sentences: len(c.Sentences), Words: c.Words(), Bytes: c.Bytes}
+	for i, d := range c.Docs {
+		e.stats.Titles = append(e.stats.Titles, d.Title)
+		e.byID[d.ID] = i
+	}
+	for i := range c.Paragraphs {
+		e.byRef[strings.ToLower(c.Ref(i))] = i
+	}
+	return e
+}
+
+// Story returns a keyword-only engine over the embedded story.
+func Story() (*Engine, error) {
+	c, err := retrieval.Load(seeds.FS)
+	if err != nil {
+		return nil, fmt.Errorf("load embedded story: %w", err)
+	}
+	return New(retrieval.NewIndex(c), Options{}), nil
+}
+
+// HasModel reports whether the engine can answer with a model.
+func (e *Engine) HasModel() bool { return e.opts.Generator != nil }
+
+// Stats describes the corpus.
+func (e *Engine) Stats() Stats { return e.stats }
+
+// SetThresholds changes the thresholds; it must not run concurrently with
+// answers.
+func (e *Engine) SetThresholds(th Thresholds) { e.th = th }
+
+// Index returns the engine's index.
+func (e *Engine) Index() *retrieval.Index { return e.ix }
+
+// Answer answers a question. Errors are for questions that cannot be taken
+// as given ([ErrEmptyQuestion], [ErrInvalidQuestion]); a question the story
+// does not answer is an [Answer] with Found false.
+func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
+	text, notice, err := cleanQuestion(q.Text, e.opts.MaxQuestion)
+	if err != nil {
+		return Answer{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Answer{}, err
+	}
+	history := cleanHistory(q.History, e.opts.MaxQuestion)
+	if isInstruction(text) {
+		return Answer{Question: text, Mode: ModeKeyword, Notice: notice,
+			Text: "I can only answer questions about the story, and I don't take instructions from questions."}, nil
+	}
+	res := e.ix.Search(retrieval.Query{Text: text, History: history, Limit: 8})
+	useModel := e.opts.Generator != nil && q.Mode != ModeKeyword
+	if useModel {
+		a, err := e.modelAnswer(ctx, text, history, res, q.Stream)
+		if err == nil {
+			a.Question, a.Notice = text, joinNotice(notice, a.Notice)
+			return a, nil
+		}
+		if ctx.Err() != nil {
+			return Answer{}, ctx.Err()
+		}
+		e.log.Warn("model answer failed; answering with keywords", "err", err)
+		a = e.extractive(text, res)
+		a.Mode = ModeFallback
+		a.Notice = joinNotice(notice, "The language model could not answer just now, so this is a keyword answer.")
+		return a, nil
+	}
+	a := e.extractive(text, res)
+	a.Notice = notice
+	return a, nil
+}
+
+func joinNotice(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + " " + b
+}
+
+// Search returns the best matching sentences for a query, best first.
+func (e *Engine) Search(query string, k int) ([]Citation, error) {
+	text, _, err := cleanQuestion(query, e.opts.MaxQuestion)
+	if err != nil {
+		return nil, err
+	}
+	if k <= 0 {
+		k = 5
+	}
+	res := e.ix.Search(retrieval.Query{Text: text, Limit: k})
+	var out []Citation
+	for _, h := range res.Hits {
+		out = append(out, e.cite(len(out)+1, h.Sentence))
+	}
+	return out, nil
+}
+
+// cite makes the citation of a sentence.
+func (e *Engine) cite(n, sent int) Citation {
+	s := e.corpus.Sentences[sent]
+	return Citation{N: n, ID: e.corpus.SentenceID(sent), Ref: e.corpus.Ref(s.Para), Text: s.Text}
+}
+
+// Source returns the passage a reference names: a sentence ID
+// ("doc/3/2"), a paragraph ID ("doc/3") or a reader's reference
+// ("Title, ¶3").
+func (e *Engine) Source(ref string) (Source, error) {
+	ref = strings.TrimSpace(ref)
+	if para, ok := e.byRef[strings.ToLower(ref)]; ok {
+		return e.source(para, -1), nil
+	}
+	parts := strings.Split(ref, "/")
+	if len(parts) >= 2 {
+		nums := []int{}
+		for len(parts) > 1 {
+			n, err := strconv.Atoi(parts[len(parts)-1])
+			if err != nil || n < 1 {
+				break
+			}
+			nums = append([]int{n}, nums...)
+			parts = parts[:len(parts)-1]
+			if len(nums) == 2 {
+				break
+			}
+		}
+		if d, ok := e.byID[strings.Join(parts, "/")]; ok && len(nums) > 0 {
+			doc := e.corpus.Docs[d]
+			if nums[0] <= doc.ParagraphCount {
+				para := doc.FirstParagraph + nums[0] - 1
+				if len(nums) == 1 {
+					return e.source(para, -1), nil
+				}
+				p := e.corpus.Paragraphs[para]
+				if nums[1] <= p.SentenceCount {
+					return e.source(para, p.FirstSentence+nums[1]-1), nil
+				}
+			}
+		}
+	}
+	return Source{}, fmt.Errorf("%w: %q", ErrUnknownRef, ref)
+}
+
+func (e *Engine) source(para, sent int) Source {
+	c := e.corpus
+	p := c.Paragraphs[para]
+	doc := c.Docs[p.Doc]
+	s := Source{ID: fmt.Sprintf("%s/%d", doc.ID, p.N), Ref: c.Ref(para), Paragraph: p.Text}
+	if sent >= 0 {
+		s.ID = c.SentenceID(sent)
+		s.Sentence = c.Sentences[sent].Text
+	}
+	if p.N > 1 {
+		s.Before = c.Paragraphs[para-1].Text
+	}
+	if p.N < doc.ParagraphCount {
+		s.After = c.Paragraphs[para+1].Text
+	}
+	return s
+}
+
+// Suggest proposes references for what a user has typed so far: matching
+// passages when it holds words, else the first paragraphs. Each suggestion's
+// Ref is a readable label of at most 100 characters and its ID the value
+// [Engine.Source] takes.
+func (e *Engine) Suggest(prefix string, k int) []Citation {
+	if k <= 0 {
+		k = 25
+	}
+	var out []Citation
+	prefix = strings.TrimSpace(prefix)
+	if prefix != "" {
+		lp := strings.ToLower(prefix)
+		for i := range e.corpus.Paragraphs {
+			if len(out) == k {
+				return out
+			}
+			if ref := e.corpus.Ref(i); strings.HasPrefix(strings.ToLower(ref), lp) {
+				out = append(out, e.paraSuggestion(i))
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+		if q, _, err := cleanQuestion(prefix, e.opts.MaxQuestion); err == nil {
+			for _, h := range e.ix.Search(retrieval.Query{Text: q, Limit: k}).Hits {
+				c := e.cite(0, h.Sentence)
+				c.Ref = label(c.Ref, c.Text)
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	for i := 0; i < len(e.corpus.Paragraphs) && len(out) < k; i++ {
+		out = append(out, e.paraSuggestion(i))
+	}
+	return out
+}
+
+func (e *Engine) paraSuggestion(para int) Citation {
+	c := e.corpus
+	p := c.Paragraphs[para]
+	ref := c.Ref(para)
+	return Citation{ID: fmt.Sprintf("%s/%d", c.Docs[p.Doc].ID, p.N), Ref: label(ref, c.Sentences[p.FirstSentence].Text), Text: p.Text}
+}
+
+// label is "ref: text…" cut to 100 characters.
+func label(ref, text string) string {
+	s := ref + ": " + text
+	if utf8.RuneCountInString(s) <= 100 {
+		return s
+	}
+	return string([]rune(s)[:99]) + "…"
+}

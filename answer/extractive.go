@@ -1,0 +1,277 @@
+package answer
+
+import (
+	"fmt"
+	"strings"
+
+	"storybot/retrieval"
+)
+
+// Thresholds decide when the story answers and which sentence answers.
+type Thresholds struct {
+	// A best sentence whose coverage of the question's terms is below
+	// MinCoverage, and whose window's is below MinWindowCoverage, does not
+	// answer.
+	MinCoverage, MinWindowCoverage float64
+	// TypedFallback is how close in score a lower hit holding the expected
+	// answer type must be to replace a best hit without one.
+	TypedFallback float64
+	// VerbFallback is how close in score a lower hit holding the question's
+	// main verb must be to replace a best hit without it; 0 disables it.
+	VerbFallback float64
+	// SeeAlso is the share of the best score a further passage needs to be
+	// offered as "see also".
+	SeeAlso float64
+}
+
+// DefaultThresholds are tuned on the story dev set and SQuAD v1.1 dev.
+var DefaultThresholds = Thresholds{MinCoverage: 0.34, MinWindowCoverage: 0.5, TypedFallback: 0.6, VerbFallback: 0, SeeAlso: 0.55}
+
+// extractive answers by quoting the best sentence (and a neighbour when it
+// completes it), marking the answering span.
+func (e *Engine) extractive(q string, res retrieval.Result) Answer {
+	a := Answer{Question: q, Mode: ModeKeyword}
+	best, ok := e.pick(res)
+	if !ok {
+		return e.notFound(a, res)
+	}
+	c := e.corpus
+	qterms := map[string]bool{}
+	for _, t := range res.Terms {
+		if !t.History {
+			qterms[t.Term] = true
+		}
+	}
+	main := best.Sentence
+	used := []int{main}
+	if n, ok := e.completing(best, res); ok {
+		used = append(used, n)
+	}
+	var b strings.Builder
+	for i, s := range used {
+		text := c.Sentences[s].Text
+		if i == 0 {
+			if sp, ok := e.spanFor(s, res.Type, qterms); ok {
+				a.Span = text[sp.Start:sp.End]
+				text = text[:sp.Start] + "**" + a.Span + "**" + text[sp.End:]
+			}
+		}
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "“%s” [%d]", text, i+1)
+		a.Citations = append(a.Citations, e.cite(i+1, s))
+	}
+	// Further evidence, not near-duplicates of what is quoted.
+	var more []string
+	for _, h := range res.Hits {
+		if len(a.Citations) >= 4 {
+			break
+		}
+		if h.Score < e.th.SeeAlso*best.Score || containsInt(used, h.Sentence) || e.nearDuplicate(h.Sentence, used) {
+			continue
+		}
+		used = append(used, h.Sentence)
+		n := len(a.Citations) + 1
+		a.Citations = append(a.Citations, e.cite(n, h.Sentence))
+		more = append(more, fmt.Sprintf("[%d]", n))
+	}
+	if len(more) > 0 {
+		fmt.Fprintf(&b, "\nSee also %s.", strings.Join(more, ", "))
+	}
+	a.Found = true
+	a.Text = b.String()
+	return a
+}
+
+// pick chooses the hit that answers, or reports that none does.
+func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
+	if len(res.Hits) == 0 || !hasOwnKnownTerm(res.Terms) {
+		return retrieval.Hit{}, false
+	}
+	th := e.th
+	covered := func(h retrieval.Hit) bool {
+		return h.Coverage >= th.MinCoverage || h.WindowCoverage >= th.MinWindowCoverage
+	}
+	best := res.Hits[0]
+	if !covered(best) {
+		return retrieval.Hit{}, false
+	}
+	typed := res.Type != retrieval.TypeNone
+	if typed && !best.HasType {
+		found := false
+		for _, h := range res.Hits[1:] {
+			if h.HasType && h.Score >= th.TypedFallback*best.Score && covered(h) {
+				best, found = h, true
+				break
+			}
+		}
+		if !found && res.Type.Strict() {
+			return retrieval.Hit{}, false
+		}
+	}
+	if hasVerb(res.Terms) && !best.HasVerb && th.VerbFallback > 0 {
+		for _, h := range res.Hits {
+			if h.HasVerb && h.Score >= th.VerbFallback*best.Score && covered(h) && (!typed || h.HasType || !best.HasType) {
+				return h, true
+			}
+		}
+	}
+	return best, true
+}
+
+func hasVerb(terms []retrieval.QueryTerm) bool {
+	for _, t := range terms {
+		if t.Verb && t.Known {
+			return true
+		}
+	}
+	return false
+}
+
+func hasOwnKnownTerm(terms []retrieval.QueryTerm) bool {
+	for _, t := range terms {
+		if !t.History && t.Known {
+			return true
+		}
+	}
+	// A follow-up made only of function words ("And then?") leans on history.
+	for _, t := range terms {
+		if t.Known {
+			return true
+		}
+	}
+	return false
+}
+
+// completing returns the neighbour of the best sentence that completes it:
+// the previous one when the best opens with a pronoun, or the one holding
+// query terms the best lacks.
+func (e *Engine) completing(best retrieval.Hit, res retrieval.Result) (int, bool) {
+	c := e.corpus
+	s := best.Sentence
+	para := c.Sentences[s].Para
+	if startsWithAnaphor(c.Sentences[s].Text) && c.Sentences[s].N > 1 {
+		return s - 1, true
+	}
+	if best.WindowCoverage-best.Coverage < 0.2 {
+		return 0, false
+	}
+	bestN, bestGain := -1, 0.0
+	for _, n := range []int{s - 1, s + 1} {
+		if n < 0 || n >= len(c.Sentences) || c.Sentences[n].Para != para {
+			continue
+		}
+		if g := e.gain(s, n, res.Terms); g > bestGain {
+			bestN, bestGain = n, g
+		}
+	}
+	return bestN, bestN >= 0 && bestGain >= 0.2
+}
+
+// gain is the share of query-term weight that sentence n holds and s lacks.
+func (e *Engine) gain(s, n int, terms []retrieval.QueryTerm) float64 {
+	have := e.ix.SentenceTerms(s)
+	other := e.ix.SentenceTerms(n)
+	var g, total float64
+	for _, t := range terms {
+		m := t.Weight * t.IDF
+		total += m
+		if other[t.Term] && !have[t.Term] {
+			g += m
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return g / total
+}
+
+func startsWithAnaphor(s string) bool {
+	first := strings.ToLower(strings.Trim(strings.SplitN(s, " ", 2)[0], `"'“‘,`))
+	switch first {
+	case "he", "she", "it", "they", "this", "that", "these", "those", "such", "his", "her", "its", "their", "there":
+		return true
+	}
+	return false
+}
+
+// nearDuplicate reports whether a sentence says mostly what one of used says.
+func (e *Engine) nearDuplicate(s int, used []int) bool {
+	for _, u := range used {
+		if e.ix.Similarity(s, u) > 0.6 {
+			return true
+		}
+	}
+	return false
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// spanFor picks the answering span of a sentence: the candidate of the
+// expected type nearest to the question's matched words.
+func (e *Engine) spanFor(sent int, t retrieval.AnswerType, qterms map[string]bool) (retrieval.Span, bool) {
+	if t == retrieval.TypeNone {
+		return retrieval.Span{}, false
+	}
+	text := e.corpus.Sentences[sent].Text
+	cands := e.ix.AnswerSpans(sent, t, qterms)
+	if len(cands) == 0 {
+		return retrieval.Span{}, false
+	}
+	var anchors []int
+	for _, tok := range e.ix.Analyze(text) {
+		if !tok.Stop && qterms[tok.Term] {
+			anchors = append(anchors, tok.Start)
+		}
+	}
+	best, bestDist := cands[0], -1
+	for _, c := range cands {
+		d := len(text)
+		for _, a := range anchors {
+			if x := abs(a - c.Start); x < d {
+				d = x
+			}
+		}
+		if bestDist < 0 || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best, true
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// notFound says that the story does not answer, offering the closest
+// passages as related.
+func (e *Engine) notFound(a Answer, res retrieval.Result) Answer {
+	a.Found = false
+	a.Text = "The story doesn't say."
+	var used []int
+	for _, h := range res.Hits {
+		if len(a.Related) == 3 {
+			break
+		}
+		if h.Coverage == 0 || e.nearDuplicate(h.Sentence, used) {
+			continue
+		}
+		used = append(used, h.Sentence)
+		a.Related = append(a.Related, e.cite(len(a.Related)+1, h.Sentence))
+	}
+	if len(a.Related) > 0 {
+		a.Text += " These passages are the closest it comes, but they don't answer the question."
+	}
+	return a
+}

@@ -1,0 +1,330 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing/fstest"
+	"time"
+	"unicode"
+
+	"golang.org/x/term"
+	"golang.org/x/text/unicode/norm"
+
+	"storybot/answer"
+	"storybot/retrieval"
+)
+
+// goldQuestion is one question of a question set (../shared/eval format).
+type goldQuestion struct {
+	ID         string   `json:"id"`
+	Question   string   `json:"question"`
+	Answerable bool     `json:"answerable"`
+	Evidence   []string `json:"evidence"`
+	AnswerAny  []string `json:"answer_any"`
+	History    []string `json:"history"`
+}
+
+// evalSet is questions over one corpus.
+type evalSet struct {
+	name      string
+	corpus    *retrieval.Corpus // nil: the configured corpus
+	questions []goldQuestion
+}
+
+// scores are the question-set measures, as ../shared/tools/storyqa-score
+// computes them.
+type scores struct {
+	answerable, unanswerable         int
+	hit1, recall3, answered, abstain int
+	misses                           []string
+}
+
+func (s *scores) add(g goldQuestion, a answer.Answer) {
+	texts := make([]string, len(a.Citations))
+	for i, c := range a.Citations {
+		texts[i] = scoreNorm(c.Text)
+	}
+	if !g.Answerable {
+		s.unanswerable++
+		if !a.Found {
+			s.abstain++
+		} else {
+			s.misses = append(s.misses, fmt.Sprintf("%s: answered an unanswerable question q=%q a=%q", g.ID, g.Question, clip(a.Text, 120)))
+		}
+		return
+	}
+	s.answerable++
+	holds := func(t string) bool {
+		for _, e := range g.Evidence {
+			if strings.Contains(t, scoreNorm(e)) {
+				return true
+			}
+		}
+		return false
+	}
+	h1 := len(texts) > 0 && holds(texts[0])
+	r3 := false
+	for _, t := range texts[:min(3, len(texts))] {
+		r3 = r3 || holds(t)
+	}
+	ok := false
+	if a.Found {
+		at := scoreNorm(a.Text)
+		for _, x := range g.AnswerAny {
+			ok = ok || strings.Contains(at, scoreNorm(x))
+		}
+	}
+	s.hit1 += b2i(h1)
+	s.recall3 += b2i(r3)
+	s.answered += b2i(ok)
+	if !h1 || !ok {
+		s.misses = append(s.misses, fmt.Sprintf("%s: hit1=%d r3=%d answer=%d q=%q a=%q", g.ID, b2i(h1), b2i(r3), b2i(ok), g.Question, clip(a.Text, 120)))
+	}
+}
+
+func (s *scores) summary(n int) string {
+	r := func(x, n int) float64 {
+		if n == 0 {
+			return 0
+		}
+		return float64(x) / float64(n)
+	}
+	return fmt.Sprintf("questions=%d answerable=%d hit@1=%.3f recall@3=%.3f answer=%.3f abstain=%.3f",
+		n, s.answerable, r(s.hit1, s.answerable), r(s.recall3, s.answerable), r(s.answered, s.answerable), r(s.abstain, s.unanswerable))
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+var spaceRE = regexp.MustCompile(`\s+`)
+
+// scoreNorm is the scorer's comparison form: NFKC, straight quotes, folded
+// white space, lower case.
+func scoreNorm(s string) string {
+	s = norm.NFKC.String(s)
+	s = strings.NewReplacer("\u201c", `"`, "\u201d", `"`, "\u2018", "'", "\u2019", "'").Replace(s)
+	return strings.ToLower(strings.TrimSpace(spaceRE.ReplaceAllString(s, " ")))
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}
+
+func runEval(ctx context.Context, cfg Config, logger *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	corpus := corpusFlag(fs, cfg)
+	llm := addLLMFlags(fs)
+	verbose := fs.Bool("v", false, "list every question answered wrongly")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errors.New("eval needs one question file: a story JSONL set or SQuAD v1.1 JSON")
+	}
+	useModel, err := llm.use(cfg)
+	if err != nil {
+		return err
+	}
+	sets, err := readEvalSets(pos[0])
+	if err != nil {
+		return err
+	}
+	total := 0
+	for _, s := range sets {
+		total += len(s.questions)
+	}
+	progress := newProgress(stderr, total)
+	var sc scores
+	start := time.Now()
+	mode := answer.ModeKeyword
+	if useModel {
+		mode = answer.ModeLLM
+	}
+	for _, set := range sets {
+		var eng *answer.Engine
+		if set.corpus == nil {
+			eng, err = loadEngine(ctx, cfg, *corpus, useModel, logger)
+		} else {
+			eng, err = engineFor(ctx, cfg, set.corpus, useModel, logger)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", set.name, err)
+		}
+		for _, g := range set.questions {
+			a, err := eng.Answer(ctx, answer.Question{Text: g.Question, History: g.History, Mode: mode})
+			if err != nil {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				logger.Warn("question not answered", "id", g.ID, "err", err)
+			}
+			sc.add(g, a)
+			progress.step()
+		}
+	}
+	progress.done()
+	if *verbose {
+		for _, m := range sc.misses {
+			fmt.Fprintln(stdout, m)
+		}
+	}
+	fmt.Fprintln(stdout, sc.summary(total))
+	logger.Debug("eval finished", "questions", total, "took", time.Since(start))
+	return nil
+}
+
+func engineFor(ctx context.Context, cfg Config, c *retrieval.Corpus, useModel bool, logger *slog.Logger) (*answer.Engine, error) {
+	opts := answer.Options{MaxQuestion: cfg.MaxQuestion, Passages: cfg.LLMPassages, Logger: logger}
+	if useModel {
+		gen, err := newGenerator(ctx, cfg, logger)
+		if err != nil {
+			return nil, err
+		}
+		opts.Generator = gen
+	}
+	return answer.New(retrieval.NewIndex(c), opts), nil
+}
+
+// readEvalSets reads a story JSONL question set (one set over the
+// configured corpus) or SQuAD v1.1 JSON (one set per article, each article
+// its own corpus, laid out as ../shared/tools/squad-split does).
+func readEvalSets(path string) ([]evalSet, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read question set: %w", err)
+	}
+	trimmed := bytes.TrimSpace(data)
+	if bytes.HasPrefix(trimmed, []byte("{")) {
+		var sq squadFile
+		if err := json.Unmarshal(trimmed, &sq); err == nil && len(sq.Data) > 0 {
+			return squadSets(sq)
+		}
+	}
+	var qs []goldQuestion
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		var g goldQuestion
+		if err := json.Unmarshal(line, &g); err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", path, n, err)
+		}
+		qs = append(qs, g)
+	}
+	if len(qs) == 0 {
+		return nil, fmt.Errorf("%s: no questions", path)
+	}
+	return []evalSet{{name: path, questions: qs}}, sc.Err()
+}
+
+type squadFile struct {
+	Data []struct {
+		Title      string `json:"title"`
+		Paragraphs []struct {
+			Context string `json:"context"`
+			QAs     []struct {
+				ID       string `json:"id"`
+				Question string `json:"question"`
+				Answers  []struct {
+					Text string `json:"text"`
+				} `json:"answers"`
+			} `json:"qas"`
+		} `json:"paragraphs"`
+	} `json:"data"`
+}
+
+var squadTitleRE = regexp.MustCompile(`[^A-Za-z0-9_.-]`)
+
+func squadSets(sq squadFile) ([]evalSet, error) {
+	var sets []evalSet
+	for _, art := range sq.Data {
+		var ctxs []string
+		set := evalSet{name: art.Title}
+		for _, p := range art.Paragraphs {
+			ctxs = append(ctxs, strings.TrimFunc(p.Context, unicode.IsSpace))
+			for _, qa := range p.QAs {
+				seen := map[string]bool{}
+				var answers []string
+				for _, a := range qa.Answers {
+					if !seen[a.Text] {
+						seen[a.Text] = true
+						answers = append(answers, a.Text)
+					}
+				}
+				sort.Strings(answers)
+				set.questions = append(set.questions, goldQuestion{ID: qa.ID, Question: qa.Question, Answerable: true, Evidence: answers, AnswerAny: answers})
+			}
+		}
+		name := squadTitleRE.ReplaceAllString(art.Title, "_") + ".txt"
+		c, err := retrieval.Load(fstest.MapFS{name: {Data: []byte(strings.Join(ctxs, "\n\n") + "\n")}})
+		if err != nil {
+			return nil, fmt.Errorf("article %s: %w", art.Title, err)
+		}
+		set.corpus = c
+		sets = append(sets, set)
+	}
+	return sets, nil
+}
+
+// progress draws a progress bar on a terminal and nothing elsewhere.
+type progress struct {
+	w           io.Writer
+	on          bool
+	n, total    int
+	last        time.Time
+	start       time.Time
+	lastPercent int
+}
+
+func newProgress(w io.Writer, total int) *progress {
+	p := &progress{w: w, total: total, start: time.Now(), lastPercent: -1}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) && total > 50 {
+		p.on = true
+	}
+	return p
+}
+
+func (p *progress) step() {
+	p.n++
+	if !p.on {
+		return
+	}
+	pct := p.n * 100 / p.total
+	if pct == p.lastPercent && time.Since(p.last) < 200*time.Millisecond {
+		return
+	}
+	p.lastPercent, p.last = pct, time.Now()
+	const width = 30
+	fill := p.n * width / p.total
+	fmt.Fprintf(p.w, "\r[%s%s] %3d%% %d/%d questions", strings.Repeat("=", fill), strings.Repeat(" ", width-fill), pct, p.n, p.total)
+}
+
+func (p *progress) done() {
+	if p.on {
+		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 70))
+	}
+}

@@ -1,0 +1,200 @@
+// Command storybot answers questions about a story: from the command line
+// (ask, chat, eval, index) or as a Discord bot (serve).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"storybot/answer"
+	"storybot/retrieval"
+	"storybot/seeds"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "storybot:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `storybot answers questions about a story.
+
+Usage:
+  storybot ask [--corpus DIR] [--json | --jsonl] [--llm | --no-llm] "question"
+  storybot chat [--corpus DIR] [--llm | --no-llm]
+  storybot eval [--corpus DIR] [--llm] [-v] FILE      (story JSONL question set or SQuAD v1.1 JSON)
+  storybot index [--corpus DIR]
+  storybot serve                                       (Discord; configured by the environment)
+
+Without --corpus (or CORPUS_DIR) storybot answers about its built-in story.
+See README.md for every setting.
+`
+
+// run is the whole program; main only wires the process to it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	logger, err := newLogger(cfg.LogLevel, stderr)
+	if err != nil {
+		return err
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "ask":
+		return runAsk(ctx, cfg, logger, rest, stdin, stdout, stderr)
+	case "chat":
+		return runChat(ctx, cfg, logger, rest, stdin, stdout, stderr)
+	case "eval":
+		return runEval(ctx, cfg, logger, rest, stdout, stderr)
+	case "index":
+		return runIndex(cfg, logger, rest, stdout, stderr)
+	case "serve":
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		eng, err := loadEngine(ctx, cfg, cfg.Corpus, cfg.LLMConfigured(), logger)
+		if err != nil {
+			return err
+		}
+		return runServe(ctx, cfg, eng, logger)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func newLogger(level string, w io.Writer) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("LOG_LEVEL %q: use debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// loadCorpus loads dir, or the embedded story when dir is empty, and logs
+// the files it skipped.
+func loadCorpus(dir string, logger *slog.Logger) (*retrieval.Corpus, error) {
+	var c *retrieval.Corpus
+	var err error
+	if dir == "" {
+		c, err = retrieval.Load(seeds.FS)
+	} else {
+		c, err = retrieval.LoadDir(dir)
+	}
+	if c != nil {
+		for _, s := range c.Skipped {
+			logger.Warn("skipped file", "path", s.Path, "reason", s.Reason)
+		}
+	}
+	if err != nil {
+		if errors.Is(err, retrieval.ErrEmptyCorpus) {
+			return nil, fmt.Errorf("corpus %s: no .txt or .md file with text in it", dirName(dir))
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+func dirName(dir string) string {
+	if dir == "" {
+		return "(built-in story)"
+	}
+	return dir
+}
+
+// loadEngine builds the answering engine, with the model when withModel
+// and one is configured.
+func loadEngine(ctx context.Context, cfg Config, dir string, withModel bool, logger *slog.Logger) (*answer.Engine, error) {
+	start := time.Now()
+	c, err := loadCorpus(dir, logger)
+	if err != nil {
+		return nil, err
+	}
+	ix := retrieval.NewIndex(c)
+	logger.Debug("corpus indexed", "dir", dirName(dir), "documents", len(c.Docs), "sentences", len(c.Sentences), "took", time.Since(start))
+	opts := answer.Options{MaxQuestion: cfg.MaxQuestion, Passages: cfg.LLMPassages, Logger: logger}
+	if withModel {
+		if !cfg.LLMConfigured() {
+			return nil, errors.New("--llm needs a model: set LLM_BASE_URL and LLM_MODEL")
+		}
+		gen, err := newGenerator(ctx, cfg, logger)
+		if err != nil {
+			return nil, err
+		}
+		opts.Generator = gen
+	}
+	return answer.New(ix, opts), nil
+}
+
+// corpusFlag adds --corpus, defaulting to CORPUS_DIR.
+func corpusFlag(fs *flag.FlagSet, cfg Config) *string {
+	return fs.String("corpus", cfg.Corpus, "folder of .txt/.md files to answer from (default: CORPUS_DIR, else the built-in story)")
+}
+
+// llmFlags adds --llm and --no-llm; the model is used when configured
+// unless --no-llm, and --llm insists on it.
+type llmFlags struct{ on, off bool }
+
+func addLLMFlags(fs *flag.FlagSet) *llmFlags {
+	f := &llmFlags{}
+	fs.BoolVar(&f.on, "llm", false, "answer with the configured language model (LLM_BASE_URL, LLM_MODEL)")
+	fs.BoolVar(&f.off, "no-llm", false, "answer with keywords only, even when a model is configured")
+	return f
+}
+
+func (f *llmFlags) use(cfg Config) (bool, error) {
+	if f.on && f.off {
+		return false, errors.New("--llm and --no-llm exclude each other")
+	}
+	if f.on {
+		return true, nil
+	}
+	return !f.off && cfg.LLMConfigured(), nil
+}
+
+// parseFlags parses flags that may stand before or after the arguments.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// oneLine folds white space for printing.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

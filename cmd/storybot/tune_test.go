@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+
+	"storybot/answer"
+	"storybot/retrieval"
+)
+
+// TestTune explores ranking parameters on the dev sets. It runs only with
+// STORYBOT_TUNE=1 and prints a table; it asserts nothing.
+func TestTune(t *testing.T) {
+	if os.Getenv("STORYBOT_TUNE") == "" {
+		t.Skip("set STORYBOT_TUNE=1 to explore ranking parameters")
+	}
+	sq, err := readEvalSets("../../../shared/bench/squad/dev-v1.1.json")
+	if err != nil {
+		t.Skip(err)
+	}
+	story, err := readEvalSets("../../../shared/eval/story-dev.jsonl")
+	if err != nil {
+		t.Skip(err)
+	}
+	c, _ := loadCorpus("", nil)
+	story[0].corpus = c
+	type built struct {
+		eng *answer.Engine
+		qs  []goldQuestion
+	}
+	var sqb, stb []built
+	for _, s := range sq {
+		sqb = append(sqb, built{answer.New(retrieval.NewIndex(s.corpus), answer.Options{}), s.questions})
+	}
+	stb = append(stb, built{answer.New(retrieval.NewIndex(story[0].corpus), answer.Options{}), story[0].questions})
+	score := func(bs []built, p retrieval.Params, th answer.Thresholds) scores {
+		var sc scores
+		for _, b := range bs {
+			b.eng.Index().SetParams(p)
+			b.eng.SetThresholds(th)
+			for _, g := range b.qs {
+				a, _ := b.eng.Answer(context.Background(), answer.Question{Text: g.Question, History: g.History, Mode: answer.ModeKeyword})
+				sc.add(g, a)
+			}
+		}
+		return sc
+	}
+	type knob struct {
+		name string
+		vals []float64
+		set  func(p *retrieval.Params, th *answer.Thresholds, v float64)
+	}
+	knobs := []knob{
+		{"K1", []float64{0.6, 0.9, 1.2}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.K1 = v }},
+		{"B", []float64{0.3, 0.5, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.B = v }},
+		{"Window", []float64{0, 0.15, 0.3}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Window = v }},
+		{"Coverage", []float64{0.6, 1, 1.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Coverage = v }},
+		{"Proximity", []float64{0, 0.15, 0.3}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Proximity = v }},
+		{"Type", []float64{0, 0.25, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Type = v }},
+		{"Phrase", []float64{0, 0.2, 0.4}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Phrase = v }},
+		{"Verb", []float64{1, 1.5, 2}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Verb = v }},
+		{"VerbFallback", []float64{0, 0.5, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.VerbFallback = v }},
+		{"MinCoverage", []float64{0.2, 0.34}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.MinCoverage = v }},
+		{"MinWindowCoverage", []float64{0.3, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.MinWindowCoverage = v }},
+	}
+	p, th := retrieval.DefaultParams, answer.DefaultThresholds
+	sc, st := score(sqb, p, th), score(stb, p, th)
+	fmt.Printf("base %+v %+v\n squad %s\n story %s\n", p, th, sc.summary(10570), st.summary(24))
+	if os.Getenv("STORYBOT_TUNE") == "base" {
+		for _, m := range st.misses {
+			fmt.Println(m)
+		}
+		return
+	}
+	for _, k := range knobs {
+		for _, v := range k.vals {
+			p2, th2 := p, th
+			k.set(&p2, &th2, v)
+			sc, st := score(sqb, p2, th2), score(stb, p2, th2)
+			fmt.Printf("%-17s %5.2f squad h1=%.4f ans=%.4f | story h1=%.3f ans=%.3f abst=%.3f\n", k.name, v,
+				float64(sc.hit1)/float64(sc.answerable), float64(sc.answered)/float64(sc.answerable),
+				float64(st.hit1)/float64(st.answerable), float64(st.answered)/float64(st.answerable), float64(st.abstain)/float64(st.unanswerable))
+		}
+	}
+}

@@ -1,0 +1,298 @@
+package retrieval
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// AnswerType is the kind of answer a question expects (Li & Roth's coarse
+// classes, reduced to what can be recognised in text without a model).
+type AnswerType int
+
+// The answer types. [TypeNone] means any text may answer.
+const (
+	TypeNone AnswerType = iota
+	TypePerson
+	TypePlace
+	TypeNumber
+	TypeDuration
+	TypeDate
+	TypeTime
+)
+
+var typeNames = [...]string{"none", "person", "place", "number", "duration", "date", "time"}
+
+func (t AnswerType) String() string {
+	if int(t) < len(typeNames) {
+		return typeNames[t]
+	}
+	return "unknown"
+}
+
+// Strict reports whether a sentence without a candidate of this type cannot
+// answer: a "how many" question needs a number, a "what date" one a date.
+func (t AnswerType) Strict() bool { return t == TypeNumber || t == TypeDate }
+
+var questionTypes = []struct {
+	re *regexp.Regexp
+	t  AnswerType
+}{
+	{regexp.MustCompile(`\bhow long ago\b`), TypeTime},
+	{regexp.MustCompile(`\bhow (many|much)\b|\bhow (old|far|big|large|tall|high|deep|wide|heavy)\b|\bwhat (percentage|percent|number|amount|proportion|fraction)\b`), TypeNumber},
+	{regexp.MustCompile(`\bhow long\b|\bfor how long\b`), TypeDuration},
+	{regexp.MustCompile(`\b(what|which|in what|in which) (year|date|day|month|century|decade)s?\b`), TypeDate},
+	{regexp.MustCompile(`^(and |so |but |then )?when\b|\bwhen (did|does|do|was|were|is|will|would|had|has|have)\b`), TypeTime},
+	{regexp.MustCompile(`^(and |so |but |then )?(who|whom|whose)\b|\b(who|whom) (did|does|do|was|were|is|are|had|has|have|will|would)\b`), TypePerson},
+	{regexp.MustCompile(`^(and |so |but |then )?where\b|\bwhere (did|does|do|was|were|is|are|had|has|have|will|would)\b|\b(what|which) (city|country|town|place|region|state|continent|location|building|street)\b`), TypePlace},
+}
+
+// ClassifyQuestion returns the answer type a question expects.
+func ClassifyQuestion(q string) AnswerType {
+	q = strings.TrimSpace(Normalize(q))
+	for _, qt := range questionTypes {
+		if qt.re.MatchString(q) {
+			return qt.t
+		}
+	}
+	return TypeNone
+}
+
+// Span is a byte range of a text.
+type Span struct{ Start, End int }
+
+var (
+	numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|a few|a couple of`
+	numeral     = `(?:\$|£|€)?\d[\d,.]*(?:%| ?percent| ?per cent)?|(?:` + numberWords + `)(?:[- ](?:` + numberWords + `))*`
+	timeUnit    = `(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|centuries|century|generations?)`
+	monthName   = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
+	dayName     = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+
+	numberRE   = regexp.MustCompile(`(?i)\b(?:` + numeral + `)\b`)
+	durationRE = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+(?:more\s+|full\s+|long\s+)?` + timeUnit + `|overnight|all (?:day|night|week|year))\b`)
+	dateRE     = regexp.MustCompile(`\b(?:` + monthName + `(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{3,4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthName + `(?:,?\s+\d{3,4})?|` + dayName + `|(?:1[0-9]|20)\d{2}s?|\d{1,2}(?:st|nd|rd|th)\s+century|\d{1,4}\s?(?:BC|AD|BCE|CE)|\d{1,2}/\d{1,2}/\d{2,4})\b`)
+	relTimeRE  = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+` + timeUnit + `\s+(?:before|after|ago|later|earlier|prior)|(?:yesterday|today|tonight|tomorrow|last (?:year|month|week|night)|next (?:year|month|week|day)|(?:in|at|by|during|since|until|before|after) (?:the )?(?:morning|afternoon|evening|night|noon|midnight|dawn|dusk|spring|summer|autumn|fall|winter)))\b`)
+	clockRE    = regexp.MustCompile(`(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am|pm|o'clock)`)
+)
+
+// Candidates returns the spans of text that could answer a question of type
+// t, in text order. For person and place questions they are runs of
+// capitalized words; for the others, numbers, durations, dates and times.
+func Candidates(text string, t AnswerType) []Span {
+	var res [][]int
+	switch t {
+	case TypeNumber:
+		res = numberRE.FindAllStringIndex(text, -1)
+	case TypeDuration:
+		res = durationRE.FindAllStringIndex(text, -1)
+	case TypeDate:
+		res = dateRE.FindAllStringIndex(text, -1)
+	case TypeTime:
+		res = append(res, dateRE.FindAllStringIndex(text, -1)...)
+		res = append(res, relTimeRE.FindAllStringIndex(text, -1)...)
+		res = append(res, clockRE.FindAllStringIndex(text, -1)...)
+	case TypePerson, TypePlace:
+		return properNames(text)
+	default:
+		return nil
+	}
+	out := make([]Span, 0, len(res))
+	for _, r := range res {
+		out = append(out, Span{r[0], r[1]})
+	}
+	return mergeSpans(out)
+}
+
+// mergeSpans sorts spans and joins overlapping ones.
+func mergeSpans(s []Span) []Span {
+	if len(s) < 2 {
+		return s
+	}
+	for i := 1; i < len(s); i++ { // insertion sort: lists are short
+		for j := i; j > 0 && (s[j].Start < s[j-1].Start); j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	out := s[:1]
+	for _, x := range s[1:] {
+		last := &out[len(out)-1]
+		if x.Start <= last.End {
+			if x.End > last.End {
+				last.End = x.End
+			}
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// properNames finds runs of capitalized words ("Marine Le Pen", "Khan
+// Sheikhun"), allowing "of", "de", "the" and similar inside a run. A lone
+// capitalized stop word ("The", "He") is not a name.
+func properNames(text string) []Span {
+	var out []Span
+	toks := Analyze(text)
+	i := 0
+	for i < len(toks) {
+		if !capitalized(text[toks[i].Start:]) || toks[i].Stop && !nameConnector(toks[i].Word) && i+1 < len(toks) && !capitalized(text[toks[i+1].Start:]) {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < len(toks) {
+			gap := text[toks[j].End:toks[j+1].Start]
+			if strings.TrimSpace(gap) != "" && gap != "-" {
+				break
+			}
+			if capitalized(text[toks[j+1].Start:]) {
+				j++
+				continue
+			}
+			// "palace of Versailles": a connector followed by a capital.
+			if nameConnector(toks[j+1].Word) && j+2 < len(toks) && capitalized(text[toks[j+2].Start:]) &&
+				strings.TrimSpace(text[toks[j+1].End:toks[j+2].Start]) == "" {
+				j += 2
+				continue
+			}
+			break
+		}
+		// Trim leading capitalized stop words ("The Kremlin" -> keep "Kremlin").
+		k := i
+		for k <= j && toks[k].Stop {
+			k++
+		}
+		// A lone nationality adjective before a noun ("French election") is
+		// not a name.
+		adjective := k == j && j+1 < len(toks) && !capitalized(text[toks[j+1].Start:]) && demonymLike(toks[j].Word)
+		if k <= j && !adjective {
+			out = append(out, Span{toks[k].Start, toks[j].End})
+		}
+		i = j + 1
+	}
+	return out
+}
+
+func nameConnector(w string) bool {
+	switch w {
+	case "of", "de", "la", "le", "du", "van", "von", "der", "al", "bin", "di", "da":
+		return true
+	}
+	return false
+}
+
+func capitalized(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r) || unicode.IsTitle(r)
+}
+
+// fillerWords are words a question uses that say nothing about the story:
+// "What kind of response", "When did that happen?". Queries drop them; the
+// index keeps them.
+var fillerWords = map[string]bool{"happen": true, "happened": true, "happens": true, "occur": true, "occurred": true,
+	"kind": true, "sort": true, "type": true, "thing": true, "things": true, "something": true, "get": true, "got": true,
+	"name": true, "mention": true, "mentioned": true}
+
+var (
+	auxWords = map[string]bool{"did": true, "does": true, "do": true, "was": true, "were": true, "is": true, "are": true,
+		"has": true, "have": true, "had": true, "will": true, "would": true, "can": true, "could": true, "should": true,
+		"may": true, "might": true, "must": true, "shall": true, "am": true, "be": true, "been": true}
+	copulas     = map[string]bool{"was": true, "were": true, "is": true, "are": true, "am": true, "be": true, "been": true}
+	regionStops = map[string]bool{"of": true, "in": true, "on": true, "at": true, "to": true, "for": true, "with": true,
+		"by": true, "from": true, "about": true, "over": true, "under": true, "into": true, "through": true, "during": true,
+		"after": true, "before": true, "between": true, "against": true, "without": true, "within": true, "as": true,
+		"than": true, "if": true, "that": true, "when": true, "while": true, "because": true, "although": true, "so": true,
+		"the": true, "a": true, "an": true, "this": true, "these": true, "those": true, "his": true, "her": true, "its": true,
+		"their": true, "some": true, "any": true, "and": true, "or": true, "but": true, "upon": true, "across": true}
+	whWords = map[string]bool{"what": true, "which": true, "who": true, "whom": true, "whose": true, "where": true,
+		"when": true, "why": true, "how": true}
+)
+
+// MainVerb guesses the main verb of a question ("call" in "What did Macron
+// call the use of chemical weapons?"), or "" when it finds none. It reads
+// word shapes only: after the auxiliary, the last lower-case content word
+// before a preposition, determiner or second auxiliary; or the word right
+// after "who" or "what" when no auxiliary follows.
+func MainVerb(q string) string {
+	var words []string
+	var capital []bool
+	for _, t := range Analyze(q) {
+		words = append(words, t.Word)
+		capital = append(capital, capitalized(q[t.Start:]))
+	}
+	// Find the question word, then the auxiliary after it.
+	i := 0
+	for i < len(words) && !whWords[words[i]] {
+		i++
+	}
+	if i == len(words) {
+		i = -1
+	}
+	j := i + 1
+	if i >= 0 && j < len(words) && !auxWords[words[j]] && !stopWords[words[j]] && !capital[j] &&
+		(words[i] == "who" || words[i] == "what" && pastOrThirdPerson(words[j])) {
+		return words[j]
+	}
+	for j < len(words) && !auxWords[words[j]] {
+		j++
+	}
+	if j >= len(words) {
+		return ""
+	}
+	copula := copulas[words[j]]
+	verb := ""
+	started := false
+	for k := j + 1; k < len(words); k++ {
+		w := words[k]
+		if auxWords[w] {
+			if verb != "" {
+				break
+			}
+			continue
+		}
+		if regionStops[w] {
+			if started {
+				break
+			}
+			continue
+		}
+		started = true
+		if capital[k] || stopWords[w] || fillerWords[w] {
+			continue
+		}
+		if copula && !participle(w) {
+			continue
+		}
+		verb = w
+	}
+	if fillerWords[verb] {
+		return ""
+	}
+	return verb
+}
+
+// pastOrThirdPerson reports a word shaped like "caused", "took" or "causes".
+func pastOrThirdPerson(w string) bool {
+	if _, ok := irregular[w]; ok {
+		return true
+	}
+	return strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "es") && !strings.HasSuffix(w, "ies")
+}
+
+func participle(w string) bool {
+	if strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en") || strings.HasSuffix(w, "ing") {
+		return true
+	}
+	_, ok := irregular[w]
+	return ok
+}
+
+func demonymLike(w string) bool {
+	for _, suf := range []string{"an", "ese", "ish", "ch", "i", "ic"} {
+		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
+			return true
+		}
+	}
+	return false
+}

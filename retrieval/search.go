@@ -1,0 +1,433 @@
+package retrieval
+
+import (
+	"hash/fnv"
+	"math/bits"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Query is a question to search for.
+type Query struct {
+	// Text is the question.
+	Text string
+	// History holds earlier questions of the conversation, oldest first;
+	// their terms count at lower weight so follow-ups find their subject.
+	History []string
+	// Limit is how many hits to return; 0 means 5.
+	Limit int
+}
+
+// QueryTerm is one analyzed term of a query.
+type QueryTerm struct {
+	Term   string
+	Weight float64
+	IDF    float64
+	// Known reports whether the corpus has the term.
+	Known bool
+	// History marks terms that come from earlier questions.
+	History bool
+	// Verb marks the question's main verb.
+	Verb bool
+}
+
+// Hit is a ranked sentence.
+type Hit struct {
+	// Sentence indexes [Corpus.Sentences].
+	Sentence int
+	// Score ranks hits; higher is better.
+	Score float64
+	// BM25 is the sentence's own weighted BM25 score.
+	BM25 float64
+	// Coverage is the IDF-weighted share of the query's terms the sentence
+	// holds, in [0, 1]; WindowCoverage counts its neighbours too.
+	Coverage, WindowCoverage float64
+	// Proximity is how tightly the matched terms stand together, in [0, 1].
+	Proximity float64
+	// Phrase is the IDF-weighted share of the question's adjacent word pairs
+	// that stand together (at most one word apart) in the sentence.
+	Phrase float64
+	// HasVerb reports that the sentence holds the question's main verb.
+	HasVerb bool
+	// HasType reports a candidate of the expected answer type that is not a
+	// word of the question.
+	HasType bool
+}
+
+// Result is the outcome of a search.
+type Result struct {
+	// Type is the answer type the question expects.
+	Type AnswerType
+	// Terms are the query's analyzed terms (at most 64).
+	Terms []QueryTerm
+	// Hits are the best sentences, best first.
+	Hits []Hit
+}
+
+// maxQueryTerms bounds a query: matched terms are tracked in a 64-bit mask.
+const maxQueryTerms = 64
+
+type scratch struct {
+	acc     []float64
+	mask    []uint64
+	touched []int32
+}
+
+var scratchPool sync.Pool
+
+func (ix *Index) getScratch() *scratch {
+	n := len(ix.sentTerms)
+	if s, ok := scratchPool.Get().(*scratch); ok && len(s.acc) == n {
+		return s
+	}
+	return &scratch{acc: make([]float64, n), mask: make([]uint64, n)}
+}
+
+func (ix *Index) putScratch(s *scratch) {
+	for _, t := range s.touched {
+		s.acc[t] = 0
+		s.mask[t] = 0
+	}
+	s.touched = s.touched[:0]
+	scratchPool.Put(s)
+}
+
+// QueryTerms analyzes a query into weighted terms: the question's own terms
+// at weight 1, then earlier questions' terms at lower weight.
+func (ix *Index) QueryTerms(q Query) []QueryTerm {
+	var out []QueryTerm
+	has := map[string]bool{}
+	verb := MainVerb(q.Text)
+	add := func(text string, w float64, hist bool) {
+		for _, t := range analyze(text, nil, ix.stem) {
+			if t.Stop || fillerWords[t.Word] || has[t.Term] || len(out) == maxQueryTerms {
+				continue
+			}
+			has[t.Term] = true
+			qt := QueryTerm{Term: t.Term, Weight: w, History: hist}
+			if !hist && t.Word == verb {
+				qt.Verb = true
+				qt.Weight *= ix.params.Verb
+			}
+			if id, ok := ix.vocab[t.Term]; ok {
+				qt.Known = true
+				qt.IDF = ix.idf(int(ix.df[id]))
+			} else {
+				// An unknown word may be a paraphrase: it counts against
+				// coverage, at half the weight of the rarest known word.
+				qt.IDF = 0.5 * ix.idf(1)
+			}
+			out = append(out, qt)
+		}
+	}
+	add(q.Text, 1, false)
+	w := ix.params.History
+	// A follow-up with no word of its own that the story knows ("When did
+	// that happen?") leans on the conversation.
+	own := false
+	for _, t := range out {
+		own = own || t.Known
+	}
+	if !own {
+		w = ix.params.HistoryAlone
+	}
+	for i := len(q.History) - 1; i >= 0 && w > 0.05; i-- {
+		add(q.History[i], w, true)
+		w /= 2
+	}
+	return out
+}
+
+// Search ranks the sentences for a query.
+func (ix *Index) Search(q Query) Result {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 5
+	}
+	res := Result{Type: ClassifyQuestion(q.Text), Terms: ix.QueryTerms(q)}
+	if len(res.Terms) == 0 {
+		return res
+	}
+	sc := ix.getScratch()
+	defer ix.putScratch(sc)
+
+	// Coverage counts the question's own terms; earlier questions' terms
+	// count only when the question has no known term of its own. The window
+	// coverage counts all.
+	own := false
+	for _, qt := range res.Terms {
+		own = own || !qt.History && qt.Known
+	}
+	mass, ownMass := 0.0, 0.0
+	termMass := make([]float64, len(res.Terms))
+	var ownMask uint64
+	for i, qt := range res.Terms {
+		termMass[i] = qt.Weight * qt.IDF
+		mass += termMass[i]
+		if !own || !qt.History {
+			ownMask |= 1 << i
+			ownMass += termMass[i]
+		}
+	}
+	// Exact terms first, so a prefix-related term only scores where the
+	// exact one is absent.
+	for i, qt := range res.Terms {
+		if id, ok := ix.vocab[qt.Term]; ok {
+			ix.accumulate(sc, id, i, qt.Weight*qt.IDF, false)
+		}
+	}
+	if ix.params.Expansion > 0 {
+		for i, qt := range res.Terms {
+			for _, id := range ix.related(qt.Term) {
+				ix.accumulate(sc, id, i, qt.Weight*ix.params.Expansion*ix.idf(int(ix.df[id])), true)
+			}
+		}
+	}
+	sumMass := func(m uint64) float64 {
+		v := 0.0
+		for m != 0 {
+			i := bits.TrailingZeros64(m)
+			v += termMass[i]
+			m &^= 1 << i
+		}
+		return v
+	}
+	cover := func(m uint64) float64 { return sumMass(m&ownMask) / ownMass }
+	coverAll := func(m uint64) float64 { return sumMass(m) / mass }
+	corpus := ix.corpus
+	hits := make([]Hit, 0, len(sc.touched))
+	var verbBit uint64
+	for i, t := range res.Terms {
+		if t.Verb {
+			verbBit = 1 << i
+		}
+	}
+	for _, s := range sc.touched {
+		si := int(s)
+		h := Hit{Sentence: si, BM25: sc.acc[si], Coverage: cover(sc.mask[si]), HasVerb: sc.mask[si]&verbBit != 0}
+		wm := sc.mask[si]
+		neighbours := 0.0
+		for _, n := range [2]int{si - 1, si + 1} {
+			if n < 0 || n >= len(ix.sentTerms) || !ix.sameDoc(si, n) {
+				continue
+			}
+			f := 1.0
+			if corpus.Sentences[n].Para != corpus.Sentences[si].Para {
+				f = 0.5
+			}
+			neighbours += f * sc.acc[n]
+			wm |= sc.mask[n]
+		}
+		h.WindowCoverage = coverAll(wm)
+		h.Score = h.BM25 + ix.params.Window*neighbours + ix.params.Coverage*mass*(h.Coverage+0.5*h.WindowCoverage)
+		hits = append(hits, h)
+	}
+	sort.Slice(hits, func(i, j int) bool { return ix.better(hits[i], hits[j]) })
+	// Re-rank the best with the costlier features.
+	top := min(len(hits), max(40, limit))
+	hits = hits[:top]
+	var qterms map[string]bool
+	if res.Type != TypeNone {
+		qterms = make(map[string]bool, len(res.Terms))
+		for _, t := range res.Terms {
+			if !t.History {
+				qterms[t.Term] = true
+			}
+		}
+	}
+	pairs, pairMass := ix.queryPairs(res.Terms)
+	for i := range hits {
+		h := &hits[i]
+		h.Proximity = ix.proximity(h.Sentence, sc.mask[h.Sentence], res.Terms)
+		h.Score += ix.params.Proximity * mass * h.Proximity
+		if pairMass > 0 {
+			h.Phrase = ix.phrase(h.Sentence, pairs) / pairMass
+			h.Score += ix.params.Phrase * mass * h.Phrase
+		}
+		if res.Type != TypeNone {
+			h.HasType = ix.hasAnswerSpan(h.Sentence, res.Type, qterms)
+			if h.HasType {
+				h.Score += ix.params.Type * mass
+			}
+		}
+	}
+	sort.Slice(hits, func(i, j int) bool { return ix.better(hits[i], hits[j]) })
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	res.Hits = hits
+	return res
+}
+
+// better orders hits by score, breaking ties by a hash of the sentence text:
+// a neutral key, never the sentence's position.
+func (ix *Index) better(a, b Hit) bool {
+	if a.Score != b.Score {
+		return a.Score > b.Score
+	}
+	ha, hb := textHash(ix.corpus.Sentences[a.Sentence].Text), textHash(ix.corpus.Sentences[b.Sentence].Text)
+	if ha != hb {
+		return ha < hb
+	}
+	return ix.corpus.SentenceID(a.Sentence) < ix.corpus.SentenceID(b.Sentence)
+}
+
+func textHash(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
+
+func (ix *Index) sameDoc(a, b int) bool {
+	c := ix.corpus
+	return c.Paragraphs[c.Sentences[a].Para].Doc == c.Paragraphs[c.Sentences[b].Para].Doc
+}
+
+// accumulate adds one query term's postings to the scores. A related
+// (expanded) term scores only where the query term has not matched.
+func (ix *Index) accumulate(sc *scratch, id int32, bit int, w float64, related bool) {
+	for _, p := range ix.postings[id] {
+		s := p.sent
+		if related && sc.mask[s]&(1<<bit) != 0 {
+			continue
+		}
+		if sc.mask[s] == 0 {
+			sc.touched = append(sc.touched, s)
+		}
+		sc.acc[s] += w * ix.termFreqScore(int(p.tf), int(s))
+		sc.mask[s] |= 1 << bit
+	}
+}
+
+// related returns the terms that differ from term only by a short ending:
+// "syrian" for "syria", "russia" for "russian".
+func (ix *Index) related(term string) []int32 {
+	if len(term) < 4 {
+		return nil
+	}
+	var out []int32
+	i := sort.SearchStrings(ix.sorted, term)
+	for ; i < len(ix.sorted) && strings.HasPrefix(ix.sorted[i], term); i++ {
+		if t := ix.sorted[i]; t != term && len(t)-len(term) <= 2 {
+			out = append(out, ix.vocab[t])
+		}
+	}
+	for cut := 1; cut <= 2 && len(term)-cut >= 4; cut++ {
+		if id, ok := ix.vocab[term[:len(term)-cut]]; ok {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// proximity is (m-1)/(L-1) for the m distinct query terms a sentence holds
+// and the shortest run of L words that holds them all; 0 when m < 2.
+func (ix *Index) proximity(sent int, mask uint64, terms []QueryTerm) float64 {
+	m := bits.OnesCount64(mask)
+	if m < 2 {
+		return 0
+	}
+	seq := ix.sentTerms[sent]
+	// Map each position to the query term it matches.
+	want := make(map[int32]int, m)
+	for i, t := range terms {
+		if mask&(1<<i) == 0 {
+			continue
+		}
+		if id, ok := ix.vocab[t.Term]; ok {
+			want[id] = i
+		}
+	}
+	if len(want) < 2 {
+		return 0
+	}
+	need := len(want)
+	count := make(map[int]int, need)
+	have, best := 0, len(seq)+1
+	lo := 0
+	for hi, id := range seq {
+		qi, ok := want[id]
+		if !ok {
+			continue
+		}
+		if count[qi] == 0 {
+			have++
+		}
+		count[qi]++
+		for have == need {
+			if l := hi - lo + 1; l < best {
+				best = l
+			}
+			if q, ok := want[seq[lo]]; ok {
+				count[q]--
+				if count[q] == 0 {
+					have--
+				}
+			}
+			lo++
+		}
+	}
+	if best > len(seq) {
+		return 0
+	}
+	return float64(need-1) / float64(best-1)
+}
+
+// AnswerCandidates returns the spans of text of the given answer type that
+// are not made only of the question's own terms.
+func AnswerCandidates(text string, t AnswerType, questionTerms map[string]bool) []Span {
+	var out []Span
+	for _, sp := range Candidates(text, t) {
+		own := true
+		for _, tok := range Analyze(text[sp.Start:sp.End]) {
+			if !tok.Stop && !questionTerms[tok.Term] {
+				own = false
+				break
+			}
+		}
+		if !own {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+type termPair struct {
+	a, b int32
+	w    float64
+}
+
+// queryPairs lists the adjacent pairs of the question's own known terms.
+func (ix *Index) queryPairs(terms []QueryTerm) ([]termPair, float64) {
+	var pairs []termPair
+	var total float64
+	for i := 0; i+1 < len(terms); i++ {
+		x, y := terms[i], terms[i+1]
+		if x.History || y.History || !x.Known || !y.Known {
+			continue
+		}
+		p := termPair{a: ix.vocab[x.Term], b: ix.vocab[y.Term], w: min(x.IDF, y.IDF)}
+		pairs = append(pairs, p)
+		total += p.w
+	}
+	return pairs, total
+}
+
+// phrase sums the weights of the pairs that stand together in a sentence.
+func (ix *Index) phrase(sent int, pairs []termPair) float64 {
+	seq := ix.sentTerms[sent]
+	var v float64
+	for _, p := range pairs {
+		for i, id := range seq {
+			if id != p.a {
+				continue
+			}
+			if i+1 < len(seq) && seq[i+1] == p.b || i+2 < len(seq) && seq[i+2] == p.b {
+				v += p.w
+				break
+			}
+		}
+	}
+	return v
+}
