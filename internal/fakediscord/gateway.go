@@ -28,18 +28,18 @@ type IdentifyPayload struct {
 // gateway is the fake's gateway state: one session, its event log for
 // RESUME, and the connection currently attached to it.
 type gateway struct {
-	mu        sync.Mutex
-	wg        sync.WaitGroup
-	conns     map[*gwConn]bool
-	current   *gwConn // identified or resumed connection; nil between connections
-	sessionID string
-	seq       int
-	log       []gwFrame // dispatches of this session, for replay on RESUME
-	identify  *IdentifyPayload
+	mu         sync.Mutex
+	wg         sync.WaitGroup
+	conns      map[*gwConn]bool
+	current    *gwConn // identified or resumed connection; nil between connections
+	sessionID  string
+	seq        int
+	log        []gwFrame // dispatches of this session, for replay on RESUME
+	identify   *IdentifyPayload
 	intentBits atomic.Int64 // of the last IDENTIFY; read without mu
-	sessions  int // IDENTIFYs seen
-	resumes   int // successful RESUMEs
-	closed    bool
+	sessions   int          // IDENTIFYs seen
+	resumes    int          // successful RESUMEs
+	closed     bool
 }
 
 type gwFrame struct {
@@ -285,12 +285,13 @@ func (s *Server) dispatchLocked(t string, d any) error {
 // dispatch sends an event to the bot.
 func (s *Server) dispatch(t string, d any) {
 	s.gw.mu.Lock()
-	defer s.gw.mu.Unlock()
 	if s.gw.sessionID == "" {
+		s.gw.mu.Unlock()
 		s.errorf("%s before the bot identified; call WaitReady first", t)
 		return
 	}
 	s.dispatchLocked(t, d)
+	s.gw.mu.Unlock()
 }
 
 // dispatchMessageCreate sends MESSAGE_CREATE when the bot's intents
@@ -358,13 +359,15 @@ func (s *Server) GatewayStats() (identifies, resumes int) {
 func (s *Server) Reconnect() {
 	g := &s.gw
 	g.mu.Lock()
-	defer g.mu.Unlock()
-	if g.current == nil {
-		s.errorf("Reconnect without a connected bot")
-		return
-	}
-	g.current.write(gwFrame{Op: 7})
+	c := g.current
 	g.current = nil
+	if c != nil {
+		c.write(gwFrame{Op: 7})
+	}
+	g.mu.Unlock()
+	if c == nil {
+		s.errorf("Reconnect without a connected bot")
+	}
 }
 
 func (s *Server) guildCreateLocked() map[string]any {
@@ -433,9 +436,12 @@ func (s *Server) PostMessage(user User, channelID, content string, opts ...PostO
 	}
 	s.requireSession("PostMessage")
 	s.mu.Lock()
-	if _, ok := s.channelLocked(channelID); !ok {
+	_, ok := s.channelLocked(channelID)
+	s.mu.Unlock()
+	if !ok {
 		s.errorf("PostMessage to unknown or deleted channel %s", channelID)
 	}
+	s.mu.Lock()
 	s.storeLocked(m)
 	w := s.wireLocked(m)
 	if s.isGuildChannel(channelID) {

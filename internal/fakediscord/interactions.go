@@ -310,12 +310,13 @@ func optionsJSON(opts []Option) []any {
 // not registered it: users cannot invoke what Discord does not list.
 func (s *Server) command(name string, typ discordgo.ApplicationCommandType) *discordgo.ApplicationCommand {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	for _, c := range append(slices.Clone(s.guildCmds), s.globalCmds...) {
 		if c.Name == name && c.Type == typ {
+			s.mu.Unlock()
 			return c
 		}
 	}
+	s.mu.Unlock()
 	s.errorf("command %q (type %d) is not registered", name, typ)
 	return &discordgo.ApplicationCommand{ID: "0", Name: name, Type: typ}
 }

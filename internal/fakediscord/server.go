@@ -119,7 +119,7 @@ type Server struct {
 	srv     *httptest.Server
 
 	mu           sync.Mutex
-	tb           testing.TB // where violations go; swapped by tests of the fake
+	tb           testing.TB    // where violations go; swapped by tests of the fake
 	changed      chan struct{} // closed and replaced on every state change
 	closed       bool
 	nextID       int64

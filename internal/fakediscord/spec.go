@@ -118,6 +118,11 @@ func pointerEscape(s string) string {
 // patchSpec adjusts the spec where it is stricter than Discord itself in
 // ways that discordgo v0.29.0 relies on. Each patch names the schema it
 // touches so that a changed spec fails loudly instead of silently.
+//
+// Other things discordgo sends are already accepted by the spec: null
+// for channel_types, options and choices of every option type, and
+// autocomplete false (option schemas allow extra properties); null
+// embeds, components and sticker_ids; "content": "" with embeds.
 func patchSpec(doc any) error {
 	schemas, err := lookup(doc, "components", "schemas")
 	if err != nil {
@@ -139,35 +144,6 @@ func patchSpec(doc any) error {
 				map[string]any{"type": "string", "pattern": "^(0|[1-9][0-9]{0,16})$"},
 				map[string]any{"type": "integer", "minimum": 0, "maximum": 18014398509481983},
 			},
-		}
-	}
-	// discordgo's ApplicationCommandOption always sends channel_types,
-	// options and choices (null when unset) and autocomplete (false),
-	// whatever the option type; Discord ignores them.
-	for _, name := range []string{
-		"ApplicationCommandAttachmentOption", "ApplicationCommandBooleanOption",
-		"ApplicationCommandChannelOption", "ApplicationCommandIntegerOption",
-		"ApplicationCommandMentionableOption", "ApplicationCommandNumberOption",
-		"ApplicationCommandRoleOption", "ApplicationCommandStringOption",
-		"ApplicationCommandSubcommandGroupOption", "ApplicationCommandSubcommandOption",
-		"ApplicationCommandUserOption",
-	} {
-		props, err := lookup(schemas, name, "properties")
-		if err != nil {
-			return err
-		}
-		p := props.(map[string]any)
-		if _, ok := p["channel_types"]; !ok {
-			p["channel_types"] = map[string]any{"type": "null"}
-		}
-		if _, ok := p["options"]; !ok {
-			p["options"] = map[string]any{"type": "null"}
-		}
-		if _, ok := p["choices"]; !ok {
-			p["choices"] = map[string]any{"type": "null"}
-		}
-		if _, ok := p["autocomplete"]; !ok {
-			p["autocomplete"] = map[string]any{"const": false}
 		}
 	}
 	return nil
