@@ -212,7 +212,7 @@ func renderAnswered(q store.Question) bot.Message {
 		Footer:      &discordgo.MessageEmbedFooter{Text: bot.Truncate(foot, 200)},
 	}
 	for n, c := range q.AnswerCitations {
-		if len(e.Fields) == bot.MaxFields {
+		if len(e.Fields) == 10 {
 			break
 		}
 		e.Fields = append(e.Fields, &discordgo.MessageEmbedField{
@@ -298,22 +298,26 @@ func citationList(cs []store.Citation) string {
 	return b.String()
 }
 
-// fitEmbed shortens the longest fields until the embed fits Discord's
+// fitEmbed shortens the longest field values, then drops the last fields,
+// then shortens the description, until the embed fits Discord's
 // 6000-character total.
 func fitEmbed(e *discordgo.MessageEmbed) {
-	for bot.EmbedLength(e) > embedBudget {
+	for over := bot.EmbedLength(e) - embedBudget; over > 0; over = bot.EmbedLength(e) - embedBudget {
 		var longest *discordgo.MessageEmbedField
 		for _, f := range e.Fields {
 			if longest == nil || utf8.RuneCountInString(f.Value) > utf8.RuneCountInString(longest.Value) {
 				longest = f
 			}
 		}
-		if longest == nil || utf8.RuneCountInString(longest.Value) < 100 {
-			e.Description = bot.Truncate(e.Description, max(100, utf8.RuneCountInString(e.Description)-(bot.EmbedLength(e)-embedBudget)))
+		switch {
+		case longest != nil && utf8.RuneCountInString(longest.Value) > 200:
+			longest.Value = bot.Truncate(longest.Value, max(200, utf8.RuneCountInString(longest.Value)-over))
+		case len(e.Fields) > 0:
+			e.Fields = e.Fields[:len(e.Fields)-1]
+		default:
+			e.Description = bot.Truncate(e.Description, max(1, utf8.RuneCountInString(e.Description)-over))
 			return
 		}
-		n := utf8.RuneCountInString(longest.Value)
-		longest.Value = bot.Truncate(longest.Value, max(100, n-(bot.EmbedLength(e)-embedBudget)))
 	}
 }
 

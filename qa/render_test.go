@@ -1,0 +1,102 @@
+package qa
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"storybot/bot"
+	"storybot/store"
+)
+
+func TestParseID(t *testing.T) {
+	tests := []struct {
+		in   string
+		want customID
+		ok   bool
+	}{
+		{"qa:approve:12", customID{verbApprove, 12}, true},
+		{"qa:rejectf:9007199254740993", customID{verbRejectForm, 9007199254740993}, true},
+		{"qa:vote:0", customID{}, false},
+		{"qa:vote:-1", customID{}, false},
+		{"qa:vote:x", customID{}, false},
+		{"qa:nuke:1", customID{}, false},
+		{"qa:approve", customID{}, false},
+		{"src:doc/1", customID{}, false},
+		{"", customID{}, false},
+	}
+	for _, tt := range tests {
+		got, ok := parseID(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("parseID(%q) = %v, %v, want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+	for _, v := range []string{verbSubmit, verbAskForm, verbApprove, verbEdit, verbSelf, verbReject, verbVote, verbEditForm, verbSelfForm, verbRejectForm} {
+		id := makeID(v, 1<<62)
+		if len(id) > 100 {
+			t.Errorf("makeID(%s) = %q is longer than 100", v, id)
+		}
+		if got, ok := parseID(id); !ok || got.verb != v {
+			t.Errorf("parseID(makeID(%s)) = %v, %v", v, got, ok)
+		}
+	}
+}
+
+func FuzzParseID(f *testing.F) {
+	f.Add("qa:approve:1")
+	f.Add("qa::")
+	f.Fuzz(func(t *testing.T, s string) {
+		if id, ok := parseID(s); ok && makeID(id.verb, id.id) != s && !strings.Contains(s, ":0") && !strings.Contains(s, ":+") {
+			// Only canonical numbers round-trip; others must still parse to a positive ID.
+			if id.id <= 0 {
+				t.Errorf("parseID(%q) = %v", s, id)
+			}
+		}
+	})
+}
+
+// TestRenderLimits: the biggest possible question still renders within
+// Discord's limits.
+func TestRenderLimits(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("word ", n/5) }
+	var cites []store.Citation
+	for range 20 {
+		cites = append(cites, store.Citation{Ref: long(300), Text: long(2000)})
+	}
+	var also []store.Asker
+	for range 30 {
+		also = append(also, store.Asker{ID: "1", Name: long(100), Text: long(1000)})
+	}
+	q := store.Question{ID: 1, AskerID: "1", AskerName: long(200), Text: long(store.MaxQuestionLen), Draft: long(store.MaxAnswerLen),
+		DraftFound: true, DraftCitations: cites, Answer: long(store.MaxAnswerLen), AnswerCitations: cites, AlsoAsked: also,
+		Reason: long(store.MaxReasonLen), DecidedByName: long(100)}
+	for _, st := range []store.Status{store.StatusPending, store.StatusApproved, store.StatusAnswered, store.StatusRejected} {
+		q.Status = st
+		for name, m := range map[string]bot.Message{"card": renderCard(q, true), "public": renderPublicQuestion(q, true),
+			"answered": renderAnswered(q), "next": renderNext(q), "receipt": {Content: renderReceipt(q, &q, true)}} {
+			if n := utf8.RuneCountInString(m.Content); n > bot.MaxContent {
+				t.Errorf("%s (%s): content is %d characters", name, st, n)
+			}
+			for _, e := range m.Embeds {
+				if n := bot.EmbedLength(e); n > bot.MaxEmbedsTotal {
+					t.Errorf("%s (%s): embed is %d characters", name, st, n)
+				}
+				if len(e.Fields) > bot.MaxFields || utf8.RuneCountInString(e.Description) > bot.MaxEmbedDesc {
+					t.Errorf("%s (%s): %d fields, description %d", name, st, len(e.Fields), utf8.RuneCountInString(e.Description))
+				}
+				for _, f := range e.Fields {
+					if utf8.RuneCountInString(f.Value) > bot.MaxFieldValue || utf8.RuneCountInString(f.Name) > bot.MaxFieldName {
+						t.Errorf("%s (%s): field %q too long", name, st, f.Name)
+					}
+				}
+			}
+		}
+	}
+	qs := make([]store.Question, 25)
+	for i := range qs {
+		qs[i] = q
+	}
+	if m := renderQueue(store.Session{Title: long(200)}, qs); utf8.RuneCountInString(m.Content) > bot.MaxContent {
+		t.Errorf("queue is %d characters", utf8.RuneCountInString(m.Content))
+	}
+}
