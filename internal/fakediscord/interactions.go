@@ -198,6 +198,10 @@ func (s *Server) postCallback(c *call) {
 		s.mu.Lock()
 		m := s.messages[it.messageID]
 		s.mu.Unlock()
+		if m == nil || m.Deleted {
+			c.violate(http.StatusNotFound, 10008, "Unknown Message", "update of a deleted message")
+			return
+		}
 		if !hasData {
 			c.invalid(violations{{path: "data", code: "BASE_TYPE_REQUIRED", msg: "an update needs data"}})
 			return

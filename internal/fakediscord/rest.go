@@ -142,6 +142,13 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		c.fail(http.StatusUnauthorized, 0, "401: Unauthorized")
 		return
 	}
+	if rt.auth && s.overGlobalLimit() {
+		s.errorf("%s %s: more than %d requests in one second (Discord's global limit)", r.Method, c.req.Path, globalLimit)
+		c.rateLimitHeaders(0, 1)
+		c.w.Header().Set("X-RateLimit-Global", "true")
+		c.writeJSON(http.StatusTooManyRequests, map[string]any{"message": "You are being rate limited.", "retry_after": 1.0, "global": true})
+		return
+	}
 	if retry, ok := s.takeRateLimit(r.URL.Path); ok {
 		c.rateLimited(retry)
 		return
@@ -168,6 +175,26 @@ func redact(auth string) string {
 		return ""
 	}
 	return "[redacted]"
+}
+
+// globalLimit is Discord's global limit of requests a second; interaction
+// callbacks and webhooks are exempt.
+const globalLimit = 50
+
+// overGlobalLimit records a request and reports whether it exceeds the
+// global limit.
+func (s *Server) overGlobalLimit() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	keep := s.recent[:0]
+	for _, t := range s.recent {
+		if now.Sub(t) < time.Second {
+			keep = append(keep, t)
+		}
+	}
+	s.recent = append(keep, now)
+	return len(s.recent) > globalLimit
 }
 
 func (s *Server) takeRateLimit(path string) (float64, bool) {

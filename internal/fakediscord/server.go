@@ -135,6 +135,7 @@ type Server struct {
 	globalCmds   []*discordgo.ApplicationCommand
 	guildCmds    []*discordgo.ApplicationCommand
 	rateLimits   []*rateLimitRule
+	recent       []time.Time // authenticated requests in the last second
 
 	gw gateway
 }

@@ -281,6 +281,9 @@ func TestSession(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
+		if m := it.Original(); m == nil || !m.Ephemeral() || m.Content != "Saved" {
+			t.Errorf("modal submit Original() = %+v, want ephemeral %q", m, "Saved")
+		}
 		it = fake.Autocomplete(fake.Alice, fake.ChannelID, "ask", StringOption("question", "x"), Option{Name: "topic", Type: 3, Value: "Ver", Focused: true})
 		in = recv(t, ev.interactions, "autocomplete")
 		if o := in.ApplicationCommandData().Options; len(o) != 2 || !o[1].Focused {
@@ -316,6 +319,40 @@ func TestSession(t *testing.T) {
 			t.Errorf("Messages = %+v", got)
 		}
 		recv(t, ev.messages, "MESSAGE_CREATE")
+	})
+
+	t.Run("DM interaction and thread", func(t *testing.T) {
+		fake.SlashCommand(fake.Alice, fake.DMChannelID, "ask", StringOption("question", "private?"))
+		in := recv(t, ev.interactions, "DM interaction")
+		if in.User == nil || in.User.ID != fake.Alice.ID || in.Member != nil || in.GuildID != "" {
+			t.Errorf("DM interaction user %+v member %+v guild %q; want user only", in.User, in.Member, in.GuildID)
+		}
+		if err := dg.InteractionRespond(in, &discordgo.InteractionResponse{
+			Type: discordgo.InteractionResponseChannelMessageWithSource,
+			Data: &discordgo.InteractionResponseData{Content: "In DM", AllowedMentions: noPings},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		recv(t, ev.messages, "MESSAGE_CREATE in DM")
+		root, err := dg.ChannelMessageSendComplex(fake.ChannelID, &discordgo.MessageSend{Content: "Answer", AllowedMentions: noPings})
+		if err != nil {
+			t.Fatal(err)
+		}
+		recv(t, ev.messages, "MESSAGE_CREATE")
+		th, err := dg.MessageThreadStart(fake.ChannelID, root.ID, "Follow-ups", 1440)
+		if err != nil {
+			t.Fatalf("MessageThreadStart: %v", err)
+		}
+		if th.ID != root.ID || th.ParentID != fake.ChannelID || th.Type != discordgo.ChannelTypeGuildPublicThread {
+			t.Errorf("thread = %+v", th)
+		}
+		if _, err := dg.ChannelMessageSendComplex(th.ID, &discordgo.MessageSend{Content: "in thread", AllowedMentions: noPings}); err != nil {
+			t.Fatal(err)
+		}
+		recv(t, ev.messages, "MESSAGE_CREATE in thread")
+		if got := fake.Messages(th.ID); len(got) != 1 {
+			t.Errorf("thread messages = %d, want 1", len(got))
+		}
 	})
 
 	t.Run("reconnect after op 7 resumes", func(t *testing.T) {
@@ -360,3 +397,32 @@ func (r *recordTB) Errorf(format string, args ...any) {
 }
 
 func (r *recordTB) Helper() {}
+
+func TestMessageContentIntent(t *testing.T) {
+	for _, tt := range []struct {
+		intents int
+		content string
+		want    string
+	}{
+		{IntentGuilds | IntentGuildMessages, "hello", ""},
+		{IntentGuilds | IntentGuildMessages | IntentMessageContent, "hello", "hello"},
+		{IntentGuilds | IntentGuildMessages, "hi <@100000000000000001>", "hi <@100000000000000001>"},
+	} {
+		fake := New(t, Options{})
+		rawBot(t, fake, tt.intents)
+		m := fake.PostMessage(fake.Alice, fake.ChannelID, tt.content)
+		fake.mu.Lock()
+		got := fake.wireLocked(fake.messages[m.ID])["content"]
+		fake.mu.Unlock()
+		if got != tt.want {
+			t.Errorf("intents %#x: content %q arrives as %q, want %q", tt.intents, tt.content, got, tt.want)
+		}
+		dm := fake.PostMessage(fake.Alice, fake.DMChannelID, "dm text")
+		fake.mu.Lock()
+		got = fake.wireLocked(fake.messages[dm.ID])["content"]
+		fake.mu.Unlock()
+		if got != "dm text" {
+			t.Errorf("intents %#x: DM content arrives as %q, want it intact", tt.intents, got)
+		}
+	}
+}

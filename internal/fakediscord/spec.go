@@ -2,7 +2,6 @@ package fakediscord
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -179,16 +178,4 @@ func (s *schemaSet) validate(method, specPath string, body []byte) error {
 		return fmt.Errorf("body is not JSON: %w", err)
 	}
 	return sch.Validate(v)
-}
-
-// decodeObject decodes a JSON object into a generic map, keeping numbers
-// exact.
-func decodeObject(body []byte) (map[string]any, error) {
-	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	var m map[string]any
-	if err := d.Decode(&m); err != nil {
-		return nil, err
-	}
-	return m, nil
 }
