@@ -112,6 +112,10 @@ var normalizeTests = []struct {
 	{"Café", "café"},
 	{"Cafe\u0301", "café"}, // NFKC composes
 	{"ΑΘΗΝΑ", "αθηνα"},
+	// Found by FuzzNormalize: lower case can undo NFKC, and NFKC stops at
+	// a bad byte that ToLower then turns into U+FFFD.
+	{"İ\u0301", "í"},
+	{"\xf2º", "\ufffdo"},
 }
 
 func TestNormalize(t *testing.T) {

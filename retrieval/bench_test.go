@@ -1,0 +1,132 @@
+package retrieval
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+)
+
+// sharedDir returns the shared folder beside the repository: ../shared
+// from the folder that holds go.mod. It skips the benchmark when there is
+// none.
+func sharedDir(tb testing.TB, elem ...string) string {
+	tb.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		tb.Skipf("no working directory: %v", err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			tb.Skip("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+	p := filepath.Join(append([]string{filepath.Dir(dir), "shared"}, elem...)...)
+	if _, err := os.Stat(p); err != nil {
+		tb.Skipf("shared data absent: %v", err)
+	}
+	return p
+}
+
+// gutenberg loads the nine shared Gutenberg books as one corpus.
+func gutenberg(tb testing.TB) *Corpus {
+	tb.Helper()
+	c, err := LoadDir(sharedDir(tb, "corpora", "gutenberg"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// gutenbergQuestions are realistic questions about the nine books.
+var gutenbergQuestions = []string{
+	"Who is Mr. Darcy's friend?",
+	"What did the White Rabbit take out of its waistcoat-pocket?",
+	"Where does Count Dracula live?",
+	"Who wrote the letter to Jonathan Harker?",
+	"What did Gregor Samsa turn into?",
+	"How many sisters does Elizabeth Bennet have?",
+	"Who is the captain of the Pequod?",
+	"What is the name of the white whale?",
+	"Who painted the portrait of Dorian Gray?",
+	"Where does Peter Pan live?",
+	"What did Tinker Bell drink to save Peter?",
+	"Who raised Mowgli in the jungle?",
+	"What does Shere Khan want?",
+	"Who is Sherlock Holmes's friend and biographer?",
+	"What did Irene Adler leave for the King of Bohemia?",
+	"How long was Harker kept in the castle?",
+	"When did Mr. Bingley come to Netherfield?",
+	"Why did Alice cry?",
+	"Who threw the harpoon at Moby Dick?",
+	"What did Lord Henry give Dorian?",
+}
+
+func BenchmarkBuildGutenberg(b *testing.B) {
+	dir := sharedDir(b, "corpora", "gutenberg")
+	c, err := LoadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(c.Bytes)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		c, err := LoadDir(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		NewIndex(c)
+	}
+	b.ReportMetric(float64(len(c.Sentences)), "sentences")
+}
+
+func BenchmarkSearchGutenberg(b *testing.B) {
+	ix := NewIndex(gutenberg(b))
+	benchSearch(b, ix, gutenbergQuestions)
+}
+
+func BenchmarkSearchStory(b *testing.B) {
+	ix := NewIndex(loadStory(b))
+	benchSearch(b, ix, storyQuestions)
+}
+
+// benchSearch cycles through the questions, after one warm-up pass that
+// fills the index's candidate cache.
+func benchSearch(b *testing.B, ix *Index, questions []string) {
+	for _, q := range questions {
+		ix.Search(Query{Text: q})
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		ix.Search(Query{Text: questions[i%len(questions)]})
+		i++
+	}
+}
+
+// BenchmarkMemoryGutenberg reports the heap that one index of the books
+// retains, beyond the corpus itself.
+func BenchmarkMemoryGutenberg(b *testing.B) {
+	c := gutenberg(b)
+	var before, after runtime.MemStats
+	var total int64
+	n := 0
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		ix := NewIndex(c)
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		runtime.KeepAlive(ix)
+		total += int64(after.HeapAlloc) - int64(before.HeapAlloc)
+		n++
+	}
+	b.ReportMetric(float64(total)/float64(n)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(len(c.Sentences)), "sentences")
+}
