@@ -25,11 +25,13 @@ type Token struct {
 // Normalize folds text the way the index compares it: NFKC, straight quotes
 // and apostrophes, lower case. Normalizing twice changes nothing.
 func Normalize(s string) string {
-	if !isASCII(s) {
-		s = norm.NFKC.String(s)
-		s = quoteFolder.Replace(s)
+	if isASCII(s) {
+		return strings.ToLower(s)
 	}
-	return strings.ToLower(s)
+	s = strings.ToValidUTF8(s, "\ufffd")
+	s = quoteFolder.Replace(norm.NFKC.String(s))
+	// Lower case can undo NFKC ("İ" becomes "i" and a combining dot).
+	return norm.NFKC.String(strings.ToLower(s))
 }
 
 var quoteFolder = strings.NewReplacer(

@@ -58,6 +58,8 @@ type Sentence struct {
 	Para int
 	N    int
 	Text string
+	// Start and End are the sentence's byte offsets in its paragraph's Text.
+	Start, End int
 }
 
 // Skipped is a file the loader passed over.
@@ -169,8 +171,8 @@ func (c *Corpus) add(id, p, text string) bool {
 			}
 		}
 		para := Paragraph{Doc: len(c.Docs), N: doc.ParagraphCount + 1, Section: section, Text: block, FirstSentence: len(c.Sentences)}
-		for i, s := range SplitSentences(block) {
-			c.Sentences = append(c.Sentences, Sentence{Para: len(c.Paragraphs), N: i + 1, Text: s})
+		for i, sp := range sentenceSpans(block) {
+			c.Sentences = append(c.Sentences, Sentence{Para: len(c.Paragraphs), N: i + 1, Text: block[sp[0]:sp[1]], Start: sp[0], End: sp[1]})
 		}
 		para.SentenceCount = len(c.Sentences) - para.FirstSentence
 		if para.SentenceCount == 0 {
@@ -193,16 +195,19 @@ func (c *Corpus) add(id, p, text string) bool {
 // or, when the text has no blank line, one paragraph a line.
 func blocks(text string) []string {
 	lines := strings.Split(text, "\n")
-	hasBlank := false
+	// A blank line counts only between two lines of text: a final newline
+	// does not make a file of one paragraph a line into one paragraph.
+	hasBlank, blankAfterText := false, false
 	nonEmpty := 0
 	for _, l := range lines {
 		if strings.TrimSpace(l) == "" {
-			if nonEmpty > 0 {
-				hasBlank = true
-			}
-		} else {
-			nonEmpty++
+			blankAfterText = nonEmpty > 0
+			continue
 		}
+		if blankAfterText {
+			hasBlank = true
+		}
+		nonEmpty++
 	}
 	var out []string
 	if !hasBlank || nonEmpty == 1 {

@@ -26,6 +26,8 @@ type Index struct {
 	// corpus ("french presid" for "macron"), learnt from appositions.
 	aliases map[string][]string
 	cands   candCache
+	// synonyms maps a stem to the stems of its synonyms.
+	synonyms map[string][]string
 }
 
 type posting struct {
@@ -56,10 +58,16 @@ type Params struct {
 	Verb float64
 	// Phrase weighs question word pairs that stand together in a sentence.
 	Phrase float64
+	// Paragraph weighs the coverage of the question by the sentence's
+	// whole paragraph.
+	Paragraph float64
+	// Synonym is the weight of a synonym of a query term ("describe" for
+	// "call"); 0 turns synonyms off.
+	Synonym float64
 }
 
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultParams = Params{K1: 1.2, B: 0.75, Window: 0.25, Coverage: 0.6, Proximity: 0.3, Type: 0.5, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Verb: 1, Phrase: 0}
+var DefaultParams = Params{K1: 1.2, B: 0.35, Window: 0.25, Coverage: 0.6, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Verb: 1, Phrase: 0.2, Paragraph: 0, Synonym: 0}
 
 // NewIndex indexes the sentences of c with [DefaultParams].
 func NewIndex(c *Corpus) *Index { return NewIndexParams(c, DefaultParams) }
@@ -127,6 +135,7 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 	for id, ps := range ix.postings {
 		ix.df[id] = int32(len(ps))
 	}
+	ix.synonyms = synonymTable(ix.stem)
 	ix.sorted = append([]string(nil), ix.terms...)
 	sort.Strings(ix.sorted)
 	ix.stem.frozen = true

@@ -64,12 +64,12 @@ type Span struct{ Start, End int }
 
 var (
 	numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|a few|a couple of`
-	numeral     = `(?:\$|£|€)?\d[\d,.]*(?:%| ?percent| ?per cent)?|(?:` + numberWords + `)(?:[- ](?:` + numberWords + `))*`
+	numeral     = `(?:[$£€]|\b)\d(?:[\d,.]*\d)?(?:%| ?percent\b| ?per cent\b)?|\b(?:` + numberWords + `)(?:[- ](?:` + numberWords + `))*\b`
 	timeUnit    = `(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|centuries|century|generations?)`
 	monthName   = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
 	dayName     = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
 
-	numberRE   = regexp.MustCompile(`(?i)\b(?:` + numeral + `)\b`)
+	numberRE   = regexp.MustCompile(`(?i)(?:` + numeral + `)`)
 	durationRE = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+(?:more\s+|full\s+|long\s+)?` + timeUnit + `|overnight|all (?:day|night|week|year))\b`)
 	dateRE     = regexp.MustCompile(`\b(?:` + monthName + `(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{3,4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthName + `(?:,?\s+\d{3,4})?|` + dayName + `|(?:1[0-9]|20)\d{2}s?|\d{1,2}(?:st|nd|rd|th)\s+century|\d{1,4}\s?(?:BC|AD|BCE|CE)|\d{1,2}/\d{1,2}/\d{2,4})\b`)
 	relTimeRE  = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+` + timeUnit + `\s+(?:before|after|ago|later|earlier|prior)|(?:yesterday|today|tonight|tomorrow|last (?:year|month|week|night)|next (?:year|month|week|day)|(?:in|at|by|during|since|until|before|after) (?:the )?(?:morning|afternoon|evening|night|noon|midnight|dawn|dusk|spring|summer|autumn|fall|winter)))\b`)

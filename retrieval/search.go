@@ -184,6 +184,15 @@ func (ix *Index) Search(q Query) Result {
 			}
 		}
 	}
+	if ix.params.Synonym > 0 {
+		for i, qt := range res.Terms {
+			for _, syn := range ix.synonyms[qt.Term] {
+				if id, ok := ix.vocab[syn]; ok {
+					ix.accumulate(sc, id, i, qt.Weight*ix.params.Synonym*min(qt.IDF, ix.idf(int(ix.df[id]))), true)
+				}
+			}
+		}
+	}
 	sumMass := func(m uint64) float64 {
 		v := 0.0
 		for m != 0 {
@@ -196,6 +205,15 @@ func (ix *Index) Search(q Query) Result {
 	cover := func(m uint64) float64 { return sumMass(m&ownMask) / ownMass }
 	coverAll := func(m uint64) float64 { return sumMass(m) / mass }
 	corpus := ix.corpus
+	// The question's words spread over the paragraph: the union of what
+	// its sentences match.
+	var paraMask map[int]uint64
+	if ix.params.Paragraph > 0 {
+		paraMask = make(map[int]uint64, len(sc.touched))
+		for _, s := range sc.touched {
+			paraMask[corpus.Sentences[s].Para] |= sc.mask[s]
+		}
+	}
 	hits := make([]Hit, 0, len(sc.touched))
 	var verbBit uint64
 	for i, t := range res.Terms {
@@ -221,6 +239,9 @@ func (ix *Index) Search(q Query) Result {
 		}
 		h.WindowCoverage = coverAll(wm)
 		h.Score = h.BM25 + ix.params.Window*neighbours + ix.params.Coverage*mass*(h.Coverage+0.5*h.WindowCoverage)
+		if paraMask != nil {
+			h.Score += ix.params.Paragraph * mass * coverAll(paraMask[corpus.Sentences[si].Para])
+		}
 		hits = append(hits, h)
 	}
 	sort.Slice(hits, func(i, j int) bool { return ix.better(hits[i], hits[j]) })
@@ -239,8 +260,10 @@ func (ix *Index) Search(q Query) Result {
 	pairs, pairMass := ix.queryPairs(res.Terms)
 	for i := range hits {
 		h := &hits[i]
+		// Closeness counts in proportion to how much of the question is close:
+		// two common words side by side say little.
 		h.Proximity = ix.proximity(h.Sentence, sc.mask[h.Sentence], res.Terms)
-		h.Score += ix.params.Proximity * mass * h.Proximity
+		h.Score += ix.params.Proximity * mass * h.Proximity * h.Coverage
 		if pairMass > 0 {
 			h.Phrase = ix.phrase(h.Sentence, pairs) / pairMass
 			h.Score += ix.params.Phrase * mass * h.Phrase

@@ -170,7 +170,7 @@ var abbreviations = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`mr mrs ms messrs mme mlle dr prof st ste mt ft jr sr rev hon gen col
 lt maj capt cpt sgt cmdr adm gov sen rep pres supt insp det fr br sra srta
-ed eds est approx dept univ assn bros co corp inc ltd plc vs etc cf al viz jan feb mar apr jun jul
+ed eds est approx dept univ assn bros co corp inc ltd plc vs cf al viz jan feb mar apr jun jul
 aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun ave blvd rd hwy`) {
 		m[w] = true
 	}

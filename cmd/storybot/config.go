@@ -72,6 +72,12 @@ func loadConfig() (Config, error) {
 	if err := envconfig.Process("", &c); err != nil {
 		return Config{}, fmt.Errorf("configuration: %w", err)
 	}
+	if (c.LLMBaseURL == "") != (c.LLMModel == "") {
+		return Config{}, errors.New("configuration: set both LLM_BASE_URL and LLM_MODEL to use a language model, or neither")
+	}
+	if c.LLMPassages <= 0 || c.LLMMaxTokens <= 0 || c.LLMContextTokens <= c.LLMMaxTokens || c.LLMRetries < 0 || c.LLMTimeout <= 0 {
+		return Config{}, errors.New("configuration: LLM_PASSAGES, LLM_MAX_TOKENS and LLM_TIMEOUT must be positive, LLM_RETRIES not negative, and LLM_CONTEXT_TOKENS larger than LLM_MAX_TOKENS")
+	}
 	if c.MaxQuestion <= 0 {
 		return Config{}, fmt.Errorf("configuration: MAX_QUESTION_CHARS must be positive, got %d", c.MaxQuestion)
 	}

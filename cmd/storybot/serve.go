@@ -9,6 +9,7 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
+	"storybot/qa"
 	"storybot/store"
 )
 
@@ -33,7 +34,15 @@ func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.
 	}
 	defer st.Close()
 
-	b, err := bot.New(s, botOptions(cfg, eng, feedbackStore{st}, logger))
+	opts := botOptions(cfg, eng, feedbackStore{st}, logger)
+	opts.Sources = bot.NewSourceIDs(2000)
+	sessions, err := qa.New(qa.Options{Store: st, Answerer: eng, Logger: logger,
+		ModeratorRoleID: cfg.ModeratorRole, Sources: opts.Sources})
+	if err != nil {
+		return fmt.Errorf("moderated Q&A: %w", err)
+	}
+	opts.Extensions = append(opts.Extensions, sessions)
+	b, err := bot.New(s, opts)
 	if err != nil {
 		return err
 	}

@@ -53,17 +53,20 @@ func TestTune(t *testing.T) {
 		set  func(p *retrieval.Params, th *answer.Thresholds, v float64)
 	}
 	knobs := []knob{
-		{"K1", []float64{0.6, 0.9, 1.2}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.K1 = v }},
-		{"B", []float64{0.3, 0.5, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.B = v }},
+		{"Paragraph", []float64{0.15, 0.3, 0.6}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Paragraph = v }},
+		{"Synonym", []float64{0.2, 0.4, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Synonym = v }},
+		{"K1", []float64{0.5, 0.8, 1.2}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.K1 = v }},
+		{"B", []float64{0.2, 0.35, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.B = v }},
 		{"Window", []float64{0, 0.15, 0.3}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Window = v }},
-		{"Coverage", []float64{0.6, 1, 1.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Coverage = v }},
-		{"Proximity", []float64{0, 0.15, 0.3}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Proximity = v }},
+		{"Coverage", []float64{1, 1.5, 2, 3}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Coverage = v }},
+		{"Proximity", []float64{0, 0.15, 0.3, 0.6}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Proximity = v }},
 		{"Type", []float64{0, 0.25, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Type = v }},
 		{"Phrase", []float64{0, 0.2, 0.4}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Phrase = v }},
-		{"Verb", []float64{1, 1.5, 2}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Verb = v }},
-		{"VerbFallback", []float64{0, 0.5, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.VerbFallback = v }},
-		{"MinCoverage", []float64{0.2, 0.34}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.MinCoverage = v }},
-		{"MinWindowCoverage", []float64{0.3, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.MinWindowCoverage = v }},
+		{"Expansion", []float64{0.3, 0.6, 0.9}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Expansion = v }},
+		{"History", []float64{0.3, 0.4, 0.6}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.History = v }},
+		{"TypedFallback", []float64{0.4, 0.6, 0.8}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.TypedFallback = v }},
+		{"MinCoverage", []float64{0.05, 0.1, 0.15, 0.25}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.MinCoverage = v }},
+		{"MinWindowCoverage", []float64{0.25, 0.35, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.MinWindowCoverage = v }},
 	}
 	p, th := retrieval.DefaultParams, answer.DefaultThresholds
 	sc, st := score(sqb, p, th), score(stb, p, th)
@@ -74,14 +77,33 @@ func TestTune(t *testing.T) {
 		}
 		return
 	}
-	for _, k := range knobs {
-		for _, v := range k.vals {
-			p2, th2 := p, th
-			k.set(&p2, &th2, v)
-			sc, st := score(sqb, p2, th2), score(stb, p2, th2)
-			fmt.Printf("%-17s %5.2f squad h1=%.4f ans=%.4f | story h1=%.3f ans=%.3f abst=%.3f\n", k.name, v,
-				float64(sc.hit1)/float64(sc.answerable), float64(sc.answered)/float64(sc.answerable),
-				float64(st.hit1)/float64(st.answerable), float64(st.answered)/float64(st.answerable), float64(st.abstain)/float64(st.unanswerable))
+	obj := func(sc, st scores) float64 {
+		return float64(sc.hit1)/float64(sc.answerable) + 0.3*float64(st.hit1+st.answered)/float64(2*st.answerable) + 0.1*float64(st.abstain)/float64(st.unanswerable)
+	}
+	best := obj(sc, st)
+	for round := 0; round < 2; round++ {
+		improved := false
+		for _, k := range knobs {
+			for _, v := range k.vals {
+				p2, th2 := p, th
+				k.set(&p2, &th2, v)
+				if p2 == p && th2 == th {
+					continue
+				}
+				sc, st := score(sqb, p2, th2), score(stb, p2, th2)
+				o := obj(sc, st)
+				fmt.Printf("%-17s %5.2f squad h1=%.4f ans=%.4f | story h1=%.3f ans=%.3f abst=%.3f obj=%.4f\n", k.name, v,
+					float64(sc.hit1)/float64(sc.answerable), float64(sc.answered)/float64(sc.answerable),
+					float64(st.hit1)/float64(st.answerable), float64(st.answered)/float64(st.answerable), float64(st.abstain)/float64(st.unanswerable), o)
+				if o > best+0.0005 {
+					best, p, th, improved = o, p2, th2, true
+					fmt.Printf("  -> keep %+v %+v\n", p, th)
+				}
+			}
+		}
+		if !improved {
+			break
 		}
 	}
+	fmt.Printf("final %+v %+v obj=%.4f\n", p, th, best)
 }
