@@ -56,7 +56,8 @@ func loadFiles(t testing.TB, files ...string) *Corpus {
 // dl 2, 1.2 for dl 3 and 1.8 for dl 5.
 func TestBM25(t *testing.T) {
 	c := loadFiles(t, "a.txt", "Cat dog dog.\n\nCat bird.\n\nFish fish fish bird dog.\n\nRed fish.\n")
-	ix := NewIndex(c)
+	// Lucene's k1 and b, not DefaultParams, which are being tuned.
+	ix := NewIndexParams(c, Params{K1: 1.2, B: 0.75})
 	ln2, ln103 := math.Log(2), math.Log(10.0/3)
 	tests := []struct {
 		query string
@@ -93,8 +94,7 @@ func TestBM25(t *testing.T) {
 func TestBM25Params(t *testing.T) {
 	c := loadFiles(t, "a.txt", "Cat dog dog.\n\nCat bird.\n\nFish fish fish bird dog.\n\nRed fish.\n")
 	ln2 := math.Log(2)
-	p := DefaultParams
-	p.B = 0
+	p := Params{K1: 1.2, B: 0}
 	ix := NewIndexParams(c, p)
 	// tf 3: 3·2.2/(3+1.2); tf 1: 2.2/2.2 = 1.
 	if got, want := ix.BM25("fish", 2), ln2*6.6/4.2; math.Abs(got-want) > 1e-9 {
