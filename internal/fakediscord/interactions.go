@@ -366,32 +366,42 @@ func (s *Server) Button(user User, message *Message, customID string) *Interacti
 	s.mu.Lock()
 	m := s.messages[message.ID]
 	s.mu.Unlock()
-	if m == nil || !hasCustomID(m.Components, customID) {
+	switch found, disabled := findButton(m, customID); {
+	case !found:
 		s.errorf("message %s has no component with custom_id %q", message.ID, customID)
+	case disabled:
+		s.errorf("button %q on message %s is disabled; users cannot click it", customID, message.ID)
 	}
 	return s.sendInteraction(user, message.ChannelID, InteractionComponent, map[string]any{
 		"custom_id": customID, "component_type": 2,
 	}, m)
 }
 
-func hasCustomID(cs []discordgo.MessageComponent, id string) bool {
-	for _, c := range cs {
-		switch c := c.(type) {
-		case *discordgo.ActionsRow:
-			if hasCustomID(c.Components, id) {
-				return true
-			}
-		case *discordgo.Button:
-			if c.CustomID == id {
-				return true
-			}
-		case *discordgo.SelectMenu:
-			if c.CustomID == id {
-				return true
+// findButton reports whether the live message m has an enabled or
+// disabled component with customID.
+func findButton(m *Message, customID string) (found, disabled bool) {
+	if m == nil || m.Deleted {
+		return false, false
+	}
+	var walk func([]discordgo.MessageComponent)
+	walk = func(cs []discordgo.MessageComponent) {
+		for _, c := range cs {
+			switch c := c.(type) {
+			case *discordgo.ActionsRow:
+				walk(c.Components)
+			case *discordgo.Button:
+				if c.CustomID == customID {
+					found, disabled = true, c.Disabled
+				}
+			case *discordgo.SelectMenu:
+				if c.CustomID == customID {
+					found, disabled = true, c.Disabled
+				}
 			}
 		}
 	}
-	return false
+	walk(m.Components)
+	return found, disabled
 }
 
 // ModalSubmit sends a modal submission with the text input values in

@@ -190,6 +190,19 @@ func TestViolations(t *testing.T) {
 			st, b, _ := do(t, f, "PATCH", "/api/v10/webhooks/"+f.AppID+"/"+it.Token+"/messages/@original", `{"content":"x","allowed_mentions":{"parse":[]}}`)
 			return st, b
 		}, 404, 10008, "no such interaction message"},
+		{"click a disabled button", func(t *testing.T, f *Server) (int, map[string]any) {
+			st, b, _ := do(t, f, "POST", msg(f), `{"content":"card","allowed_mentions":{"parse":[]},"components":[{"type":1,"components":[{"type":2,"style":1,"label":"Go","custom_id":"go","disabled":true}]}]}`)
+			if st != 200 {
+				t.Fatalf("post: %d %v", st, b)
+			}
+			f.Button(f.Alice, f.Message(b["id"].(string)), "go")
+			return st, b
+		}, 200, 0, "is disabled"},
+		{"click a missing button", func(t *testing.T, f *Server) (int, map[string]any) {
+			m := f.PostMessage(f.Alice, f.ChannelID, "no buttons")
+			f.Button(f.Alice, m, "go")
+			return 200, nil
+		}, 200, 0, "no component"},
 		{"deferred then edit", func(t *testing.T, f *Server) (int, map[string]any) {
 			it := f.SlashCommand(f.Alice, f.ChannelID, "ask", StringOption("q", "?"))
 			respond(f, it, `{"type":5}`)
