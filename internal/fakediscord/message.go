@@ -194,7 +194,7 @@ var (
 	roleMention = regexp.MustCompile(`<@&([0-9]+)>`)
 )
 
-// wire returns m as Discord would send it to the bot. Without the
+// wireLocked returns m as Discord would send it to the bot. Without the
 // MESSAGE_CONTENT intent, content and its kin are blanked unless the
 // message is a DM, mentions the bot or is the bot's own.
 func (s *Server) wireLocked(m *Message) map[string]any {

@@ -103,7 +103,10 @@ type call struct {
 	files  []Attachment
 }
 
-var apiPrefix = regexp.MustCompile(`^/api/v(9|10)(/.*)$`)
+var (
+	apiPrefix = regexp.MustCompile(`^/api/v(9|10)(/.*)$`)
+	filePart  = regexp.MustCompile(`^files\[[0-9]\]$`)
+)
 
 func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	c := &call{s: s, w: w, r: r, req: Request{
@@ -264,7 +267,7 @@ func (c *call) readBody() error {
 		}
 		n := len(form.Value) - 1
 		for name := range form.File {
-			if !regexp.MustCompile(`^files\[[0-9]\]$`).MatchString(name) {
+			if !filePart.MatchString(name) {
 				return fmt.Errorf("unexpected multipart file part %q (want files[0] to files[9])", name)
 			}
 		}

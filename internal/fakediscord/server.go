@@ -410,7 +410,8 @@ func (s *Server) isGuildChannel(id string) bool {
 	return c != nil && c.Type != ChannelDM
 }
 
-// userLocked returns a known user, failing the test for an unknown one.
+// knownUser returns the fake's record of u, failing the test for an
+// unknown user.
 func (s *Server) knownUser(u User) User {
 	s.mu.Lock()
 	known, ok := s.users[u.ID]
