@@ -87,37 +87,12 @@ func Analyze(text string) []Token { return analyze(text, nil, nil) }
 func analyze(text string, dst []Token, st *stemmer) []Token {
 	i := 0
 	for i < len(text) {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		if !isWordRune(r) {
-			i += size
-			continue
-		}
-		start := i
-		end := i + size
-		for end < len(text) {
-			r, size = utf8.DecodeRuneInString(text[end:])
-			if isWordRune(r) {
-				end += size
-				continue
-			}
-			// Inner apostrophes (don't, O'Brien) and number punctuation (3.5, 1,000).
-			if end+size < len(text) {
-				next, nsize := utf8.DecodeRuneInString(text[end+size:])
-				if isApostrophe(r) && unicode.IsLetter(next) {
-					end += size + nsize
-					continue
-				}
-				prev, _ := utf8.DecodeLastRuneInString(text[start:end])
-				if (r == '.' || r == ',') && unicode.IsDigit(prev) && unicode.IsDigit(next) {
-					end += size + nsize
-					continue
-				}
-			}
+		start, end, ok := nextWord(text, i)
+		if !ok {
 			break
 		}
 		i = end
-		word := Normalize(text[start:end])
-		word = stripPossessive(word)
+		word := stripPossessive(Normalize(text[start:end]))
 		if word == "" {
 			continue
 		}
@@ -134,6 +109,67 @@ func analyze(text string, dst []Token, st *stemmer) []Token {
 	}
 	return dst
 }
+
+// nextWord finds the first word of text at or after byte i.
+func nextWord(text string, i int) (start, end int, ok bool) {
+	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiWord[c] {
+				break
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if isWordRune(r) {
+			break
+		}
+		i += size
+	}
+	if i >= len(text) {
+		return 0, 0, false
+	}
+	start, end = i, i
+	for end < len(text) {
+		var r rune
+		size := 1
+		if c := text[end]; c < utf8.RuneSelf {
+			if asciiWord[c] {
+				end++
+				continue
+			}
+			r = rune(c)
+		} else {
+			r, size = utf8.DecodeRuneInString(text[end:])
+			if isWordRune(r) {
+				end += size
+				continue
+			}
+		}
+		// Inner apostrophes (don't, O'Brien) and number punctuation (3.5, 1,000).
+		if end+size < len(text) && end > start {
+			next, nsize := utf8.DecodeRuneInString(text[end+size:])
+			if isApostrophe(r) && unicode.IsLetter(next) {
+				end += size + nsize
+				continue
+			}
+			prev, _ := utf8.DecodeLastRuneInString(text[start:end])
+			if (r == '.' || r == ',') && unicode.IsDigit(prev) && unicode.IsDigit(next) {
+				end += size + nsize
+				continue
+			}
+		}
+		break
+	}
+	return start, end, true
+}
+
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)

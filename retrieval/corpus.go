@@ -200,7 +200,7 @@ func blocks(text string) []string {
 	hasBlank, blankAfterText := false, false
 	nonEmpty := 0
 	for _, l := range lines {
-		if strings.TrimSpace(l) == "" {
+		if isBlank(l) {
 			blankAfterText = nonEmpty > 0
 			continue
 		}
@@ -212,21 +212,21 @@ func blocks(text string) []string {
 	var out []string
 	if !hasBlank || nonEmpty == 1 {
 		for _, l := range lines {
-			if l = strings.Join(strings.Fields(l), " "); l != "" {
+			if l = foldSpace(l); l != "" {
 				out = append(out, l)
 			}
 		}
 		return out
 	}
-	var cur []string
+	var cur strings.Builder
 	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, strings.Join(strings.Fields(strings.Join(cur, " ")), " "))
-			cur = cur[:0]
+		if cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
 		}
 	}
 	for _, l := range lines {
-		if strings.TrimSpace(l) == "" {
+		if isBlank(l) {
 			flush()
 			continue
 		}
@@ -234,14 +234,70 @@ func blocks(text string) []string {
 		if t := strings.TrimSpace(l); strings.HasPrefix(t, "#") {
 			if level, _ := heading(t); level > 0 {
 				flush()
-				out = append(out, t)
+				out = append(out, foldSpace(t))
 				continue
 			}
 		}
-		cur = append(cur, l)
+		appendFolded(&cur, l)
 	}
 	flush()
 	return out
+}
+
+// foldSpace trims s and folds each run of white space to one space.
+func foldSpace(s string) string {
+	var b strings.Builder
+	appendFolded(&b, s)
+	return b.String()
+}
+
+// appendFolded appends the words of s to b, one space apart (and one space
+// after what b holds already).
+func appendFolded(b *strings.Builder, s string) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				i++
+				continue
+			}
+		} else if r, size := utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		j := i
+		for j < len(s) {
+			c := s[j]
+			if c < utf8.RuneSelf {
+				if asciiSpace[c] {
+					break
+				}
+				j++
+				continue
+			}
+			r, size := utf8.DecodeRuneInString(s[j:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			j += size
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[i:j])
+		i = j
+	}
+}
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+func isBlank(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || !asciiSpace[c] {
+			return strings.TrimSpace(s) == ""
+		}
+	}
+	return true
 }
 
 // heading parses an ATX Markdown heading ("## Title").

@@ -2,9 +2,7 @@ package retrieval
 
 import (
 	"math"
-	"regexp"
 	"sort"
-	"strings"
 )
 
 // Index is a BM25 inverted index over the sentences of a [Corpus], with the
@@ -18,7 +16,12 @@ type Index struct {
 	df        []int32
 	postings  [][]posting
 	sentTerms [][]int32 // the non-stop terms of each sentence, in order
+	sentIng   [][]bool  // whether each of those words has the "-ing" form
+	anaphoric []bool    // sentence refers back with a pronoun ("He said…")
 	sentLen   []float32
+	sentPara  []int32  // sentence → paragraph
+	sentDoc   []int32  // sentence → document
+	tieKey    []uint64 // sentence → hash of its text, to break ties neutrally
 	avgLen    float64
 	stem      *stemmer
 	params    Params
@@ -41,9 +44,9 @@ type Params struct {
 	K1, B float64
 	// Window is the weight of the neighbouring sentences' BM25 score.
 	Window float64
-	// Coverage weighs the IDF-weighted share of query terms a sentence holds
-	// (and, at half weight, its window).
-	Coverage float64
+	// Coverage weighs the IDF-weighted share of query terms a sentence holds;
+	// WindowCoverage is the weight of its window's share relative to it.
+	Coverage, WindowCoverage float64
 	// Proximity weighs how close together the matched terms stand.
 	Proximity float64
 	// Type weighs a candidate of the expected answer type in the sentence.
@@ -61,13 +64,19 @@ type Params struct {
 	// Paragraph weighs the coverage of the question by the sentence's
 	// whole paragraph.
 	Paragraph float64
+	// Exact weighs the share of the question's terms matched by the same
+	// word form: "met" for "meet" counts, "meeting" does not.
+	Exact float64
+	// Anaphora is how much of the previous sentence's match a sentence that
+	// refers back with a pronoun ("He", "this") takes over.
+	Anaphora float64
 	// Synonym is the weight of a synonym of a query term ("describe" for
 	// "call"); 0 turns synonyms off.
 	Synonym float64
 }
 
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultParams = Params{K1: 1.2, B: 0.35, Window: 0.25, Coverage: 0.6, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Verb: 1, Phrase: 0.2, Paragraph: 0, Synonym: 0}
+var DefaultParams = Params{K1: 1.2, B: 0.35, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Verb: 1, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0, Anaphora: 0}
 
 // NewIndex indexes the sentences of c with [DefaultParams].
 func NewIndex(c *Corpus) *Index { return NewIndexParams(c, DefaultParams) }
@@ -78,50 +87,58 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 		corpus:    c,
 		vocab:     make(map[string]int32, 1<<12),
 		sentTerms: make([][]int32, len(c.Sentences)),
+		sentIng:   make([][]bool, len(c.Sentences)),
+		anaphoric: make([]bool, len(c.Sentences)),
 		sentLen:   make([]float32, len(c.Sentences)),
+		sentPara:  make([]int32, len(c.Sentences)),
+		sentDoc:   make([]int32, len(c.Sentences)),
+		tieKey:    make([]uint64, len(c.Sentences)),
 		stem:      newStemmer(),
 		params:    p,
 		cands:     make(candCache, len(c.Sentences)),
 	}
-	var toks []Token
+	b := newBuilder(ix)
+	var toks []buildToken
 	var total int
 	flat := make([]int32, 0, 1<<12)
+	flatIng := make([]bool, 0, 1<<12)
+	lastSent := []int32{} // term ID → last sentence it was posted for, plus one
 	for si, s := range c.Sentences {
-		toks = analyze(s.Text, toks[:0], ix.stem)
+		ix.sentPara[si] = int32(s.Para)
+		ix.sentDoc[si] = int32(c.Paragraphs[s.Para].Doc)
+		ix.tieKey[si] = textHash(s.Text)
+		toks = b.scan(s.Text, toks[:0])
+		b.appositions(toks)
+		ix.anaphoric[si] = s.N > 1 && anaphoric(s.Text)
 		start := len(flat)
+		startIng := len(flatIng)
 		for _, t := range toks {
-			if t.Stop {
-				continue
+			if t.id >= 0 {
+				flat = append(flat, t.id)
+				flatIng = append(flatIng, t.ing)
 			}
-			id, ok := ix.vocab[t.Term]
-			if !ok {
-				id = int32(len(ix.terms))
-				ix.vocab[t.Term] = id
-				ix.terms = append(ix.terms, t.Term)
-				ix.postings = append(ix.postings, nil)
-			}
-			flat = append(flat, id)
 		}
 		ix.sentTerms[si] = flat[start:len(flat):len(flat)]
+		ix.sentIng[si] = flatIng[startIng:len(flatIng):len(flatIng)]
 		ix.sentLen[si] = float32(len(flat) - start)
 		total += len(flat) - start
 		if cap(flat)-len(flat) < 256 {
 			flat = make([]int32, 0, 1<<14)
+			flatIng = make([]bool, 0, 1<<14)
 		}
-		for j, id := range ix.sentTerms[si] {
-			if seen(ix.sentTerms[si][:j], id) {
-				continue
-			}
+		for len(lastSent) < len(ix.terms) {
+			lastSent = append(lastSent, 0)
+		}
+		for _, id := range ix.sentTerms[si] {
 			ps := ix.postings[id]
-			ix.postings[id] = append(ps, posting{sent: int32(si), tf: 1})
-		}
-		for j, id := range ix.sentTerms[si] {
-			if seen(ix.sentTerms[si][:j], id) {
-				ps := ix.postings[id]
+			if lastSent[id] == int32(si)+1 {
 				if ps[len(ps)-1].tf < math.MaxUint16 {
 					ps[len(ps)-1].tf++
 				}
+				continue
 			}
+			lastSent[id] = int32(si) + 1
+			ix.postings[id] = append(ps, posting{sent: int32(si), tf: 1})
 		}
 	}
 	if len(c.Sentences) > 0 {
@@ -130,7 +147,7 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 	if ix.avgLen == 0 {
 		ix.avgLen = 1
 	}
-	ix.learnAliases()
+	ix.learnAliases(b.titles)
 	ix.df = make([]int32, len(ix.terms))
 	for id, ps := range ix.postings {
 		ix.df[id] = int32(len(ps))
@@ -164,51 +181,23 @@ func (ix *Index) Aliases(name string) []string {
 	return ix.aliases[toks[len(toks)-1].Term]
 }
 
-// appositionRE finds a title before a name: "French President Emmanuel
-// Macron", "Prime Minister Theresa May".
-var appositionRE = regexp.MustCompile(`\b((?:[A-Z][a-z]+ )?(?:President|Prime Minister|Chancellor|King|Queen|Prince|Princess|Minister|Foreign Minister|Secretary|Senator|Governor|General|Pope|Emperor|Empress|Captain|Professor|Doctor|Director|Chairman|Mayor|Judge|Leader|Premier|Ambassador|Commander|Colonel|Lord|Lady|Duke|Duchess|Count|Countess|Sir)) ((?:[A-Z][\p{L}'-]+)(?: [A-Z][\p{L}'-]+){0,2})`)
-
 // learnAliases finds "Title Name" appositions and, for each multi-word
 // title that names exactly one person ("French President" → Macron), adds
 // the name to every sentence that uses the title instead of the name.
-func (ix *Index) learnAliases() {
-	names := map[string]map[string]bool{} // title phrase → name terms
-	for _, s := range ix.corpus.Sentences {
-		if !strings.Contains(s.Text, " ") {
-			continue
-		}
-		for _, m := range appositionRE.FindAllStringSubmatch(s.Text, -1) {
-			title := termsOf(m[1], ix.stem)
-			name := termsOf(m[2], ix.stem)
-			if len(title) < 2 || len(name) == 0 {
-				continue
-			}
-			key := strings.Join(title, " ")
-			if names[key] == nil {
-				names[key] = map[string]bool{}
-			}
-			names[key][name[len(name)-1]] = true
-		}
-	}
+func (ix *Index) learnAliases(titles map[[2]int32]map[int32]bool) {
 	ix.aliases = map[string][]string{}
-	for title, ns := range names {
+	for title, ns := range titles {
 		if len(ns) != 1 {
 			continue
 		}
-		var name string
+		var nameID int32
 		for n := range ns {
-			name = n
+			nameID = n
 		}
-		nameID, ok := ix.vocab[name]
-		if !ok {
-			continue
-		}
-		phrase := strings.Fields(title)
-		ids := make([]int32, len(phrase))
-		for i, t := range phrase {
-			ids[i] = ix.vocab[t]
-		}
-		ix.aliases[name] = append(ix.aliases[name], title)
+		ids := title[:]
+		name := ix.terms[nameID]
+		phrase := ix.terms[title[0]] + " " + ix.terms[title[1]]
+		ix.aliases[name] = append(ix.aliases[name], phrase)
 		// Sentences with the phrase but not the name now also match the name.
 		for _, p := range ix.postings[ids[0]] {
 			st := ix.sentTerms[p.sent]
@@ -245,16 +234,6 @@ func hasPhrase(seq, phrase []int32) bool {
 		}
 	}
 	return false
-}
-
-func termsOf(text string, st *stemmer) []string {
-	var out []string
-	for _, t := range analyze(text, nil, st) {
-		if !t.Stop {
-			out = append(out, t.Term)
-		}
-	}
-	return out
 }
 
 // idf is BM25's inverse document frequency (Lucene's, never negative).

@@ -31,6 +31,13 @@ func (t AnswerType) String() string {
 	return "unknown"
 }
 
+// Distinctive reports whether a candidate of this type says much about a
+// sentence: numbers, durations and dates do; capitalized names, found in
+// most sentences, do not.
+func (t AnswerType) Distinctive() bool {
+	return t == TypeNumber || t == TypeDuration || t == TypeDate || t == TypeTime
+}
+
 // Strict reports whether a sentence without a candidate of this type cannot
 // answer: a "how many" question needs a number, a "what date" one a date.
 func (t AnswerType) Strict() bool { return t == TypeNumber || t == TypeDate }
@@ -292,6 +299,36 @@ func demonymLike(w string) bool {
 	for _, suf := range []string{"an", "ese", "ish", "ch", "i", "ic"} {
 		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
 			return true
+		}
+	}
+	return false
+}
+
+// anaphoric reports whether a sentence refers back to an earlier one: it
+// opens with a pronoun or demonstrative ("He said…", "This was…"), or uses
+// "this", "that" or "it" as a pronoun ("Macron called this a red line").
+func anaphoric(s string) bool {
+	toks := Analyze(s)
+	if len(toks) == 0 {
+		return false
+	}
+	switch toks[0].Word {
+	case "he", "she", "it", "they", "this", "these", "those", "such", "his", "her", "its", "their", "there":
+		return true
+	}
+	for i := 1; i+1 < len(toks); i++ {
+		next := toks[i+1].Word
+		switch toks[i].Word {
+		case "this", "it", "them", "him":
+			switch next {
+			case "a", "an", "the", "as", "is", "was", "to", "in", "on", "by", "for":
+				return true
+			}
+		case "that":
+			switch next {
+			case "a", "an", "as", "is", "was":
+				return true
+			}
 		}
 	}
 	return false

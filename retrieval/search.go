@@ -30,6 +30,8 @@ type QueryTerm struct {
 	History bool
 	// Verb marks the question's main verb.
 	Verb bool
+	// ing marks a question word of the "-ing" form.
+	ing bool
 }
 
 // Hit is a ranked sentence.
@@ -105,7 +107,7 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 				continue
 			}
 			has[t.Term] = true
-			qt := QueryTerm{Term: t.Term, Weight: w, History: hist}
+			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word)}
 			if !hist && t.Word == verb {
 				qt.Verb = true
 				qt.Weight *= ix.params.Verb
@@ -204,17 +206,17 @@ func (ix *Index) Search(q Query) Result {
 	}
 	cover := func(m uint64) float64 { return sumMass(m&ownMask) / ownMass }
 	coverAll := func(m uint64) float64 { return sumMass(m) / mass }
-	corpus := ix.corpus
 	// The question's words spread over the paragraph: the union of what
 	// its sentences match.
 	var paraMask map[int]uint64
 	if ix.params.Paragraph > 0 {
 		paraMask = make(map[int]uint64, len(sc.touched))
 		for _, s := range sc.touched {
-			paraMask[corpus.Sentences[s].Para] |= sc.mask[s]
+			paraMask[int(ix.sentPara[s])] |= sc.mask[s]
 		}
 	}
-	hits := make([]Hit, 0, len(sc.touched))
+	top := max(40, limit)
+	keep := newTopK(top, ix.better)
 	var verbBit uint64
 	for i, t := range res.Terms {
 		if t.Verb {
@@ -227,27 +229,35 @@ func (ix *Index) Search(q Query) Result {
 		wm := sc.mask[si]
 		neighbours := 0.0
 		for _, n := range [2]int{si - 1, si + 1} {
-			if n < 0 || n >= len(ix.sentTerms) || !ix.sameDoc(si, n) {
+			if n < 0 || n >= len(ix.sentTerms) || ix.sentDoc[n] != ix.sentDoc[si] {
 				continue
 			}
 			f := 1.0
-			if corpus.Sentences[n].Para != corpus.Sentences[si].Para {
+			if ix.sentPara[n] != ix.sentPara[si] {
 				f = 0.5
 			}
 			neighbours += f * sc.acc[n]
 			wm |= sc.mask[n]
 		}
 		h.WindowCoverage = coverAll(wm)
-		h.Score = h.BM25 + ix.params.Window*neighbours + ix.params.Coverage*mass*(h.Coverage+0.5*h.WindowCoverage)
-		if paraMask != nil {
-			h.Score += ix.params.Paragraph * mass * coverAll(paraMask[corpus.Sentences[si].Para])
+		// A sentence that refers back ("He called this…") takes over part of
+		// what the previous sentence matched and it lacks.
+		inherited := 0.0
+		if a := ix.params.Anaphora; a > 0 && ix.anaphoric[si] && si > 0 && ix.sentPara[si-1] == ix.sentPara[si] {
+			p := si - 1
+			if lack := sc.mask[p] &^ sc.mask[si]; lack != 0 {
+				inherited = a * sc.acc[p] * sumMass(lack) / sumMass(sc.mask[p])
+				h.Coverage += a * (cover(sc.mask[si]|sc.mask[p]) - h.Coverage)
+			}
 		}
-		hits = append(hits, h)
+		h.Score = h.BM25 + inherited + ix.params.Window*neighbours + ix.params.Coverage*mass*(h.Coverage+ix.params.WindowCoverage*h.WindowCoverage)
+		if paraMask != nil {
+			h.Score += ix.params.Paragraph * mass * coverAll(paraMask[int(ix.sentPara[si])])
+		}
+		keep.push(h)
 	}
-	sort.Slice(hits, func(i, j int) bool { return ix.better(hits[i], hits[j]) })
 	// Re-rank the best with the costlier features.
-	top := min(len(hits), max(40, limit))
-	hits = hits[:top]
+	hits := keep.items
 	var qterms map[string]bool
 	if res.Type != TypeNone {
 		qterms = make(map[string]bool, len(res.Terms))
@@ -264,13 +274,16 @@ func (ix *Index) Search(q Query) Result {
 		// two common words side by side say little.
 		h.Proximity = ix.proximity(h.Sentence, sc.mask[h.Sentence], res.Terms)
 		h.Score += ix.params.Proximity * mass * h.Proximity * h.Coverage
+		if ix.params.Exact > 0 {
+			h.Score += ix.params.Exact * mass * ix.exact(h.Sentence, sc.mask[h.Sentence], res.Terms, ownMask, termMass) / ownMass
+		}
 		if pairMass > 0 {
 			h.Phrase = ix.phrase(h.Sentence, pairs) / pairMass
 			h.Score += ix.params.Phrase * mass * h.Phrase
 		}
 		if res.Type != TypeNone {
 			h.HasType = ix.hasAnswerSpan(h.Sentence, res.Type, qterms)
-			if h.HasType {
+			if h.HasType && res.Type.Distinctive() {
 				h.Score += ix.params.Type * mass
 			}
 		}
@@ -289,7 +302,7 @@ func (ix *Index) better(a, b Hit) bool {
 	if a.Score != b.Score {
 		return a.Score > b.Score
 	}
-	ha, hb := textHash(ix.corpus.Sentences[a.Sentence].Text), textHash(ix.corpus.Sentences[b.Sentence].Text)
+	ha, hb := ix.tieKey[a.Sentence], ix.tieKey[b.Sentence]
 	if ha != hb {
 		return ha < hb
 	}
@@ -302,9 +315,47 @@ func textHash(s string) uint64 {
 	return h.Sum64()
 }
 
-func (ix *Index) sameDoc(a, b int) bool {
-	c := ix.corpus
-	return c.Paragraphs[c.Sentences[a].Para].Doc == c.Paragraphs[c.Sentences[b].Para].Doc
+// topK keeps the k best hits seen, in a heap whose root is the worst kept.
+type topK struct {
+	k      int
+	better func(a, b Hit) bool
+	items  []Hit
+}
+
+func newTopK(k int, better func(a, b Hit) bool) *topK {
+	return &topK{k: k, better: better, items: make([]Hit, 0, k)}
+}
+
+func (t *topK) push(h Hit) {
+	if len(t.items) < t.k {
+		t.items = append(t.items, h)
+		for i := len(t.items) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !t.better(t.items[p], t.items[i]) {
+				break
+			}
+			t.items[p], t.items[i] = t.items[i], t.items[p]
+			i = p
+		}
+		return
+	}
+	if !t.better(h, t.items[0]) {
+		return
+	}
+	t.items[0] = h
+	for i := 0; ; {
+		w := i
+		for _, c := range [2]int{2*i + 1, 2*i + 2} {
+			if c < len(t.items) && t.better(t.items[w], t.items[c]) {
+				w = c
+			}
+		}
+		if w == i {
+			return
+		}
+		t.items[i], t.items[w] = t.items[w], t.items[i]
+		i = w
+	}
 }
 
 // accumulate adds one query term's postings to the scores. A related
@@ -448,6 +499,30 @@ func (ix *Index) phrase(sent int, pairs []termPair) float64 {
 			}
 			if i+1 < len(seq) && seq[i+1] == p.b || i+2 < len(seq) && seq[i+2] == p.b {
 				v += p.w
+				break
+			}
+		}
+	}
+	return v
+}
+
+// exact sums the mass of the question's own terms that a sentence holds in
+// the same word form: not only the same stem, and not a "-ing" form
+// ("meeting") for a word that is not one ("meet").
+func (ix *Index) exact(sent int, mask uint64, terms []QueryTerm, own uint64, termMass []float64) float64 {
+	seq, ing := ix.sentTerms[sent], ix.sentIng[sent]
+	v := 0.0
+	for i, t := range terms {
+		if mask&own&(1<<i) == 0 {
+			continue
+		}
+		id, ok := ix.vocab[t.Term]
+		if !ok {
+			continue
+		}
+		for j, x := range seq {
+			if x == id && (!ing[j] || t.ing) {
+				v += termMass[i]
 				break
 			}
 		}

@@ -53,20 +53,12 @@ func TestTune(t *testing.T) {
 		set  func(p *retrieval.Params, th *answer.Thresholds, v float64)
 	}
 	knobs := []knob{
-		{"Paragraph", []float64{0.15, 0.3, 0.6}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Paragraph = v }},
-		{"Synonym", []float64{0.2, 0.4, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Synonym = v }},
-		{"K1", []float64{0.5, 0.8, 1.2}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.K1 = v }},
-		{"B", []float64{0.2, 0.35, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.B = v }},
-		{"Window", []float64{0, 0.15, 0.3}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Window = v }},
-		{"Coverage", []float64{1, 1.5, 2, 3}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Coverage = v }},
-		{"Proximity", []float64{0, 0.15, 0.3, 0.6}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Proximity = v }},
-		{"Type", []float64{0, 0.25, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Type = v }},
-		{"Phrase", []float64{0, 0.2, 0.4}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Phrase = v }},
-		{"Expansion", []float64{0.3, 0.6, 0.9}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Expansion = v }},
-		{"History", []float64{0.3, 0.4, 0.6}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.History = v }},
-		{"TypedFallback", []float64{0.4, 0.6, 0.8}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.TypedFallback = v }},
-		{"MinCoverage", []float64{0.05, 0.1, 0.15, 0.25}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.MinCoverage = v }},
-		{"MinWindowCoverage", []float64{0.25, 0.35, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.MinWindowCoverage = v }},
+		{"Exact", []float64{0.1, 0.2, 0.4, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Exact = v }},
+		{"Anaphora", []float64{0.2, 0.4, 0.7, 1}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Anaphora = v }},
+		{"Window", []float64{0.1, 0.4}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Window = v }},
+		{"WindowCoverage", []float64{0.25, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.WindowCoverage = v }},
+		{"Paragraph", []float64{0.3}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Paragraph = v }},
+		{"Type", []float64{0.1}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Type = v }},
 	}
 	p, th := retrieval.DefaultParams, answer.DefaultThresholds
 	sc, st := score(sqb, p, th), score(stb, p, th)
