@@ -16,16 +16,13 @@ type Thresholds struct {
 	// TypedFallback is how close in score a lower hit holding the expected
 	// answer type must be to replace a best hit without one.
 	TypedFallback float64
-	// VerbFallback is how close in score a lower hit holding the question's
-	// main verb must be to replace a best hit without it; 0 disables it.
-	VerbFallback float64
 	// SeeAlso is the share of the best score a further passage needs to be
 	// offered as "see also".
 	SeeAlso float64
 }
 
 // DefaultThresholds are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.6, VerbFallback: 0, SeeAlso: 0.55}
+var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.6, SeeAlso: 0.55}
 
 // extractive answers by quoting the best sentence (and a neighbour when it
 // completes it), marking the answering span.
@@ -110,23 +107,7 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 			return retrieval.Hit{}, false
 		}
 	}
-	if hasVerb(res.Terms) && !best.HasVerb && th.VerbFallback > 0 {
-		for _, h := range res.Hits {
-			if h.HasVerb && h.Score >= th.VerbFallback*best.Score && covered(h) && (!typed || h.HasType || !best.HasType) {
-				return h, true
-			}
-		}
-	}
 	return best, true
-}
-
-func hasVerb(terms []retrieval.QueryTerm) bool {
-	for _, t := range terms {
-		if t.Verb && t.Known {
-			return true
-		}
-	}
-	return false
 }
 
 func hasOwnKnownTerm(terms []retrieval.QueryTerm) bool {

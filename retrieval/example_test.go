@@ -131,9 +131,3 @@ func ExampleCandidates() {
 	// person: ["Putin" "Marine Le Pen" "Kremlin"]
 	// time: ["a month before" "2017"]
 }
-
-func ExampleMainVerb() {
-	fmt.Println(retrieval.MainVerb("What did Macron call the use of chemical weapons?"))
-	// Output:
-	// call
-}

@@ -17,7 +17,7 @@ type Index struct {
 	postings  [][]posting
 	sentTerms [][]int32 // the non-stop terms of each sentence, in order
 	sentIng   [][]bool  // whether each of those words has the "-ing" form
-	anaphoric []bool    // sentence refers back with a pronoun ("He said…")
+	anaphoric []uint8   // how a sentence refers back: anaphorNone, Weak, Strong
 	sentLen   []float32
 	sentPara  []int32  // sentence → paragraph
 	sentDoc   []int32  // sentence → document
@@ -57,8 +57,6 @@ type Params struct {
 	// ones get half as much each step back. HistoryAlone replaces it when the
 	// question has no known word of its own.
 	History, HistoryAlone float64
-	// Verb multiplies the weight of the question's main verb.
-	Verb float64
 	// Phrase weighs question word pairs that stand together in a sentence.
 	Phrase float64
 	// Paragraph weighs the coverage of the question by the sentence's
@@ -68,15 +66,16 @@ type Params struct {
 	// word form: "met" for "meet" counts, "meeting" does not.
 	Exact float64
 	// Anaphora is how much of the previous sentence's match a sentence that
-	// refers back with a pronoun ("He", "this") takes over.
-	Anaphora float64
+	// refers back with a pronoun ("He", "its") takes over; AnaphoraStrong,
+	// for one that refers back with a demonstrative ("called this a…").
+	Anaphora, AnaphoraStrong float64
 	// Synonym is the weight of a synonym of a query term ("describe" for
 	// "call"); 0 turns synonyms off.
 	Synonym float64
 }
 
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultParams = Params{K1: 1.2, B: 0.35, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Verb: 1, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0, Anaphora: 0}
+var DefaultParams = Params{K1: 1.2, B: 0.35, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6}
 
 // NewIndex indexes the sentences of c with [DefaultParams].
 func NewIndex(c *Corpus) *Index { return NewIndexParams(c, DefaultParams) }
@@ -88,7 +87,7 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 		vocab:     make(map[string]int32, 1<<12),
 		sentTerms: make([][]int32, len(c.Sentences)),
 		sentIng:   make([][]bool, len(c.Sentences)),
-		anaphoric: make([]bool, len(c.Sentences)),
+		anaphoric: make([]uint8, len(c.Sentences)),
 		sentLen:   make([]float32, len(c.Sentences)),
 		sentPara:  make([]int32, len(c.Sentences)),
 		sentDoc:   make([]int32, len(c.Sentences)),
@@ -109,7 +108,9 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 		ix.tieKey[si] = textHash(s.Text)
 		toks = b.scan(s.Text, toks[:0])
 		b.appositions(toks)
-		ix.anaphoric[si] = s.N > 1 && anaphoric(s.Text)
+		if s.N > 1 {
+			ix.anaphoric[si] = uint8(anaphoric(s.Text))
+		}
 		start := len(flat)
 		startIng := len(flatIng)
 		for _, t := range toks {

@@ -90,7 +90,12 @@ func Candidates(text string, t AnswerType) []Span {
 	var res [][]int
 	switch t {
 	case TypeNumber:
-		res = numberRE.FindAllStringIndex(text, -1)
+		for _, r := range numberRE.FindAllStringIndex(text, -1) {
+			// "one" alone is mostly a pronoun: "one that would merit…".
+			if !strings.EqualFold(text[r[0]:r[1]], "one") {
+				res = append(res, r)
+			}
+		}
 	case TypeDuration:
 		res = durationRE.FindAllStringIndex(text, -1)
 	case TypeDate:
@@ -150,7 +155,9 @@ func properNames(text string) []Span {
 		j := i
 		for j+1 < len(toks) {
 			gap := text[toks[j].End:toks[j+1].Start]
-			if strings.TrimSpace(gap) != "" && gap != "-" {
+			// Initials and dotted abbreviations: "U.S.", "J. R. R. Tolkien".
+			initial := toks[j].End-toks[j].Start == 1 && strings.TrimSpace(gap) == "."
+			if strings.TrimSpace(gap) != "" && gap != "-" && !initial {
 				break
 			}
 			if capitalized(text[toks[j+1].Start:]) {
@@ -174,7 +181,11 @@ func properNames(text string) []Span {
 		// not a name.
 		adjective := k == j && j+1 < len(toks) && !capitalized(text[toks[j+1].Start:]) && demonymLike(toks[j].Word)
 		if k <= j && !adjective {
-			out = append(out, Span{toks[k].Start, toks[j].End})
+			end := toks[j].End
+			if toks[j].End-toks[j].Start == 1 && end < len(text) && text[end] == '.' {
+				end++ // the full stop of a final initial: "U.S."
+			}
+			out = append(out, Span{toks[k].Start, end})
 		}
 		i = j + 1
 	}
@@ -199,136 +210,55 @@ func capitalized(s string) bool {
 // index keeps them.
 var fillerWords = map[string]bool{"happen": true, "happened": true, "happens": true, "occur": true, "occurred": true,
 	"kind": true, "sort": true, "type": true, "thing": true, "things": true, "something": true, "get": true, "got": true,
-	"name": true, "mention": true, "mentioned": true}
+	"mention": true, "mentioned": true, "many": true, "much": true}
 
-var (
-	auxWords = map[string]bool{"did": true, "does": true, "do": true, "was": true, "were": true, "is": true, "are": true,
-		"has": true, "have": true, "had": true, "will": true, "would": true, "can": true, "could": true, "should": true,
-		"may": true, "might": true, "must": true, "shall": true, "am": true, "be": true, "been": true}
-	copulas     = map[string]bool{"was": true, "were": true, "is": true, "are": true, "am": true, "be": true, "been": true}
-	regionStops = map[string]bool{"of": true, "in": true, "on": true, "at": true, "to": true, "for": true, "with": true,
-		"by": true, "from": true, "about": true, "over": true, "under": true, "into": true, "through": true, "during": true,
-		"after": true, "before": true, "between": true, "against": true, "without": true, "within": true, "as": true,
-		"than": true, "if": true, "that": true, "when": true, "while": true, "because": true, "although": true, "so": true,
-		"the": true, "a": true, "an": true, "this": true, "these": true, "those": true, "his": true, "her": true, "its": true,
-		"their": true, "some": true, "any": true, "and": true, "or": true, "but": true, "upon": true, "across": true}
-	whWords = map[string]bool{"what": true, "which": true, "who": true, "whom": true, "whose": true, "where": true,
-		"when": true, "why": true, "how": true}
+// Levels of reference back to the previous sentence.
+const (
+	anaphorNone = iota
+	// anaphorWeak: a third-person pronoun ("He said…", "its descent"),
+	// which mostly names the topic the previous sentence also names.
+	anaphorWeak
+	// anaphorStrong: a demonstrative standing for something the previous
+	// sentence said ("Macron called this a red line", "This was the first…").
+	anaphorStrong
 )
 
-// MainVerb guesses the main verb of a question ("call" in "What did Macron
-// call the use of chemical weapons?"), or "" when it finds none. It reads
-// word shapes only: after the auxiliary, the last lower-case content word
-// before a preposition, determiner or second auxiliary; or the word right
-// after "who" or "what" when no auxiliary follows.
-func MainVerb(q string) string {
-	var words []string
-	var capital []bool
-	for _, t := range Analyze(q) {
-		words = append(words, t.Word)
-		capital = append(capital, capitalized(q[t.Start:]))
+// anaphoric tells how a sentence refers back to an earlier one.
+func anaphoric(s string) int {
+	toks := Analyze(s)
+	if len(toks) == 0 {
+		return anaphorNone
 	}
-	// Find the question word, then the auxiliary after it.
-	i := 0
-	for i < len(words) && !whWords[words[i]] {
-		i++
-	}
-	if i == len(words) {
-		i = -1
-	}
-	j := i + 1
-	if i >= 0 && j < len(words) && !auxWords[words[j]] && !stopWords[words[j]] && !capital[j] &&
-		(words[i] == "who" || words[i] == "what" && pastOrThirdPerson(words[j])) {
-		return words[j]
-	}
-	for j < len(words) && !auxWords[words[j]] {
-		j++
-	}
-	if j >= len(words) {
-		return ""
-	}
-	copula := copulas[words[j]]
-	verb := ""
-	started := false
-	for k := j + 1; k < len(words); k++ {
-		w := words[k]
-		if auxWords[w] {
-			if verb != "" {
-				break
+	level := anaphorNone
+	for i, t := range toks {
+		next := ""
+		if i+1 < len(toks) {
+			next = toks[i+1].Word
+		}
+		switch t.Word {
+		case "this", "that", "these", "those", "such":
+			switch next {
+			case "a", "an", "as", "is", "was", "are", "were", "has", "had", "would", "will", "could", "can", "may", "might", "led", "meant", "made":
+				if t.Word != "that" || i > 0 {
+					return anaphorStrong
+				}
 			}
-			continue
-		}
-		if regionStops[w] {
-			if started {
-				break
+			if i == 0 && t.Word != "that" {
+				level = anaphorWeak
 			}
-			continue
+		case "he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "there":
+			level = anaphorWeak
 		}
-		started = true
-		if capital[k] || stopWords[w] || fillerWords[w] {
-			continue
-		}
-		if copula && !participle(w) {
-			continue
-		}
-		verb = w
 	}
-	if fillerWords[verb] {
-		return ""
-	}
-	return verb
+	return level
 }
 
-// pastOrThirdPerson reports a word shaped like "caused", "took" or "causes".
-func pastOrThirdPerson(w string) bool {
-	if _, ok := irregular[w]; ok {
-		return true
-	}
-	return strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "es") && !strings.HasSuffix(w, "ies")
-}
-
-func participle(w string) bool {
-	if strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "en") || strings.HasSuffix(w, "ing") {
-		return true
-	}
-	_, ok := irregular[w]
-	return ok
-}
-
+// demonymLike reports a word shaped like a nationality adjective
+// ("French", "Russian", "Chinese").
 func demonymLike(w string) bool {
 	for _, suf := range []string{"an", "ese", "ish", "ch", "i", "ic"} {
 		if strings.HasSuffix(w, suf) && len(w) > len(suf)+2 {
 			return true
-		}
-	}
-	return false
-}
-
-// anaphoric reports whether a sentence refers back to an earlier one: it
-// opens with a pronoun or demonstrative ("He said…", "This was…"), or uses
-// "this", "that" or "it" as a pronoun ("Macron called this a red line").
-func anaphoric(s string) bool {
-	toks := Analyze(s)
-	if len(toks) == 0 {
-		return false
-	}
-	switch toks[0].Word {
-	case "he", "she", "it", "they", "this", "these", "those", "such", "his", "her", "its", "their", "there":
-		return true
-	}
-	for i := 1; i+1 < len(toks); i++ {
-		next := toks[i+1].Word
-		switch toks[i].Word {
-		case "this", "it", "them", "him":
-			switch next {
-			case "a", "an", "the", "as", "is", "was", "to", "in", "on", "by", "for":
-				return true
-			}
-		case "that":
-			switch next {
-			case "a", "an", "as", "is", "was":
-				return true
-			}
 		}
 	}
 	return false

@@ -28,8 +28,6 @@ type QueryTerm struct {
 	Known bool
 	// History marks terms that come from earlier questions.
 	History bool
-	// Verb marks the question's main verb.
-	Verb bool
 	// ing marks a question word of the "-ing" form.
 	ing bool
 }
@@ -50,8 +48,6 @@ type Hit struct {
 	// Phrase is the IDF-weighted share of the question's adjacent word pairs
 	// that stand together (at most one word apart) in the sentence.
 	Phrase float64
-	// HasVerb reports that the sentence holds the question's main verb.
-	HasVerb bool
 	// HasType reports a candidate of the expected answer type that is not a
 	// word of the question.
 	HasType bool
@@ -100,7 +96,6 @@ func (ix *Index) putScratch(s *scratch) {
 func (ix *Index) QueryTerms(q Query) []QueryTerm {
 	var out []QueryTerm
 	has := map[string]bool{}
-	verb := MainVerb(q.Text)
 	add := func(text string, w float64, hist bool) {
 		for _, t := range analyze(text, nil, ix.stem) {
 			if t.Stop || fillerWords[t.Word] || has[t.Term] || len(out) == maxQueryTerms {
@@ -108,10 +103,6 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 			}
 			has[t.Term] = true
 			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word)}
-			if !hist && t.Word == verb {
-				qt.Verb = true
-				qt.Weight *= ix.params.Verb
-			}
 			if id, ok := ix.vocab[t.Term]; ok {
 				qt.Known = true
 				qt.IDF = ix.idf(int(ix.df[id]))
@@ -217,15 +208,9 @@ func (ix *Index) Search(q Query) Result {
 	}
 	top := max(40, limit)
 	keep := newTopK(top, ix.better)
-	var verbBit uint64
-	for i, t := range res.Terms {
-		if t.Verb {
-			verbBit = 1 << i
-		}
-	}
 	for _, s := range sc.touched {
 		si := int(s)
-		h := Hit{Sentence: si, BM25: sc.acc[si], Coverage: cover(sc.mask[si]), HasVerb: sc.mask[si]&verbBit != 0}
+		h := Hit{Sentence: si, BM25: sc.acc[si], Coverage: cover(sc.mask[si])}
 		wm := sc.mask[si]
 		neighbours := 0.0
 		for _, n := range [2]int{si - 1, si + 1} {
@@ -243,7 +228,11 @@ func (ix *Index) Search(q Query) Result {
 		// A sentence that refers back ("He called this…") takes over part of
 		// what the previous sentence matched and it lacks.
 		inherited := 0.0
-		if a := ix.params.Anaphora; a > 0 && ix.anaphoric[si] && si > 0 && ix.sentPara[si-1] == ix.sentPara[si] {
+		a := ix.params.Anaphora
+		if ix.anaphoric[si] == anaphorStrong {
+			a = ix.params.AnaphoraStrong
+		}
+		if a > 0 && ix.anaphoric[si] != anaphorNone && si > 0 && ix.sentPara[si-1] == ix.sentPara[si] {
 			p := si - 1
 			if lack := sc.mask[p] &^ sc.mask[si]; lack != 0 {
 				inherited = a * sc.acc[p] * sumMass(lack) / sumMass(sc.mask[p])
