@@ -59,5 +59,18 @@ func cleanHistory(h []string, limit int) []string {
 // about the story.
 var instructionRE = regexp.MustCompile(`(?i)\b(ignore|disregard|forget|override|bypass)\b.{0,40}\b(instructions?|rules|prompts?|guidelines|directions|context|everything)\b|\b(system|developer) (prompt|message)\b|\byou are now\b|\bpretend (to be|you are)\b|\bact as\b|\bjailbreak\b|\bnew instructions\b|\brole-?play as\b|\bdo anything now\b`)
 
+// instructionWords are the words instructionRE needs; a question without
+// any of them is not matched against it.
+var instructionWords = []string{"ignore", "disregard", "forget", "override", "bypass", "prompt", "message",
+	"you are now", "pretend", "act as", "jailbreak", "instruction", "play as", "anything now"}
+
 // isInstruction reports whether a question tries to instruct the bot.
-func isInstruction(q string) bool { return instructionRE.MatchString(q) }
+func isInstruction(q string) bool {
+	lq := strings.ToLower(q)
+	for _, w := range instructionWords {
+		if strings.Contains(lq, w) {
+			return instructionRE.MatchString(q)
+		}
+	}
+	return false
+}

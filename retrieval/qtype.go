@@ -42,29 +42,78 @@ func (t AnswerType) Distinctive() bool {
 // answer: a "how many" question needs a number, a "what date" one a date.
 func (t AnswerType) Strict() bool { return t == TypeNumber || t == TypeDate }
 
-var questionTypes = []struct {
-	re *regexp.Regexp
-	t  AnswerType
-}{
-	{regexp.MustCompile(`\bhow long ago\b`), TypeTime},
-	{regexp.MustCompile(`\bhow (many|much)\b|\bhow (old|far|big|large|tall|high|deep|wide|heavy)\b|\bwhat (percentage|percent|number|amount|proportion|fraction)\b`), TypeNumber},
-	{regexp.MustCompile(`\bhow long\b|\bfor how long\b`), TypeDuration},
-	{regexp.MustCompile(`\b(what|which|in what|in which) (year|date|day|month|century|decade)s?\b`), TypeDate},
-	{regexp.MustCompile(`^(and |so |but |then )?when\b|\bwhen (did|does|do|was|were|is|will|would|had|has|have)\b`), TypeTime},
-	{regexp.MustCompile(`^(and |so |but |then )?(who|whom|whose)\b|\b(who|whom) (did|does|do|was|were|is|are|had|has|have|will|would)\b`), TypePerson},
-	{regexp.MustCompile(`^(and |so |but |then )?where\b|\bwhere (did|does|do|was|were|is|are|had|has|have|will|would)\b|\b(what|which) (city|country|town|place|region|state|continent|location|building|street)\b`), TypePlace},
-}
-
-// ClassifyQuestion returns the answer type a question expects.
+// ClassifyQuestion returns the answer type a question expects, from its
+// question words: "how many" wants a number, "when" a time, "who" a person.
 func ClassifyQuestion(q string) AnswerType {
-	q = strings.TrimSpace(Normalize(q))
-	for _, qt := range questionTypes {
-		if qt.re.MatchString(q) {
-			return qt.t
+	w := questionWords(q)
+	first := 0
+	for first < len(w) && (w[first] == "and" || w[first] == "so" || w[first] == "but" || w[first] == "then") {
+		first++
+	}
+	at := func(i int, set map[string]bool) bool { return i < len(w) && set[w[i]] }
+	is := func(i int, word string) bool { return i < len(w) && w[i] == word }
+	any := func(match func(i int) bool) bool {
+		for i := range w {
+			if match(i) {
+				return true
+			}
 		}
+		return false
+	}
+	// whAux: the question word stands first or before an auxiliary.
+	whAux := func(set map[string]bool) bool {
+		return at(first, set) || any(func(i int) bool { return at(i, set) && at(i+1, questionAux) })
+	}
+	switch {
+	case any(func(i int) bool { return is(i, "how") && is(i+1, "long") && is(i+2, "ago") }):
+		return TypeTime
+	case any(func(i int) bool {
+		return is(i, "how") && at(i+1, howNumber) || (is(i, "what") || is(i, "which")) && at(i+1, whatNumber)
+	}):
+		return TypeNumber
+	case any(func(i int) bool { return is(i, "how") && is(i+1, "long") }):
+		return TypeDuration
+	case any(func(i int) bool { return (is(i, "what") || is(i, "which")) && at(i+1, whatDate) }):
+		return TypeDate
+	case whAux(map[string]bool{"when": true}):
+		return TypeTime
+	case whAux(map[string]bool{"who": true, "whom": true, "whose": true}):
+		return TypePerson
+	case whAux(map[string]bool{"where": true}) || any(func(i int) bool { return (is(i, "what") || is(i, "which")) && at(i+1, whatPlace) }):
+		return TypePlace
 	}
 	return TypeNone
 }
+
+// questionWords returns the lower-case words of a question.
+func questionWords(q string) []string {
+	var w []string
+	for i := 0; i < len(q); {
+		start, end, ok := nextWord(q, i)
+		if !ok {
+			break
+		}
+		w = append(w, Normalize(q[start:end]))
+		i = end
+	}
+	return w
+}
+
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+var (
+	questionAux = wordSet("did does do was were is are had has have will would")
+	howNumber   = wordSet("many much old far big large tall high deep wide heavy")
+	whatNumber  = wordSet("percentage percent number amount proportion fraction")
+	whatDate    = wordSet("year years date dates day days month months century centuries decade decades")
+	whatPlace   = wordSet("city country town place region state continent location building street")
+)
 
 // Span is a byte range of a text.
 type Span struct{ Start, End int }

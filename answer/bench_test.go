@@ -1,0 +1,80 @@
+package answer_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"storybot/answer"
+	"storybot/retrieval"
+)
+
+var storyQuestions = []string{
+	"Where did the two presidents have lunch?",
+	"What gas was used in the attack on Khan Sheikhun?",
+	"Who leads France's far-right nationalist party?",
+	"How long did the lunch last?",
+	"What did the United States launch against Assad?",
+	"What would France exhibit if a party crossed the line?",
+	"How old is Macron?",
+	"Who won the football World Cup?",
+}
+
+// BenchmarkAnswerStory measures the whole keyword answer path on the
+// built-in story: cleaning, search, choosing, quoting, citing.
+func BenchmarkAnswerStory(b *testing.B) {
+	eng, err := answer.Story()
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchAnswers(b, eng, storyQuestions)
+}
+
+// BenchmarkAnswerGutenberg measures it on the nine shared Gutenberg books
+// loaded as one corpus.
+func BenchmarkAnswerGutenberg(b *testing.B) {
+	dir := sharedCorpus(b)
+	c, err := retrieval.LoadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng := answer.New(retrieval.NewIndex(c), answer.Options{})
+	benchAnswers(b, eng, []string{
+		"Who is Mr. Darcy's friend?", "What did the White Rabbit take out of its waistcoat-pocket?",
+		"Where does Count Dracula live?", "What did Gregor Samsa turn into?", "Who is the captain of the Pequod?",
+		"Who painted the portrait of Dorian Gray?", "Who raised Mowgli in the jungle?", "How many sisters does Elizabeth Bennet have?",
+	})
+}
+
+func benchAnswers(b *testing.B, eng *answer.Engine, qs []string) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := eng.Answer(ctx, answer.Question{Text: qs[i%len(qs)]}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// sharedCorpus finds ../shared/corpora/gutenberg beside the repository, or
+// skips.
+func sharedCorpus(b *testing.B) string {
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			b.Skip("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+	p := filepath.Join(filepath.Dir(dir), "shared", "corpora", "gutenberg")
+	if _, err := os.Stat(p); err != nil {
+		b.Skipf("shared corpus absent: %v", err)
+	}
+	return p
+}
