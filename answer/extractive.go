@@ -213,7 +213,9 @@ func (e *Engine) spanFor(sent int, t retrieval.AnswerType, qterms map[string]boo
 			anchors = append(anchors, tok.Start)
 		}
 	}
-	best, bestDist := cands[0], -1
+	// The nearest candidate to the question's words; for a place, one after
+	// "in", "at", "from"… first.
+	best, bestDist, bestLoc := cands[0], -1, false
 	for _, c := range cands {
 		d := len(text)
 		for _, a := range anchors {
@@ -221,11 +223,25 @@ func (e *Engine) spanFor(sent int, t retrieval.AnswerType, qterms map[string]boo
 				d = x
 			}
 		}
-		if bestDist < 0 || d < bestDist {
-			best, bestDist = c, d
+		loc := t == retrieval.TypePlace && afterLocative(text[:c.Start])
+		if bestDist < 0 || loc && !bestLoc || loc == bestLoc && d < bestDist {
+			best, bestDist, bestLoc = c, d, loc
 		}
 	}
 	return best, true
+}
+
+// afterLocative reports whether one of the last four words of before is a
+// preposition of place: "in the palace of", "at", "from".
+func afterLocative(before string) bool {
+	f := strings.Fields(before)
+	for i := len(f) - 1; i >= 0 && i >= len(f)-4; i-- {
+		switch strings.ToLower(f[i]) {
+		case "in", "at", "near", "from", "to", "into", "inside", "outside", "across", "towards", "toward":
+			return true
+		}
+	}
+	return false
 }
 
 func abs(x int) int {

@@ -87,7 +87,7 @@ func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bo
 	c := ix.sentenceCands(sent)
 	for _, k := range kindsOf(t) {
 		for _, cand := range c[k] {
-			if !ownWords(cand.terms, questionTerms) {
+			if answers(cand, k, questionTerms) {
 				out = append(out, cand.span)
 			}
 		}
@@ -95,11 +95,27 @@ func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bo
 	return mergeSpans(out)
 }
 
+// answers reports whether a candidate can be the answer rather than part of
+// the question: a name must not hold a word of the question ("Russian
+// President Vladimir Putin" does not answer where Putin went); a number,
+// date or time must not be made only of the question's words.
+func answers(c candidate, kind int, q map[string]bool) bool {
+	if kind == kindName {
+		for _, t := range c.terms {
+			if q[t] || relatedToAny(t, q) {
+				return false
+			}
+		}
+		return len(c.terms) > 0
+	}
+	return !ownWords(c.terms, q)
+}
+
 func (ix *Index) hasAnswerSpan(sent int, t AnswerType, questionTerms map[string]bool) bool {
 	c := ix.sentenceCands(sent)
 	for _, k := range kindsOf(t) {
 		for _, cand := range c[k] {
-			if !ownWords(cand.terms, questionTerms) {
+			if answers(cand, k, questionTerms) {
 				return true
 			}
 		}

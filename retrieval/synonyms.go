@@ -8,7 +8,7 @@ import "strings"
 // [Params.Synonym]. Kept short and general: no story's names belong here.
 var synonymGroups = []string{
 	"describe call speak refer characterize term label portray depict",
-	"say state tell claim declare announce assert remark",
+	"say tell claim declare announce assert remark",
 	"talk speak spoke discuss conversation chat converse",
 	"meet meeting met encounter visit",
 	"warn warning threaten caution",
