@@ -10,8 +10,12 @@ import (
 // is normalized and stemmed once, then found by a map lookup that does not
 // allocate.
 type builder struct {
-	ix    *Index
-	words map[string]int32 // surface word → term ID, stopID or skipID
+	// vocab and terms are the builder's own term IDs; the index maps them
+	// to its IDs when the shards are merged.
+	vocab map[string]int32
+	terms []string
+	stem  *stemmer
+	words map[string]word // surface word → its term and roles
 	// titleIDs are the term IDs of title words (president, minister, …).
 	titleIDs map[int32]bool
 	// titles collects "Modifier Title" phrases (French President) and the
@@ -28,17 +32,25 @@ const (
 // gerund or noun ("meeting") that shares its stem with a verb ("meet").
 const ingFlag = 1 << 30
 
+// word is what the builder knows of a surface word.
+type word struct {
+	id   int32 // term ID (with ingFlag), stopID or skipID
+	role uint8 // see wordRole
+}
+
 // buildToken is a scanned word.
 type buildToken struct {
 	id      int32
 	ing     bool
+	role    uint8
 	capital bool
 	// spaced reports only white space between this token and the previous.
 	spaced bool
 }
 
-func newBuilder(ix *Index) *builder {
-	b := &builder{ix: ix, words: make(map[string]int32, 1<<14), titleIDs: map[int32]bool{}, titles: map[[2]int32]map[int32]bool{}}
+func newBuilder() *builder {
+	b := &builder{vocab: make(map[string]int32, 1<<12), stem: newStemmer(), words: make(map[string]word, 1<<14),
+		titleIDs: map[int32]bool{}, titles: map[[2]int32]map[int32]bool{}}
 	for _, w := range titleWords {
 		b.titleIDs[b.termID(w)] = true
 	}
@@ -53,37 +65,36 @@ ambassador commander colonel lord lady duke duchess count countess sir`)
 // termID returns the term ID of a normalized, non-stop word, adding it to
 // the vocabulary when new.
 func (b *builder) termID(word string) int32 {
-	ix := b.ix
-	term := ix.stem.stem(word)
-	id, ok := ix.vocab[term]
+	term := b.stem.stem(word)
+	id, ok := b.vocab[term]
 	if !ok {
-		id = int32(len(ix.terms))
-		ix.vocab[term] = id
-		ix.terms = append(ix.terms, term)
-		ix.postings = append(ix.postings, nil)
+		id = int32(len(b.terms))
+		b.vocab[term] = id
+		b.terms = append(b.terms, term)
 	}
 	return id
 }
 
-func (b *builder) lookup(raw string) int32 {
-	if id, ok := b.words[raw]; ok {
-		return id
+func (b *builder) lookup(raw string) word {
+	if w, ok := b.words[raw]; ok {
+		return w
 	}
-	word := stripPossessive(Normalize(raw))
+	norm := stripPossessive(Normalize(raw))
 	var id int32
 	switch {
-	case word == "":
+	case norm == "":
 		id = skipID
-	case stopWords[word]:
+	case stopWords[norm]:
 		id = stopID
 	default:
-		id = b.termID(word)
-		if isIngForm(word) {
+		id = b.termID(norm)
+		if isIngForm(norm) {
 			id |= ingFlag
 		}
 	}
-	b.words[raw] = id
-	return id
+	w := word{id: id, role: wordRole(raw)}
+	b.words[strings.Clone(raw)] = w // a compact copy: lookups then stay in cache
+	return w
 }
 
 // isIngForm reports a word of the "-ing" form whose stem drops the ending.
@@ -98,14 +109,15 @@ func (b *builder) scan(text string, dst []buildToken) []buildToken {
 			break
 		}
 		i = end
-		id := b.lookup(text[start:end])
+		w := b.lookup(text[start:end])
+		id := w.id
 		if id == skipID {
 			continue
 		}
 		ing := id >= 0 && id&ingFlag != 0
 		id &^= ingFlag
 		r, _ := utf8.DecodeRuneInString(text[start:])
-		dst = append(dst, buildToken{id: id, ing: ing, capital: unicode.IsUpper(r) || unicode.IsTitle(r),
+		dst = append(dst, buildToken{id: id, ing: ing, role: w.role, capital: unicode.IsUpper(r) || unicode.IsTitle(r),
 			spaced: prevEnd >= 0 && strings.TrimSpace(text[prevEnd:start]) == ""})
 		prevEnd = end
 	}
@@ -144,5 +156,44 @@ func (b *builder) appositions(toks []buildToken) {
 			b.titles[key] = map[int32]bool{}
 		}
 		b.titles[key][name] = true
+	}
+}
+
+// buildRange analyzes the sentences [lo, hi) of ix's corpus into ix's
+// per-sentence arrays, with the builder's own term IDs.
+func (b *builder) buildRange(ix *Index, lo, hi int) {
+	c := ix.corpus
+	var toks []buildToken
+	var roles []uint8
+	flat := make([]int32, 0, 1<<12)
+	flatIng := make([]bool, 0, 1<<12)
+	for si := lo; si < hi; si++ {
+		s := c.Sentences[si]
+		ix.sentPara[si] = int32(s.Para)
+		ix.sentDoc[si] = int32(c.Paragraphs[s.Para].Doc)
+		ix.tieKey[si] = textHash(s.Text)
+		toks = b.scan(s.Text, toks[:0])
+		b.appositions(toks)
+		if s.N > 1 {
+			roles = roles[:0]
+			for _, t := range toks {
+				roles = append(roles, t.role)
+			}
+			ix.anaphoric[si] = uint8(anaphoraLevel(roles))
+		}
+		start, startIng := len(flat), len(flatIng)
+		for _, t := range toks {
+			if t.id >= 0 {
+				flat = append(flat, t.id)
+				flatIng = append(flatIng, t.ing)
+			}
+		}
+		ix.sentTerms[si] = flat[start:len(flat):len(flat)]
+		ix.sentIng[si] = flatIng[startIng:len(flatIng):len(flatIng)]
+		ix.sentLen[si] = float32(len(flat) - start)
+		if cap(flat)-len(flat) < 256 {
+			flat = make([]int32, 0, 1<<14)
+			flatIng = make([]bool, 0, 1<<14)
+		}
 	}
 }

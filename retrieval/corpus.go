@@ -7,8 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -108,33 +110,97 @@ func Load(fsys fs.FS) (*Corpus, error) {
 		return nil, err
 	}
 	sort.Strings(paths)
+	// Read and split the files in parallel; assemble them in path order.
+	files := make([]parsedFile, len(paths))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				files[i] = parseFile(fsys, paths[i])
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	c := &Corpus{}
 	ids := map[string]bool{}
-	for _, p := range paths {
-		data, err := fs.ReadFile(fsys, p)
-		if err != nil {
-			c.Skipped = append(c.Skipped, Skipped{p, "unreadable: " + err.Error()})
-			continue
-		}
-		if reason := unusable(data); reason != "" {
-			c.Skipped = append(c.Skipped, Skipped{p, reason})
+	for i, f := range files {
+		p := paths[i]
+		if f.skip != "" {
+			c.Skipped = append(c.Skipped, Skipped{p, f.skip})
 			continue
 		}
 		id := docID(p)
 		for n := 2; ids[id]; n++ {
 			id = fmt.Sprintf("%s-%d", docID(p), n)
 		}
-		if c.add(id, p, string(data)) {
-			ids[id] = true
-			c.Bytes += int64(len(data))
-		} else {
-			c.Skipped = append(c.Skipped, Skipped{p, "no text"})
-		}
+		ids[id] = true
+		c.add(id, p, f)
+		c.Bytes += f.size
 	}
 	if len(c.Sentences) == 0 {
 		return c, ErrEmptyCorpus
 	}
 	return c, nil
+}
+
+// parsedFile is one file split into paragraphs and sentences.
+type parsedFile struct {
+	skip  string // why the file is skipped, or ""
+	size  int64
+	title string
+	paras []parsedPara
+}
+
+type parsedPara struct {
+	section, text string
+	spans         [][2]int
+}
+
+// parseFile reads a file and splits its text.
+func parseFile(fsys fs.FS, p string) parsedFile {
+	data, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return parsedFile{skip: "unreadable: " + err.Error()}
+	}
+	if reason := unusable(data); reason != "" {
+		return parsedFile{skip: reason}
+	}
+	f := parsedFile{size: int64(len(data))}
+	text := strings.TrimPrefix(string(data), "\ufeff")
+	text = strings.ReplaceAll(text, "\r\n", "\n")
+	text = strings.ReplaceAll(text, "\r", "\n")
+	lp := strings.ToLower(p)
+	isMD := strings.HasSuffix(lp, ".md") || strings.HasSuffix(lp, ".markdown")
+	section := ""
+	for _, block := range blocks(text) {
+		if isMD {
+			if level, h := heading(block); level > 0 {
+				if f.title == "" && level == 1 {
+					f.title = h
+				} else {
+					section = h
+				}
+				continue
+			}
+		}
+		if spans := sentenceSpans(block); len(spans) > 0 {
+			f.paras = append(f.paras, parsedPara{section: section, text: block, spans: spans})
+		}
+	}
+	if len(f.paras) == 0 {
+		return parsedFile{skip: "no text"}
+	}
+	if f.title == "" {
+		f.title = titleFromPath(p)
+	}
+	return f
 }
 
 // unusable says why a file cannot be loaded, or "" when it can.
@@ -150,45 +216,17 @@ func unusable(data []byte) string {
 	return ""
 }
 
-// add splits a file's text into paragraphs and sentences and appends them.
-// It reports whether the file had any text.
-func (c *Corpus) add(id, p, text string) bool {
-	text = strings.TrimPrefix(text, "\ufeff")
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
-	isMD := strings.HasSuffix(strings.ToLower(p), ".md") || strings.HasSuffix(strings.ToLower(p), ".markdown")
-	doc := Document{ID: id, Path: p, FirstParagraph: len(c.Paragraphs)}
-	section := ""
-	for _, block := range blocks(text) {
-		if isMD {
-			if level, h := heading(block); level > 0 {
-				if doc.Title == "" && level == 1 {
-					doc.Title = h
-				} else {
-					section = h
-				}
-				continue
-			}
+// add appends a parsed file as document id.
+func (c *Corpus) add(id, p string, f parsedFile) {
+	doc := Document{ID: id, Path: p, Title: f.title, FirstParagraph: len(c.Paragraphs), ParagraphCount: len(f.paras)}
+	for n, pp := range f.paras {
+		c.Paragraphs = append(c.Paragraphs, Paragraph{Doc: len(c.Docs), N: n + 1, Section: pp.section, Text: pp.text,
+			FirstSentence: len(c.Sentences), SentenceCount: len(pp.spans)})
+		for i, sp := range pp.spans {
+			c.Sentences = append(c.Sentences, Sentence{Para: len(c.Paragraphs) - 1, N: i + 1, Text: pp.text[sp[0]:sp[1]], Start: sp[0], End: sp[1]})
 		}
-		para := Paragraph{Doc: len(c.Docs), N: doc.ParagraphCount + 1, Section: section, Text: block, FirstSentence: len(c.Sentences)}
-		for i, sp := range sentenceSpans(block) {
-			c.Sentences = append(c.Sentences, Sentence{Para: len(c.Paragraphs), N: i + 1, Text: block[sp[0]:sp[1]], Start: sp[0], End: sp[1]})
-		}
-		para.SentenceCount = len(c.Sentences) - para.FirstSentence
-		if para.SentenceCount == 0 {
-			continue
-		}
-		c.Paragraphs = append(c.Paragraphs, para)
-		doc.ParagraphCount++
-	}
-	if doc.ParagraphCount == 0 {
-		return false
-	}
-	if doc.Title == "" {
-		doc.Title = titleFromPath(p)
 	}
 	c.Docs = append(c.Docs, doc)
-	return true
 }
 
 // blocks splits text into paragraphs: by blank lines, joining wrapped lines;

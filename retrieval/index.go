@@ -2,7 +2,9 @@ package retrieval
 
 import (
 	"math"
+	"runtime"
 	"sort"
+	"sync"
 )
 
 // Index is a BM25 inverted index over the sentences of a [Corpus], with the
@@ -77,6 +79,10 @@ type Params struct {
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
 var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6}
 
+// A corpus of shardMin sentences or more is analyzed in up to maxShards
+// parallel shards.
+var shardMin, maxShards = 4000, 4
+
 // NewIndex indexes the sentences of c with [DefaultParams].
 func NewIndex(c *Corpus) *Index { return NewIndexParams(c, DefaultParams) }
 
@@ -96,50 +102,68 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 		params:    p,
 		cands:     make(candCache, len(c.Sentences)),
 	}
-	b := newBuilder(ix)
-	var toks []buildToken
+	// Analyze the sentences in parallel shards, each with its own vocabulary,
+	// then map the shards' term IDs to the index's and post them in order.
+	n := len(c.Sentences)
+	shards := 1
+	if n >= shardMin {
+		shards = min(runtime.GOMAXPROCS(0), maxShards)
+	}
+	builders := make([]*builder, shards)
+	var wg sync.WaitGroup
+	for k := range builders {
+		builders[k] = newBuilder()
+		wg.Add(1)
+		go func(b *builder, lo, hi int) {
+			defer wg.Done()
+			b.buildRange(ix, lo, hi)
+		}(builders[k], k*n/shards, (k+1)*n/shards)
+	}
+	wg.Wait()
+	titles := map[[2]int32]map[int32]bool{}
 	var total int
-	flat := make([]int32, 0, 1<<12)
-	flatIng := make([]bool, 0, 1<<12)
 	lastSent := []int32{} // term ID → last sentence it was posted for, plus one
-	for si, s := range c.Sentences {
-		ix.sentPara[si] = int32(s.Para)
-		ix.sentDoc[si] = int32(c.Paragraphs[s.Para].Doc)
-		ix.tieKey[si] = textHash(s.Text)
-		toks = b.scan(s.Text, toks[:0])
-		b.appositions(toks)
-		if s.N > 1 {
-			ix.anaphoric[si] = uint8(anaphoric(s.Text))
+	for k, b := range builders {
+		remap := make([]int32, len(b.terms))
+		for lid, term := range b.terms {
+			id, ok := ix.vocab[term]
+			if !ok {
+				id = int32(len(ix.terms))
+				ix.vocab[term] = id
+				ix.terms = append(ix.terms, term)
+				ix.postings = append(ix.postings, nil)
+				lastSent = append(lastSent, 0)
+			}
+			remap[lid] = id
 		}
-		start := len(flat)
-		startIng := len(flatIng)
-		for _, t := range toks {
-			if t.id >= 0 {
-				flat = append(flat, t.id)
-				flatIng = append(flatIng, t.ing)
+		for w, t := range b.stem.cache {
+			ix.stem.cache[w] = t
+		}
+		for key, names := range b.titles {
+			gk := [2]int32{remap[key[0]], remap[key[1]]}
+			if titles[gk] == nil {
+				titles[gk] = map[int32]bool{}
+			}
+			for name := range names {
+				titles[gk][remap[name]] = true
 			}
 		}
-		ix.sentTerms[si] = flat[start:len(flat):len(flat)]
-		ix.sentIng[si] = flatIng[startIng:len(flatIng):len(flatIng)]
-		ix.sentLen[si] = float32(len(flat) - start)
-		total += len(flat) - start
-		if cap(flat)-len(flat) < 256 {
-			flat = make([]int32, 0, 1<<14)
-			flatIng = make([]bool, 0, 1<<14)
-		}
-		for len(lastSent) < len(ix.terms) {
-			lastSent = append(lastSent, 0)
-		}
-		for _, id := range ix.sentTerms[si] {
-			ps := ix.postings[id]
-			if lastSent[id] == int32(si)+1 {
-				if ps[len(ps)-1].tf < math.MaxUint16 {
-					ps[len(ps)-1].tf++
+		for si := k * n / shards; si < (k+1)*n/shards; si++ {
+			terms := ix.sentTerms[si]
+			total += len(terms)
+			for j, lid := range terms {
+				id := remap[lid]
+				terms[j] = id
+				ps := ix.postings[id]
+				if lastSent[id] == int32(si)+1 {
+					if ps[len(ps)-1].tf < math.MaxUint16 {
+						ps[len(ps)-1].tf++
+					}
+					continue
 				}
-				continue
+				lastSent[id] = int32(si) + 1
+				ix.postings[id] = append(ps, posting{sent: int32(si), tf: 1})
 			}
-			lastSent[id] = int32(si) + 1
-			ix.postings[id] = append(ps, posting{sent: int32(si), tf: 1})
 		}
 	}
 	if len(c.Sentences) > 0 {
@@ -148,7 +172,7 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 	if ix.avgLen == 0 {
 		ix.avgLen = 1
 	}
-	ix.learnAliases(b.titles)
+	ix.learnAliases(titles)
 	ix.df = make([]int32, len(ix.terms))
 	for id, ps := range ix.postings {
 		ix.df[id] = int32(len(ps))

@@ -272,35 +272,85 @@ const (
 	anaphorStrong
 )
 
-// anaphoric tells how a sentence refers back to an earlier one.
-func anaphoric(s string) int {
-	toks := Analyze(s)
-	if len(toks) == 0 {
-		return anaphorNone
+// Word roles that show reference back to an earlier sentence.
+const (
+	roleThird    = 1 << iota // he, it, their…
+	roleDemo                 // this, that, these, those, such
+	roleThat                 // that (also a conjunction)
+	roleFollower             // a word after a demonstrative pronoun: "this is", "this a"
+)
+
+// wordRole returns the roles of a word, in any case.
+func wordRole(w string) uint8 {
+	if len(w) > 6 {
+		return 0
 	}
-	level := anaphorNone
-	for i, t := range toks {
-		next := ""
-		if i+1 < len(toks) {
-			next = toks[i+1].Word
+	var buf [6]byte
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
-		switch t.Word {
-		case "this", "that", "these", "those", "such":
-			switch next {
-			case "a", "an", "as", "is", "was", "are", "were", "has", "had", "would", "will", "could", "can", "may", "might", "led", "meant", "made":
-				if t.Word != "that" || i > 0 {
-					return anaphorStrong
-				}
-			}
-			if i == 0 && t.Word != "that" {
+		buf[i] = c
+	}
+	lw := string(buf[:len(w)])
+	var r uint8
+	if thirdPerson[lw] {
+		r |= roleThird
+	}
+	switch lw {
+	case "this", "these", "those", "such":
+		r |= roleDemo
+	case "that":
+		r |= roleDemo | roleThat
+	}
+	if pronounFollower[lw] {
+		r |= roleFollower
+	}
+	return r
+}
+
+// anaphoraLevel tells from the roles of a sentence's words how it refers
+// back to an earlier one.
+func anaphoraLevel(roles []uint8) int {
+	level := anaphorNone
+	for n, r := range roles {
+		if n > 0 {
+			prev := roles[n-1]
+			switch {
+			case prev&roleDemo != 0 && r&roleFollower != 0 && (n > 1 || prev&roleThat == 0):
+				return anaphorStrong
+			case n == 1 && prev&roleDemo != 0 && prev&roleThat == 0:
 				level = anaphorWeak
 			}
-		case "he", "she", "it", "they", "him", "her", "them", "his", "its", "their", "there":
+		}
+		if r&roleThird != 0 {
 			level = anaphorWeak
 		}
 	}
 	return level
 }
+
+// anaphoric tells how a sentence refers back to an earlier one.
+func anaphoric(s string) int {
+	var roles []uint8
+	for i := 0; ; {
+		start, end, ok := nextWord(s, i)
+		if !ok {
+			break
+		}
+		roles = append(roles, wordRole(s[start:end]))
+		i = end
+	}
+	return anaphoraLevel(roles)
+}
+
+var (
+	// pronounFollower words after a demonstrative show it stands alone as a
+	// pronoun: "this is", "called this a".
+	pronounFollower = wordSet("a an as is was are were has had would will could can may might led meant made")
+	thirdPerson     = wordSet("he she it they him her them his its their there")
+)
 
 // demonymLike reports a word shaped like a nationality adjective
 // ("French", "Russian", "Chinese").
