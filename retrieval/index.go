@@ -33,6 +33,7 @@ type Index struct {
 	cands   candCache
 	// synonyms maps a stem to the stems of its synonyms.
 	synonyms map[string][]string
+	scratch  sync.Pool // *scratch
 }
 
 type posting struct {

@@ -5,7 +5,6 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // Query is a question to search for.
@@ -66,29 +65,30 @@ type Result struct {
 // maxQueryTerms bounds a query: matched terms are tracked in a 64-bit mask.
 const maxQueryTerms = 64
 
+// scratch is a search's working memory, reused through the index's pool.
 type scratch struct {
-	acc     []float64
-	mask    []uint64
-	touched []int32
+	acc      []float64 // sentence → weighted BM25
+	mask     []uint64  // sentence → query terms matched
+	paraMask []uint64  // paragraph → query terms matched by its sentences
+	touched  []int32
 }
 
-var scratchPool sync.Pool
-
 func (ix *Index) getScratch() *scratch {
-	n := len(ix.sentTerms)
-	if s, ok := scratchPool.Get().(*scratch); ok && len(s.acc) == n {
+	if s, ok := ix.scratch.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{acc: make([]float64, n), mask: make([]uint64, n)}
+	n := len(ix.sentTerms)
+	return &scratch{acc: make([]float64, n), mask: make([]uint64, n), paraMask: make([]uint64, len(ix.corpus.Paragraphs))}
 }
 
 func (ix *Index) putScratch(s *scratch) {
 	for _, t := range s.touched {
 		s.acc[t] = 0
 		s.mask[t] = 0
+		s.paraMask[ix.sentPara[t]] = 0
 	}
 	s.touched = s.touched[:0]
-	scratchPool.Put(s)
+	ix.scratch.Put(s)
 }
 
 // QueryTerms analyzes a query into weighted terms: the question's own terms
@@ -199,11 +199,9 @@ func (ix *Index) Search(q Query) Result {
 	coverAll := func(m uint64) float64 { return sumMass(m) / mass }
 	// The question's words spread over the paragraph: the union of what
 	// its sentences match.
-	var paraMask map[int]uint64
 	if ix.params.Paragraph > 0 {
-		paraMask = make(map[int]uint64, len(sc.touched))
 		for _, s := range sc.touched {
-			paraMask[int(ix.sentPara[s])] |= sc.mask[s]
+			sc.paraMask[ix.sentPara[s]] |= sc.mask[s]
 		}
 	}
 	top := max(40, limit)
@@ -240,8 +238,8 @@ func (ix *Index) Search(q Query) Result {
 			}
 		}
 		h.Score = h.BM25 + inherited + ix.params.Window*neighbours + ix.params.Coverage*mass*(h.Coverage+ix.params.WindowCoverage*h.WindowCoverage)
-		if paraMask != nil {
-			h.Score += ix.params.Paragraph * mass * coverAll(paraMask[int(ix.sentPara[si])])
+		if ix.params.Paragraph > 0 {
+			h.Score += ix.params.Paragraph * mass * coverAll(sc.paraMask[ix.sentPara[si]])
 		}
 		keep.push(h)
 	}
