@@ -56,8 +56,9 @@ type Answer struct {
 	Question string
 	// Found reports whether the corpus answers the question.
 	Found bool
-	// Text is the answer in Markdown: quoted evidence with the answering span
-	// in bold and [n] citation markers, or a model answer with [n] markers.
+	// Text is the answer in Markdown: the short answer in bold when there is
+	// one, then the quoted evidence, verbatim, with [n] citation markers; or a
+	// model answer with [n] markers.
 	// When Found is false it says that the story does not answer.
 	Text string
 	// Span is the short answer (e.g. "two hours") when one was found.

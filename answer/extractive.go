@@ -44,19 +44,17 @@ func (e *Engine) extractive(q string, res retrieval.Result) Answer {
 	if n, ok := e.completing(best, res); ok {
 		used = append(used, n)
 	}
+	// The short answer leads, in bold; the quotes stay verbatim.
 	var b strings.Builder
+	if sp, ok := e.spanFor(main, res.Type, qterms); ok {
+		a.Span = c.Sentences[main].Text[sp.Start:sp.End]
+		fmt.Fprintf(&b, "**%s** — ", a.Span)
+	}
 	for i, s := range used {
-		text := c.Sentences[s].Text
-		if i == 0 {
-			if sp, ok := e.spanFor(s, res.Type, qterms); ok {
-				a.Span = text[sp.Start:sp.End]
-				text = text[:sp.Start] + "**" + a.Span + "**" + text[sp.End:]
-			}
-		}
 		if i > 0 {
 			b.WriteString(" ")
 		}
-		fmt.Fprintf(&b, "“%s” [%d]", text, i+1)
+		fmt.Fprintf(&b, "“%s” [%d]", c.Sentences[s].Text, i+1)
 		a.Citations = append(a.Citations, e.cite(i+1, s))
 	}
 	// Further evidence, not near-duplicates of what is quoted.
