@@ -72,13 +72,17 @@ type Params struct {
 	// refers back with a pronoun ("He", "its") takes over; AnaphoraStrong,
 	// for one that refers back with a demonstrative ("called this a…").
 	Anaphora, AnaphoraStrong float64
-	// Synonym is the weight of a synonym of a query term ("describe" for
-	// "call"); 0 turns synonyms off.
+	// Synonym is the weight of a synonym of a query term from the built-in
+	// list ("describe" for "call"); 0 turns them off.
 	Synonym float64
+	// WordNet and Derived weigh WordNet's synonyms of a query term's most
+	// frequent sense, and its derivationally related forms ("response" for
+	// "respond"); 0 turns them off.
+	WordNet, Derived float64
 }
 
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6}
+var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4}
 
 // A corpus of shardMin sentences or more is analyzed in up to maxShards
 // parallel shards.

@@ -313,3 +313,29 @@ var storyQuestions = []string{
 	"What group did Macron name in particular?",
 	"How should the Syrian peace process happen?",
 }
+
+func TestWordNetTable(t *testing.T) {
+	wn := wordnet()
+	if len(wn) < 20000 {
+		t.Fatalf("wordnet table has %d terms, want the whole generated table", len(wn))
+	}
+	tests := []struct {
+		term, related string
+		derived       bool
+	}{
+		{"respond", "respons", true},
+		{"respons", "respond", true},
+		{"talk", "speak", false},
+		{"describ", "depict", false},
+	}
+	for _, tt := range tests {
+		r := wn[tt.term]
+		list := r.synonyms
+		if tt.derived {
+			list = r.derived
+		}
+		if !containsString(list, tt.related) {
+			t.Errorf("wordnet()[%q] = %+v, want %q among its %s", tt.term, r, tt.related, map[bool]string{true: "derived terms", false: "synonyms"}[tt.derived])
+		}
+	}
+}

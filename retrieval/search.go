@@ -180,8 +180,22 @@ func (ix *Index) Search(q Query) Result {
 	if ix.params.Synonym > 0 {
 		for i, qt := range res.Terms {
 			for _, syn := range ix.synonyms[qt.Term] {
-				if id, ok := ix.vocab[syn]; ok {
-					ix.accumulate(sc, id, i, qt.Weight*ix.params.Synonym*min(qt.IDF, ix.idf(int(ix.df[id]))), true)
+				ix.accumulateRelated(sc, syn, i, qt, ix.params.Synonym)
+			}
+		}
+	}
+	if ix.params.WordNet > 0 || ix.params.Derived > 0 {
+		wn := wordnet()
+		for i, qt := range res.Terms {
+			r := wn[qt.Term]
+			if ix.params.WordNet > 0 {
+				for _, t := range r.synonyms {
+					ix.accumulateRelated(sc, t, i, qt, ix.params.WordNet)
+				}
+			}
+			if ix.params.Derived > 0 {
+				for _, t := range r.derived {
+					ix.accumulateRelated(sc, t, i, qt, ix.params.Derived)
 				}
 			}
 		}
@@ -358,6 +372,15 @@ func (ix *Index) accumulate(sc *scratch, id int32, bit int, w float64, related b
 		}
 		sc.acc[s] += w * ix.termFreqScore(int(p.tf), int(s))
 		sc.mask[s] |= 1 << bit
+	}
+}
+
+// accumulateRelated scores a term related to query term i (a synonym or a
+// derived form) where the query term itself is absent, at weight w and at
+// most the query term's IDF.
+func (ix *Index) accumulateRelated(sc *scratch, term string, i int, qt QueryTerm, w float64) {
+	if id, ok := ix.vocab[term]; ok && term != qt.Term {
+		ix.accumulate(sc, id, i, qt.Weight*w*min(qt.IDF, ix.idf(int(ix.df[id]))), true)
 	}
 }
 
