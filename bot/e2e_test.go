@@ -298,43 +298,14 @@ func (h *harness) botReply(t testing.TB, channelID, msgID string) *fakediscord.M
 	return m
 }
 
-func embedText(m *fakediscord.Message) string {
-	var b strings.Builder
-	b.WriteString(m.Content)
-	for _, e := range m.Embeds {
-		b.WriteString("\n" + e.Title + "\n" + e.Description)
-		for _, f := range e.Fields {
-			b.WriteString("\n" + f.Name + "\n" + f.Value)
-		}
-		if e.Footer != nil {
-			b.WriteString("\n" + e.Footer.Text)
-		}
-	}
-	return b.String()
-}
-
-func customIDs(m *fakediscord.Message) []string {
-	var ids []string
-	for _, c := range m.Components {
-		if row, ok := c.(*discordgo.ActionsRow); ok {
-			for _, c := range row.Components {
-				if b, ok := c.(*discordgo.Button); ok {
-					ids = append(ids, b.CustomID)
-				}
-			}
-		}
-	}
-	return ids
-}
-
 func sourcesID(t testing.TB, m *fakediscord.Message) string {
 	t.Helper()
-	for _, id := range customIDs(m) {
+	for _, id := range m.CustomIDs() {
 		if strings.HasPrefix(id, "src:") || strings.HasPrefix(id, "srk:") {
 			return id
 		}
 	}
-	t.Fatalf("message has no Sources button: %v", customIDs(m))
+	t.Fatalf("message has no Sources button: %v", m.CustomIDs())
 	return ""
 }
 
@@ -422,11 +393,11 @@ func TestE2EAsk(t *testing.T) {
 	}
 	m := h.final(t, it)
 	noPings(t, m)
-	text := embedText(m)
+	text := m.Text()
 	if !strings.Contains(text, "Versailles") || !regexp.MustCompile(`\[1\] `).MatchString(text) {
 		t.Errorf("answer does not cite the story:\n%s", text)
 	}
-	ids := customIDs(m)
+	ids := m.CustomIDs()
 	if len(ids) != 3 || ids[1] != bot.FeedbackUp || ids[2] != bot.FeedbackDown {
 		t.Errorf("buttons = %v, want Sources, fb:+1, fb:-1", ids)
 	}
@@ -434,7 +405,7 @@ func TestE2EAsk(t *testing.T) {
 	t.Run("not found", func(t *testing.T) {
 		it := h.fake.SlashCommand(h.fake.Alice, h.fake.ChannelID, "ask", fakediscord.StringOption("question", "Who won the football world cup in 1998?"))
 		m := h.final(t, it)
-		text := embedText(m)
+		text := m.Text()
 		if !strings.Contains(text, "The story doesn't say") && !strings.Contains(text, "doesn't say") {
 			t.Errorf("not-found answer does not say so:\n%s", text)
 		}
@@ -562,7 +533,7 @@ func TestE2ESearchSourceStory(t *testing.T) {
 		it := h.fake.SlashCommand(h.fake.Alice, h.fake.ChannelID, "search", fakediscord.StringOption("query", "Versailles palace"))
 		m := h.final(t, it)
 		if len(m.Embeds) != 1 || len(m.Embeds[0].Fields) == 0 || !strings.Contains(m.Embeds[0].Fields[0].Name, "[1] ") {
-			t.Errorf("search result:\n%s", embedText(m))
+			t.Errorf("search result:\n%s", m.Text())
 		}
 		noPings(t, m)
 	})
@@ -576,7 +547,7 @@ func TestE2ESearchSourceStory(t *testing.T) {
 		it = h.fake.SlashCommand(h.fake.Alice, h.fake.ChannelID, "source", fakediscord.StringOption("ref", ref))
 		m := h.final(t, it)
 		if len(m.Embeds) != 1 || m.Embeds[0].Description == "" {
-			t.Errorf("source:\n%s", embedText(m))
+			t.Errorf("source:\n%s", m.Text())
 		}
 		noPings(t, m)
 	})
@@ -590,7 +561,7 @@ func TestE2ESearchSourceStory(t *testing.T) {
 	t.Run("story", func(t *testing.T) {
 		it := h.fake.SlashCommand(h.fake.Alice, h.fake.ChannelID, "story")
 		m := h.final(t, it)
-		if text := embedText(m); !strings.Contains(text, "Documents") || !strings.Contains(text, "/ask") {
+		if text := m.Text(); !strings.Contains(text, "Documents") || !strings.Contains(text, "/ask") {
 			t.Errorf("story:\n%s", text)
 		}
 	})
@@ -607,7 +578,7 @@ func TestE2EButtons(t *testing.T) {
 	}
 	sm := h.final(t, src)
 	if len(sm.Embeds) == 0 || sm.Embeds[0].Description == "" {
-		t.Errorf("Sources shows:\n%s", embedText(sm))
+		t.Errorf("Sources shows:\n%s", sm.Text())
 	}
 	noPings(t, sm)
 
@@ -629,8 +600,8 @@ func TestE2EMessageCommand(t *testing.T) {
 	target := h.fake.PostMessage(h.fake.Alice, h.fake.ChannelID, question)
 	it := h.fake.MessageCommand(h.fake.Moderator, h.fake.ChannelID, bot.CommandAskStory, target)
 	m := h.final(t, it)
-	if !strings.Contains(embedText(m), "Versailles") {
-		t.Errorf("message command answer:\n%s", embedText(m))
+	if !strings.Contains(m.Text(), "Versailles") {
+		t.Errorf("message command answer:\n%s", m.Text())
 	}
 	noPings(t, m)
 	if qs := h.eng.asked(); len(qs) == 0 || qs[len(qs)-1].Text != question {
@@ -645,8 +616,8 @@ func TestE2EMentions(t *testing.T) {
 	if time.Since(q.Created) > 5*time.Second {
 		t.Errorf("reply took %v", time.Since(q.Created))
 	}
-	if !strings.Contains(embedText(reply), "Versailles") {
-		t.Errorf("reply:\n%s", embedText(reply))
+	if !strings.Contains(reply.Text(), "Versailles") {
+		t.Errorf("reply:\n%s", reply.Text())
 	}
 	noPings(t, reply)
 	if got := h.eng.asked()[0].Text; got != question {
@@ -815,7 +786,7 @@ func TestE2EStreaming(t *testing.T) {
 			t.Errorf("edits %d and %d %v apart, want about 1s or more", i, i+1, d)
 		}
 	}
-	text := embedText(m)
+	text := m.Text()
 	if !strings.Contains(text, "[1] ") || !strings.Contains(text, "Model answer") {
 		t.Errorf("final edit lacks citations or mode:\n%s", text)
 	}
@@ -829,7 +800,7 @@ func TestE2EStreaming(t *testing.T) {
 	})
 	t.Run("fallback", func(t *testing.T) {
 		it := h.fake.SlashCommand(h.fake.Alice, h.fake.ChannelID, "ask", fakediscord.StringOption("question", "fallback: where did they meet?"))
-		if text := embedText(h.final(t, it)); !strings.Contains(text, "Model unavailable, keyword answer") {
+		if text := h.final(t, it).Text(); !strings.Contains(text, "Model unavailable, keyword answer") {
 			t.Errorf("fallback not marked:\n%s", text)
 		}
 	})

@@ -202,8 +202,8 @@ func (e *env) reply(it *fakediscord.Interaction) *fakediscord.Message {
 func (e *env) replyHas(it *fakediscord.Interaction, want string) *fakediscord.Message {
 	e.t.Helper()
 	m := e.reply(it)
-	if !strings.Contains(text(m), want) {
-		e.t.Errorf("reply = %q, want it to contain %q", text(m), want)
+	if !strings.Contains(m.Text(), want) {
+		e.t.Errorf("reply = %q, want it to contain %q", m.Text(), want)
 	}
 	return m
 }
@@ -260,37 +260,8 @@ func (e *env) card(channelID string, n string, match func(*fakediscord.Message) 
 	})
 }
 
-func text(m *fakediscord.Message) string {
-	var b strings.Builder
-	b.WriteString(m.Content)
-	for _, e := range m.Embeds {
-		b.WriteString("\n" + e.Title + "\n" + e.Description)
-		for _, f := range e.Fields {
-			b.WriteString("\n" + f.Name + "\n" + f.Value)
-		}
-		if e.Footer != nil {
-			b.WriteString("\n" + e.Footer.Text)
-		}
-	}
-	return b.String()
-}
-
-func customIDs(m *fakediscord.Message) []string {
-	var ids []string
-	for _, c := range m.Components {
-		if row, ok := c.(*discordgo.ActionsRow); ok {
-			for _, c := range row.Components {
-				if b, ok := c.(*discordgo.Button); ok {
-					ids = append(ids, b.CustomID)
-				}
-			}
-		}
-	}
-	return ids
-}
-
 func hasButton(m *fakediscord.Message, id string) bool {
-	for _, c := range customIDs(m) {
+	for _, c := range m.CustomIDs() {
 		if c == id {
 			return true
 		}

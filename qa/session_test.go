@@ -25,8 +25,8 @@ func TestE2ESession(t *testing.T) {
 	e.replyHas(e.qa(f.Moderator, stage, "start", fakediscord.StringOption("title", "Chapter 1 @everyone"),
 		fakediscord.Option{Name: "queue-channel", Type: 7, Value: mods}), "Session #1 started")
 	banner := e.waitMsg(stage, func(m *fakediscord.Message) bool { return hasButton(m, "qa:submit:1") })
-	if !strings.Contains(text(banner), "Chapter 1") {
-		t.Errorf("banner = %q", text(banner))
+	if !strings.Contains(banner.Text(), "Chapter 1") {
+		t.Errorf("banner = %q", banner.Text())
 	}
 	e.replyHas(e.qa(f.Moderator, stage, "start"), "already running")
 
@@ -39,11 +39,11 @@ func TestE2ESession(t *testing.T) {
 	card1 := e.card(mods, "1", nil)
 	for _, want := range []string{"qa:approve:1", "qa:edit:1", "qa:self:1", "qa:reject:1", "qa:vote:1"} {
 		if !hasButton(card1, want) {
-			t.Errorf("card 1 buttons = %v, want %s", customIDs(card1), want)
+			t.Errorf("card 1 buttons = %v, want %s", card1.CustomIDs(), want)
 		}
 	}
-	if !contains(text(card1), "Where did Macron and Putin meet?", "<@"+f.Alice.ID+">", "Draft answer", "Sources", "[1]") {
-		t.Errorf("card 1 = %q", text(card1))
+	if !contains(card1.Text(), "Where did Macron and Putin meet?", "<@"+f.Alice.ID+">", "Draft answer", "Sources", "[1]") {
+		t.Errorf("card 1 = %q", card1.Text())
 	}
 	pub1 := e.waitMsg(stage, func(m *fakediscord.Message) bool { return hasButton(m, "qa:vote:1") })
 
@@ -54,7 +54,7 @@ func TestE2ESession(t *testing.T) {
 	}
 	e.replyHas(f.ModalSubmit(e.bob, stage, "qa:ask:1", map[string]string{"question": "Where did Putin and Macron meet?"}, banner),
 		"joins it")
-	e.card(mods, "1", func(m *fakediscord.Message) bool { return strings.Contains(text(m), "Also asked by 1") })
+	e.card(mods, "1", func(m *fakediscord.Message) bool { return strings.Contains(m.Text(), "Also asked by 1") })
 
 	ask := func(u fakediscord.User, q string) *fakediscord.Interaction {
 		t.Helper()
@@ -67,8 +67,8 @@ func TestE2ESession(t *testing.T) {
 	ask(f.Alice, "What did Macron give Putin?")            // 5
 	ask6 := ask(e.bob, "What is the capital of Mongolia?") // 6
 	card3 := e.card(mods, "3", nil)
-	if !hasButton(card3, "qa:approve:3") || !strings.Contains(text(card3), "doesn't answer") {
-		t.Errorf("card 3 = %q %v", text(card3), customIDs(card3))
+	if !hasButton(card3, "qa:approve:3") || !strings.Contains(card3.Text(), "doesn't answer") {
+		t.Errorf("card 3 = %q %v", card3.Text(), card3.CustomIDs())
 	}
 
 	// Bad input.
@@ -83,7 +83,7 @@ func TestE2ESession(t *testing.T) {
 	e.replyHas(f.Button(e.bob, pub3, "qa:vote:3"), "taken back: 0 votes")
 	e.replyHas(f.Button(e.bob, pub3, "qa:vote:3"), "1 vote")
 	e.replyHas(f.Button(f.Alice, card3, "qa:vote:3"), "2 votes")
-	e.card(mods, "3", func(m *fakediscord.Message) bool { return strings.Contains(text(m), "Votes\n2") })
+	e.card(mods, "3", func(m *fakediscord.Message) bool { return strings.Contains(m.Text(), "Votes\n2") })
 	e.replyHas(f.Button(f.Alice, pub1, "qa:vote:1"), "1 vote")
 
 	// A participant pressing Approve is refused, and nothing changes.
@@ -95,10 +95,10 @@ func TestE2ESession(t *testing.T) {
 	// Approve posts the question with the bot's answer in the session channel.
 	e.replyHas(f.Button(f.Moderator, card1, "qa:approve:1"), "is answered in")
 	e.waitMsg(stage, func(m *fakediscord.Message) bool {
-		return contains(text(m), "Question #1", "Where did Macron and Putin meet?", "also asked by 1", "[1]", "approved by mod")
+		return contains(m.Text(), "Question #1", "Where did Macron and Putin meet?", "also asked by 1", "[1]", "approved by mod")
 	})
 	e.card(mods, "1", func(m *fakediscord.Message) bool {
-		return len(customIDs(m)) == 0 && strings.Contains(text(m), "Approved by mod")
+		return len(m.CustomIDs()) == 0 && strings.Contains(m.Text(), "Approved by mod")
 	})
 	// Approving a question the story can't answer keeps it for later.
 	e.replyHas(f.Button(f.Moderator, card3, "qa:approve:3"), "waits for one")
@@ -126,7 +126,7 @@ func TestE2ESession(t *testing.T) {
 	}
 	e.replyHas(f.ModalSubmit(e.mod2, mods, "qa:editf:5", map[string]string{"answer": "Edited: a vase, says the story [1]."}, card5), "is answered in")
 	e.waitMsg(stage, func(m *fakediscord.Message) bool {
-		return contains(text(m), "Question #5", "Edited: a vase", "edited by mod2", "[1]")
+		return contains(m.Text(), "Question #5", "Edited: a vase", "edited by mod2", "[1]")
 	})
 
 	// /qa next posts the approved question; Answer myself answers it.
@@ -139,7 +139,7 @@ func TestE2ESession(t *testing.T) {
 	e.replyHas(f.ModalSubmit(f.Moderator, mods, "qa:selff:3", map[string]string{"answer": strings.Repeat("a", 4001)}, card3), "the limit is 4000")
 	e.replyHas(f.ModalSubmit(f.Moderator, mods, "qa:selff:3", map[string]string{"answer": "Not yet: the author is writing it. @everyone"}, card3), "is answered in")
 	e.waitMsg(stage, func(m *fakediscord.Message) bool {
-		return contains(text(m), "Question #3", "the author is writing it", "Answered by mod")
+		return contains(m.Text(), "Question #3", "the author is writing it", "Answered by mod")
 	})
 
 	// Reject after the restart: the asker sees it on their next use.
@@ -159,7 +159,7 @@ func TestE2ESession(t *testing.T) {
 		its[1] = f.ModalSubmit(e.mod2, mods, "qa:rejectf:7", map[string]string{"reason": "Duplicate of the talk."}, card7)
 	}()
 	wg.Wait()
-	approve, reject := text(e.reply(its[0])), text(e.reply(its[1]))
+	approve, reject := e.reply(its[0]).Text(), e.reply(its[1]).Text()
 	switch {
 	case !strings.Contains(approve, "Too late") && strings.Contains(reject, "already approved by mod."):
 	case !strings.Contains(reject, "Too late") && strings.Contains(approve, "already rejected by mod2."):

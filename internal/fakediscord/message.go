@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -301,4 +302,36 @@ func userJSON(u User) map[string]any {
 		"avatar":        nil,
 		"bot":           u.Bot,
 	}
+}
+
+// Text is everything a reader sees of the message: its content and its
+// embeds' titles, descriptions, fields and footers, one per line.
+func (m *Message) Text() string {
+	var b strings.Builder
+	b.WriteString(m.Content)
+	for _, e := range m.Embeds {
+		b.WriteString("\n" + e.Title + "\n" + e.Description)
+		for _, f := range e.Fields {
+			b.WriteString("\n" + f.Name + "\n" + f.Value)
+		}
+		if e.Footer != nil {
+			b.WriteString("\n" + e.Footer.Text)
+		}
+	}
+	return b.String()
+}
+
+// CustomIDs lists the custom IDs of the message's buttons, in order.
+func (m *Message) CustomIDs() []string {
+	var ids []string
+	for _, c := range m.Components {
+		if row, ok := c.(*discordgo.ActionsRow); ok {
+			for _, c := range row.Components {
+				if b, ok := c.(*discordgo.Button); ok {
+					ids = append(ids, b.CustomID)
+				}
+			}
+		}
+	}
+	return ids
 }
