@@ -53,9 +53,23 @@ func TestTune(t *testing.T) {
 		set  func(p *retrieval.Params, th *answer.Thresholds, v float64)
 	}
 	knobs := []knob{
-		{"WordNet", []float64{0.2, 0.4, 0.6}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.WordNet = v }},
-		{"Derived", []float64{0.2, 0.4, 0.6, 0.8}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Derived = v }},
-		{"Synonym", []float64{0, 0.4}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Synonym = v }},
+		{"K1", []float64{0.9, 1.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.K1 = v }},
+		{"B", []float64{0.35, 0.65}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.B = v }},
+		{"Window", []float64{0.1, 0.4}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Window = v }},
+		{"Coverage", []float64{0.45, 0.8}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Coverage = v }},
+		{"WindowCoverage", []float64{0.3, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.WindowCoverage = v }},
+		{"Proximity", []float64{0.2, 0.4}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Proximity = v }},
+		{"Type", []float64{0.1}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Type = v }},
+		{"Expansion", []float64{0.4, 0.8}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Expansion = v }},
+		{"Phrase", []float64{0.1, 0.3}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Phrase = v }},
+		{"Paragraph", []float64{0.05, 0.3}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Paragraph = v }},
+		{"Synonym", []float64{0.4, 1}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Synonym = v }},
+		{"WordNet", []float64{0.1, 0.35}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.WordNet = v }},
+		{"Derived", []float64{0.25, 0.6}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Derived = v }},
+		{"Exact", []float64{0.4, 1}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Exact = v }},
+		{"Anaphora", []float64{0.25, 0.55}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Anaphora = v }},
+		{"AnaphoraStrong", []float64{0.45, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.AnaphoraStrong = v }},
+		{"TypedFallback", []float64{0.5, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.TypedFallback = v }},
 	}
 	p, th := retrieval.DefaultParams, answer.DefaultThresholds
 	sc, st := score(sqb, p, th), score(stb, p, th)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 
@@ -62,28 +63,34 @@ func requestValidator() (*jsonschema.Schema, error) {
 	return schema, schemaErr
 }
 
-// findSpec walks up from the working directory to the folder holding go.mod
-// and looks for [SpecPath] beside it.
+// findSpec walks up to the folder holding go.mod and looks for [SpecPath]
+// beside it: from the working directory, or, for tests that change it, from
+// this package's source folder.
 func findSpec() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", fmt.Errorf("find spec: %w", err)
+	var starts []string
+	if dir, err := os.Getwd(); err == nil {
+		starts = append(starts, dir)
 	}
-	for range 64 {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			path := filepath.Join(dir, filepath.FromSlash(SpecPath))
-			if _, err := os.Stat(path); err != nil {
-				return "", fmt.Errorf("%s: %w", path, errNoSpec)
+	if _, file, _, ok := runtime.Caller(0); ok {
+		starts = append(starts, filepath.Dir(file))
+	}
+	for _, dir := range starts {
+		for range 64 {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				path := filepath.Join(dir, filepath.FromSlash(SpecPath))
+				if _, err := os.Stat(path); err == nil {
+					return path, nil
+				}
+				break
 			}
-			return path, nil
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			break
-		}
-		dir = parent
 	}
-	return "", fmt.Errorf("no go.mod above the working directory: %w", errNoSpec)
+	return "", fmt.Errorf("%s not found beside the module: %w", SpecPath, errNoSpec)
 }
 
 // RequireSchema skips t when the API description is absent and fails it
