@@ -180,6 +180,8 @@ type setup struct {
 	fakeOpts  fakediscord.Options
 	noWait    bool
 	logOutput io.Writer
+	// engine, when set, answers instead of the scripted story engine.
+	engine bot.Engine
 }
 
 // start runs a bot against a fresh fake Discord and stops it when t ends.
@@ -192,6 +194,9 @@ func start(t testing.TB, s setup) *harness {
 		opts.UserRate, opts.ChannelRate = -1, -1 // tested on their own
 	}
 	opts.Engine = h.eng
+	if s.engine != nil {
+		opts.Engine = s.engine
+	}
 	opts.Feedback = h.feedback
 	var out io.Writer = h.logs
 	if s.logOutput != nil {
