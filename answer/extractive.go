@@ -22,7 +22,7 @@ type Thresholds struct {
 }
 
 // DefaultThresholds are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.6, SeeAlso: 0.55}
+var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, SeeAlso: 0.55}
 
 // extractive answers by quoting the best sentence (and a neighbour when it
 // completes it), marking the answering span.

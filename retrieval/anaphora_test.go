@@ -23,3 +23,30 @@ func TestAnaphoric(t *testing.T) {
 		}
 	}
 }
+
+func TestPredicateAt(t *testing.T) {
+	tests := []struct {
+		q, want string // want is the verb, or "" for none
+	}{
+		{"What did Macron call the use of chemical weapons in Syria?", "call"},
+		{"How did Macron describe Syria?", "describe"},
+		{"What gas did the Assad regime deploy?", ""}, // subject not capitalized
+		{"What did the United States launch?", ""},
+		{"Where did Putin invite Marine Le Pen?", "invite"},
+		{"Who blamed Russia for a hybrid strategy?", ""},
+		{"What is the capital of Australia?", ""},
+		{"How long did the presidents talk?", ""},
+	}
+	for _, tt := range tests {
+		got := ""
+		if i := predicateAt(tt.q); i >= 0 {
+			got = tt.q[i : i+len(tt.want)]
+			if tt.want == "" {
+				got = tt.q[i:]
+			}
+		}
+		if got != tt.want {
+			t.Errorf("predicateAt(%q) points at %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}

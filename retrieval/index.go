@@ -72,6 +72,9 @@ type Params struct {
 	// refers back with a pronoun ("He", "its") takes over; AnaphoraStrong,
 	// for one that refers back with a demonstrative ("called this a…").
 	Anaphora, AnaphoraStrong float64
+	// Predicate multiplies the weight of the verb a "What did Macron call
+	// …?" question asks about; 1 leaves it as it is.
+	Predicate float64
 	// Synonym is the weight of a synonym of a query term from the built-in
 	// list ("describe" for "call"); 0 turns them off.
 	Synonym float64
@@ -82,7 +85,7 @@ type Params struct {
 }
 
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4}
+var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2}
 
 // A corpus of shardMin sentences or more is analyzed in up to maxShards
 // parallel shards.

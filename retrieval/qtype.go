@@ -362,3 +362,38 @@ func demonymLike(w string) bool {
 	}
 	return false
 }
+
+// predicateAt finds the verb a "What did Macron call …?" question asks
+// about: a question word, "did", "does" or "do", a capitalized subject, then
+// a lower-case word. It returns the verb's byte offset, or -1.
+func predicateAt(q string) int {
+	toks := Analyze(q)
+	for i := 0; i+3 < len(toks); i++ {
+		if !whWord[toks[i].Word] {
+			continue
+		}
+		j := i + 1
+		if toks[i].Word == "what" || toks[i].Word == "which" {
+			if j < len(toks) && !doAux[toks[j].Word] {
+				j++ // "what gas did …"
+			}
+		}
+		if j >= len(toks) || !doAux[toks[j].Word] {
+			return -1
+		}
+		k := j + 1
+		for k < len(toks) && capitalized(q[toks[k].Start:]) {
+			k++
+		}
+		if k == j+1 || k >= len(toks) || toks[k].Stop {
+			return -1
+		}
+		return toks[k].Start
+	}
+	return -1
+}
+
+var (
+	whWord = wordSet("what which who whom how where when why")
+	doAux  = wordSet("did does do")
+)

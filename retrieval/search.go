@@ -96,6 +96,10 @@ func (ix *Index) putScratch(s *scratch) {
 func (ix *Index) QueryTerms(q Query) []QueryTerm {
 	var out []QueryTerm
 	has := map[string]bool{}
+	verb := -1
+	if ix.params.Predicate != 1 && ix.params.Predicate > 0 {
+		verb = predicateAt(q.Text)
+	}
 	add := func(text string, w float64, hist bool) {
 		for _, t := range analyze(text, nil, ix.stem) {
 			if t.Stop || fillerWords[t.Word] || has[t.Term] || len(out) == maxQueryTerms {
@@ -103,6 +107,9 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 			}
 			has[t.Term] = true
 			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word)}
+			if !hist && t.Start == verb {
+				qt.Weight *= ix.params.Predicate
+			}
 			if id, ok := ix.vocab[t.Term]; ok {
 				qt.Known = true
 				qt.IDF = ix.idf(int(ix.df[id]))

@@ -66,6 +66,7 @@ func TestTune(t *testing.T) {
 		{"Synonym", []float64{0.4, 1}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Synonym = v }},
 		{"WordNet", []float64{0.1, 0.35}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.WordNet = v }},
 		{"Derived", []float64{0.25, 0.6}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Derived = v }},
+		{"Predicate", []float64{1, 1.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Predicate = v }},
 		{"Exact", []float64{0.4, 1}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Exact = v }},
 		{"Anaphora", []float64{0.25, 0.55}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Anaphora = v }},
 		{"AnaphoraStrong", []float64{0.45, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.AnaphoraStrong = v }},
