@@ -51,6 +51,7 @@ type env struct {
 	eng    *answer.Engine
 	logs   *syncBuffer
 	bob    fakediscord.User
+	carol  fakediscord.User // takes no direct messages
 	mod2   fakediscord.User
 	bot    *running
 	starts int
@@ -68,12 +69,13 @@ func newEnv(t *testing.T) *env {
 	bob := fakediscord.User{ID: "100000000000000041", Username: "bob", Permissions: fakediscord.PermEveryone}
 	mod2 := fakediscord.User{ID: "100000000000000042", Username: "mod2", Permissions: fakediscord.PermEveryone,
 		Roles: []string{"100000000000000011"}}
-	fake := fakediscord.New(t, fakediscord.Options{Users: []fakediscord.User{bob, mod2}})
+	carol := fakediscord.User{ID: "100000000000000043", Username: "carol", Permissions: fakediscord.PermEveryone, NoDMs: true}
+	fake := fakediscord.New(t, fakediscord.Options{Users: []fakediscord.User{bob, mod2, carol}})
 	eng, err := answer.Story()
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "storybot.db"), eng: eng, logs: &syncBuffer{}, bob: bob, mod2: mod2}
+	e := &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "storybot.db"), eng: eng, logs: &syncBuffer{}, bob: bob, mod2: mod2, carol: carol}
 	t.Cleanup(func() {
 		e.stop()
 		if t.Failed() {

@@ -58,3 +58,17 @@ func TestE2ETwoSessions(t *testing.T) {
 	e.replyHas(e.qa(f.Alice, b, "status"), "“B”")
 	e.replyHas(e.qa(f.Alice, a, "status"), "Sessions are running in <#"+b+">")
 }
+
+// TestE2ERejectNoDMs: an asker who takes no direct messages, rejected after
+// a restart, sees the reason privately the next time they use the Q&A.
+func TestE2ERejectNoDMs(t *testing.T) {
+	e := newEnv(t)
+	f := e.fake
+	stage := f.ChannelID
+	e.replyHas(e.qa(f.Moderator, stage, "start"), "started")
+	e.replyHas(e.qa(e.carol, stage, "ask", fakediscord.StringOption("question", "Is there a sequel planned?")), "(#1)")
+	card := e.card(stage, "1", nil)
+	e.restart()
+	e.replyHas(f.ModalSubmit(f.Moderator, stage, "qa:rejectf:1", map[string]string{"reason": "Not about the story."}, card), "next time")
+	e.replyHas(e.qa(e.carol, stage, "ask", fakediscord.StringOption("question", "Who wrote the story?")), "Not about the story.")
+}

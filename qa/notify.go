@@ -21,8 +21,9 @@ const followupWindow = 14 * time.Minute
 const maxRemembered = 10000
 
 // notices delivers rejection reasons privately: as a follow-up to the
-// asker's submission while its token is valid, else on their next
-// interaction with the package. It lives in memory only.
+// asker's submission while its token is valid, else by direct message, else
+// (for askers who take no direct messages) on their next interaction with
+// the package. It lives in memory only.
 type notices struct {
 	mu      sync.Mutex
 	asked   map[int64]asked     // question ID → the submission
@@ -129,6 +130,14 @@ func (x *QA) tellRejected(ctx context.Context, s *discordgo.Session, q store.Que
 			}
 			x.log.Warn("qa: tell asker of rejection", "question", t.qid, "err", err)
 		}
+		// Too late for a private follow-up (or after a restart): a direct
+		// message, unless the asker does not accept them.
+		if err := directMessage(ctx, s, t.user, note); err == nil {
+			now++
+			continue
+		} else {
+			x.log.Info("qa: asker not reachable by direct message", "question", t.qid, "err", err)
+		}
 		x.notes.add(q.GuildID, t.user, note)
 		later++
 	}
@@ -140,4 +149,17 @@ func (x *QA) tellRejected(ctx context.Context, s *discordgo.Session, q store.Que
 	default:
 		return fmt.Sprintf("%d askers were told the reason privately; %d will see it the next time they use the Q&A.", now, later)
 	}
+}
+
+// directMessage sends a user a private message in their DM channel.
+func directMessage(ctx context.Context, s *discordgo.Session, userID, content string) error {
+	ch, err := s.UserChannelCreate(userID, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("open DM channel: %w", err)
+	}
+	_, err = s.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: content, AllowedMentions: bot.NoMentions()}, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("send DM: %w", err)
+	}
+	return nil
 }

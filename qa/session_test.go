@@ -142,10 +142,14 @@ func TestE2ESession(t *testing.T) {
 		return contains(m.Text(), "Question #3", "the author is writing it", "Answered by mod")
 	})
 
-	// Reject after the restart: the asker sees it on their next use.
+	// Reject after the restart: too late for a follow-up to the submission,
+	// so the asker gets a direct message.
 	card4 := e.card(mods, "4", nil)
-	e.replyHas(f.ModalSubmit(f.Moderator, mods, "qa:rejectf:4", map[string]string{"reason": "Off topic."}, card4), "next time")
-	e.replyHas(f.Button(e.bob, pub3, "qa:vote:3"), "Off topic.")
+	e.replyHas(f.ModalSubmit(f.Moderator, mods, "qa:rejectf:4", map[string]string{"reason": "Off topic."}, card4), "told the reason privately")
+	dm := e.waitMsg(f.DMChannel(e.bob), func(m *fakediscord.Message) bool { return strings.Contains(m.Text(), "Reason: Off topic.") })
+	if dm.AllowedMentions == nil {
+		t.Errorf("direct message sent without allowed_mentions")
+	}
 
 	// Two moderators decide at once: exactly one wins, the other is told who.
 	ask(f.Alice, "Why did the presidents talk about Syria?") // 7

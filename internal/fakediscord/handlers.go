@@ -17,6 +17,54 @@ func (s *Server) getMe(c *call) {
 	c.writeJSON(http.StatusOK, userJSON(s.BotUser))
 }
 
+// postDM opens (or returns) the DM channel with a user.
+func (s *Server) postDM(c *call) {
+	var body struct {
+		RecipientID string `json:"recipient_id"`
+	}
+	if err := json.Unmarshal(c.req.Body, &body); err != nil {
+		c.invalid(violations{{code: "MODEL_TYPE_CONVERT", msg: err.Error()}})
+		return
+	}
+	s.mu.Lock()
+	u, known := s.users[body.RecipientID]
+	id := ""
+	if known {
+		if u.ID == s.Alice.ID {
+			id = s.DMChannelID
+		} else {
+			id = "dm-" + u.ID
+			if _, ok := s.channels[id]; !ok {
+				s.addChannel(Channel{ID: id, Type: ChannelDM, Recipient: u.ID})
+			}
+		}
+	}
+	var w map[string]any
+	if known {
+		w = s.channelJSONLocked(s.channels[id])
+	}
+	s.mu.Unlock()
+	if !known {
+		c.violate(http.StatusNotFound, 10013, "Unknown User", "DM with unknown user "+body.RecipientID)
+		return
+	}
+	c.writeJSON(http.StatusOK, w)
+}
+
+// DMChannel returns the ID of the DM channel the bot opened with a user,
+// or "" when it opened none.
+func (s *Server) DMChannel(u User) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if u.ID == s.Alice.ID {
+		return s.DMChannelID
+	}
+	if _, ok := s.channels["dm-"+u.ID]; ok {
+		return "dm-" + u.ID
+	}
+	return ""
+}
+
 func (s *Server) getApplication(c *call) {
 	c.writeJSON(http.StatusOK, map[string]any{
 		"id": s.AppID, "name": s.BotUser.Username, "description": "", "icon": nil,
@@ -218,6 +266,15 @@ func (s *Server) postMessage(c *call) {
 	ch, ok := s.liveChannel(c)
 	if !ok {
 		return
+	}
+	if ch.Type == ChannelDM && ch.Recipient != "" {
+		s.mu.Lock()
+		closed := s.users[ch.Recipient].NoDMs
+		s.mu.Unlock()
+		if closed {
+			c.fail(http.StatusForbidden, 50007, "Cannot send messages to this user")
+			return
+		}
 	}
 	m, ok := s.createMessage(c, ch.ID, "", 0)
 	if !ok {
@@ -430,7 +487,11 @@ func (s *Server) channelJSONLocked(c *Channel) map[string]any {
 	w := map[string]any{"id": c.ID, "type": c.Type, "flags": 0}
 	switch c.Type {
 	case ChannelDM:
-		w["recipients"] = []any{userJSON(s.Alice)}
+		r := s.Alice
+		if c.Recipient != "" {
+			r = s.users[c.Recipient]
+		}
+		w["recipients"] = []any{userJSON(r)}
 		w["last_message_id"] = nil
 	default:
 		w["guild_id"] = s.GuildID

@@ -43,6 +43,7 @@ type route struct {
 var routes = []route{
 	{"GET", "/gateway", false, false, (*Server).getGateway},
 	{"GET", "/users/@me", false, true, (*Server).getMe},
+	{"POST", "/users/@me/channels", true, true, (*Server).postDM},
 	{"GET", "/applications/@me", false, true, (*Server).getApplication},
 	{"PUT", "/applications/{application_id}/commands", true, true, (*Server).putCommands},
 	{"PUT", "/applications/{application_id}/guilds/{guild_id}/commands", true, true, (*Server).putCommands},

@@ -68,6 +68,9 @@ type User struct {
 	Roles []string
 	// Permissions is the member's computed guild permission bit set.
 	Permissions int64
+	// NoDMs makes messages to the user's DM channel fail with 50007, as for
+	// a user who does not accept direct messages.
+	NoDMs bool
 }
 
 // Channel is a channel of the fake guild, or the DM channel.
@@ -76,7 +79,9 @@ type Channel struct {
 	Name     string
 	Type     int    // ChannelText, ChannelDM or ChannelPublicThread
 	ParentID string // for threads
-	deleted  bool
+	// Recipient is the user of a DM channel; empty means Alice.
+	Recipient string
+	deleted   bool
 }
 
 // Options configures [New]. The zero value is a guild with the default
