@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeDict writes a two-synset WordNet dictionary: the verb "respond"
+// (with "react") derivationally related to the noun "response", plus
+// "calling", whose term "call" belongs to the verb "call".
+func writeDict(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	header := "  1 This software and database is being provided to you, the LICENSEE\n"
+	// data.verb: the synsets at their byte offsets.
+	verbA := "%08d 32 v 02 respond 0 react 0 001 + %08d n 0101 | show a response\n"
+	verbB := "%08d 32 v 01 call 0 000 | utter a sudden loud cry\n"
+	offA := len(header)
+	lineA := fmt.Sprintf(verbA, offA, 0) // the noun offset is filled in below
+	offB := offA + len(lineA)
+	nounOff := len(header)
+	lineA = fmt.Sprintf(verbA, offA, nounOff)
+	lineB := fmt.Sprintf(verbB, offB)
+	noun := fmt.Sprintf("%08d 04 n 01 response 0 001 + %08d v 0101 | a result\n", nounOff, offA)
+	nounCalling := fmt.Sprintf("%08d 04 n 02 calling 0 vocation 0 000 | the career\n", nounOff+len(noun))
+	files := map[string]string{
+		"data.verb":  header + lineA + lineB,
+		"data.noun":  header + noun + nounCalling,
+		"data.adj":   header,
+		"index.verb": header + fmt.Sprintf("call v 1 0 1 0 %08d\nrespond v 1 1 + 1 0 %08d\n", offB, offA),
+		"index.noun": header + fmt.Sprintf("calling n 1 0 1 0 %08d\nresponse n 1 1 + 1 0 %08d\n", nounOff+len(noun), nounOff),
+		"index.adj":  header,
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestRun(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-dict", writeDict(t)}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		if !strings.HasPrefix(l, "#") {
+			rows = append(rows, l)
+		}
+	}
+	want := []string{"respond\treact\trespons", "respons\t\trespond"}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("table rows:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(out.String(), "Princeton University") {
+		t.Errorf("the WordNet licence notice is missing")
+	}
+}
+
+func TestRunMissingDict(t *testing.T) {
+	if err := run(context.Background(), []string{"-dict", t.TempDir()}, &bytes.Buffer{}); err == nil {
+		t.Error("run with an empty dictionary folder succeeded")
+	}
+}
+
+func FuzzParseSynset(f *testing.F) {
+	f.Add([]byte("00000000 32 v 02 respond 0 react 0 001 + 00000001 n 0101 | gloss\n"), int64(0))
+	f.Add([]byte("0 0 n zz a 0 1"), int64(0))
+	f.Fuzz(func(t *testing.T, data []byte, off int64) {
+		ss, ok := parseSynset(data, off, "verb")
+		if ok {
+			for src := range ss.derived {
+				if src < 0 || src > 255 {
+					t.Errorf("source word %d out of range", src)
+				}
+			}
+		}
+	})
+}
