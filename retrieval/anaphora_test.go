@@ -1,6 +1,9 @@
 package retrieval
 
-import "testing"
+import (
+	"testing"
+	"testing/fstest"
+)
 
 func TestAnaphoric(t *testing.T) {
 	tests := []struct {
@@ -47,6 +50,30 @@ func TestPredicateAt(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("predicateAt(%q) points at %q, want %q", tt.q, got, tt.want)
+		}
+	}
+}
+
+// TestSynonymsSkipNames: a synonym matches the common word ("stated" for
+// "say") but not the same word inside a name ("Islamic State").
+func TestSynonymsSkipNames(t *testing.T) {
+	c, err := Load(fstest.MapFS{"s.txt": {Data: []byte("Reports about the Islamic State grew.\nThe minister stated the plan.\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(c)
+	hits := ix.Search(Query{Text: "What did the minister say about the plan?"}).Hits
+	for _, h := range hits {
+		if c.Sentences[h.Sentence].N == 1 && c.Paragraphs[c.Sentences[h.Sentence].Para].N == 1 {
+			t.Errorf("the name %q matched a synonym of say", c.Sentences[h.Sentence].Text)
+		}
+	}
+	if len(hits) == 0 || c.Sentences[hits[0].Sentence].Text != "The minister stated the plan." {
+		t.Errorf("hits %+v, want the sentence that states the plan first", hits)
+	}
+	for _, h := range ix.Search(Query{Text: "What did they say?"}).Hits {
+		if c.Sentences[h.Sentence].Text == "Reports about the Islamic State grew." {
+			t.Errorf("'say' matched the State of Islamic State")
 		}
 	}
 }

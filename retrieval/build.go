@@ -38,6 +38,15 @@ type word struct {
 	role uint8 // see wordRole
 }
 
+// Flags of a word in a sentence.
+const (
+	// flagIng marks a word of the "-ing" form ("meeting").
+	flagIng = 1 << iota
+	// flagName marks a capitalized word after the first: part of a name
+	// ("Islamic State"), not the common word ("stated").
+	flagName
+)
+
 // buildToken is a scanned word.
 type buildToken struct {
 	id      int32
@@ -166,7 +175,7 @@ func (b *builder) buildRange(ix *Index, lo, hi int) {
 	var toks []buildToken
 	var roles []uint8
 	flat := make([]int32, 0, 1<<12)
-	flatIng := make([]bool, 0, 1<<12)
+	flatFlags := make([]uint8, 0, 1<<12)
 	for si := lo; si < hi; si++ {
 		s := c.Sentences[si]
 		ix.sentPara[si] = int32(s.Para)
@@ -181,19 +190,27 @@ func (b *builder) buildRange(ix *Index, lo, hi int) {
 			}
 			ix.anaphoric[si] = uint8(anaphoraLevel(roles))
 		}
-		start, startIng := len(flat), len(flatIng)
-		for _, t := range toks {
-			if t.id >= 0 {
-				flat = append(flat, t.id)
-				flatIng = append(flatIng, t.ing)
+		start, startFlags := len(flat), len(flatFlags)
+		for k, t := range toks {
+			if t.id < 0 {
+				continue
 			}
+			var f uint8
+			if t.ing {
+				f |= flagIng
+			}
+			if t.capital && k > 0 {
+				f |= flagName
+			}
+			flat = append(flat, t.id)
+			flatFlags = append(flatFlags, f)
 		}
 		ix.sentTerms[si] = flat[start:len(flat):len(flat)]
-		ix.sentIng[si] = flatIng[startIng:len(flatIng):len(flatIng)]
+		ix.sentFlags[si] = flatFlags[startFlags:len(flatFlags):len(flatFlags)]
 		ix.sentLen[si] = float32(len(flat) - start)
 		if cap(flat)-len(flat) < 256 {
 			flat = make([]int32, 0, 1<<14)
-			flatIng = make([]bool, 0, 1<<14)
+			flatFlags = make([]uint8, 0, 1<<14)
 		}
 	}
 }

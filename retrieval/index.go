@@ -18,7 +18,7 @@ type Index struct {
 	df        []int32
 	postings  [][]posting
 	sentTerms [][]int32 // the non-stop terms of each sentence, in order
-	sentIng   [][]bool  // whether each of those words has the "-ing" form
+	sentFlags [][]uint8 // flagIng and flagName of each of those words
 	anaphoric []uint8   // how a sentence refers back: anaphorNone, Weak, Strong
 	sentLen   []float32
 	sentPara  []int32  // sentence → paragraph
@@ -100,7 +100,7 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 		corpus:    c,
 		vocab:     make(map[string]int32, 1<<12),
 		sentTerms: make([][]int32, len(c.Sentences)),
-		sentIng:   make([][]bool, len(c.Sentences)),
+		sentFlags: make([][]uint8, len(c.Sentences)),
 		anaphoric: make([]uint8, len(c.Sentences)),
 		sentLen:   make([]float32, len(c.Sentences)),
 		sentPara:  make([]int32, len(c.Sentences)),

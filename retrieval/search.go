@@ -369,9 +369,15 @@ func (t *topK) push(h Hit) {
 // accumulate adds one query term's postings to the scores. A related
 // (expanded) term scores only where the query term has not matched.
 func (ix *Index) accumulate(sc *scratch, id int32, bit int, w float64, related bool) {
+	ix.accumulateWhere(sc, id, bit, w, related, false)
+}
+
+// accumulateWhere is accumulate, skipping with common sentences that use the
+// term only inside names.
+func (ix *Index) accumulateWhere(sc *scratch, id int32, bit int, w float64, related, common bool) {
 	for _, p := range ix.postings[id] {
 		s := p.sent
-		if related && sc.mask[s]&(1<<bit) != 0 {
+		if related && sc.mask[s]&(1<<bit) != 0 || common && !ix.commonUse(int(s), id) {
 			continue
 		}
 		if sc.mask[s] == 0 {
@@ -382,12 +388,24 @@ func (ix *Index) accumulate(sc *scratch, id int32, bit int, w float64, related b
 	}
 }
 
+// commonUse reports whether a sentence uses a term other than inside a name:
+// "stated" can stand for "say", the "State" of "Islamic State" cannot.
+func (ix *Index) commonUse(sent int, id int32) bool {
+	flags := ix.sentFlags[sent]
+	for j, x := range ix.sentTerms[sent] {
+		if x == id && flags[j]&flagName == 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // accumulateRelated scores a term related to query term i (a synonym or a
 // derived form) where the query term itself is absent, at weight w and at
 // most the query term's IDF.
 func (ix *Index) accumulateRelated(sc *scratch, term string, i int, qt QueryTerm, w float64) {
 	if id, ok := ix.vocab[term]; ok && term != qt.Term {
-		ix.accumulate(sc, id, i, qt.Weight*w*min(qt.IDF, ix.idf(int(ix.df[id]))), true)
+		ix.accumulateWhere(sc, id, i, qt.Weight*w*min(qt.IDF, ix.idf(int(ix.df[id]))), true, true)
 	}
 }
 
@@ -527,7 +545,7 @@ func (ix *Index) phrase(sent int, pairs []termPair) float64 {
 // the same word form: not only the same stem, and not a "-ing" form
 // ("meeting") for a word that is not one ("meet").
 func (ix *Index) exact(sent int, mask uint64, terms []QueryTerm, own uint64, termMass []float64) float64 {
-	seq, ing := ix.sentTerms[sent], ix.sentIng[sent]
+	seq, flags := ix.sentTerms[sent], ix.sentFlags[sent]
 	v := 0.0
 	for i, t := range terms {
 		if mask&own&(1<<i) == 0 {
@@ -538,7 +556,7 @@ func (ix *Index) exact(sent int, mask uint64, terms []QueryTerm, own uint64, ter
 			continue
 		}
 		for j, x := range seq {
-			if x == id && (!ing[j] || t.ing) {
+			if x == id && (flags[j]&flagIng == 0 || t.ing) {
 				v += termMass[i]
 				break
 			}
