@@ -2,6 +2,7 @@ package answer
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"storybot/retrieval"
@@ -63,7 +64,7 @@ func (e *Engine) extractive(q string, res retrieval.Result) Answer {
 		if len(a.Citations) >= 4 {
 			break
 		}
-		if h.Score < e.th.SeeAlso*best.Score || containsInt(used, h.Sentence) || e.nearDuplicate(h.Sentence, used) {
+		if h.Score < e.th.SeeAlso*best.Score || slices.Contains(used, h.Sentence) || e.nearDuplicate(h.Sentence, used) {
 			continue
 		}
 		used = append(used, h.Sentence)
@@ -179,15 +180,6 @@ func startsWithAnaphor(s string) bool {
 func (e *Engine) nearDuplicate(s int, used []int) bool {
 	for _, u := range used {
 		if e.ix.Similarity(s, u) > 0.6 {
-			return true
-		}
-	}
-	return false
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, y := range xs {
-		if y == x {
 			return true
 		}
 	}

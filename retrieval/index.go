@@ -3,6 +3,7 @@ package retrieval
 import (
 	"math"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -192,15 +193,6 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 	return ix
 }
 
-func seen(ids []int32, id int32) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 // Corpus returns the indexed corpus.
 func (ix *Index) Corpus() *Corpus { return ix.corpus }
 
@@ -234,7 +226,7 @@ func (ix *Index) learnAliases(titles map[[2]int32]map[int32]bool) {
 		// Sentences with the phrase but not the name now also match the name.
 		for _, p := range ix.postings[ids[0]] {
 			st := ix.sentTerms[p.sent]
-			if seen(st, nameID) || !hasPhrase(st, ids) {
+			if slices.Contains(st, nameID) || !hasPhrase(st, ids) {
 				continue
 			}
 			ix.postings[nameID] = insertPosting(ix.postings[nameID], posting{sent: p.sent, tf: 1})
@@ -336,16 +328,16 @@ func (ix *Index) Similarity(a, b int) float64 {
 	}
 	inter, union := 0, 0
 	for i, id := range ta {
-		if seen(ta[:i], id) {
+		if slices.Contains(ta[:i], id) {
 			continue
 		}
 		union++
-		if seen(tb, id) {
+		if slices.Contains(tb, id) {
 			inter++
 		}
 	}
 	for i, id := range tb {
-		if !seen(tb[:i], id) && !seen(ta, id) {
+		if !slices.Contains(tb[:i], id) && !slices.Contains(ta, id) {
 			union++
 		}
 	}

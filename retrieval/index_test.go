@@ -334,7 +334,7 @@ func TestWordNetTable(t *testing.T) {
 		if tt.derived {
 			list = r.derived
 		}
-		if !containsString(list, tt.related) {
+		if !slices.Contains(list, tt.related) {
 			t.Errorf("wordnet()[%q] = %+v, want %q among its %s", tt.term, r, tt.related, map[bool]string{true: "derived terms", false: "synonyms"}[tt.derived])
 		}
 	}

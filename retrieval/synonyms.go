@@ -1,6 +1,9 @@
 package retrieval
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // synonymGroups are small sets of common English words that questions and
 // stories use for one another ("describe" for "call", "talk" for "speak").
@@ -87,20 +90,11 @@ func synonymTable(st *stemmer) map[string][]string {
 		}
 		for _, a := range stems {
 			for _, b := range stems {
-				if a != b && !containsString(m[a], b) {
+				if a != b && !slices.Contains(m[a], b) {
 					m[a] = append(m[a], b)
 				}
 			}
 		}
 	}
 	return m
-}
-
-func containsString(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

@@ -69,10 +69,7 @@ func runAsk(ctx context.Context, cfg Config, logger *slog.Logger, args []string,
 	if err != nil {
 		return err
 	}
-	mode := answer.ModeKeyword
-	if useModel {
-		mode = answer.ModeLLM
-	}
+	mode := modeFor(useModel)
 	if *jsonl {
 		return askJSONL(ctx, eng, mode, stdin, stdout)
 	}
@@ -191,10 +188,7 @@ func runChat(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
-	mode := answer.ModeKeyword
-	if useModel {
-		mode = answer.ModeLLM
-	}
+	mode := modeFor(useModel)
 	st := eng.Stats()
 	fmt.Fprintf(stdout, "Ask about %s (%d documents, %d sentences). Commands: /new forgets the conversation, /quit ends.\n",
 		strings.Join(st.Titles[:min(3, len(st.Titles))], "; "), st.Documents, st.Sentences)

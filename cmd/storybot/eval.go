@@ -157,10 +157,7 @@ func runEval(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 	progress := newProgress(stderr, total)
 	var sc scores
 	start := time.Now()
-	mode := answer.ModeKeyword
-	if useModel {
-		mode = answer.ModeLLM
-	}
+	mode := modeFor(useModel)
 	for _, set := range sets {
 		var eng *answer.Engine
 		if set.corpus == nil {

@@ -177,6 +177,14 @@ func (f *llmFlags) use(cfg Config) (bool, error) {
 	return !f.off && cfg.LLMConfigured(), nil
 }
 
+// modeFor is the answer mode of a command that uses the model or not.
+func modeFor(useModel bool) answer.Mode {
+	if useModel {
+		return answer.ModeLLM
+	}
+	return answer.ModeKeyword
+}
+
 // parseFlags parses flags that may stand before or after the arguments.
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
