@@ -197,25 +197,26 @@ func (e *Engine) spanFor(sent int, t retrieval.AnswerType, qterms map[string]boo
 	if len(cands) == 0 {
 		return retrieval.Span{}, false
 	}
-	var anchors []int
+	var anchors []retrieval.Span
 	for _, tok := range e.ix.Analyze(text) {
 		if !tok.Stop && qterms[tok.Term] {
-			anchors = append(anchors, tok.Start)
+			anchors = append(anchors, retrieval.Span{Start: tok.Start, End: tok.End})
 		}
 	}
-	// The nearest candidate to the question's words; for a place, one after
-	// "in", "at", "from"… first.
-	best, bestDist, bestLoc := cands[0], -1, false
-	for _, c := range cands {
+	// The candidate standing nearest the question's words (the gap between
+	// them, in bytes); a place after "in", "at", "from"… counts as nearer.
+	const locativeBonus = 20
+	best, bestDist := cands[0], 0
+	for i, c := range cands {
 		d := len(text)
 		for _, a := range anchors {
-			if x := abs(a - c.Start); x < d {
-				d = x
-			}
+			d = min(d, gap(c, a))
 		}
-		loc := t == retrieval.TypePlace && afterLocative(text[:c.Start])
-		if bestDist < 0 || loc && !bestLoc || loc == bestLoc && d < bestDist {
-			best, bestDist, bestLoc = c, d, loc
+		if t == retrieval.TypePlace && afterLocative(text[:c.Start]) {
+			d -= locativeBonus
+		}
+		if i == 0 || d < bestDist {
+			best, bestDist = c, d
 		}
 	}
 	return best, true
@@ -234,11 +235,15 @@ func afterLocative(before string) bool {
 	return false
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
+// gap is the number of bytes between two spans that do not overlap.
+func gap(a, b retrieval.Span) int {
+	switch {
+	case a.End <= b.Start:
+		return b.Start - a.End
+	case b.End <= a.Start:
+		return a.Start - b.End
 	}
-	return x
+	return 0
 }
 
 // notFound says that the story does not answer, offering the closest

@@ -123,3 +123,25 @@ func itoa(i int) string {
 	b, _ := json.Marshal(i)
 	return string(b)
 }
+
+// TestSpans checks the short answer picked out of a sentence that names
+// several people and a place.
+func TestSpans(t *testing.T) {
+	eng, err := answer.Story()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ q, span string }{
+		{"Who met Putin?", "French President Emmanuel Macron"},
+		{"Who did Macron meet?", "Russian President Vladimir Putin"},
+		{"Where did Macron meet Putin?", "Versailles"},
+		{"How long did the presidents talk over lunch?", "two hours"},
+		{"Which town was attacked with sarin?", "Khan Sheikhun"},
+	}
+	for _, tt := range tests {
+		a, err := eng.Answer(context.Background(), answer.Question{Text: tt.q})
+		if err != nil || a.Span != tt.span || !strings.HasPrefix(a.Text, "**"+tt.span+"** — ") {
+			t.Errorf("Answer(%q) span %q, text %q, err %v; want span %q leading the answer", tt.q, a.Span, a.Text, err, tt.span)
+		}
+	}
+}
