@@ -215,6 +215,11 @@ func (e *Engine) spanFor(sent int, t retrieval.AnswerType, qterms map[string]boo
 		if t == retrieval.TypePlace && afterLocative(text[:c.Start]) {
 			d -= locativeBonus
 		}
+		// "the Kremlin", "the Islamic State": a name after "the" is rarely
+		// a person's.
+		if t == retrieval.TypePerson && strings.HasSuffix(strings.ToLower(text[:c.Start]), "the ") {
+			d += locativeBonus
+		}
 		if i == 0 || d < bestDist {
 			best, bestDist = c, d
 		}
