@@ -305,9 +305,6 @@ func (ix *Index) BM25(query string, sent int) float64 {
 // with searches.
 func (ix *Index) SetParams(p Params) { ix.params = p }
 
-// Params returns the ranking parameters.
-func (ix *Index) Params() Params { return ix.params }
-
 // Analyze analyzes text as the index does, reusing its stems.
 func (ix *Index) Analyze(text string) []Token { return analyze(text, nil, ix.stem) }
 

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"slices"
 	"testing"
+	"testing/fstest"
 )
 
 var classifyTests = []struct {
@@ -119,16 +120,31 @@ func TestCandidates(t *testing.T) {
 	}
 }
 
-// TestAnswerCandidates checks that spans made only of the question's own
-// words are left out.
-func TestAnswerCandidates(t *testing.T) {
-	text := "Putin invited Marine Le Pen to the Kremlin."
-	q := map[string]bool{"putin": true, "invit": true, "kremlin": true}
-	var got []string
-	for _, sp := range AnswerCandidates(text, TypePerson, q) {
-		got = append(got, text[sp.Start:sp.End])
+// TestAnswerSpans checks that names holding a word of the question, and
+// numbers made only of the question's words, are left out.
+func TestAnswerSpans(t *testing.T) {
+	c, err := Load(fstest.MapFS{"a.txt": {Data: []byte("Putin invited Marine Le Pen to the Kremlin in 2017.\n")}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if want := []string{"Marine Le Pen"}; !slices.Equal(got, want) {
-		t.Errorf("AnswerCandidates(%q, person, %v) = %q, want %q", text, q, got, want)
+	ix := NewIndex(c)
+	tests := []struct {
+		typ  AnswerType
+		q    map[string]bool
+		want []string
+	}{
+		{TypePerson, map[string]bool{"putin": true, "invit": true, "kremlin": true}, []string{"Marine Le Pen"}},
+		{TypePerson, map[string]bool{"pen": true}, []string{"Putin", "Kremlin"}},
+		{TypeDate, map[string]bool{"putin": true}, []string{"2017"}},
+		{TypeDate, map[string]bool{"2017": true}, nil},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, sp := range ix.AnswerSpans(0, tt.typ, tt.q) {
+			got = append(got, c.Sentences[0].Text[sp.Start:sp.End])
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("AnswerSpans(%v, %v) = %q, want %q", tt.typ, tt.q, got, tt.want)
+		}
 	}
 }

@@ -483,25 +483,6 @@ func (ix *Index) proximity(sent int, mask uint64, terms []QueryTerm) float64 {
 	return float64(need-1) / float64(best-1)
 }
 
-// AnswerCandidates returns the spans of text of the given answer type that
-// are not made only of the question's own terms.
-func AnswerCandidates(text string, t AnswerType, questionTerms map[string]bool) []Span {
-	var out []Span
-	for _, sp := range Candidates(text, t) {
-		own := true
-		for _, tok := range Analyze(text[sp.Start:sp.End]) {
-			if !tok.Stop && !questionTerms[tok.Term] {
-				own = false
-				break
-			}
-		}
-		if !own {
-			out = append(out, sp)
-		}
-	}
-	return out
-}
-
 type termPair struct {
 	a, b int32
 	w    float64
