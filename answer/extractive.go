@@ -17,13 +17,17 @@ type Thresholds struct {
 	// TypedFallback is how close in score a lower hit holding the expected
 	// answer type must be to replace a best hit without one.
 	TypedFallback float64
+	// PredicateFallback is how close in score a lower hit holding the verb
+	// a "What did X verb …?" question asks about must be to replace a best
+	// hit without it; 0 disables it.
+	PredicateFallback float64
 	// SeeAlso is the share of the best score a further passage needs to be
 	// offered as "see also".
 	SeeAlso float64
 }
 
 // DefaultThresholds are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, SeeAlso: 0.55}
+var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55}
 
 // extractive answers by quoting the best sentence (and a neighbour when it
 // completes it), marking the answering span.
@@ -104,6 +108,21 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 		}
 		if !found && res.Type.Strict() {
 			return retrieval.Hit{}, false
+		}
+	}
+	// "What did Macron call …?": a close runner-up that holds the verb asked
+	// about beats a best sentence that lacks it.
+	if th.PredicateFallback > 0 {
+		for _, t := range res.Terms {
+			if !t.Predicate || !t.Known || e.ix.SentenceTerms(best.Sentence)[t.Term] {
+				continue
+			}
+			for _, h := range res.Hits {
+				if h.Score >= th.PredicateFallback*best.Score && covered(h) && (!typed || h.HasType || !best.HasType) &&
+					e.ix.SentenceTerms(h.Sentence)[t.Term] {
+					return h, true
+				}
+			}
 		}
 	}
 	return best, true

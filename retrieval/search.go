@@ -27,6 +27,9 @@ type QueryTerm struct {
 	Known bool
 	// History marks terms that come from earlier questions.
 	History bool
+	// Predicate marks the verb a "What did Macron call …?" question asks
+	// about.
+	Predicate bool
 	// ing marks a question word of the "-ing" form.
 	ing bool
 }
@@ -96,10 +99,7 @@ func (ix *Index) putScratch(s *scratch) {
 func (ix *Index) QueryTerms(q Query) []QueryTerm {
 	var out []QueryTerm
 	has := map[string]bool{}
-	verb := -1
-	if ix.params.Predicate != 1 && ix.params.Predicate > 0 {
-		verb = predicateAt(q.Text)
-	}
+	verb := predicateAt(q.Text)
 	add := func(text string, w float64, hist bool) {
 		for _, t := range analyze(text, nil, ix.stem) {
 			if t.Stop || fillerWords[t.Word] || has[t.Term] || len(out) == maxQueryTerms {
@@ -108,6 +108,7 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 			has[t.Term] = true
 			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word)}
 			if !hist && t.Start == verb {
+				qt.Predicate = true
 				qt.Weight *= ix.params.Predicate
 			}
 			if id, ok := ix.vocab[t.Term]; ok {

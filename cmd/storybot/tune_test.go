@@ -70,6 +70,7 @@ func TestTune(t *testing.T) {
 		{"Exact", []float64{0.4, 1}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Exact = v }},
 		{"Anaphora", []float64{0.25, 0.55}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Anaphora = v }},
 		{"AnaphoraStrong", []float64{0.45, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.AnaphoraStrong = v }},
+		{"PredicateFallback", []float64{0, 0.95}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.PredicateFallback = v }},
 		{"TypedFallback", []float64{0.5, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.TypedFallback = v }},
 	}
 	p, th := retrieval.DefaultParams, answer.DefaultThresholds
