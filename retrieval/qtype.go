@@ -367,28 +367,38 @@ func demonymLike(w string) bool {
 // about: a question word, "did", "does" or "do", a capitalized subject, then
 // a lower-case word. It returns the verb's byte offset, or -1.
 func predicateAt(q string) int {
-	toks := Analyze(q)
+	type word struct {
+		w     string
+		start int
+	}
+	var toks []word
+	for i := 0; ; {
+		start, end, ok := nextWord(q, i)
+		if !ok {
+			break
+		}
+		toks = append(toks, word{stripPossessive(Normalize(q[start:end])), start})
+		i = end
+	}
 	for i := 0; i+3 < len(toks); i++ {
-		if !whWord[toks[i].Word] {
+		if !whWord[toks[i].w] {
 			continue
 		}
 		j := i + 1
-		if toks[i].Word == "what" || toks[i].Word == "which" {
-			if j < len(toks) && !doAux[toks[j].Word] {
-				j++ // "what gas did …"
-			}
+		if (toks[i].w == "what" || toks[i].w == "which") && !doAux[toks[j].w] {
+			j++ // "what gas did …"
 		}
-		if j >= len(toks) || !doAux[toks[j].Word] {
+		if j >= len(toks) || !doAux[toks[j].w] {
 			return -1
 		}
 		k := j + 1
-		for k < len(toks) && capitalized(q[toks[k].Start:]) {
+		for k < len(toks) && capitalized(q[toks[k].start:]) {
 			k++
 		}
-		if k == j+1 || k >= len(toks) || toks[k].Stop {
+		if k == j+1 || k >= len(toks) || stopWords[toks[k].w] {
 			return -1
 		}
-		return toks[k].Start
+		return toks[k].start
 	}
 	return -1
 }
