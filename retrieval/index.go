@@ -20,6 +20,7 @@ type Index struct {
 	postings  [][]posting
 	sentTerms [][]int32 // the non-stop terms of each sentence, in order
 	sentFlags [][]uint8 // flagIng and flagName of each of those words
+	inNames   []bool    // term ID → used inside a name somewhere
 	anaphoric []uint8   // how a sentence refers back: anaphorNone, Weak, Strong
 	sentLen   []float32
 	sentPara  []int32  // sentence → paragraph
@@ -141,6 +142,7 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 				ix.vocab[term] = id
 				ix.terms = append(ix.terms, term)
 				ix.postings = append(ix.postings, nil)
+				ix.inNames = append(ix.inNames, false)
 				lastSent = append(lastSent, 0)
 			}
 			remap[lid] = id
@@ -160,9 +162,13 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 		for si := k * n / shards; si < (k+1)*n/shards; si++ {
 			terms := ix.sentTerms[si]
 			total += len(terms)
+			flags := ix.sentFlags[si]
 			for j, lid := range terms {
 				id := remap[lid]
 				terms[j] = id
+				if flags[j]&flagName != 0 {
+					ix.inNames[id] = true
+				}
 				ps := ix.postings[id]
 				if lastSent[id] == int32(si)+1 {
 					if ps[len(ps)-1].tf < math.MaxUint16 {

@@ -378,7 +378,7 @@ func (ix *Index) accumulate(sc *scratch, id int32, bit int, w float64, related b
 func (ix *Index) accumulateWhere(sc *scratch, id int32, bit int, w float64, related, common bool) {
 	for _, p := range ix.postings[id] {
 		s := p.sent
-		if related && sc.mask[s]&(1<<bit) != 0 || common && !ix.commonUse(int(s), id) {
+		if related && sc.mask[s]&(1<<bit) != 0 || common && ix.inNames[id] && !ix.commonUse(int(s), id) {
 			continue
 		}
 		if sc.mask[s] == 0 {
