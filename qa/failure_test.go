@@ -1,6 +1,7 @@
 package qa_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -71,4 +72,21 @@ func TestE2ERejectNoDMs(t *testing.T) {
 	e.restart()
 	e.replyHas(f.ModalSubmit(f.Moderator, stage, "qa:rejectf:1", map[string]string{"reason": "Not about the story."}, card), "next time")
 	e.replyHas(e.qa(e.carol, stage, "ask", fakediscord.StringOption("question", "Who wrote the story?")), "Not about the story.")
+}
+
+// TestE2ESubmitRateLimit: a member who sends questions too fast is told to
+// wait, and the extra question is not stored.
+func TestE2ESubmitRateLimit(t *testing.T) {
+	e := newEnv(t)
+	f := e.fake
+	stage := f.ChannelID
+	e.replyHas(e.qa(f.Moderator, stage, "start"), "started")
+	for i, q := range []string{"Who is Marine Le Pen?", "Where is the Kremlin?", "What is sarin?"} {
+		e.replyHas(e.qa(e.bob, stage, "ask", fakediscord.StringOption("question", q)), fmt.Sprintf("(#%d)", i+1))
+	}
+	e.replyHas(e.qa(e.bob, stage, "ask", fakediscord.StringOption("question", "What is a red line?")), "please wait")
+	e.replyHas(e.qa(f.Alice, stage, "ask", fakediscord.StringOption("question", "What is a red line?")), "(#4)")
+	if _, err := e.bot.st.QuestionByID(e.ctx(5e9), f.GuildID, 5); err == nil {
+		t.Errorf("a rate-limited question was stored")
+	}
 }

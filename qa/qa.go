@@ -103,6 +103,11 @@ type Options struct {
 	Sources *bot.SourceIDs
 	// DraftTimeout bounds drafting one answer. Default 30s.
 	DraftTimeout time.Duration
+	// SubmitRate and SubmitBurst limit how many questions one member may
+	// submit a minute, per server; defaults 4 and 3. A negative rate turns
+	// the limit off.
+	SubmitRate  float64
+	SubmitBurst int
 }
 
 // QA is the moderated Q&A extension. It is safe for concurrent use.
@@ -114,6 +119,7 @@ type QA struct {
 	sources *bot.SourceIDs
 	timeout time.Duration
 	notes   *notices
+	limit   *bot.Limiter // nil: no limit
 }
 
 var _ bot.Extension = (*QA)(nil)
@@ -135,7 +141,18 @@ func New(opts Options) (*QA, error) {
 	if opts.DraftTimeout <= 0 {
 		opts.DraftTimeout = 30 * time.Second
 	}
+	if opts.SubmitRate == 0 {
+		opts.SubmitRate = 4
+	}
+	if opts.SubmitBurst <= 0 {
+		opts.SubmitBurst = 3
+	}
+	var limit *bot.Limiter
+	if opts.SubmitRate > 0 {
+		limit = bot.NewLimiter(opts.SubmitRate, opts.SubmitBurst, 0)
+	}
 	return &QA{
+		limit:   limit,
 		st:      opts.Store,
 		ans:     opts.Answerer,
 		log:     opts.Logger,

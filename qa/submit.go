@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -88,6 +89,12 @@ func checkQuestion(text string) (string, bool) {
 // when it has one.
 func (x *QA) submit(ctx context.Context, r *reply, sess store.Session, text string) error {
 	text = strings.TrimSpace(text)
+	if x.limit != nil {
+		if ok, wait := x.limit.Allow(sess.GuildID+"/"+userID(r.i), time.Now()); !ok {
+			return r.send(ctx, notice(fmt.Sprintf("You're sending questions quickly: please wait %d seconds and try again. Nothing was submitted.",
+				int(wait.Seconds())+1)))
+		}
+	}
 	if err := r.deferReply(ctx); err != nil {
 		return err
 	}
