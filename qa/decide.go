@@ -238,7 +238,8 @@ func (x *QA) vote(ctx context.Context, r *reply, id int64) error {
 		return fmt.Errorf("find session %d: %w", q.SessionID, err)
 	}
 	x.refreshCard(ctx, r.s, q, sess.Open())
-	if m := r.i.Message; m != nil && m.ID != q.CardMessageID {
+	// A public post from before its place was recorded follows the click.
+	if m := r.i.Message; m != nil && m.ID != q.CardMessageID && m.ID != q.PublicMessageID {
 		if err := editMessage(ctx, r.s, r.i.ChannelID, m.ID, renderPublicQuestion(q, sess.Open())); err != nil {
 			x.log.Warn("qa: update public question", "question", q.ID, "err", err)
 		}

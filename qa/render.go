@@ -177,11 +177,23 @@ func statusLine(q store.Question) string {
 	return string(q.Status)
 }
 
-// renderPublicQuestion is a pending question as shown in the session
-// channel when the cards live elsewhere, so participants can upvote it.
+// renderPublicQuestion is a question as shown in the session channel when
+// the cards live elsewhere: with its state, and an Upvote button while it
+// can take votes.
 func renderPublicQuestion(q store.Question, open bool) bot.Message {
-	m := bot.Message{Content: bot.Truncate(fmt.Sprintf("**Question #%d** from %s, waiting for the moderators:\n%s",
-		q.ID, mention(q.AskerID, q.AskerName), quote(q.Text)), bot.MaxContent)}
+	state := "waiting for the moderators"
+	switch {
+	case q.Status == store.StatusAnswered:
+		state = "answered"
+	case q.Status == store.StatusRejected:
+		state = "not taken by the moderators"
+	case q.Status == store.StatusApproved:
+		state = "approved, waiting for an answer"
+	case !open:
+		state = "not answered before the session ended"
+	}
+	m := bot.Message{Content: bot.Truncate(fmt.Sprintf("**Question #%d** from %s, %s:\n%s",
+		q.ID, mention(q.AskerID, q.AskerName), state, quote(q.Text)), bot.MaxContent)}
 	m.Components = []discordgo.MessageComponent{}
 	if open && (q.Status == store.StatusPending || q.Status == store.StatusApproved) {
 		m.Components = append(m.Components, voteRow(q))

@@ -141,6 +141,10 @@ func TestE2ESession(t *testing.T) {
 	e.waitMsg(stage, func(m *fakediscord.Message) bool {
 		return contains(m.Text(), "Question #3", "the author is writing it", "Answered by mod")
 	})
+	// The public post of the question, from before the restart, follows the decision.
+	e.waitMsg(stage, func(m *fakediscord.Message) bool {
+		return m.ID == pub3.ID && len(m.Components) == 0 && strings.Contains(m.Content, "Question #3** from") && strings.Contains(m.Content, "answered")
+	})
 
 	// Reject after the restart: too late for a follow-up to the submission,
 	// so the asker gets a direct message.
@@ -212,7 +216,10 @@ func TestE2ESession(t *testing.T) {
 	pub8 := e.waitMsg(stage, func(m *fakediscord.Message) bool { return hasButton(m, "qa:vote:8") })
 	e.replyHas(f.Button(f.Moderator, card8, "qa:approve:8"), "has ended")
 	e.card(mods, "8", func(m *fakediscord.Message) bool { return len(m.Components) == 0 }) // buttons retired
-	e.replyHas(f.Button(e.bob, pub8, "qa:vote:8"), "has ended")
+	// So is the public post's Upvote, and it says what became of the question.
+	e.waitMsg(stage, func(m *fakediscord.Message) bool {
+		return m.ID == pub8.ID && len(m.Components) == 0 && strings.Contains(m.Content, "not answered before the session ended")
+	})
 	e.replyHas(f.ModalSubmit(e.bob, stage, "qa:ask:1", map[string]string{"question": "Late question?"}, nil), "has ended")
 	e.replyHas(e.qa(f.Moderator, stage, "end"), "no Q&A session running")
 

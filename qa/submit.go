@@ -163,21 +163,30 @@ func (x *QA) postCard(ctx context.Context, s *discordgo.Session, sess store.Sess
 		x.log.Error("qa: record card", "question", q.ID, "err", err)
 	}
 	if queue != sess.ChannelID {
-		if _, err := bot.Reply(ctx, s, sess.ChannelID, nil, renderPublicQuestion(q, true)); err != nil {
+		post, err := bot.Reply(ctx, s, sess.ChannelID, nil, renderPublicQuestion(q, true))
+		if err != nil {
 			x.log.Error("qa: post public question", "question", q.ID, "channel", sess.ChannelID, "err", err)
+			return nil
+		}
+		if err := x.st.SetPublicPost(ctx, q.GuildID, q.ID, sess.ChannelID, post.ID); err != nil {
+			x.log.Error("qa: record public question", "question", q.ID, "err", err)
 		}
 	}
 	return nil
 }
 
-// refreshCard re-renders a question's card from q, logging failures: the
-// store holds the truth and the next change renders it again.
+// refreshCard re-renders a question's card and public post from q, logging
+// failures: the store holds the truth and the next change renders it again.
 func (x *QA) refreshCard(ctx context.Context, s *discordgo.Session, q store.Question, open bool) {
-	if q.CardMessageID == "" {
-		return
+	if q.CardMessageID != "" {
+		if err := editMessage(ctx, s, q.CardChannelID, q.CardMessageID, renderCard(q, open)); err != nil {
+			x.log.Warn("qa: update card", "question", q.ID, "channel", q.CardChannelID, "err", err)
+		}
 	}
-	if err := editMessage(ctx, s, q.CardChannelID, q.CardMessageID, renderCard(q, open)); err != nil {
-		x.log.Warn("qa: update card", "question", q.ID, "channel", q.CardChannelID, "err", err)
+	if q.PublicMessageID != "" {
+		if err := editMessage(ctx, s, q.PublicChannelID, q.PublicMessageID, renderPublicQuestion(q, open)); err != nil {
+			x.log.Warn("qa: update public question", "question", q.ID, "channel", q.PublicChannelID, "err", err)
+		}
 	}
 }
 

@@ -99,6 +99,10 @@ type Question struct {
 	// [Store.SetCard].
 	CardChannelID string
 	CardMessageID string
+	// PublicChannelID and PublicMessageID locate the question's public post
+	// for votes in the session channel, "" when there is none.
+	PublicChannelID string
+	PublicMessageID string
 
 	// Votes counts the participants' upvotes (always 0 on duplicates).
 	Votes int
@@ -133,7 +137,7 @@ type NewQuestion struct {
 const questionCols = `id, session_id, guild_id, asker_id, asker_name, text, status,
 	draft, draft_found, draft_citations, answer, answer_citations, answered_by,
 	action, decided_by, decided_by_name, decided_at, reason, posted_at, posted_by,
-	card_channel_id, card_message_id, votes, group_id, created_at`
+	card_channel_id, card_message_id, votes, group_id, created_at, public_channel_id, public_message_id`
 
 func scanQuestion(r rowScanner) (Question, error) {
 	var q Question
@@ -143,7 +147,7 @@ func scanQuestion(r rowScanner) (Question, error) {
 	err := r.Scan(&q.ID, &q.SessionID, &q.GuildID, &q.AskerID, &q.AskerName, &q.Text, &q.Status,
 		&q.Draft, &q.DraftFound, &draftCit, &q.Answer, &answerCit, &q.AnsweredBy,
 		&q.Action, &q.DecidedBy, &q.DecidedByName, &decided, &q.Reason, &posted, &q.PostedBy,
-		&q.CardChannelID, &q.CardMessageID, &q.Votes, &group, &created)
+		&q.CardChannelID, &q.CardMessageID, &q.Votes, &group, &created, &q.PublicChannelID, &q.PublicMessageID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Question{}, ErrNotFound
 	}
@@ -384,9 +388,19 @@ func (s *Store) findCanonical(ctx context.Context, tx *sql.Tx, nq NewQuestion) (
 
 // SetCard records where the moderators' card of a question was posted.
 func (s *Store) SetCard(ctx context.Context, guildID string, questionID int64, channelID, messageID string) error {
+	return s.setMessage(ctx, guildID, questionID, "card", channelID, messageID)
+}
+
+// SetPublicPost records where a question was posted publicly for votes.
+func (s *Store) SetPublicPost(ctx context.Context, guildID string, questionID int64, channelID, messageID string) error {
+	return s.setMessage(ctx, guildID, questionID, "public", channelID, messageID)
+}
+
+// setMessage records the card or the public post of a question.
+func (s *Store) setMessage(ctx context.Context, guildID string, questionID int64, which, channelID, messageID string) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx,
-			`UPDATE questions SET card_channel_id = ?, card_message_id = ? WHERE guild_id = ? AND id = ?`,
+			`UPDATE questions SET `+which+`_channel_id = ?, `+which+`_message_id = ? WHERE guild_id = ? AND id = ?`,
 			channelID, messageID, guildID, questionID)
 		if err != nil {
 			return err
@@ -396,11 +410,11 @@ func (s *Store) SetCard(ctx context.Context, guildID string, questionID int64, c
 		} else if n == 0 {
 			return ErrNotFound
 		}
-		return s.audit(ctx, tx, s.stamp(), guildID, BotActor, "question.card", "question", questionID,
+		return s.audit(ctx, tx, s.stamp(), guildID, BotActor, "question."+which, "question", questionID,
 			"channel "+channelID+" message "+messageID)
 	})
 	if err != nil {
-		return fmt.Errorf("set card of question %d: %w", questionID, err)
+		return fmt.Errorf("set %s of question %d: %w", which, questionID, err)
 	}
 	return nil
 }

@@ -218,3 +218,36 @@ func TestOpenRefusesNonFilePaths(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicPost(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "qa.db")
+	s, err := Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := s.StartSession(ctx, NewSession{GuildID: "g1", ChannelID: "c1", QueueChannelID: "mods", StartedBy: "m"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _, err := s.SubmitQuestion(ctx, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", AskerName: "U", Text: "Where did they meet?"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPublicPost(ctx, "g1", q.ID, "c1", "m42"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPublicPost(ctx, "g2", q.ID, "c1", "m43"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SetPublicPost in another guild: %v, want ErrNotFound", err)
+	}
+	s.Close()
+	s, err = Open(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	got, err := s.QuestionByID(ctx, "g1", q.ID)
+	if err != nil || got.PublicChannelID != "c1" || got.PublicMessageID != "m42" {
+		t.Errorf("after reopen: %+v, %v; want the public post c1/m42", got, err)
+	}
+}
