@@ -186,6 +186,12 @@ func (x *QA) end(ctx context.Context, r *reply) error {
 	if err != nil {
 		return fmt.Errorf("transcript: %w", err)
 	}
+	// Cards and public posts of undecided questions lose their buttons.
+	for _, q := range qs {
+		if !q.Duplicate() && (q.Status == store.StatusPending || q.Status == store.StatusApproved) {
+			x.refreshCard(ctx, r.s, q, false)
+		}
+	}
 	counts, err := x.st.SessionCounts(ctx, sess.GuildID, sess.ID)
 	if err != nil {
 		return fmt.Errorf("session counts: %w", err)
