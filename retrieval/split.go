@@ -135,13 +135,16 @@ func isAbbreviation(before string, r rune, term, after string) bool {
 		j -= size
 	}
 	word := before[j:]
+	if k := strings.LastIndexAny(word, "-\u2013\u2014/"); k >= 0 {
+		word = word[k+1:] // "Trinity-St. Paul's"
+	}
 	if word == "" {
 		return false
 	}
 	// Initials and dotted abbreviations: J., U.S, e.g, a.m.
 	if n := utf8.RuneCountInString(word); n == 1 {
 		r, _ := utf8.DecodeRuneInString(word)
-		return unicode.IsUpper(r)
+		return unicode.IsUpper(r) || abbreviations[strings.ToLower(word)]
 	}
 	if strings.Contains(word, ".") {
 		parts := strings.Split(word, ".")
@@ -170,7 +173,7 @@ var abbreviations = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`mr mrs ms messrs mme mlle dr prof st ste mt ft jr sr rev hon gen col
 lt maj capt cpt sgt cmdr adm gov sen rep pres supt insp det fr br sra srta
-ed eds est approx dept univ assn bros co corp inc ltd plc vs cf al viz jan feb mar apr jun jul
+ed eds est approx dept univ assn bros co corp inc ltd plc vs v cf al viz ps jan feb mar apr jun jul
 aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun ave blvd rd hwy`) {
 		m[w] = true
 	}

@@ -13,6 +13,9 @@ var splitTests = []struct {
 	{"", nil},
 	{"   \n\t ", nil},
 	{"One sentence.", []string{"One sentence."}},
+	{"It was Brown v. Board of Education. Then it ended.", []string{"It was Brown v. Board of Education.", "Then it ended."}},
+	{"The Trinity-St. Paul's Church stands. It is old.", []string{"The Trinity-St. Paul's Church stands.", "It is old."}},
+	{"Choose a or b. Then go.", []string{"Choose a or b.", "Then go."}},
 	{"No terminal punctuation", []string{"No terminal punctuation"}},
 	{"First. Second? Third! Fourth", []string{"First.", "Second?", "Third!", "Fourth"}},
 
