@@ -41,7 +41,7 @@ func (e *Engine) extractive(q string, res retrieval.Result) Answer {
 	qterms := map[string]bool{}
 	for _, t := range res.Terms {
 		if !t.History {
-			qterms[t.Term] = true
+			qterms[t.Term] = qterms[t.Term] || t.Name
 		}
 	}
 	main := best.Sentence
@@ -218,7 +218,7 @@ func (e *Engine) spanFor(sent int, t retrieval.AnswerType, qterms map[string]boo
 	}
 	var anchors []retrieval.Span
 	for _, tok := range e.ix.Analyze(text) {
-		if !tok.Stop && qterms[tok.Term] {
+		if _, ok := qterms[tok.Term]; ok && !tok.Stop {
 			anchors = append(anchors, retrieval.Span{Start: tok.Start, End: tok.End})
 		}
 	}

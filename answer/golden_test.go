@@ -134,6 +134,8 @@ func TestSpans(t *testing.T) {
 	tests := []struct{ q, span string }{
 		{"Who met Putin?", "French President Emmanuel Macron"},
 		{"Who did Macron meet?", "Russian President Vladimir Putin"},
+		{"Who did the French president meet?", "Russian President Vladimir Putin"},
+		{"Where did the two presidents have lunch?", "Versailles"},
 		{"Where did Macron meet Putin?", "Versailles"},
 		{"How long did the presidents talk over lunch?", "two hours"},
 		{"Which town was attacked with sarin?", "Khan Sheikhun"},

@@ -81,7 +81,9 @@ func (ix *Index) spanTerms(s string) []string {
 }
 
 // AnswerSpans returns the spans of a sentence that could answer a question
-// of type t and are not made only of the question's own terms, in text order.
+// of type t, in text order. questionTerms holds the question's terms, true
+// for those it wrote capitalized (see [QueryTerm].Name): a span made only of
+// question terms, or a name holding a name of the question, is left out.
 func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bool) []Span {
 	var out []Span
 	c := ix.sentenceCands(sent)
@@ -96,19 +98,36 @@ func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bo
 }
 
 // answers reports whether a candidate can be the answer rather than part of
-// the question: a name must not hold a word of the question ("Russian
-// President Vladimir Putin" does not answer where Putin went); a number,
-// date or time must not be made only of the question's words.
+// the question. q holds the question's terms, true for those the question
+// wrote capitalized. A name must not hold a name of the question ("Russian
+// President Vladimir Putin" does not answer whom Putin met, but does answer
+// whom the president met), nor share a word with the question and add
+// only one of its own; no candidate may be made only of the question's
+// words.
 func answers(c candidate, kind int, q map[string]bool) bool {
+	if len(c.terms) == 0 || ownWords(c.terms, q) {
+		return false
+	}
 	if kind == kindName {
+		shared, other := false, 0
 		for _, t := range c.terms {
-			if q[t] || relatedToAny(t, q) {
+			if q[t] || relatedToName(t, q) {
 				return false
 			}
+			if _, ok := q[t]; ok || relatedToAny(t, q, false) {
+				shared = true
+			} else {
+				other++
+			}
 		}
-		return len(c.terms) > 0
+		// "Russian Presidents" for "Where did the presidents have lunch?"
+		// only repeats the question; "Russian President Vladimir Putin"
+		// names someone.
+		if shared && other < 2 {
+			return false
+		}
 	}
-	return !ownWords(c.terms, q)
+	return true
 }
 
 func (ix *Index) hasAnswerSpan(sent int, t AnswerType, questionTerms map[string]bool) bool {
@@ -127,16 +146,20 @@ func (ix *Index) hasAnswerSpan(sent int, t AnswerType, questionTerms map[string]
 // one only by a short ending (Russian for Russia).
 func ownWords(terms []string, q map[string]bool) bool {
 	for _, t := range terms {
-		if !q[t] && !relatedToAny(t, q) {
+		if _, ok := q[t]; !ok && !relatedToAny(t, q, false) {
 			return false
 		}
 	}
 	return true
 }
 
-func relatedToAny(t string, q map[string]bool) bool {
-	for x := range q {
-		if related(t, x) {
+// relatedToName reports whether t differs only by a short ending from a
+// term the question wrote capitalized.
+func relatedToName(t string, q map[string]bool) bool { return relatedToAny(t, q, true) }
+
+func relatedToAny(t string, q map[string]bool, namesOnly bool) bool {
+	for x, name := range q {
+		if (name || !namesOnly) && related(t, x) {
 			return true
 		}
 	}

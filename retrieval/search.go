@@ -30,6 +30,9 @@ type QueryTerm struct {
 	// Predicate marks the verb a "What did Macron call …?" question asks
 	// about.
 	Predicate bool
+	// Name marks a word the question wrote capitalized after its first
+	// word ("Putin" in "Who met Putin?"): a name, not a common word.
+	Name bool
 	// ing marks a question word of the "-ing" form.
 	ing bool
 }
@@ -106,7 +109,8 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 				continue
 			}
 			has[t.Term] = true
-			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word)}
+			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word),
+				Name: t.Start > 0 && capitalized(text[t.Start:])}
 			if !hist && t.Start == verb {
 				qt.Predicate = true
 				qt.Weight *= ix.params.Predicate
@@ -272,7 +276,7 @@ func (ix *Index) Search(q Query) Result {
 		qterms = make(map[string]bool, len(res.Terms))
 		for _, t := range res.Terms {
 			if !t.History {
-				qterms[t.Term] = true
+				qterms[t.Term] = qterms[t.Term] || t.Name
 			}
 		}
 	}
