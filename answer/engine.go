@@ -106,7 +106,7 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 		return Answer{Question: text, Mode: ModeKeyword, Notice: notice,
 			Text: "I can only answer questions about the story, and I don't take instructions from questions."}, nil
 	}
-	res := e.ix.Search(retrieval.Query{Text: text, History: history, Limit: 8})
+	res := e.ix.Search(retrieval.Query{Text: text, History: history, Limit: 8, Near: e.conversation(history)})
 	useModel := e.opts.Generator != nil && q.Mode != ModeKeyword
 	if useModel {
 		a, err := e.modelAnswer(ctx, text, history, res, q.Stream)
@@ -126,6 +126,20 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 	a := e.extractive(text, res)
 	a.Notice = notice
 	return a, nil
+}
+
+// conversation returns the sentence that answered the latest earlier
+// question, for a follow-up to look near; none without history.
+func (e *Engine) conversation(history []string) []int {
+	if len(history) == 0 {
+		return nil
+	}
+	last := len(history) - 1
+	prev := e.ix.Search(retrieval.Query{Text: history[last], History: history[:last], Limit: 8})
+	if h, ok := e.pick(prev); ok {
+		return []int{h.Sentence}
+	}
+	return nil
 }
 
 func joinNotice(a, b string) string {

@@ -77,3 +77,20 @@ func TestSynonymsSkipNames(t *testing.T) {
 		}
 	}
 }
+
+// TestNear: a sentence beside one the conversation was about ranks higher.
+func TestNear(t *testing.T) {
+	c, err := Load(fstest.MapFS{"s.txt": {Data: []byte("The duke rode north. He found the castle empty.\n\nThe queen sailed south. She found the castle full.\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(c)
+	q := Query{Text: "Who found the castle?"}
+	for _, near := range []int{0, 2} { // the duke's sentence, the queen's
+		q.Near = []int{near}
+		hits := ix.Search(q).Hits
+		if len(hits) == 0 || hits[0].Sentence != near+1 {
+			t.Errorf("Search near sentence %d: first hit %+v, want sentence %d", near, hits, near+1)
+		}
+	}
+}

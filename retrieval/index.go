@@ -62,6 +62,9 @@ type Params struct {
 	// ones get half as much each step back. HistoryAlone replaces it when the
 	// question has no known word of its own.
 	History, HistoryAlone float64
+	// Conversation weighs being beside a sentence the conversation was about
+	// ([Query].Near).
+	Conversation float64
 	// Phrase weighs question word pairs that stand together in a sentence.
 	Phrase float64
 	// Paragraph weighs the coverage of the question by the sentence's
@@ -87,7 +90,7 @@ type Params struct {
 }
 
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2}
+var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2, Conversation: 0.3}
 
 // A corpus of shardMin sentences or more is analyzed in up to maxShards
 // parallel shards.

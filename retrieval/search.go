@@ -16,6 +16,10 @@ type Query struct {
 	History []string
 	// Limit is how many hits to return; 0 means 5.
 	Limit int
+	// Near holds sentences the conversation was about (the answers to the
+	// earlier questions): a sentence beside one of them, in its paragraph,
+	// ranks higher.
+	Near []int
 }
 
 // QueryTerm is one analyzed term of a query.
@@ -264,6 +268,9 @@ func (ix *Index) Search(q Query) Result {
 			}
 		}
 		h.Score = h.BM25 + inherited + ix.params.Window*neighbours + ix.params.Coverage*mass*(h.Coverage+ix.params.WindowCoverage*h.WindowCoverage)
+		if ix.params.Conversation > 0 && ix.near(si, q.Near) {
+			h.Score += ix.params.Conversation * mass
+		}
 		if ix.params.Paragraph > 0 {
 			h.Score += ix.params.Paragraph * mass * coverAll(sc.paraMask[ix.sentPara[si]])
 		}
@@ -549,4 +556,15 @@ func (ix *Index) exact(sent int, mask uint64, terms []QueryTerm, own uint64, ter
 		}
 	}
 	return v
+}
+
+// near reports whether a sentence is one of near or beside one in its
+// paragraph.
+func (ix *Index) near(sent int, near []int) bool {
+	for _, n := range near {
+		if n >= 0 && n < len(ix.sentPara) && ix.sentPara[n] == ix.sentPara[sent] && n-1 <= sent && sent <= n+1 {
+			return true
+		}
+	}
+	return false
 }
