@@ -2,11 +2,10 @@ package answer_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"storybot/answer"
+	"storybot/internal/shareddir"
 	"storybot/retrieval"
 )
 
@@ -34,7 +33,10 @@ func BenchmarkAnswerStory(b *testing.B) {
 // BenchmarkAnswerGutenberg measures it on the nine shared Gutenberg books
 // loaded as one corpus.
 func BenchmarkAnswerGutenberg(b *testing.B) {
-	dir := sharedCorpus(b)
+	dir, err := shareddir.Path("corpora", "gutenberg")
+	if err != nil {
+		b.Skip(err)
+	}
 	c, err := retrieval.LoadDir(dir)
 	if err != nil {
 		b.Fatal(err)
@@ -56,25 +58,4 @@ func benchAnswers(b *testing.B, eng *answer.Engine, qs []string) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// sharedCorpus finds ../shared/corpora/gutenberg beside the repository, or
-// skips.
-func sharedCorpus(b *testing.B) string {
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			b.Skip("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(filepath.Dir(dir), "shared", "corpora", "gutenberg")
-	if _, err := os.Stat(p); err != nil {
-		b.Skipf("shared corpus absent: %v", err)
-	}
-	return p
 }

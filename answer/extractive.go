@@ -38,12 +38,7 @@ func (e *Engine) extractive(q string, res retrieval.Result) Answer {
 		return e.notFound(a, res)
 	}
 	c := e.corpus
-	qterms := map[string]bool{}
-	for _, t := range res.Terms {
-		if !t.History {
-			qterms[t.Term] = qterms[t.Term] || t.Name
-		}
-	}
+	qterms := retrieval.QuestionTerms(res.Terms)
 	main := best.Sentence
 	used := []int{main}
 	if n, ok := e.completing(best, res); ok {

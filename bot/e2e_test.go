@@ -4,7 +4,6 @@ package bot_test
 // to the strict fake Discord of internal/fakediscord over 127.0.0.1.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,6 +21,7 @@ import (
 	"storybot/answer"
 	"storybot/bot"
 	"storybot/internal/fakediscord"
+	"storybot/internal/logbuf"
 )
 
 // scripted answers like the embedded story's engine, except for questions
@@ -142,30 +142,12 @@ func (f *feedbackLog) all() []bot.Feedback {
 	return append([]bot.Feedback(nil), f.got...)
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type harness struct {
 	t        testing.TB
 	fake     *fakediscord.Server
 	eng      *scripted
 	feedback *feedbackLog
-	logs     *syncBuffer
+	logs     *logbuf.Buffer
 	session  *discordgo.Session
 	cancel   context.CancelFunc
 	done     chan error
@@ -188,7 +170,7 @@ type setup struct {
 func start(t testing.TB, s setup) *harness {
 	t.Helper()
 	fake := fakediscord.New(t, s.fakeOpts)
-	h := &harness{t: t, fake: fake, eng: newScripted(t, s.model), feedback: &feedbackLog{}, logs: &syncBuffer{}, done: make(chan error, 1)}
+	h := &harness{t: t, fake: fake, eng: newScripted(t, s.model), feedback: &feedbackLog{}, logs: &logbuf.Buffer{}, done: make(chan error, 1)}
 	opts := s.opts
 	if opts.UserRate == 0 {
 		opts.UserRate, opts.ChannelRate = -1, -1 // tested on their own

@@ -1,7 +1,6 @@
 package llm
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"storybot/answer"
 	"storybot/cite"
 	"storybot/internal/fakeopenai"
+	"storybot/internal/logbuf"
 )
 
 var input = answer.GenerateInput{
@@ -35,27 +35,9 @@ func passageTexts(in answer.GenerateInput) []string {
 	return out
 }
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // setup starts a fake and a client with short timings; change adjusts the
 // configuration.
-func setup(t *testing.T, change func(*Config)) (*Client, *fakeopenai.Server, *syncBuffer) {
+func setup(t *testing.T, change func(*Config)) (*Client, *fakeopenai.Server, *logbuf.Buffer) {
 	t.Helper()
 	srv := fakeopenai.New(t, "")
 	cfg := Config{
@@ -71,7 +53,7 @@ func setup(t *testing.T, change func(*Config)) (*Client, *fakeopenai.Server, *sy
 	if change != nil {
 		change(&cfg)
 	}
-	logs := &syncBuffer{}
+	logs := &logbuf.Buffer{}
 	c, err := New(cfg, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)

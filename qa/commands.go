@@ -156,18 +156,29 @@ func (x *QA) noSession(ctx context.Context, guildID string) bot.Message {
 	return notice(msgNoSession + " Sessions are running in " + strings.Join(chans, ", ") + ".")
 }
 
+// channelSession finds the session of the interaction's channel. When
+// there is none it tells the user so and reports !ok, with the error of
+// telling.
+func (x *QA) channelSession(ctx context.Context, r *reply) (store.Session, bool, error) {
+	sess, err := x.sessionFor(ctx, r.i.GuildID, r.i.ChannelID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return store.Session{}, false, r.send(ctx, x.noSession(ctx, r.i.GuildID))
+	case err != nil:
+		return store.Session{}, false, fmt.Errorf("find session: %w", err)
+	}
+	return sess, true, nil
+}
+
 // end closes the session, retires its banner and posts the summary with the
 // transcript.
 func (x *QA) end(ctx context.Context, r *reply) error {
 	if err := r.deferReply(ctx); err != nil {
 		return err
 	}
-	sess, err := x.sessionFor(ctx, r.i.GuildID, r.i.ChannelID)
-	if errors.Is(err, store.ErrNotFound) {
-		return r.send(ctx, x.noSession(ctx, r.i.GuildID))
-	}
-	if err != nil {
-		return fmt.Errorf("find session: %w", err)
+	sess, ok, err := x.channelSession(ctx, r)
+	if !ok {
+		return err
 	}
 	sess, err = x.st.EndSession(ctx, r.i.GuildID, sess.ID, userID(r.i))
 	if errors.Is(err, store.ErrSessionEnded) {
@@ -225,12 +236,9 @@ func (x *QA) end(ctx context.Context, r *reply) error {
 
 // status shows the counts of the channel's session.
 func (x *QA) status(ctx context.Context, r *reply) error {
-	sess, err := x.sessionFor(ctx, r.i.GuildID, r.i.ChannelID)
-	if errors.Is(err, store.ErrNotFound) {
-		return r.send(ctx, x.noSession(ctx, r.i.GuildID))
-	}
-	if err != nil {
-		return fmt.Errorf("find session: %w", err)
+	sess, ok, err := x.channelSession(ctx, r)
+	if !ok {
+		return err
 	}
 	c, err := x.st.SessionCounts(ctx, r.i.GuildID, sess.ID)
 	if err != nil {
@@ -241,12 +249,9 @@ func (x *QA) status(ctx context.Context, r *reply) error {
 
 // queue lists the open questions by votes, privately.
 func (x *QA) queue(ctx context.Context, r *reply) error {
-	sess, err := x.sessionFor(ctx, r.i.GuildID, r.i.ChannelID)
-	if errors.Is(err, store.ErrNotFound) {
-		return r.send(ctx, x.noSession(ctx, r.i.GuildID))
-	}
-	if err != nil {
-		return fmt.Errorf("find session: %w", err)
+	sess, ok, err := x.channelSession(ctx, r)
+	if !ok {
+		return err
 	}
 	qs, err := x.st.Queue(ctx, r.i.GuildID, sess.ID, "", 0)
 	if err != nil {
@@ -260,12 +265,9 @@ func (x *QA) next(ctx context.Context, r *reply) error {
 	if err := r.deferReply(ctx); err != nil {
 		return err
 	}
-	sess, err := x.sessionFor(ctx, r.i.GuildID, r.i.ChannelID)
-	if errors.Is(err, store.ErrNotFound) {
-		return r.send(ctx, x.noSession(ctx, r.i.GuildID))
-	}
-	if err != nil {
-		return fmt.Errorf("find session: %w", err)
+	sess, ok, err := x.channelSession(ctx, r)
+	if !ok {
+		return err
 	}
 	q, err := x.st.NextApproved(ctx, r.i.GuildID, sess.ID, userID(r.i))
 	switch {

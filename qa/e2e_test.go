@@ -5,13 +5,11 @@ package qa_test
 // real SQLite file.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,27 +18,10 @@ import (
 	"storybot/answer"
 	"storybot/bot"
 	"storybot/internal/fakediscord"
+	"storybot/internal/logbuf"
 	"storybot/qa"
 	"storybot/store"
 )
-
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // env is a fake Discord with two extra members, Bob (a participant) and
 // Mod2 (a moderator by role only), and a database path.
@@ -49,7 +30,7 @@ type env struct {
 	fake   *fakediscord.Server
 	db     string
 	eng    *answer.Engine
-	logs   *syncBuffer
+	logs   *logbuf.Buffer
 	bob    fakediscord.User
 	carol  fakediscord.User // takes no direct messages
 	mod2   fakediscord.User
@@ -75,7 +56,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "storybot.db"), eng: eng, logs: &syncBuffer{}, bob: bob, mod2: mod2, carol: carol}
+	e := &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "storybot.db"), eng: eng, logs: &logbuf.Buffer{}, bob: bob, mod2: mod2, carol: carol}
 	t.Cleanup(func() {
 		e.stop()
 		if t.Failed() {

@@ -1,34 +1,19 @@
 package retrieval
 
 import (
-	"os"
-	"path/filepath"
 	"runtime"
 	"testing"
+
+	"storybot/internal/shareddir"
 )
 
-// sharedDir returns the shared folder beside the repository: ../shared
-// from the folder that holds go.mod. It skips the benchmark when there is
-// none.
+// sharedDir returns a path in the shared folder beside the repository, or
+// skips when it is absent.
 func sharedDir(tb testing.TB, elem ...string) string {
 	tb.Helper()
-	dir, err := os.Getwd()
+	p, err := shareddir.Path(elem...)
 	if err != nil {
-		tb.Skipf("no working directory: %v", err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	p := filepath.Join(append([]string{filepath.Dir(dir), "shared"}, elem...)...)
-	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("shared data absent: %v", err)
+		tb.Skip(err)
 	}
 	return p
 }

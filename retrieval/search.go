@@ -280,12 +280,7 @@ func (ix *Index) Search(q Query) Result {
 	hits := keep.items
 	var qterms map[string]bool
 	if res.Type != TypeNone {
-		qterms = make(map[string]bool, len(res.Terms))
-		for _, t := range res.Terms {
-			if !t.History {
-				qterms[t.Term] = qterms[t.Term] || t.Name
-			}
-		}
+		qterms = QuestionTerms(res.Terms)
 	}
 	pairs, pairMass := ix.queryPairs(res.Terms)
 	for i := range hits {
@@ -567,4 +562,17 @@ func (ix *Index) near(sent int, near []int) bool {
 		}
 	}
 	return false
+}
+
+// QuestionTerms is the set of the question's own terms (not the earlier
+// questions'), true for those it wrote capitalized: what [Index.AnswerSpans]
+// takes.
+func QuestionTerms(terms []QueryTerm) map[string]bool {
+	q := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		if !t.History {
+			q[t.Term] = q[t.Term] || t.Name
+		}
+	}
+	return q
 }

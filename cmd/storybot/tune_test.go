@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"testing"
 
 	"storybot/answer"
+	"storybot/internal/shareddir"
 	"storybot/retrieval"
 )
 
@@ -16,13 +18,18 @@ func TestTune(t *testing.T) {
 	if os.Getenv("STORYBOT_TUNE") == "" {
 		t.Skip("set STORYBOT_TUNE=1 to explore ranking parameters")
 	}
-	sq, err := readEvalSets("../../../shared/bench/squad/dev-v1.1.json")
-	if err != nil {
+	squad, err1 := shareddir.Path("bench", "squad", "dev-v1.1.json")
+	dev, err2 := shareddir.Path("eval", "story-dev.jsonl")
+	if err := errors.Join(err1, err2); err != nil {
 		t.Skip(err)
 	}
-	story, err := readEvalSets("../../../shared/eval/story-dev.jsonl")
+	sq, err := readEvalSets(squad)
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
+	}
+	story, err := readEvalSets(dev)
+	if err != nil {
+		t.Fatal(err)
 	}
 	c, _ := loadCorpus("", nil)
 	story[0].corpus = c

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"runtime"
 	"sync"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"storybot/internal/shareddir"
 )
 
 // SpecPath is where the OpenAI API description lives relative to the
@@ -63,34 +63,13 @@ func requestValidator() (*jsonschema.Schema, error) {
 	return schema, schemaErr
 }
 
-// findSpec walks up to the folder holding go.mod and looks for [SpecPath]
-// beside it: from the working directory, or, for tests that change it, from
-// this package's source folder.
+// findSpec finds [SpecPath]: the shared folder beside the module.
 func findSpec() (string, error) {
-	var starts []string
-	if dir, err := os.Getwd(); err == nil {
-		starts = append(starts, dir)
+	p, err := shareddir.Path("specs", "openai-openapi.json")
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", SpecPath, errNoSpec)
 	}
-	if _, file, _, ok := runtime.Caller(0); ok {
-		starts = append(starts, filepath.Dir(file))
-	}
-	for _, dir := range starts {
-		for range 64 {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				path := filepath.Join(dir, filepath.FromSlash(SpecPath))
-				if _, err := os.Stat(path); err == nil {
-					return path, nil
-				}
-				break
-			}
-			parent := filepath.Dir(dir)
-			if parent == dir {
-				break
-			}
-			dir = parent
-		}
-	}
-	return "", fmt.Errorf("%s not found beside the module: %w", SpecPath, errNoSpec)
+	return p, nil
 }
 
 // RequireSchema skips t when the API description is absent and fails it
