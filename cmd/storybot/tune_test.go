@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 
 	"storybot/answer"
@@ -79,6 +81,16 @@ func TestTune(t *testing.T) {
 		{"AnaphoraStrong", []float64{0.45, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.AnaphoraStrong = v }},
 		{"PredicateFallback", []float64{0, 0.95}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.PredicateFallback = v }},
 		{"TypedFallback", []float64{0.5, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.TypedFallback = v }},
+	}
+	// STORYBOT_TUNE_KNOBS="K1,B" explores only the knobs it names.
+	if only := os.Getenv("STORYBOT_TUNE_KNOBS"); only != "" {
+		var kept []knob
+		for _, k := range knobs {
+			if slices.Contains(strings.Split(only, ","), k.name) {
+				kept = append(kept, k)
+			}
+		}
+		knobs = kept
 	}
 	p, th := retrieval.DefaultParams, answer.DefaultThresholds
 	sc, st := score(sqb, p, th), score(stb, p, th)
