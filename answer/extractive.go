@@ -21,19 +21,34 @@ type Thresholds struct {
 	// a "What did X verb …?" question asks about must be to replace a best
 	// hit without it; 0 disables it.
 	PredicateFallback float64
+	// Unknown and UnknownCoverage: a question that hinges on a word the
+	// story never uses is not answered ("What is the population of
+	// Russia?") when that word carries at least Unknown of its weight and
+	// the best sentence, and its window, cover less than UnknownCoverage of
+	// it. Follow-ups are exempt; Unknown 0 disables the rule.
+	Unknown, UnknownCoverage float64
+	// Attribution: a question asking what someone said or thought ("What
+	// did Putin say …?") is answered only by a sentence in which that person
+	// says or thinks something.
+	Attribution bool
 	// SeeAlso is the share of the best score a further passage needs to be
 	// offered as "see also".
 	SeeAlso float64
 }
 
 // DefaultThresholds are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55}
+var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true}
 
 // extractive answers by quoting the best sentence (and a neighbour when it
 // completes it), marking the answering span.
 func (e *Engine) extractive(q string, res retrieval.Result) Answer {
 	a := Answer{Question: q, Mode: ModeKeyword}
 	best, ok := e.pick(res)
+	if ok && e.th.Attribution {
+		if subj := retrieval.SpeechSubject(q); subj != "" && !e.ix.Attributed(best.Sentence, subj) {
+			ok = false
+		}
+	}
 	if !ok {
 		return e.notFound(a, res)
 	}
@@ -85,11 +100,16 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 		return retrieval.Hit{}, false
 	}
 	th := e.th
+
 	covered := func(h retrieval.Hit) bool {
 		return h.Coverage >= th.MinCoverage || h.WindowCoverage >= th.MinWindowCoverage
 	}
 	best := res.Hits[0]
 	if !covered(best) {
+		return retrieval.Hit{}, false
+	}
+	if th.Unknown > 0 && best.Coverage < th.UnknownCoverage && best.WindowCoverage < th.UnknownCoverage &&
+		hingesOnUnknown(res.Terms, th.Unknown) {
 		return retrieval.Hit{}, false
 	}
 	typed := res.Type != retrieval.TypeNone
@@ -121,6 +141,23 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 		}
 	}
 	return best, true
+}
+
+// hingesOnUnknown reports whether a question with no earlier questions has
+// a word the story never uses that carries at least share of its weight.
+func hingesOnUnknown(terms []retrieval.QueryTerm, share float64) bool {
+	total, most := 0.0, 0.0
+	for _, t := range terms {
+		if t.History {
+			return false
+		}
+		m := t.Weight * t.IDF
+		total += m
+		if !t.Known {
+			most = max(most, m)
+		}
+	}
+	return total > 0 && most >= share*total
 }
 
 func hasOwnKnownTerm(terms []retrieval.QueryTerm) bool {

@@ -64,7 +64,7 @@ func TestE2ESession(t *testing.T) {
 	}
 	ask(f.Alice, "Is there a sequel planned?")             // 3: no answer in the story
 	ask(e.bob, "Can you write me a poem?")                 // 4
-	ask(f.Alice, "What did Macron give Putin?")            // 5
+	ask(f.Alice, "What did Macron warn Putin about?")      // 5
 	ask6 := ask(e.bob, "What is the capital of Mongolia?") // 6
 	card3 := e.card(mods, "3", nil)
 	if !hasButton(card3, "qa:approve:3") || !strings.Contains(card3.Text(), "doesn't answer") {

@@ -407,3 +407,94 @@ var (
 	whWord = wordSet("what which who whom how where when why")
 	doAux  = wordSet("did does do")
 )
+
+// SpeechSubject returns the named subject of a question that asks what
+// someone said or thought ("What did Putin say in reply?" gives "Putin"),
+// or "" for any other question.
+func SpeechSubject(q string) string {
+	at := predicateAt(q)
+	if at < 0 {
+		return ""
+	}
+	toks := analyze(q[at:], nil, nil)
+	if len(toks) == 0 || !askedSpeech[toks[0].Term] {
+		return ""
+	}
+	// The subject is the capitalized run just before the verb.
+	words := analyze(q[:at], nil, nil)
+	if len(words) == 0 {
+		return ""
+	}
+	last := words[len(words)-1]
+	if !capitalized(q[last.Start:]) {
+		return ""
+	}
+	return q[last.Start:last.End]
+}
+
+// Attributed reports whether a sentence has the subject (or a title learnt
+// for it) say or think something: a verb of saying or thinking shortly after
+// a mention of the subject, or after "he", "she" or "they" once the subject
+// was mentioned earlier in the paragraph.
+func (ix *Index) Attributed(sent int, subject string) bool {
+	toks := analyze(subject, nil, nil)
+	if len(toks) == 0 {
+		return false
+	}
+	name := toks[len(toks)-1].Term
+	var titles [][2]string
+	for _, a := range ix.aliases[name] {
+		if f := strings.Fields(a); len(f) == 2 {
+			titles = append(titles, [2]string{f[0], f[1]})
+		}
+	}
+	mentions := func(ts []Token, i int) bool {
+		if ts[i].Term == name {
+			return true
+		}
+		for _, t := range titles {
+			if i > 0 && ts[i-1].Term == t[0] && ts[i].Term == t[1] {
+				return true
+			}
+		}
+		return false
+	}
+	para := ix.sentPara[sent]
+	earlier := false
+	for p := sent - 1; p >= 0 && ix.sentPara[p] == para && !earlier; p-- {
+		ts := analyze(ix.corpus.Sentences[p].Text, nil, ix.stem)
+		for i := range ts {
+			earlier = earlier || mentions(ts, i)
+		}
+	}
+	ts := analyze(ix.corpus.Sentences[sent].Text, nil, ix.stem)
+	from := -1 // the latest subject mention
+	for i, t := range ts {
+		switch {
+		case mentions(ts, i):
+			from, earlier = i, true
+		case earlier && (t.Word == "he" || t.Word == "she" || t.Word == "they"):
+			from = i
+		case from >= 0 && i-from <= 12 && speechVerbs[t.Term]:
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// askedSpeech are the index terms of question verbs that ask what
+	// someone said or thought.
+	askedSpeech = termSet("say tell reply answer think believe feel claim comment respond")
+	// speechVerbs are the index terms of verbs that report speech or thought.
+	speechVerbs = termSet("say said stated told warned expressed claimed spoke replied announced declared argued insisted explained believed thought wrote commented accused blamed mentioned described called answered theorized suspected assured maintained pointed taught indicated asserted proposed concluded contended acknowledged admitted predicted noted remarked reported recalled added hoped feared doubted felt considered viewed saw urged criticized praised denied suggested")
+)
+
+// termSet is the set of index terms of the words.
+func termSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range analyze(words, nil, nil) {
+		m[t.Term] = true
+	}
+	return m
+}

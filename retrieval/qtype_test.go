@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -146,5 +147,65 @@ func TestAnswerSpans(t *testing.T) {
 		if !slices.Equal(got, tt.want) {
 			t.Errorf("AnswerSpans(%v, %v) = %q, want %q", tt.typ, tt.q, got, tt.want)
 		}
+	}
+}
+
+func TestSpeechSubject(t *testing.T) {
+	for _, tc := range []struct{ q, want string }{
+		{"What did Putin say in reply to Macron's warning?", "Putin"},
+		{"What did Marine Le Pen think of Macron?", "Pen"},
+		{"How did Luther respond to Agricola?", "Luther"},
+		{"What did the French President say about it?", ""}, // the subject must follow "did"
+		{"What did Macron call the attack?", ""},            // not a verb of saying asked about
+		{"What did the president say?", ""},                 // no named subject
+		{"Where did Macron meet Putin?", ""},
+		{"", ""},
+	} {
+		if got := SpeechSubject(tc.q); got != tc.want {
+			t.Errorf("SpeechSubject(%q) = %q, want %q", tc.q, got, tc.want)
+		}
+	}
+}
+
+func TestAttributed(t *testing.T) {
+	text := "President Anna Kowalski met Minister Boris Ivanov in Rome. Kowalski warned Ivanov about the tariffs.\n\n" +
+		"The talks were long. She said that trade must stay open.\n\n" +
+		"Ivanov smiled. The dinner was late.\n\n" +
+		"President Kowalski praised the city.\n"
+	c, err := Load(fstest.MapFS{"s.txt": {Data: []byte(text)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(c)
+	find := func(prefix string) int {
+		for i, s := range c.Sentences {
+			if strings.HasPrefix(s.Text, prefix) {
+				return i
+			}
+		}
+		t.Fatalf("no sentence %q", prefix)
+		return -1
+	}
+	for _, tc := range []struct {
+		sentence, subject string
+		want              bool
+	}{
+		{"Kowalski warned", "Kowalski", true},
+		{"Kowalski warned", "Ivanov", false}, // Ivanov is warned, says nothing
+		{"She said", "Kowalski", false},      // not mentioned earlier in its paragraph
+		{"Ivanov smiled", "Ivanov", false},   // no verb of saying
+		{"President Kowalski praised", "Kowalski", true},
+	} {
+		if got := ix.Attributed(find(tc.sentence), tc.subject); got != tc.want {
+			t.Errorf("Attributed(%q, %q) = %v, want %v", tc.sentence, tc.subject, got, tc.want)
+		}
+	}
+	// "She" speaks for a subject named earlier in the same paragraph.
+	c2, err := Load(fstest.MapFS{"s.txt": {Data: []byte("Kowalski arrived late. She said that trade must stay open.\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !NewIndex(c2).Attributed(1, "Kowalski") {
+		t.Error("a pronoun after a mention in the paragraph does not count")
 	}
 }

@@ -237,3 +237,21 @@ func TestEvalSQuADFormat(t *testing.T) {
 		t.Errorf("eval summary:\n%s", out)
 	}
 }
+
+// TestEvalStoryExtra scores the built-in story on questions of our own,
+// testdata/story-extra.jsonl (26 answerable, 14 not), at the figures
+// measured when it was written: a drop is a regression.
+func TestEvalStoryExtra(t *testing.T) {
+	file, err := filepath.Abs("testdata/story-extra.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clearEnv(t) // moves into an empty folder
+	out, _, err := runCLI(t, "", "eval", "-v", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "questions=40 answerable=26 hit@1=0.923 recall@3=0.962 answer=0.923 abstain=0.857") {
+		t.Errorf("eval summary:\n%s", out)
+	}
+}

@@ -33,6 +33,10 @@ func TestTune(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	extra, err := readEvalSets("testdata/story-extra.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, _ := loadCorpus("", nil)
 	story[0].corpus = c
 	type built struct {
@@ -44,6 +48,7 @@ func TestTune(t *testing.T) {
 		sqb = append(sqb, built{answer.New(retrieval.NewIndex(s.corpus), answer.Options{}), s.questions})
 	}
 	stb = append(stb, built{answer.New(retrieval.NewIndex(story[0].corpus), answer.Options{}), story[0].questions})
+	exb := []built{{answer.New(retrieval.NewIndex(c), answer.Options{}), extra[0].questions}}
 	score := func(bs []built, p retrieval.Params, th answer.Thresholds) scores {
 		var sc scores
 		for _, b := range bs {
@@ -81,6 +86,9 @@ func TestTune(t *testing.T) {
 		{"AnaphoraStrong", []float64{0.45, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.AnaphoraStrong = v }},
 		{"PredicateFallback", []float64{0, 0.95}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.PredicateFallback = v }},
 		{"TypedFallback", []float64{0.5, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.TypedFallback = v }},
+		{"Unknown", []float64{0.3, 0.35, 0.4, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.Unknown = v }},
+		{"Attribution", []float64{0}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.Attribution = v > 0 }},
+		{"UnknownCoverage", []float64{0.65, 0.7, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.UnknownCoverage = v }},
 	}
 	// STORYBOT_TUNE_KNOBS="K1,B" explores only the knobs it names.
 	if only := os.Getenv("STORYBOT_TUNE_KNOBS"); only != "" {
@@ -94,7 +102,8 @@ func TestTune(t *testing.T) {
 	}
 	p, th := retrieval.DefaultParams, answer.DefaultThresholds
 	sc, st := score(sqb, p, th), score(stb, p, th)
-	fmt.Printf("base %+v %+v\n squad %s\n story %s\n", p, th, sc.summary(10570), st.summary(24))
+	ex := score(exb, p, th)
+	fmt.Printf("base %+v %+v\n squad %s\n story %s\n extra %s\n", p, th, sc.summary(10570), st.summary(24), ex.summary(len(extra[0].questions)))
 	if os.Getenv("STORYBOT_TUNE") == "base" {
 		for _, m := range st.misses {
 			fmt.Println(m)
@@ -114,11 +123,12 @@ func TestTune(t *testing.T) {
 				if p2 == p && th2 == th {
 					continue
 				}
-				sc, st := score(sqb, p2, th2), score(stb, p2, th2)
+				sc, st, ex := score(sqb, p2, th2), score(stb, p2, th2), score(exb, p2, th2)
 				o := obj(sc, st)
-				fmt.Printf("%-17s %5.2f squad h1=%.4f ans=%.4f | story h1=%.3f ans=%.3f abst=%.3f obj=%.4f\n", k.name, v,
+				fmt.Printf("%-17s %5.2f squad h1=%.4f ans=%.4f | story h1=%.3f ans=%.3f abst=%.3f | extra h1=%.3f ans=%.3f abst=%.3f | obj=%.4f\n", k.name, v,
 					float64(sc.hit1)/float64(sc.answerable), float64(sc.answered)/float64(sc.answerable),
-					float64(st.hit1)/float64(st.answerable), float64(st.answered)/float64(st.answerable), float64(st.abstain)/float64(st.unanswerable), o)
+					float64(st.hit1)/float64(st.answerable), float64(st.answered)/float64(st.answerable), float64(st.abstain)/float64(st.unanswerable),
+					float64(ex.hit1)/float64(ex.answerable), float64(ex.answered)/float64(ex.answerable), float64(ex.abstain)/float64(ex.unanswerable), o)
 				if o > best+0.0005 {
 					best, p, th, improved = o, p2, th2, true
 					fmt.Printf("  -> keep %+v %+v\n", p, th)
