@@ -100,7 +100,6 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 		return retrieval.Hit{}, false
 	}
 	th := e.th
-
 	covered := func(h retrieval.Hit) bool {
 		return h.Coverage >= th.MinCoverage || h.WindowCoverage >= th.MinWindowCoverage
 	}

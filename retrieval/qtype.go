@@ -443,7 +443,7 @@ func (ix *Index) Attributed(sent int, subject string) bool {
 	}
 	name := toks[len(toks)-1].Term
 	var titles [][2]string
-	for _, a := range ix.aliases[name] {
+	for _, a := range ix.Aliases(subject) {
 		if f := strings.Fields(a); len(f) == 2 {
 			titles = append(titles, [2]string{f[0], f[1]})
 		}
