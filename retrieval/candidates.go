@@ -1,15 +1,19 @@
 package retrieval
 
 import (
+	"slices"
 	"strings"
 	"sync/atomic"
 )
 
 // candidate is a span that could answer a typed question, with its terms
 // so that spans made only of the question's own words can be left out.
+// first and last are the positions of its first and last indexed word
+// among the sentence's indexed words (first is -1 when it has none).
 type candidate struct {
-	span  Span
-	terms []string
+	span        Span
+	terms       []string
+	first, last int
 }
 
 // candidate kinds, computed once per sentence on first use.
@@ -19,6 +23,8 @@ const (
 	kindDate
 	kindTime // relative times and clock times; TypeTime also takes dates
 	kindName
+	kindPersonNoun // "the dukes", "officials"
+	kindPlaceNoun  // "the harbour"
 	kinds
 )
 
@@ -35,8 +41,10 @@ func kindsOf(t AnswerType) []int {
 		return []int{kindDate}
 	case TypeTime:
 		return []int{kindDate, kindTime}
-	case TypePerson, TypePlace:
-		return []int{kindName}
+	case TypePerson:
+		return []int{kindName, kindPersonNoun}
+	case TypePlace:
+		return []int{kindName, kindPlaceNoun}
 	}
 	return nil
 }
@@ -48,10 +56,37 @@ func (ix *Index) sentenceCands(sent int) *sentenceCandidates {
 		return c
 	}
 	text := ix.corpus.Sentences[sent].Text
+	toks := analyze(text, nil, ix.stem)
+	var people, places []Span
+	for _, t := range toks {
+		if t.Stop || capitalized(text[t.Start:]) {
+			continue
+		}
+		switch classOfNoun(t.Word) {
+		case nounPerson:
+			people = append(people, Span{t.Start, t.End})
+		case nounPlace:
+			places = append(places, Span{t.Start, t.End})
+		}
+	}
 	c := new(sentenceCandidates)
 	find := func(k int, spans []Span) {
 		for _, sp := range spans {
-			c[k] = append(c[k], candidate{span: sp, terms: ix.spanTerms(text[sp.Start:sp.End])})
+			cand := candidate{span: sp, terms: ix.spanTerms(text[sp.Start:sp.End]), first: -1}
+			pos := 0
+			for _, t := range toks {
+				if t.Stop {
+					continue
+				}
+				if t.End > sp.Start && t.Start < sp.End {
+					if cand.first < 0 {
+						cand.first = pos
+					}
+					cand.last = pos
+				}
+				pos++
+			}
+			c[k] = append(c[k], cand)
 		}
 	}
 	find(kindNumber, Candidates(text, TypeNumber))
@@ -66,6 +101,8 @@ func (ix *Index) sentenceCands(sent int) *sentenceCandidates {
 	}
 	find(kindTime, mergeSpans(times))
 	find(kindName, properNames(text))
+	find(kindPersonNoun, people)
+	find(kindPlaceNoun, places)
 	ix.cands[sent].CompareAndSwap(nil, c)
 	return ix.cands[sent].Load()
 }
@@ -130,16 +167,83 @@ func answers(c candidate, kind int, q map[string]bool) bool {
 	return true
 }
 
-func (ix *Index) hasAnswerSpan(sent int, t AnswerType, questionTerms map[string]bool) bool {
+// answerFit reports whether a sentence holds a candidate of type t that
+// can answer (see [answers]), and how near the nearest such candidate stands
+// to the question's words: k/(k+d) for the fewest indexed words d between
+// it and a word of the question (ids: the question's own index terms), 0
+// when no question word stands outside it. A k of 0 skips the nearness.
+func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool, ids []int32, k float64) (has bool, near float64) {
 	c := ix.sentenceCands(sent)
-	for _, k := range kindsOf(t) {
-		for _, cand := range c[k] {
-			if answers(cand, k, questionTerms) {
-				return true
+	if k == 0 {
+		for _, kind := range kindsOf(t) {
+			for _, cand := range c[kind] {
+				if answers(cand, kind, questionTerms) {
+					return true, 0
+				}
 			}
 		}
+		return false, 0
 	}
-	return false
+	// The candidates' distances first, then the answering test, nearest
+	// first, which is the costlier part.
+	type scored struct {
+		cand *candidate
+		kind int
+		d    int // -1: no question word outside the candidate
+	}
+	var buf [16]scored
+	all := buf[:0]
+	var anchors [maxQueryTerms]int // positions of the question's words
+	nAnchors := 0
+	for j, id := range ix.sentTerms[sent] {
+		if nAnchors < len(anchors) && slices.Contains(ids, id) {
+			anchors[nAnchors] = j
+			nAnchors++
+		}
+	}
+	for _, kind := range kindsOf(t) {
+		for i := range c[kind] {
+			cand := &c[kind][i]
+			if cand.first < 0 {
+				continue // no indexed word: it cannot answer
+			}
+			d := -1
+			for _, j := range anchors[:nAnchors] {
+				dj := -1
+				switch {
+				case j < cand.first:
+					dj = cand.first - j
+				case j > cand.last:
+					dj = j - cand.last
+				}
+				if dj >= 0 && (d < 0 || dj < d) {
+					d = dj
+				}
+			}
+			all = append(all, scored{cand, kind, d})
+		}
+	}
+	// Nearest first; a candidate with no question word outside it last.
+	slices.SortFunc(all, func(a, b scored) int {
+		switch {
+		case a.d == b.d:
+			return 0
+		case a.d < 0:
+			return 1
+		case b.d < 0:
+			return -1
+		}
+		return a.d - b.d
+	})
+	for _, x := range all {
+		if answers(*x.cand, x.kind, questionTerms) {
+			if x.d < 0 {
+				return true, 0
+			}
+			return true, k / (k + float64(x.d))
+		}
+	}
+	return false, 0
 }
 
 // ownWords reports whether every term is a question term or differs from

@@ -87,10 +87,17 @@ type Params struct {
 	// frequent sense, and its derivationally related forms ("response" for
 	// "respond"); 0 turns them off.
 	WordNet, Derived float64
+	// Spelling is the share of its IDF a misspelt question word ("develped",
+	// one letter from a corpus word and unknown itself) keeps when it stands
+	// for that word; 0 leaves misspellings unknown.
+	Spelling float64
+	// Near weighs how close the nearest candidate of the expected answer
+	// type stands to the question's words in a sentence.
+	Near float64
 }
 
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2, Conversation: 0.3}
+var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2, Conversation: 0.3, Spelling: 0.9, Near: 0.5}
 
 // A corpus of shardMin sentences or more is analyzed in up to maxShards
 // parallel shards.

@@ -432,10 +432,16 @@ func SpeechSubject(q string) string {
 	return q[last.Start:last.End]
 }
 
+// attributionWords is how many words after a mention of the subject a verb
+// of saying may stand: room for an apposition ("Chris Keates, the general
+// secretary of …, said").
+const attributionWords = 20
+
 // Attributed reports whether a sentence has the subject (or a title learnt
 // for it) say or think something: a verb of saying or thinking shortly after
-// a mention of the subject, or after "he", "she" or "they" once the subject
-// was mentioned earlier in the paragraph.
+// a mention of the subject, or after "he", "his", "she", "her", "they" or
+// "their" once the subject was mentioned earlier in the paragraph or in the
+// sentence before; or "according to" the subject.
 func (ix *Index) Attributed(sent int, subject string) bool {
 	toks := analyze(subject, nil, nil)
 	if len(toks) == 0 {
@@ -461,7 +467,7 @@ func (ix *Index) Attributed(sent int, subject string) bool {
 	}
 	para := ix.sentPara[sent]
 	earlier := false
-	for p := sent - 1; p >= 0 && ix.sentPara[p] == para && !earlier; p-- {
+	for p := sent - 1; p >= 0 && (ix.sentPara[p] == para || p == sent-1 && ix.sentDoc[p] == ix.sentDoc[sent]) && !earlier; p-- {
 		ts := analyze(ix.corpus.Sentences[p].Text, nil, ix.stem)
 		for i := range ts {
 			earlier = earlier || mentions(ts, i)
@@ -472,10 +478,13 @@ func (ix *Index) Attributed(sent int, subject string) bool {
 	for i, t := range ts {
 		switch {
 		case mentions(ts, i):
+			if i >= 2 && ts[i-1].Word == "to" && ts[i-2].Word == "according" {
+				return true
+			}
 			from, earlier = i, true
-		case earlier && (t.Word == "he" || t.Word == "she" || t.Word == "they"):
+		case earlier && (t.Word == "he" || t.Word == "she" || t.Word == "they" || t.Word == "his" || t.Word == "her" || t.Word == "their"):
 			from = i
-		case from >= 0 && i-from <= 12 && speechVerbs[t.Term]:
+		case from >= 0 && i-from <= attributionWords && speechVerbs[t.Term]:
 			return true
 		}
 	}
@@ -487,7 +496,7 @@ var (
 	// someone said or thought.
 	askedSpeech = termSet("say tell reply answer think believe feel claim comment respond")
 	// speechVerbs are the index terms of verbs that report speech or thought.
-	speechVerbs = termSet("say said stated told warned expressed claimed spoke replied announced declared argued insisted explained believed thought wrote commented accused blamed mentioned described called answered theorized suspected assured maintained pointed taught indicated asserted proposed concluded contended acknowledged admitted predicted noted remarked reported recalled added hoped feared doubted felt considered viewed saw urged criticized praised denied suggested")
+	speechVerbs = termSet("say said stated told warned expressed claimed spoke replied announced declared argued insisted explained believed thought wrote commented accused blamed mentioned described called answered theorized suspected assured maintained pointed taught indicated asserted proposed concluded contended acknowledged admitted predicted noted remarked reported recalled added hoped feared doubted felt considered viewed saw urged criticized praised denied suggested confirmed assumed stressed estimated revealed teaching stating")
 )
 
 // termSet is the set of index terms of the words.

@@ -209,3 +209,31 @@ func TestAttributed(t *testing.T) {
 		t.Error("a pronoun after a mention in the paragraph does not count")
 	}
 }
+
+// TestAttributedForms checks the other ways a sentence has someone speak:
+// after an apposition, "according to" them, and by pronoun in the sentence
+// after a mention, even across a paragraph break.
+func TestAttributedForms(t *testing.T) {
+	c := loadFiles(t, "a.txt", "Chris Keates, the general secretary of the National Association of Schoolmasters, said that teachers need rest.\n\n"+
+		"According to Biraben, the plague was present every year.\n\n"+
+		"Luther travelled to the council.\n\n"+
+		"He insisted that forgiveness was God's alone.\n\n"+
+		"His theology taught that the Bible was the only source.\n\n"+
+		"Biraben counted the dead.\n")
+	for _, tt := range []struct {
+		sent    int
+		subject string
+		want    bool
+	}{
+		{0, "Keates", true},
+		{1, "Biraben", true},
+		{2, "Luther", false}, // no verb of saying
+		{3, "Luther", true},  // named in the sentence before
+		{4, "Luther", false}, // named two sentences before
+		{5, "Biraben", false},
+	} {
+		if got := NewIndex(c).Attributed(tt.sent, tt.subject); got != tt.want {
+			t.Errorf("Attributed(%q, %q) = %v, want %v", c.Sentences[tt.sent].Text, tt.subject, got, tt.want)
+		}
+	}
+}

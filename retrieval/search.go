@@ -72,6 +72,10 @@ type Result struct {
 	Hits []Hit
 }
 
+// nearWords is the distance, in indexed words, at which an answer
+// candidate's nearness (see [Params].Near) falls to half.
+const nearWords = 4
+
 // maxQueryTerms bounds a query: matched terms are tracked in a 64-bit mask.
 const maxQueryTerms = 64
 
@@ -122,6 +126,12 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 			if id, ok := ix.vocab[t.Term]; ok {
 				qt.Known = true
 				qt.IDF = ix.idf(int(ix.df[id]))
+			} else if id, ok := ix.corrected(t.Term); ok && ix.params.Spelling > 0 && !has[ix.terms[id]] {
+				// A misspelling ("develped") stands for the word it misses.
+				qt.Term = ix.terms[id]
+				has[qt.Term] = true
+				qt.Known = true
+				qt.IDF = ix.params.Spelling * ix.idf(int(ix.df[id]))
 			} else {
 				// An unknown word may be a paraphrase: it counts against
 				// coverage, at half the weight of the rarest known word.
@@ -283,6 +293,14 @@ func (ix *Index) Search(q Query) Result {
 		qterms = QuestionTerms(res.Terms)
 	}
 	pairs, pairMass := ix.queryPairs(res.Terms)
+	var ownIDs []int32
+	if res.Type != TypeNone && ix.params.Near > 0 {
+		for _, t := range res.Terms {
+			if id, ok := ix.vocab[t.Term]; ok && !t.History {
+				ownIDs = append(ownIDs, id)
+			}
+		}
+	}
 	for i := range hits {
 		h := &hits[i]
 		// Closeness counts in proportion to how much of the question is close:
@@ -297,10 +315,18 @@ func (ix *Index) Search(q Query) Result {
 			h.Score += ix.params.Phrase * mass * h.Phrase
 		}
 		if res.Type != TypeNone {
-			h.HasType = ix.hasAnswerSpan(h.Sentence, res.Type, qterms)
+			k := 0.0
+			if ix.params.Near > 0 {
+				k = nearWords
+			}
+			var near float64
+			h.HasType, near = ix.answerFit(h.Sentence, res.Type, qterms, ownIDs, k)
 			if h.HasType && res.Type.Distinctive() {
 				h.Score += ix.params.Type * mass
 			}
+			// An answer standing close to the question's words ("…
+			// moved to Karlovac in 1870") is likelier than one far off.
+			h.Score += ix.params.Near * mass * near
 		}
 	}
 	sort.Slice(hits, func(i, j int) bool { return ix.better(hits[i], hits[j]) })
@@ -575,4 +601,42 @@ func QuestionTerms(terms []QueryTerm) map[string]bool {
 		}
 	}
 	return q
+}
+
+// minCorrected is the length a term needs before an unknown one is taken
+// for a misspelling: shorter words are one letter away from too many others
+// ("lunch" and "launch").
+const minCorrected = 6
+
+// corrected returns the corpus term one edit (a letter deleted, inserted,
+// replaced, or two swapped) away from an unknown term, the most frequent
+// when there are several.
+func (ix *Index) corrected(t string) (int32, bool) {
+	if len(t) < minCorrected {
+		return 0, false
+	}
+	best, bestDF := int32(-1), int32(0)
+	buf := make([]byte, 0, len(t)+1)
+	try := func(b []byte) {
+		if id, ok := ix.vocab[string(b)]; ok && ix.df[id] > bestDF {
+			best, bestDF = id, ix.df[id]
+		}
+	}
+	for i := 0; i < len(t); i++ {
+		try(append(append(buf[:0], t[:i]...), t[i+1:]...))
+		if i+1 < len(t) {
+			try(append(append(append(buf[:0], t[:i]...), t[i+1], t[i]), t[i+2:]...))
+		}
+		for c := byte('a'); c <= 'z'; c++ {
+			if c != t[i] {
+				try(append(append(append(buf[:0], t[:i]...), c), t[i+1:]...))
+			}
+		}
+	}
+	for i := 0; i <= len(t); i++ {
+		for c := byte('a'); c <= 'z'; c++ {
+			try(append(append(append(buf[:0], t[:i]...), c), t[i:]...))
+		}
+	}
+	return best, best >= 0
 }

@@ -6,7 +6,7 @@ import (
 	"sync"
 )
 
-//go:generate go run ./internal/wordnetgen -dict /usr/share/wordnet -out wordnet.txt
+//go:generate go run ./internal/wordnetgen -dict /usr/share/wordnet -out wordnet.txt -nouns nouns.txt
 
 // wordnetText is the related-term table derived from WordNet 3.0 (Debian's
 // wordnet-base) by internal/wordnetgen: a term, the synonyms of its most

@@ -81,6 +81,8 @@ func TestTune(t *testing.T) {
 		{"WordNet", []float64{0.1, 0.35}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.WordNet = v }},
 		{"Derived", []float64{0.25, 0.6}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Derived = v }},
 		{"Predicate", []float64{1, 1.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Predicate = v }},
+		{"Spelling", []float64{0, 0.7, 1}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Spelling = v }},
+		{"Near", []float64{0, 0.3, 0.8}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Near = v }},
 		{"Exact", []float64{0.4, 1}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Exact = v }},
 		{"Anaphora", []float64{0.25, 0.55}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.Anaphora = v }},
 		{"AnaphoraStrong", []float64{0.45, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.AnaphoraStrong = v }},

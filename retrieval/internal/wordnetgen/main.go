@@ -1,9 +1,16 @@
-// Command wordnetgen derives storybot's related-word table from WordNet 3.0
-// (Debian package wordnet-base): for each single word, the other words of
+// Command wordnetgen derives storybot's word tables from WordNet 3.0
+// (Debian package wordnet-base).
+//
+// The related-word table gives, for each single word, the other words of
 // its most frequent sense (synonyms) and the words derivationally related
 // to it in that sense ("respond" and "response"), all as index terms.
 //
-//	go run ./retrieval/internal/wordnetgen -dict /usr/share/wordnet -out retrieval/wordnet.txt
+// The noun table (-nouns) lists the single-word nouns whose most frequent
+// sense names a person ("duke") or a place ("harbour"): what a "who" or
+// "where" question may be answered with besides a name. A word that is
+// also an adjective ("official", "professional") counts only in the plural.
+//
+//	go run ./retrieval/internal/wordnetgen -dict /usr/share/wordnet -out retrieval/wordnet.txt -nouns retrieval/nouns.txt
 package main
 
 import (
@@ -38,6 +45,7 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("wordnetgen", flag.ContinueOnError)
 	dict := fs.String("dict", "/usr/share/wordnet", "WordNet dictionary folder (index.* and data.* files)")
 	out := fs.String("out", "", "output file (default: stdout)")
+	nouns := fs.String("nouns", "", "also write the person and place noun table to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -59,6 +67,11 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	if *nouns != "" {
+		if err := writeNouns(*dict, lines["noun"], lines["adj"], *nouns); err != nil {
+			return err
+		}
+	}
 	w := stdout
 	if *out != "" {
 		f, err := os.Create(*out)
@@ -71,10 +84,7 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, "# Related index terms derived from WordNet 3.0 by retrieval/internal/wordnetgen.")
 	fmt.Fprintln(bw, "# term<TAB>synonyms of its most frequent sense<TAB>derivationally related terms")
-	fmt.Fprintln(bw, "# WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. THIS SOFTWARE AND")
-	fmt.Fprintln(bw, "# DATABASE IS PROVIDED \"AS IS\" AND PRINCETON UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES,")
-	fmt.Fprintln(bw, "# EXPRESS OR IMPLIED. The name of Princeton University or Princeton may not be used in advertising")
-	fmt.Fprintln(bw, "# or publicity pertaining to distribution of the software and/or database.")
+	licence(bw)
 	keys := map[string]bool{}
 	for k := range syn {
 		keys[k] = true
@@ -95,6 +105,85 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintf(bw, "%s\t%s\t%s\n", t, strings.Join(s, " "), strings.Join(d, " "))
 	}
 	return bw.Flush()
+}
+
+// licence writes WordNet's licence notice as comment lines.
+func licence(w io.Writer) {
+	fmt.Fprintln(w, "# WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. THIS SOFTWARE AND")
+	fmt.Fprintln(w, "# DATABASE IS PROVIDED \"AS IS\" AND PRINCETON UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES,")
+	fmt.Fprintln(w, "# EXPRESS OR IMPLIED. The name of Princeton University or Princeton may not be used in advertising")
+	fmt.Fprintln(w, "# or publicity pertaining to distribution of the software and/or database.")
+}
+
+// WordNet's lexicographer files for people and places.
+const (
+	lexPerson   = 18 // noun.person
+	lexLocation = 15 // noun.location
+)
+
+// writeNouns writes the person and place noun table:
+// lemma<TAB>person|place, with a third column "plural" for lemmas that are
+// also adjectives.
+func writeNouns(dict string, nounLines, adjLines [][]string, path string) error {
+	data, err := os.ReadFile(filepath.Join(dict, "data.noun"))
+	if err != nil {
+		return err
+	}
+	adj := map[string]bool{}
+	for _, f := range adjLines {
+		adj[f[0]] = true
+	}
+	class := map[string]string{}
+	for _, f := range nounLines {
+		lemma := f[0]
+		pCnt, err := strconv.Atoi(f[3])
+		if err != nil || len(f) < 7+pCnt {
+			continue
+		}
+		first, err := strconv.ParseInt(f[4+pCnt+2], 10, 64)
+		if err != nil {
+			continue
+		}
+		ss, ok := parseSynset(data, first, "noun")
+		if !ok {
+			continue
+		}
+		c := ""
+		switch ss.lex {
+		case lexPerson:
+			c = "person"
+		case lexLocation:
+			c = "place"
+		default:
+			continue
+		}
+		if adj[lemma] {
+			c += "\tplural"
+		}
+		class[lemma] = c
+	}
+	var words []string
+	for w := range class {
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	file, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriter(file)
+	fmt.Fprintln(bw, "# Person and place nouns derived from WordNet 3.0 by retrieval/internal/wordnetgen.")
+	fmt.Fprintln(bw, "# noun<TAB>person|place: the class of its most frequent sense; a third column \"plural\" marks")
+	fmt.Fprintln(bw, "# words that are also adjectives and name a person or place only in the plural (\"officials\").")
+	licence(bw)
+	for _, w := range words {
+		fmt.Fprintf(bw, "%s\t%s\n", w, class[w])
+	}
+	if err := bw.Flush(); err != nil {
+		file.Close()
+		return err
+	}
+	return file.Close()
 }
 
 func list(m map[string]bool) []string {
@@ -123,6 +212,8 @@ func term(lemma string) string {
 }
 
 type synset struct {
+	// lex is the number of the synset's lexicographer file (18: noun.person).
+	lex   int
 	words []string
 	// derived holds, per word number (1-based), the targets of its
 	// derivation pointers as (synset offset, POS letter, target word number).
@@ -266,7 +357,11 @@ func parseSynset(data []byte, offset int64, pos string) (synset, bool) {
 	if err != nil || len(f) < 4+2*int(wCnt)+1 {
 		return synset{}, false
 	}
-	ss := synset{derived: map[int][]pointer{}}
+	lex, err := strconv.Atoi(f[1])
+	if err != nil {
+		return synset{}, false
+	}
+	ss := synset{lex: lex, derived: map[int][]pointer{}}
 	for i := 0; i < int(wCnt); i++ {
 		w := f[4+2*i]
 		if j := strings.IndexByte(w, '('); j >= 0 {

@@ -84,3 +84,57 @@ func FuzzParseSynset(f *testing.F) {
 		}
 	})
 }
+
+// TestRunNouns checks the noun table: nouns whose most frequent sense is a
+// person or a place, the adjectives among them marked to count only in the
+// plural, other nouns left out.
+func TestRunNouns(t *testing.T) {
+	dir := t.TempDir()
+	header := "  1 This software and database is being provided to you, the LICENSEE\n"
+	var data strings.Builder
+	data.WriteString(header)
+	var index []string
+	for _, n := range []struct {
+		word string
+		lex  int
+	}{{"duke", 18}, {"harbour", 15}, {"official", 18}, {"response", 4}} {
+		off := data.Len()
+		fmt.Fprintf(&data, "%08d %02d n 01 %s 0 000 | a gloss\n", off, n.lex, n.word)
+		index = append(index, fmt.Sprintf("%s n 1 0 1 0 %08d", n.word, off))
+	}
+	adj := fmt.Sprintf("%08d 00 a 01 official 0 000 | authorized\n", len(header))
+	files := map[string]string{
+		"data.noun":  data.String(),
+		"index.noun": header + strings.Join(index, "\n") + "\n",
+		"data.adj":   header + adj,
+		"index.adj":  header + fmt.Sprintf("official a 1 0 1 0 %08d\n", len(header)),
+		"data.verb":  header,
+		"index.verb": header,
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "nouns.txt")
+	if err := run(context.Background(), []string{"-dict", dir, "-nouns", out}, &bytes.Buffer{}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if !strings.HasPrefix(l, "#") {
+			rows = append(rows, l)
+		}
+	}
+	want := []string{"duke\tperson", "harbour\tplace", "official\tperson\tplural"}
+	if strings.Join(rows, "\n") != strings.Join(want, "\n") {
+		t.Errorf("noun rows:\n%s\nwant:\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+	if !strings.Contains(string(b), "Princeton University") {
+		t.Errorf("the WordNet licence notice is missing")
+	}
+}
