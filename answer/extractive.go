@@ -22,10 +22,11 @@ type Thresholds struct {
 	// hit without it; 0 disables it.
 	PredicateFallback float64
 	// Unknown and UnknownCoverage: a question that hinges on a word the
-	// story never uses is not answered ("What is the population of
-	// Russia?") when that word carries at least Unknown of its weight and
-	// the best sentence, and its window, cover less than UnknownCoverage of
-	// it. Follow-ups are exempt; Unknown 0 disables the rule.
+	// story never uses, nor a WordNet relative of it, is not answered
+	// ("What is the population of Russia?") when that word carries at least
+	// Unknown of its weight and the best sentence, and its window, cover
+	// less than UnknownCoverage of it. Follow-ups are exempt; Unknown 0
+	// disables the rule.
 	Unknown, UnknownCoverage float64
 	// Attribution: a question asking what someone said or thought ("What
 	// did Putin say …?") is answered only by a sentence in which that person
@@ -143,7 +144,8 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 }
 
 // hingesOnUnknown reports whether a question with no earlier questions has
-// a word the story never uses that carries at least share of its weight.
+// a word the story never uses, nor any WordNet relative of it, that carries
+// at least share of its weight.
 func hingesOnUnknown(terms []retrieval.QueryTerm, share float64) bool {
 	total, most := 0.0, 0.0
 	for _, t := range terms {
@@ -152,7 +154,7 @@ func hingesOnUnknown(terms []retrieval.QueryTerm, share float64) bool {
 		}
 		m := t.Weight * t.IDF
 		total += m
-		if !t.Known {
+		if !t.Known && !t.Paraphrased {
 			most = max(most, m)
 		}
 	}

@@ -23,7 +23,8 @@ type Token struct {
 }
 
 // Normalize folds text the way the index compares it: NFKC, straight quotes
-// and apostrophes, lower case. Normalizing twice changes nothing.
+// and apostrophes, lower case, accents dropped. Normalizing twice changes
+// nothing.
 func Normalize(s string) string {
 	if isASCII(s) {
 		return strings.ToLower(s)
@@ -31,8 +32,25 @@ func Normalize(s string) string {
 	s = strings.ToValidUTF8(s, "\ufffd")
 	s = quoteFolder.Replace(norm.NFKC.String(s))
 	// Lower case can undo NFKC ("İ" becomes "i" and a combining dot).
-	return norm.NFKC.String(strings.ToLower(s))
+	return foldMarks(norm.NFKC.String(strings.ToLower(s)))
 }
+
+// foldMarks drops accents and other combining marks, so that "Beauséjour"
+// and "Beausejour" are one word.
+func foldMarks(s string) string {
+	d := norm.NFD.String(s)
+	if !strings.ContainsFunc(d, isMark) {
+		return s
+	}
+	return norm.NFC.String(strings.Map(func(r rune) rune {
+		if isMark(r) {
+			return -1
+		}
+		return r
+	}, d))
+}
+
+func isMark(r rune) bool { return unicode.Is(unicode.Mn, r) }
 
 var quoteFolder = strings.NewReplacer(
 	"\u2018", "'", "\u2019", "'", "\u201b", "'", "\u02bc", "'", "\u2032", "'",

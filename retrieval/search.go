@@ -39,6 +39,10 @@ type QueryTerm struct {
 	Name bool
 	// ing marks a question word of the "-ing" form.
 	ing bool
+	// Paraphrased marks an unknown term that the corpus may say in other
+	// words: it uses one of the term's WordNet relatives (a synonym of its
+	// most frequent sense, or a derived form).
+	Paraphrased bool
 }
 
 // Hit is a ranked sentence.
@@ -135,6 +139,7 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 			} else {
 				// An unknown word may be a paraphrase: it counts against
 				// coverage, at half the weight of the rarest known word.
+				qt.Paraphrased = ix.usesRelative(t.Term)
 				qt.IDF = 0.5 * ix.idf(1)
 			}
 			out = append(out, qt)
@@ -601,6 +606,19 @@ func QuestionTerms(terms []QueryTerm) map[string]bool {
 		}
 	}
 	return q
+}
+
+// usesRelative reports whether the corpus uses a WordNet relative of a term.
+func (ix *Index) usesRelative(term string) bool {
+	r := wordnet()[term]
+	for _, list := range [2][]string{r.synonyms, r.derived} {
+		for _, x := range list {
+			if _, ok := ix.vocab[x]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // minCorrected is the length a term needs before an unknown one is taken
