@@ -32,13 +32,17 @@ type Thresholds struct {
 	// did Putin say …?") is answered only by a sentence in which that person
 	// says or thinks something.
 	Attribution bool
+	// NextLeads: when the best sentence covers less than this share of an
+	// untyped question and the next sentence completes it, the next sentence
+	// is cited first; 0 disables it.
+	NextLeads float64
 	// SeeAlso is the share of the best score a further passage needs to be
 	// offered as "see also".
 	SeeAlso float64
 }
 
 // DefaultThresholds are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true}
+var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true}
 
 // extractive answers by quoting the best sentence (and a neighbour when it
 // completes it), marking the answering span.
@@ -59,6 +63,12 @@ func (e *Engine) extractive(q string, res retrieval.Result) Answer {
 	used := []int{main}
 	if n, ok := e.completing(best, res); ok {
 		used = append(used, n)
+		// A best sentence that covers little of an untyped question and is
+		// completed by the next one leads to it: there the answer more often
+		// stands (46 to 25 such pairs on SQuAD), so it is cited first.
+		if n == main+1 && res.Type == retrieval.TypeNone && best.Coverage < e.th.NextLeads {
+			used = []int{n, main}
+		}
 	}
 	// The short answer leads, in bold; the quotes stay verbatim.
 	var b strings.Builder

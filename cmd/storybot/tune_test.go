@@ -88,6 +88,7 @@ func TestTune(t *testing.T) {
 		{"AnaphoraStrong", []float64{0.45, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { p.AnaphoraStrong = v }},
 		{"PredicateFallback", []float64{0, 0.95}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.PredicateFallback = v }},
 		{"TypedFallback", []float64{0.5, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.TypedFallback = v }},
+		{"NextLeads", []float64{0, 0.5, 0.7}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.NextLeads = v }},
 		{"Unknown", []float64{0.3, 0.35, 0.4, 0.5}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.Unknown = v }},
 		{"Attribution", []float64{0}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.Attribution = v > 0 }},
 		{"UnknownCoverage", []float64{0.65, 0.7, 0.75}, func(p *retrieval.Params, th *answer.Thresholds, v float64) { th.UnknownCoverage = v }},

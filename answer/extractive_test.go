@@ -1,0 +1,74 @@
+package answer_test
+
+import (
+	"context"
+	"testing"
+	"testing/fstest"
+
+	"storybot/answer"
+	"storybot/retrieval"
+)
+
+// TestUnknownWords checks the rule for questions that hinge on a word the
+// corpus never uses: refused, unless the corpus uses a WordNet relative of
+// the word (a paraphrase) or the word is a misspelling of one it uses.
+func TestUnknownWords(t *testing.T) {
+	c, err := retrieval.Load(fstest.MapFS{"a.txt": {Data: []byte(
+		"The council sold the rights to the duke in 1418.\n\nThe town developed quickly after the war.\n\nThe duke purchased a horse in 1410.\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := answer.New(retrieval.NewIndex(c), answer.Options{})
+	for _, tt := range []struct {
+		q     string
+		found bool
+	}{
+		{"Who bought the rights?", true},               // the corpus says "purchase" elsewhere: "buy" may be a paraphrase
+		{"When did the town develp?", true},            // a misspelling of "developed"
+		{"What is the population of the town?", false}, // nothing says
+	} {
+		a, err := eng.Answer(context.Background(), answer.Question{Text: tt.q, Mode: answer.ModeKeyword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Found != tt.found {
+			t.Errorf("Answer(%q).Found = %v, want %v; text %q", tt.q, a.Found, tt.found, a.Text)
+		}
+	}
+}
+
+// TestNextLeads checks that a best sentence covering little of an untyped
+// question, completed by the next sentence, cites that next sentence first,
+// and that it does not when the rule is off.
+func TestNextLeads(t *testing.T) {
+	c, err := retrieval.Load(fstest.MapFS{"a.txt": {Data: []byte(
+		"Early steam engines wasted much of their heat in the cylinder. Watt solved this with a separate condenser.\n\n" +
+			"The factory owners bought many engines.\n\nBoulton sold engines to mines in Cornwall.\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		q     = "How did James Watt solve the wasted heat of steam engines?"
+		best  = "Early steam engines wasted much of their heat in the cylinder."
+		after = "Watt solved this with a separate condenser."
+	)
+	eng := answer.New(retrieval.NewIndex(c), answer.Options{})
+	for _, tt := range []struct {
+		nextLeads float64
+		first     string
+	}{
+		{answer.DefaultThresholds.NextLeads, after},
+		{0, best},
+	} {
+		th := answer.DefaultThresholds
+		th.NextLeads = tt.nextLeads
+		eng.SetThresholds(th)
+		a, err := eng.Answer(context.Background(), answer.Question{Text: q, Mode: answer.ModeKeyword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.Citations) < 2 || a.Citations[0].Text != tt.first || !a.Found {
+			t.Errorf("NextLeads %v: citations %+v, want %q first and both sentences cited", tt.nextLeads, a.Citations, tt.first)
+		}
+	}
+}
