@@ -89,9 +89,11 @@ func (ix *Index) sentenceCands(sent int) *sentenceCandidates {
 			c[k] = append(c[k], cand)
 		}
 	}
-	find(kindNumber, Candidates(text, TypeNumber))
+	dates := Candidates(text, TypeDate)
+	numbers := quantities(text, Candidates(text, TypeNumber), dates)
+	find(kindNumber, numbers)
 	find(kindDuration, Candidates(text, TypeDuration))
-	find(kindDate, Candidates(text, TypeDate))
+	find(kindDate, dates)
 	var times []Span
 	for _, r := range relTimeRE.FindAllStringIndex(text, -1) {
 		times = append(times, Span{r[0], r[1]})
@@ -142,7 +144,11 @@ func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bo
 // only one of its own; no candidate may be made only of the question's
 // words.
 func answers(c candidate, kind int, q map[string]bool) bool {
-	if len(c.terms) == 0 || ownWords(c.terms, q) {
+	if len(c.terms) == 0 {
+		// Only a number made of stop words ("a few") has no terms.
+		return kind != kindName && kind != kindPersonNoun && kind != kindPlaceNoun
+	}
+	if ownWords(c.terms, q) {
 		return false
 	}
 	if kind == kindName {
@@ -204,11 +210,11 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool
 	for _, kind := range kindsOf(t) {
 		for i := range c[kind] {
 			cand := &c[kind][i]
-			if cand.first < 0 {
-				continue // no indexed word: it cannot answer
-			}
 			d := -1
 			for _, j := range anchors[:nAnchors] {
+				if cand.first < 0 {
+					break // no indexed word to measure from ("a few")
+				}
 				dj := -1
 				switch {
 				case j < cand.first:
@@ -281,3 +287,36 @@ func related(a, b string) bool {
 
 // candCache is the per-sentence candidate cache.
 type candCache = []atomic.Pointer[sentenceCandidates]
+
+// quantities leaves out the numbers that belong to a date: the day of a full
+// date, or a year after "in", "since" and the like. "In 1885, he said…" does
+// not answer "how much", but "1500 soldiers" may answer "how many".
+func quantities(text string, numbers, dates []Span) []Span {
+	kept := numbers[:0]
+	for _, n := range numbers {
+		inDate := false
+		for _, d := range dates {
+			if n.Start < d.End && d.Start < n.End && (d.End-d.Start > n.End-n.Start || yearAfter(text, n.Start)) {
+				inDate = true
+			}
+		}
+		if !inDate {
+			kept = append(kept, n)
+		}
+	}
+	return kept
+}
+
+// yearAfter reports whether the word before start is a preposition that
+// introduces a year: "in 1885", "since 1990".
+func yearAfter(text string, start int) bool {
+	f := strings.Fields(text[:start])
+	if len(f) == 0 {
+		return false
+	}
+	switch strings.ToLower(f[len(f)-1]) {
+	case "in", "since", "until", "by", "from", "during", "of", "to", "between", "before", "after":
+		return true
+	}
+	return false
+}

@@ -119,15 +119,16 @@ var (
 type Span struct{ Start, End int }
 
 var (
-	numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|a few|a couple of`
-	numeral     = `(?:[$£€]|\b)\d(?:[\d,.]*\d)?(?:%| ?percent\b| ?per cent\b)?|\b(?:` + numberWords + `)(?:[- ](?:` + numberWords + `))*\b`
-	timeUnit    = `(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|centuries|century|generations?)`
-	monthName   = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
-	dayName     = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+	numberWords  = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|a few|a couple of`
+	numeral      = `(?:[$£€]|\b)\d(?:[\d,.]*\d)?(?:%| ?percent\b| ?per cent\b)?|\b(?:` + numberWords + `)(?:[- ](?:` + numberWords + `))*\b`
+	timeUnit     = `(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|centuries|century|generations?)`
+	monthName    = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
+	ordinalWords = `(?i:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)`
+	dayName      = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
 
 	numberRE   = regexp.MustCompile(`(?i)(?:` + numeral + `)`)
 	durationRE = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+(?:more\s+|full\s+|long\s+)?` + timeUnit + `|overnight|all (?:day|night|week|year))\b`)
-	dateRE     = regexp.MustCompile(`\b(?:` + monthName + `(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{3,4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthName + `(?:,?\s+\d{3,4})?|` + dayName + `|(?:1[0-9]|20)\d{2}s?|\d{1,2}(?:st|nd|rd|th)\s+century|\d{1,4}\s?(?:BC|AD|BCE|CE)|\d{1,2}/\d{1,2}/\d{2,4})\b`)
+	dateRE     = regexp.MustCompile(`\b(?:` + monthName + `(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{3,4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthName + `(?:,?\s+\d{3,4})?|` + dayName + `|(?:1[0-9]|20)\d{2}s?|(?:c\.?\s?|ca\.\s?)\d{3,4}|(?:\d{1,2}(?:st|nd|rd|th)|` + ordinalWords + `)[\s-]+[Cc]entur(?:y|ies)|\d{1,4}\s?(?:BC|AD|BCE|CE)|\d{1,2}/\d{1,2}/\d{2,4})\b`)
 	relTimeRE  = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+` + timeUnit + `\s+(?:before|after|ago|later|earlier|prior)|(?:yesterday|today|tonight|tomorrow|last (?:year|month|week|night)|next (?:year|month|week|day)|(?:in|at|by|during|since|until|before|after) (?:the )?(?:morning|afternoon|evening|night|noon|midnight|dawn|dusk|spring|summer|autumn|fall|winter)))\b`)
 	clockRE    = regexp.MustCompile(`(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am|pm|o'clock)`)
 )
@@ -140,8 +141,9 @@ func Candidates(text string, t AnswerType) []Span {
 	switch t {
 	case TypeNumber:
 		for _, r := range numberRE.FindAllStringIndex(text, -1) {
-			// "one" alone is mostly a pronoun: "one that would merit…".
-			if !strings.EqualFold(text[r[0]:r[1]], "one") {
+			// "one" alone is mostly a pronoun ("one that would merit…"),
+			// a number before a noun ("one member") or after "to".
+			if !strings.EqualFold(text[r[0]:r[1]], "one") || numeralOne(text, r[0], r[1]) {
 				res = append(res, r)
 			}
 		}
@@ -163,6 +165,25 @@ func Candidates(text string, t AnswerType) []Span {
 		out = append(out, Span{r[0], r[1]})
 	}
 	return mergeSpans(out)
+}
+
+// numeralOne reports whether the "one" at text[start:end] counts something:
+// it stands before a word that is not a stop word ("one member"), or after
+// "to", "than" or "only" ("reduced to one").
+func numeralOne(text string, start, end int) bool {
+	if s, e, ok := nextWord(text, end); ok && strings.TrimSpace(text[end:s]) == "" {
+		if w := Normalize(text[s:e]); !stopWords[w] {
+			return true
+		}
+	}
+	before := strings.Fields(text[:start])
+	if len(before) > 0 {
+		switch strings.ToLower(before[len(before)-1]) {
+		case "to", "than", "only":
+			return true
+		}
+	}
+	return false
 }
 
 // mergeSpans sorts spans and joins overlapping ones.

@@ -77,6 +77,9 @@ var candidateTests = []struct {
 	{"They spoke for two hours.", TypeNumber, []string{"two"}},
 	{"Twenty-five people and a dozen more came.", TypeNumber, []string{"Twenty-five", "dozen"}},
 	{"No numbers here.", TypeNumber, nil},
+	// "one" counts before a noun or after "to", not as a pronoun.
+	{"Voters choose one member; laws reduced to one.", TypeNumber, []string{"one", "one"}},
+	{"It was one that would merit a response.", TypeNumber, nil},
 	// Durations.
 	{"They spoke together over lunch for two hours.", TypeDuration, []string{"two hours"}},
 	{"It took a month and 3 more days.", TypeDuration, []string{"a month", "3 more days"}},
@@ -86,6 +89,9 @@ var candidateTests = []struct {
 	{"On 4th of July they met; by Monday it ended.", TypeDate, []string{"4th of July", "Monday"}},
 	{"Built in the 17th century, 1660s.", TypeDate, []string{"17th century", "1660s"}},
 	{"Due 12/31/2020.", TypeDate, []string{"12/31/2020"}},
+	// Circa years, hyphenated and spelled-out centuries.
+	{"The casket dated c1180 and the candlestick c.1110.", TypeDate, []string{"c1180", "c.1110"}},
+	{"A 13th-century beaker, changed in the 19th Century and the early nineteenth century.", TypeDate, []string{"13th-century", "19th Century", "nineteenth century"}},
 	// Times: dates, relative times and clock times.
 	{"He visited the Kremlin only a month before the French began.", TypeTime, []string{"a month before"}},
 	{"Two weeks later, yesterday, they met.", TypeTime, []string{"Two weeks later", "yesterday"}},
@@ -234,6 +240,29 @@ func TestAttributedForms(t *testing.T) {
 	} {
 		if got := NewIndex(c).Attributed(tt.sent, tt.subject); got != tt.want {
 			t.Errorf("Attributed(%q, %q) = %v, want %v", c.Sentences[tt.sent].Text, tt.subject, got, tt.want)
+		}
+	}
+}
+
+// TestQuantities checks that a number answering "how many" or "how much" is
+// not part of a date, and that a number of stop words ("a few") answers.
+func TestQuantities(t *testing.T) {
+	c := loadFiles(t, "a.txt", "In 1885, on October 16, 2012, he offered 50,000 dollars and 1500 soldiers.\n\nOnly a few molecules contain no oxygen.\n")
+	ix := NewIndex(c)
+	for _, tt := range []struct {
+		sent int
+		q    map[string]bool
+		want []string
+	}{
+		{0, map[string]bool{"offer": false}, []string{"50,000", "1500"}},
+		{1, map[string]bool{"molecul": false, "oxygen": false}, []string{"a few"}},
+	} {
+		var got []string
+		for _, sp := range ix.AnswerSpans(tt.sent, TypeNumber, tt.q) {
+			got = append(got, c.Sentences[tt.sent].Text[sp.Start:sp.End])
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("AnswerSpans(%q, number) = %q, want %q", c.Sentences[tt.sent].Text, got, tt.want)
 		}
 	}
 }
