@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -23,8 +24,9 @@ const (
 	kindDate
 	kindTime // relative times and clock times; TypeTime also takes dates
 	kindName
-	kindPersonNoun // "the dukes", "officials"
-	kindPlaceNoun  // "the harbour"
+	kindPersonNoun  // "the dukes", "officials"
+	kindPlaceNoun   // "the harbour"
+	kindPlacePhrase // "in the cytosol": tells a place answer, too loose to show
 	kinds
 )
 
@@ -105,6 +107,11 @@ func (ix *Index) sentenceCands(sent int) *sentenceCandidates {
 	find(kindName, properNames(text))
 	find(kindPersonNoun, people)
 	find(kindPlaceNoun, places)
+	var pp []Span
+	for _, m := range placePhraseRE.FindAllStringSubmatchIndex(text, -1) {
+		pp = append(pp, Span{m[2], m[3]})
+	}
+	find(kindPlacePhrase, pp)
 	ix.cands[sent].CompareAndSwap(nil, c)
 	return ix.cands[sent].Load()
 }
@@ -174,14 +181,19 @@ func answers(c candidate, kind int, q map[string]bool) bool {
 }
 
 // answerFit reports whether a sentence holds a candidate of type t that
-// can answer (see [answers]), and how near the nearest such candidate stands
+// can answer (see [answers]; for place questions also a place phrase, see
+// [placeSignals]), and how near the nearest such candidate stands
 // to the question's words: k/(k+d) for the fewest indexed words d between
 // it and a word of the question (ids: the question's own index terms), 0
 // when no question word stands outside it. A k of 0 skips the nearness.
 func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool, ids []int32, k float64) (has bool, near float64) {
 	c := ix.sentenceCands(sent)
+	kinds := kindsOf(t)
+	if t == TypePlace {
+		kinds = placeSignals[:]
+	}
 	if k == 0 {
-		for _, kind := range kindsOf(t) {
+		for _, kind := range kinds {
 			for _, cand := range c[kind] {
 				if answers(cand, kind, questionTerms) {
 					return true, 0
@@ -207,7 +219,7 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool
 			nAnchors++
 		}
 	}
-	for _, kind := range kindsOf(t) {
+	for _, kind := range kinds {
 		for i := range c[kind] {
 			cand := &c[kind][i]
 			d := -1
@@ -287,6 +299,16 @@ func related(a, b string) bool {
 
 // candCache is the per-sentence candidate cache.
 type candCache = []atomic.Pointer[sentenceCandidates]
+
+// placeSignals are the candidate kinds that tell a sentence can answer a
+// place question: names and place nouns, which [Index.AnswerSpans] also
+// shows, and the phrase after a preposition of place ("where is starch
+// kept?": "in amylopectin granules"), which it does not.
+var placeSignals = [...]int{kindName, kindPlaceNoun, kindPlacePhrase}
+
+// placePhraseRE finds the phrase after a preposition of place: an optional
+// determiner and one to three lower-case words.
+var placePhraseRE = regexp.MustCompile(`\b(?:in|at|on|among|inside|within|near|along|throughout|across|into|beneath|under|between)\s+((?:(?:the|a|an|their|its|his|her|our|this|these|those)\s+)?[a-z][a-z'-]+(?:\s+[a-z][a-z'-]+){0,2})`)
 
 // quantities leaves out the numbers that belong to a date: the day of a full
 // date, or a year after "in", "since" and the like. "In 1885, he said…" does

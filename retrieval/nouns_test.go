@@ -118,3 +118,20 @@ func TestCorrected(t *testing.T) {
 		}
 	}
 }
+
+// TestPlacePhrase checks that the phrase after a preposition of place tells
+// a sentence can answer a "where" question, without being shown as its short
+// answer.
+func TestPlacePhrase(t *testing.T) {
+	c := loadFiles(t, "a.txt", "Chloroplasts make amino acids in their stroma.\n\nChloroplasts make amino acids.\n")
+	ix := NewIndex(c)
+	q := map[string]bool{"chloroplast": false, "amino": false, "acid": false}
+	for sent, want := range []bool{true, false} {
+		if has, _ := ix.answerFit(sent, TypePlace, q, nil, 0); has != want {
+			t.Errorf("answerFit(%q, place) = %v, want %v", c.Sentences[sent].Text, has, want)
+		}
+		if spans := ix.AnswerSpans(sent, TypePlace, q); len(spans) != 0 {
+			t.Errorf("AnswerSpans(%q, place) = %v, want none", c.Sentences[sent].Text, spans)
+		}
+	}
+}
