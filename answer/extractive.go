@@ -139,7 +139,7 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 	// about beats a best sentence that lacks it.
 	if th.PredicateFallback > 0 {
 		for _, t := range res.Terms {
-			if !t.Predicate || !t.Known || e.ix.SentenceTerms(best.Sentence)[t.Term] {
+			if !t.Predicate || !t.Known || !retrieval.NamingVerb(t.Term) || e.ix.SentenceTerms(best.Sentence)[t.Term] {
 				continue
 			}
 			for _, h := range res.Hits {

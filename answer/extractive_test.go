@@ -72,3 +72,30 @@ func TestNextLeads(t *testing.T) {
 		}
 	}
 }
+
+// TestPredicateFallback checks that a close runner-up holding the verb a
+// question asks about replaces a best sentence without it only for verbs of
+// naming or saying ("What did Macron call …?", in the golden story
+// questions), not for any verb ("go").
+func TestPredicateFallback(t *testing.T) {
+	c, err := retrieval.Load(fstest.MapFS{"a.txt": {Data: []byte(
+		"In 1870, Tesla moved to Karlovac to attend school.\n\nIn 1878, Tesla went to Maribor, where he worked as a draftsman.\n\n" +
+			"The minister spoke of the attack as a crime.\n\nThe minister called the attack on Tuesday.\n\n" +
+			"The weather was cold that year.\n\nMany people went to see the inventor. The crowd went home late.\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := retrieval.NewIndex(c)
+	const q = "When did Tesla go to Karlovac?"
+	res := ix.Search(retrieval.Query{Text: q})
+	if len(res.Hits) < 2 || res.Hits[1].Score < answer.DefaultThresholds.PredicateFallback*res.Hits[0].Score {
+		t.Fatalf("the runner-up is not close enough to test the fallback: %+v", res.Hits)
+	}
+	a, err := answer.New(ix, answer.Options{}).Answer(context.Background(), answer.Question{Text: q, Mode: answer.ModeKeyword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "In 1870, Tesla moved to Karlovac to attend school."; len(a.Citations) == 0 || a.Citations[0].Text != want {
+		t.Errorf("Answer(%q) cites %+v first, want %q", q, a.Citations, want)
+	}
+}

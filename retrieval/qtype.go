@@ -520,6 +520,14 @@ var (
 	speechVerbs = termSet("say said stated told warned expressed claimed spoke replied announced declared argued insisted explained believed thought wrote commented accused blamed mentioned described called answered theorized suspected assured maintained pointed taught indicated asserted proposed concluded contended acknowledged admitted predicted noted remarked reported recalled added hoped feared doubted felt considered viewed saw urged criticized praised denied suggested confirmed assumed stressed estimated revealed teaching stating")
 )
 
+// namingVerbs are the index terms of verbs that ask how something was called
+// or put: "What did Macron call the attack?".
+var namingVerbs = termSet("call name describe term label dub refer know consider regard view see say tell think")
+
+// NamingVerb reports whether an index term is a verb that asks how something
+// was called or put ("call", "describe", "say").
+func NamingVerb(term string) bool { return namingVerbs[term] }
+
 // termSet is the set of index terms of the words.
 func termSet(words string) map[string]bool {
 	m := map[string]bool{}

@@ -266,3 +266,15 @@ func TestQuantities(t *testing.T) {
 		}
 	}
 }
+
+func TestNamingVerb(t *testing.T) {
+	for _, tt := range []struct {
+		word string
+		want bool
+	}{{"call", true}, {"called", true}, {"describe", true}, {"say", true}, {"go", false}, {"went", false}, {"move", false}} {
+		toks := Analyze(tt.word)
+		if got := len(toks) == 1 && NamingVerb(toks[0].Term); got != tt.want {
+			t.Errorf("NamingVerb(term of %q) = %v, want %v", tt.word, got, tt.want)
+		}
+	}
+}
