@@ -46,6 +46,8 @@ var analyzeTests = []struct {
 	// Stop words are kept but marked.
 	{"The cat is on the mat", "(the) cat (is) (on) (the) mat"},
 	{"Who met whom, and when?", "(who) met/meet (whom) (and) (when)"},
+	// Negations, quantifiers and words of relation, time and cause are not.
+	{"Not all of them fought against Rome before the war", "not all (of) (them) fought/fight against rome before/befor (the) war"},
 	// Snowball stems.
 	{"running quickly", "running/run quickly/quick"},
 	{"Presidents presidential election elections", "presidents/presid presidential/presidenti election/elect elections/elect"},

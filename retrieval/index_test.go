@@ -339,3 +339,20 @@ func TestWordNetTable(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchMeaningWords checks that words which change what a question
+// asks ("against", "not") count in the ranking.
+func TestSearchMeaningWords(t *testing.T) {
+	c := loadFiles(t, "a.txt", "Gaul fought for Rome in the war.\n\nCarthage fought against Rome in the war.\n\n"+
+		"The senate did approve the treaty.\n\nThe king did not approve the treaty.\n")
+	ix := NewIndex(c)
+	for _, tt := range []struct{ q, want string }{
+		{"Who fought against Rome in the war?", "Carthage fought against Rome in the war."},
+		{"Who did not approve the treaty?", "The king did not approve the treaty."},
+	} {
+		r := ix.Search(Query{Text: tt.q})
+		if len(r.Hits) == 0 || c.Sentences[r.Hits[0].Sentence].Text != tt.want {
+			t.Errorf("Search(%q) = %q, want %q first", tt.q, hitTexts(c, r), tt.want)
+		}
+	}
+}
