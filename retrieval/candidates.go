@@ -24,6 +24,7 @@ const (
 	kindDate
 	kindTime // relative times and clock times; TypeTime also takes dates
 	kindName
+	kindMoney
 	kindPersonNoun  // "the dukes", "officials"
 	kindPlaceNoun   // "the harbour"
 	kindPlacePhrase // "in the cytosol": tells a place answer, too loose to show
@@ -39,6 +40,8 @@ func kindsOf(t AnswerType) []int {
 		return []int{kindNumber}
 	case TypeDuration:
 		return []int{kindDuration}
+	case TypeMoney:
+		return []int{kindMoney}
 	case TypeDate:
 		return []int{kindDate}
 	case TypeTime:
@@ -95,6 +98,7 @@ func (ix *Index) sentenceCands(sent int) *sentenceCandidates {
 	numbers := quantities(text, Candidates(text, TypeNumber), dates)
 	find(kindNumber, numbers)
 	find(kindDuration, Candidates(text, TypeDuration))
+	find(kindMoney, Candidates(text, TypeMoney))
 	find(kindDate, dates)
 	var times []Span
 	for _, r := range relTimeRE.FindAllStringIndex(text, -1) {

@@ -20,9 +20,13 @@ const (
 	TypeDuration
 	TypeDate
 	TypeTime
+	// TypeMoney is an amount of money ("How much did it cost?"): a number
+	// with a currency. Unlike TypeNumber it is not strict; a sentence may
+	// give the cost in other words.
+	TypeMoney
 )
 
-var typeNames = [...]string{"none", "person", "place", "number", "duration", "date", "time"}
+var typeNames = [...]string{"none", "person", "place", "number", "duration", "date", "time", "money"}
 
 func (t AnswerType) String() string {
 	if int(t) < len(typeNames) {
@@ -35,7 +39,7 @@ func (t AnswerType) String() string {
 // sentence: numbers, durations and dates do; capitalized names, found in
 // most sentences, do not.
 func (t AnswerType) Distinctive() bool {
-	return t == TypeNumber || t == TypeDuration || t == TypeDate || t == TypeTime
+	return t == TypeMoney || t == TypeNumber || t == TypeDuration || t == TypeDate || t == TypeTime
 }
 
 // Strict reports whether a sentence without a candidate of this type cannot
@@ -65,6 +69,8 @@ func ClassifyQuestion(q string) AnswerType {
 		return at(first, set) || any(func(i int) bool { return at(i, set) && at(i+1, questionAux) })
 	}
 	switch {
+	case any(func(i int) bool { return is(i, "how") && is(i+1, "much") }) && any(func(i int) bool { return at(i, moneyWords) }):
+		return TypeMoney
 	case any(func(i int) bool { return is(i, "how") && is(i+1, "long") && is(i+2, "ago") }):
 		return TypeTime
 	case any(func(i int) bool {
@@ -112,7 +118,9 @@ var (
 	howNumber   = wordSet("many much old far big large tall high deep wide heavy")
 	whatNumber  = wordSet("percentage percent number amount proportion fraction")
 	whatDate    = wordSet("year years date dates day days month months century centuries decade decades")
-	whatPlace   = wordSet("city country town place region state continent location building street")
+	// moneyWords make a "how much" question ask for an amount of money.
+	moneyWords = wordSet("cost costs money pay paid spend spent price worth raise raised earn earned fund charge charged dollars sell sold buy bought offer offered budget salary fee revenue profit donate donated invest invested")
+	whatPlace  = wordSet("city country town place region state continent location building street")
 )
 
 // Span is a byte range of a text.
@@ -126,6 +134,7 @@ var (
 	ordinalWords = `(?i:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)`
 	dayName      = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
 
+	moneyRE    = regexp.MustCompile(`(?i)[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|thousand|m|bn)\b)?|\b\d[\d,.]*\s?(?:million |billion |thousand )?(?:dollars|pounds|euros|francs|marks|yen|rupees|guineas|shillings|florins|cents|pence)\b|\b(?:` + numberWords + `)(?:[- ](?:` + numberWords + `))*\s(?:dollars|pounds|euros|francs|marks|florins)\b`)
 	numberRE   = regexp.MustCompile(`(?i)(?:` + numeral + `)`)
 	durationRE = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+(?:more\s+|full\s+|long\s+)?` + timeUnit + `|overnight|all (?:day|night|week|year))\b`)
 	dateRE     = regexp.MustCompile(`\b(?:` + monthName + `(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{3,4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthName + `(?:,?\s+\d{3,4})?|` + dayName + `|(?:1[0-9]|20)\d{2}s?|(?:c\.?\s?|ca\.\s?)\d{3,4}|(?:\d{1,2}(?:st|nd|rd|th)|` + ordinalWords + `)[\s-]+[Cc]entur(?:y|ies)|\d{1,4}\s?(?:BC|AD|BCE|CE)|\d{1,2}/\d{1,2}/\d{2,4})\b`)
@@ -147,6 +156,8 @@ func Candidates(text string, t AnswerType) []Span {
 				res = append(res, r)
 			}
 		}
+	case TypeMoney:
+		res = moneyRE.FindAllStringIndex(text, -1)
 	case TypeDuration:
 		res = durationRE.FindAllStringIndex(text, -1)
 	case TypeDate:

@@ -23,7 +23,9 @@ var classifyTests = []struct {
 	{"So when was that?", TypeTime},
 	{"How long ago did it happen?", TypeTime},
 	{"How many hours did they talk?", TypeNumber},
-	{"How much did it cost?", TypeNumber},
+	{"How much did it cost?", TypeMoney},
+	{"How much money did the committee raise?", TypeMoney},
+	{"How much of the land is farmed?", TypeNumber},
 	{"How old is Macron?", TypeNumber},
 	{"What percentage of voters chose Le Pen?", TypeNumber},
 	{"How long did they talk?", TypeDuration},
@@ -77,6 +79,8 @@ var candidateTests = []struct {
 	{"They spoke for two hours.", TypeNumber, []string{"two"}},
 	{"Twenty-five people and a dozen more came.", TypeNumber, []string{"Twenty-five", "dozen"}},
 	{"No numbers here.", TypeNumber, nil},
+	// Money: an amount with a currency.
+	{"It cost $1.2 billion, paid in 2012 by 60 investors, or fifty thousand dollars each.", TypeMoney, []string{"$1.2 billion", "fifty thousand dollars"}},
 	// "one" counts before a noun or after "to", not as a pronoun.
 	{"Voters choose one member; laws reduced to one.", TypeNumber, []string{"one", "one"}},
 	{"It was one that would merit a response.", TypeNumber, nil},
