@@ -39,6 +39,9 @@ type QueryTerm struct {
 	Name bool
 	// ing marks a question word of the "-ing" form.
 	ing bool
+	// Asking marks "long" in "how long": part of the question's frame, not
+	// of what it asks about.
+	Asking bool
 	// Paraphrased marks an unknown term that the corpus may say in other
 	// words: it uses one of the term's WordNet relatives (a synonym of its
 	// most frequent sense, or a derived form).
@@ -116,12 +119,18 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 	has := map[string]bool{}
 	verb := predicateAt(q.Text)
 	add := func(text string, w float64, hist bool) {
+		prev := ""
 		for _, t := range analyze(text, nil, ix.stem) {
+			// "how long" asks for a duration: "long" frames the question;
+			// it still ranks ("How long is the Rhine?" finds "1,230 km
+			// long"). "How tall" or "how far" name what is measured.
+			asking := prev == "how" && t.Word == "long"
+			prev = t.Word
 			if t.Stop || fillerWords[t.Word] || has[t.Term] || len(out) == maxQueryTerms {
 				continue
 			}
 			has[t.Term] = true
-			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word),
+			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word), Asking: asking,
 				Name: t.Start > 0 && capitalized(text[t.Start:])}
 			if !hist && t.Start == verb {
 				qt.Predicate = true
