@@ -155,7 +155,8 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 
 // hingesOnUnknown reports whether a question with no earlier questions has
 // a word the story never uses, nor any WordNet relative of it, that carries
-// at least share of its weight; "long" in "how long" does not count.
+// at least share of its weight; words that frame the question ("long" in
+// "how long", "not", "both") do not count.
 func hingesOnUnknown(terms []retrieval.QueryTerm, share float64) bool {
 	total, most := 0.0, 0.0
 	for _, t := range terms {
@@ -164,7 +165,7 @@ func hingesOnUnknown(terms []retrieval.QueryTerm, share float64) bool {
 		}
 		m := t.Weight * t.IDF
 		total += m
-		if !t.Known && !t.Paraphrased && !t.Asking {
+		if !t.Known && !t.Paraphrased && !t.Frame {
 			most = max(most, m)
 		}
 	}

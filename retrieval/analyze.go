@@ -223,6 +223,10 @@ you've your yours yourself yourselves also s t just will shall may might must up
 	return m
 }()
 
+// functionWords are the function words left out of [stopWords] because they
+// change what a question asks.
+var functionWords = wordSet("not no nor all any both each some few more most only against between before after during over under above below because while until")
+
 // irregular maps irregular past forms of common verbs to their base form,
 // so "met" matches "meet" and "spoke" matches "speak".
 var irregular = func() map[string]string {

@@ -151,3 +151,13 @@ func checkTokens(t *testing.T, text string, toks []Token) {
 		}
 	}
 }
+
+// TestFunctionWords checks that the function words kept for their meaning
+// are not stop words.
+func TestFunctionWords(t *testing.T) {
+	for w := range functionWords {
+		if stopWords[w] {
+			t.Errorf("%q is both a stop word and a function word kept for ranking", w)
+		}
+	}
+}

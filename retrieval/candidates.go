@@ -134,10 +134,14 @@ func (ix *Index) spanTerms(s string) []string {
 // of type t, in text order. questionTerms holds the question's terms, true
 // for those it wrote capitalized (see [QueryTerm].Name): a span made only of
 // question terms, or a name holding a name of the question, is left out.
+// A common noun ("the dukes") is offered only where no name answers.
 func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bool) []Span {
 	var out []Span
 	c := ix.sentenceCands(sent)
 	for _, k := range kindsOf(t) {
+		if (k == kindPersonNoun || k == kindPlaceNoun) && len(out) > 0 {
+			break
+		}
 		for _, cand := range c[k] {
 			if answers(cand, k, questionTerms) {
 				out = append(out, cand.span)

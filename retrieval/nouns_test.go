@@ -135,3 +135,20 @@ func TestPlacePhrase(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerSpansNamesFirst checks that a common noun is offered as the short
+// answer only where no name answers.
+func TestAnswerSpansNamesFirst(t *testing.T) {
+	c := loadFiles(t, "a.txt", "Marine Le Pen, a member of the party, spoke to the officials.\n")
+	ix := NewIndex(c)
+	var got []string
+	for _, sp := range ix.AnswerSpans(0, TypePerson, map[string]bool{"spoke": false, "speak": false}) {
+		got = append(got, c.Sentences[0].Text[sp.Start:sp.End])
+	}
+	if want := []string{"Marine Le Pen"}; !slices.Equal(got, want) {
+		t.Errorf("AnswerSpans = %q, want %q", got, want)
+	}
+	if has, _ := ix.answerFit(0, TypePerson, map[string]bool{"marin": true, "le": true, "pen": true}, nil, 0); !has {
+		t.Error("answerFit: the nouns (member, officials) do not count where the only name is the question's")
+	}
+}

@@ -39,9 +39,11 @@ type QueryTerm struct {
 	Name bool
 	// ing marks a question word of the "-ing" form.
 	ing bool
-	// Asking marks "long" in "how long": part of the question's frame, not
-	// of what it asks about.
-	Asking bool
+	// Frame marks a word that frames the question rather than names what
+	// it asks about: "long" in "how long", and the function words that are
+	// not stop words (not, all, between…; see [stopWords]). It ranks, but
+	// a story that never uses it can still answer.
+	Frame bool
 	// Paraphrased marks an unknown term that the corpus may say in other
 	// words: it uses one of the term's WordNet relatives (a synonym of its
 	// most frequent sense, or a derived form).
@@ -124,13 +126,13 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 			// "how long" asks for a duration: "long" frames the question;
 			// it still ranks ("How long is the Rhine?" finds "1,230 km
 			// long"). "How tall" or "how far" name what is measured.
-			asking := prev == "how" && t.Word == "long"
+			frame := prev == "how" && t.Word == "long" || functionWords[t.Word]
 			prev = t.Word
 			if t.Stop || fillerWords[t.Word] || has[t.Term] || len(out) == maxQueryTerms {
 				continue
 			}
 			has[t.Term] = true
-			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word), Asking: asking,
+			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word), Frame: frame,
 				Name: t.Start > 0 && capitalized(text[t.Start:])}
 			if !hist && t.Start == verb {
 				qt.Predicate = true
