@@ -45,11 +45,7 @@ func TestAnswerSpansNouns(t *testing.T) {
 		{TypePlace, map[string]bool{"church": false}, []string{"harbour"}},
 		{TypeDate, map[string]bool{"church": false}, nil},
 	} {
-		var got []string
-		for _, sp := range ix.AnswerSpans(0, tt.typ, tt.q) {
-			got = append(got, c.Sentences[0].Text[sp.Start:sp.End])
-		}
-		if !slices.Equal(got, tt.want) {
+		if got := answerSpanTexts(ix, 0, tt.typ, tt.q); !slices.Equal(got, tt.want) {
 			t.Errorf("AnswerSpans(%v, %v) = %q, want %q", tt.typ, tt.q, got, tt.want)
 		}
 	}
@@ -141,14 +137,20 @@ func TestPlacePhrase(t *testing.T) {
 func TestAnswerSpansNamesFirst(t *testing.T) {
 	c := loadFiles(t, "a.txt", "Marine Le Pen, a member of the party, spoke to the officials.\n")
 	ix := NewIndex(c)
-	var got []string
-	for _, sp := range ix.AnswerSpans(0, TypePerson, map[string]bool{"spoke": false, "speak": false}) {
-		got = append(got, c.Sentences[0].Text[sp.Start:sp.End])
-	}
+	got := answerSpanTexts(ix, 0, TypePerson, map[string]bool{"spoke": false, "speak": false})
 	if want := []string{"Marine Le Pen"}; !slices.Equal(got, want) {
 		t.Errorf("AnswerSpans = %q, want %q", got, want)
 	}
 	if has, _ := ix.answerFit(0, TypePerson, map[string]bool{"marin": true, "le": true, "pen": true}, nil, 0); !has {
 		t.Error("answerFit: the nouns (member, officials) do not count where the only name is the question's")
 	}
+}
+
+// answerSpanTexts is the text of each of [Index.AnswerSpans].
+func answerSpanTexts(ix *Index, sent int, t AnswerType, q map[string]bool) []string {
+	var out []string
+	for _, sp := range ix.AnswerSpans(sent, t, q) {
+		out = append(out, ix.corpus.Sentences[sent].Text[sp.Start:sp.End])
+	}
+	return out
 }

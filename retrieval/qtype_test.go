@@ -150,11 +150,7 @@ func TestAnswerSpans(t *testing.T) {
 		{TypeDate, map[string]bool{"2017": true}, nil},
 	}
 	for _, tt := range tests {
-		var got []string
-		for _, sp := range ix.AnswerSpans(0, tt.typ, tt.q) {
-			got = append(got, c.Sentences[0].Text[sp.Start:sp.End])
-		}
-		if !slices.Equal(got, tt.want) {
+		if got := answerSpanTexts(ix, 0, tt.typ, tt.q); !slices.Equal(got, tt.want) {
 			t.Errorf("AnswerSpans(%v, %v) = %q, want %q", tt.typ, tt.q, got, tt.want)
 		}
 	}
@@ -261,11 +257,7 @@ func TestQuantities(t *testing.T) {
 		{0, map[string]bool{"offer": false}, []string{"50,000", "1500"}},
 		{1, map[string]bool{"molecul": false, "oxygen": false}, []string{"a few"}},
 	} {
-		var got []string
-		for _, sp := range ix.AnswerSpans(tt.sent, TypeNumber, tt.q) {
-			got = append(got, c.Sentences[tt.sent].Text[sp.Start:sp.End])
-		}
-		if !slices.Equal(got, tt.want) {
+		if got := answerSpanTexts(ix, tt.sent, TypeNumber, tt.q); !slices.Equal(got, tt.want) {
 			t.Errorf("AnswerSpans(%q, number) = %q, want %q", c.Sentences[tt.sent].Text, got, tt.want)
 		}
 	}
