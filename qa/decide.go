@@ -56,21 +56,12 @@ func (x *QA) modal(ctx context.Context, r *reply, id customID) error {
 // draft), Answer myself or Reject, after checking that the question can
 // still take that decision.
 func (x *QA) decisionForm(ctx context.Context, r *reply, id customID) error {
-	q, err := x.st.QuestionByID(ctx, r.i.GuildID, id.id)
+	q, sess, err := x.canonical(ctx, r.i.GuildID, id.id)
 	if errors.Is(err, store.ErrNotFound) {
 		return r.send(ctx, notice("That question no longer exists."))
 	}
 	if err != nil {
-		return fmt.Errorf("find question %d: %w", id.id, err)
-	}
-	if q.Duplicate() {
-		if q, err = x.st.QuestionByID(ctx, r.i.GuildID, q.GroupID); err != nil {
-			return fmt.Errorf("find question %d: %w", q.GroupID, err)
-		}
-	}
-	sess, err := x.st.SessionByID(ctx, r.i.GuildID, q.SessionID)
-	if err != nil {
-		return fmt.Errorf("find session %d: %w", q.SessionID, err)
+		return err
 	}
 	if !sess.Open() {
 		x.refreshCardFrom(ctx, r, q, false)
@@ -224,18 +215,9 @@ func (x *QA) vote(ctx context.Context, r *reply, id int64) error {
 	if err := r.send(ctx, notice(withNotices(msg, x.notes.take(r.i.GuildID, uid)))); err != nil {
 		return err
 	}
-	q, err := x.st.QuestionByID(ctx, r.i.GuildID, id)
+	q, sess, err := x.canonical(ctx, r.i.GuildID, id)
 	if err != nil {
-		return fmt.Errorf("find question %d: %w", id, err)
-	}
-	if q.Duplicate() {
-		if q, err = x.st.QuestionByID(ctx, r.i.GuildID, q.GroupID); err != nil {
-			return fmt.Errorf("find question %d: %w", q.GroupID, err)
-		}
-	}
-	sess, err := x.st.SessionByID(ctx, r.i.GuildID, q.SessionID)
-	if err != nil {
-		return fmt.Errorf("find session %d: %w", q.SessionID, err)
+		return err
 	}
 	x.refreshCard(ctx, r.s, q, sess.Open())
 	// A public post from before its place was recorded follows the click.
@@ -245,4 +227,24 @@ func (x *QA) vote(ctx context.Context, r *reply, id int64) error {
 		}
 	}
 	return nil
+}
+
+// canonical returns the question a card stands for, the canonical one when
+// id is a duplicate's, and its session.
+func (x *QA) canonical(ctx context.Context, guildID string, id int64) (store.Question, store.Session, error) {
+	q, err := x.st.QuestionByID(ctx, guildID, id)
+	if err != nil {
+		return store.Question{}, store.Session{}, fmt.Errorf("find question %d: %w", id, err)
+	}
+	if q.Duplicate() {
+		group := q.GroupID
+		if q, err = x.st.QuestionByID(ctx, guildID, group); err != nil {
+			return store.Question{}, store.Session{}, fmt.Errorf("find question %d: %w", group, err)
+		}
+	}
+	sess, err := x.st.SessionByID(ctx, guildID, q.SessionID)
+	if err != nil {
+		return store.Question{}, store.Session{}, fmt.Errorf("find session %d: %w", q.SessionID, err)
+	}
+	return q, sess, nil
 }

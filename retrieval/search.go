@@ -141,7 +141,7 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 			if id, ok := ix.vocab[t.Term]; ok {
 				qt.Known = true
 				qt.IDF = ix.idf(int(ix.df[id]))
-			} else if id, ok := ix.corrected(t.Term); ok && ix.params.Spelling > 0 && !has[ix.terms[id]] {
+			} else if id, ok := ix.corrected(t.Term); ok && !has[ix.terms[id]] {
 				// A misspelling ("develped") stands for the word it misses.
 				qt.Term = ix.terms[id]
 				has[qt.Term] = true
@@ -639,9 +639,9 @@ const minCorrected = 6
 
 // corrected returns the corpus term one edit (a letter deleted, inserted,
 // replaced, or two swapped) away from an unknown term, the most frequent
-// when there are several.
+// when there are several; none when [Params].Spelling is 0.
 func (ix *Index) corrected(t string) (int32, bool) {
-	if len(t) < minCorrected {
+	if len(t) < minCorrected || ix.params.Spelling == 0 {
 		return 0, false
 	}
 	best, bestDF := int32(-1), int32(0)
