@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"storybot/answer"
+	"storybot/corpus"
 	"storybot/internal/shareddir"
 	"storybot/retrieval"
 )
@@ -37,7 +38,7 @@ func BenchmarkAnswerGutenberg(b *testing.B) {
 	if err != nil {
 		b.Skip(err)
 	}
-	c, err := retrieval.LoadDir(dir)
+	c, err := corpus.LoadDir(dir)
 	if err != nil {
 		b.Fatal(err)
 	}

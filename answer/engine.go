@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"storybot/corpus"
 	"storybot/retrieval"
 	"storybot/seeds"
 )
@@ -31,7 +32,7 @@ type Options struct {
 // Engine answers questions about one corpus. It is safe for concurrent use.
 type Engine struct {
 	ix     *retrieval.Index
-	corpus *retrieval.Corpus
+	corpus *corpus.Corpus
 	opts   Options
 	th     Thresholds
 	log    *slog.Logger
@@ -70,7 +71,7 @@ func New(ix *retrieval.Index, opts Options) *Engine {
 
 // Story returns a keyword-only engine over the embedded story.
 func Story() (*Engine, error) {
-	c, err := retrieval.Load(seeds.FS)
+	c, err := corpus.Load(seeds.FS)
 	if err != nil {
 		return nil, fmt.Errorf("load embedded story: %w", err)
 	}

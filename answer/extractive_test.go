@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 
 	"storybot/answer"
+	"storybot/corpus"
 	"storybot/retrieval"
 )
 
@@ -13,7 +14,7 @@ import (
 // corpus never uses: refused, unless the corpus uses a WordNet relative of
 // the word (a paraphrase) or the word is a misspelling of one it uses.
 func TestUnknownWords(t *testing.T) {
-	c, err := retrieval.Load(fstest.MapFS{"a.txt": {Data: []byte(
+	c, err := corpus.Load(fstest.MapFS{"a.txt": {Data: []byte(
 		"The council sold the rights to the duke in 1418.\n\nThe town developed quickly after the war.\n\nThe duke purchased a horse in 1410.\n")}})
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +42,7 @@ func TestUnknownWords(t *testing.T) {
 // question, completed by the next sentence, cites that next sentence first,
 // and that it does not when the rule is off.
 func TestNextLeads(t *testing.T) {
-	c, err := retrieval.Load(fstest.MapFS{"a.txt": {Data: []byte(
+	c, err := corpus.Load(fstest.MapFS{"a.txt": {Data: []byte(
 		"Early steam engines wasted much of their heat in the cylinder. Watt solved this with a separate condenser.\n\n" +
 			"The factory owners bought many engines.\n\nBoulton sold engines to mines in Cornwall.\n")}})
 	if err != nil {
@@ -78,7 +79,7 @@ func TestNextLeads(t *testing.T) {
 // naming or saying ("What did Macron call …?", in the golden story
 // questions), not for any verb ("go").
 func TestPredicateFallback(t *testing.T) {
-	c, err := retrieval.Load(fstest.MapFS{"a.txt": {Data: []byte(
+	c, err := corpus.Load(fstest.MapFS{"a.txt": {Data: []byte(
 		"In 1870, Tesla moved to Karlovac to attend school.\n\nIn 1878, Tesla went to Maribor, where he worked as a draftsman.\n\n" +
 			"The minister spoke of the attack as a crime.\n\nThe minister called the attack on Tuesday.\n\n" +
 			"The weather was cold that year.\n\nMany people went to see the inventor. The crowd went home late.\n")}})

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"storybot/answer"
+	"storybot/corpus"
 	"storybot/internal/fakeopenai"
 	"storybot/llm"
 	"storybot/retrieval"
@@ -44,11 +45,11 @@ func modelEngine(t *testing.T, srv *fakeopenai.Server, fsys fstest.MapFS, timeou
 	if err != nil {
 		t.Fatal(err)
 	}
-	var c *retrieval.Corpus
+	var c *corpus.Corpus
 	if fsys == nil {
-		c, err = retrieval.Load(seeds.FS)
+		c, err = corpus.Load(seeds.FS)
 	} else {
-		c, err = retrieval.Load(fsys)
+		c, err = corpus.Load(fsys)
 	}
 	if err != nil {
 		t.Fatal(err)

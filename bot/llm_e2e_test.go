@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"storybot/answer"
+	"storybot/corpus"
 	"storybot/internal/fakediscord"
 	"storybot/internal/fakeopenai"
 	"storybot/llm"
@@ -40,7 +41,7 @@ func modelEngine(t *testing.T) (*answer.Engine, *fakeopenai.Server) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := retrieval.Load(seeds.FS)
+	c, err := corpus.Load(seeds.FS)
 	if err != nil {
 		t.Fatal(err)
 	}

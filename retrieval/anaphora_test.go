@@ -3,6 +3,8 @@ package retrieval
 import (
 	"testing"
 	"testing/fstest"
+
+	"storybot/corpus"
 )
 
 func TestAnaphoric(t *testing.T) {
@@ -57,7 +59,7 @@ func TestPredicateAt(t *testing.T) {
 // TestSynonymsSkipNames: a synonym matches the common word ("stated" for
 // "say") but not the same word inside a name ("Islamic State").
 func TestSynonymsSkipNames(t *testing.T) {
-	c, err := Load(fstest.MapFS{"s.txt": {Data: []byte("Reports about the Islamic State grew.\nThe minister stated the plan.\n")}})
+	c, err := corpus.Load(fstest.MapFS{"s.txt": {Data: []byte("Reports about the Islamic State grew.\nThe minister stated the plan.\n")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +82,7 @@ func TestSynonymsSkipNames(t *testing.T) {
 
 // TestNear: a sentence beside one the conversation was about ranks higher.
 func TestNear(t *testing.T) {
-	c, err := Load(fstest.MapFS{"s.txt": {Data: []byte("The duke rode north. He found the castle empty.\n\nThe queen sailed south. She found the castle full.\n")}})
+	c, err := corpus.Load(fstest.MapFS{"s.txt": {Data: []byte("The duke rode north. He found the castle empty.\n\nThe queen sailed south. She found the castle full.\n")}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"storybot/internal/shareddir"
+
+	"storybot/corpus"
 )
 
 // sharedDir returns a path in the shared folder beside the repository, or
@@ -19,9 +21,9 @@ func sharedDir(tb testing.TB, elem ...string) string {
 }
 
 // gutenberg loads the nine shared Gutenberg books as one corpus.
-func gutenberg(tb testing.TB) *Corpus {
+func gutenberg(tb testing.TB) *corpus.Corpus {
 	tb.Helper()
-	c, err := LoadDir(sharedDir(tb, "corpora", "gutenberg"))
+	c, err := corpus.LoadDir(sharedDir(tb, "corpora", "gutenberg"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -54,7 +56,7 @@ var gutenbergQuestions = []string{
 
 func BenchmarkBuildGutenberg(b *testing.B) {
 	dir := sharedDir(b, "corpora", "gutenberg")
-	c, err := LoadDir(dir)
+	c, err := corpus.LoadDir(dir)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -62,7 +64,7 @@ func BenchmarkBuildGutenberg(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		c, err := LoadDir(dir)
+		c, err := corpus.LoadDir(dir)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,11 +1,12 @@
 package retrieval
 
 import (
-	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"storybot/corpus"
 )
 
 var fuzzSeeds = []string{
@@ -20,15 +21,6 @@ var fuzzSeeds = []string{
 	"İstanbul ΣΊΣΥΦΟΣ ǅ Cafe\u0301 \u0301\u2019s",
 	"\xff\xfe broken \xe2\x80 utf-8.",
 	". . . ! ? ” ’ ) ]",
-}
-
-func FuzzSplitSentences(f *testing.F) {
-	for _, s := range fuzzSeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		checkSpans(t, text)
-	})
 }
 
 func FuzzAnalyze(f *testing.F) {
@@ -61,54 +53,20 @@ func FuzzNormalize(f *testing.F) {
 	})
 }
 
-// FuzzLoad loads random bytes as files: Load must not panic and must return
-// either an error or a consistent corpus.
-func FuzzLoad(f *testing.F) {
+// FuzzIndex indexes random text and searches it with its own sentences:
+// neither may panic.
+func FuzzIndex(f *testing.F) {
 	for _, s := range fuzzSeeds {
-		f.Add("story.txt", []byte(s), []byte("Second file.\n\nTwo paragraphs."))
+		f.Add(s)
 	}
-	f.Add("notes/a.md", []byte("# Title\n\n## S\nText."), []byte{0, 1, 2})
-	f.Add(".hidden/x.txt", []byte("Hidden."), []byte("\xff"))
-	f.Fuzz(func(t *testing.T, name string, a, b []byte) {
-		if !fsValidPath(name) {
-			return
-		}
-		fsys := fstest.MapFS{name: {Data: a}, "zz/b.txt": {Data: b}}
-		c, err := Load(fsys)
+	f.Fuzz(func(t *testing.T, text string) {
+		c, err := corpus.Load(fstest.MapFS{"a.txt": {Data: []byte(text)}})
 		if err != nil {
-			if !errors.Is(err, ErrEmptyCorpus) {
-				t.Fatalf("Load(%q: %q, b.txt: %q) error = %v, want nil or ErrEmptyCorpus", name, a, b, err)
-			}
-			if c != nil && len(c.Sentences) != 0 {
-				t.Fatalf("Load returned ErrEmptyCorpus with %d sentences", len(c.Sentences))
-			}
 			return
-		}
-		checkCorpus(t, c)
-		var size int64
-		for _, d := range c.Docs {
-			size += int64(len(fsys[d.Path].Data))
-			if d.Title == "" || d.ID == "" {
-				t.Errorf("doc %+v: empty title or ID", d)
-			}
-		}
-		if c.Bytes != size {
-			t.Errorf("Load.Bytes = %d, want %d, the size of the loaded files", c.Bytes, size)
-		}
-		for i := range c.Paragraphs {
-			_ = c.Ref(i)
 		}
 		ix := NewIndex(c)
 		for _, s := range c.Sentences {
 			ix.Search(Query{Text: s.Text, Limit: 3})
 		}
 	})
-}
-
-// fsValidPath reports a path MapFS can hold as a file beside "zz/b.txt".
-func fsValidPath(name string) bool {
-	return name != "" && name != "." && !strings.HasPrefix(name, "zz") && utf8.ValidString(name) &&
-		!strings.ContainsAny(name, "\\\x00") && !strings.HasSuffix(name, "/") &&
-		!strings.Contains("/"+name+"/", "/./") && !strings.Contains("/"+name+"/", "/../") && !strings.Contains(name, "//") &&
-		!strings.HasPrefix(name, "/")
 }

@@ -6,13 +6,15 @@ import (
 	"slices"
 	"sort"
 	"sync"
+
+	"storybot/corpus"
 )
 
 // Index is a BM25 inverted index over the sentences of a [Corpus], with the
 // word sequence of every sentence kept for proximity and coverage. It is
 // safe for concurrent searches once built.
 type Index struct {
-	corpus    *Corpus
+	corpus    *corpus.Corpus
 	vocab     map[string]int32
 	terms     []string // term ID → term
 	sorted    []string // vocabulary in order, for prefix expansion
@@ -104,10 +106,10 @@ var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowC
 var shardMin, maxShards = 4000, 4
 
 // NewIndex indexes the sentences of c with [DefaultParams].
-func NewIndex(c *Corpus) *Index { return NewIndexParams(c, DefaultParams) }
+func NewIndex(c *corpus.Corpus) *Index { return NewIndexParams(c, DefaultParams) }
 
 // NewIndexParams indexes the sentences of c with the given ranking parameters.
-func NewIndexParams(c *Corpus, p Params) *Index {
+func NewIndexParams(c *corpus.Corpus, p Params) *Index {
 	ix := &Index{
 		corpus:    c,
 		vocab:     make(map[string]int32, 1<<12),
@@ -210,7 +212,7 @@ func NewIndexParams(c *Corpus, p Params) *Index {
 }
 
 // Corpus returns the indexed corpus.
-func (ix *Index) Corpus() *Corpus { return ix.corpus }
+func (ix *Index) Corpus() *corpus.Corpus { return ix.corpus }
 
 // Aliases returns the alias phrases learnt for a name, e.g. "the French
 // President" for "Macron", as stemmed terms joined by spaces.

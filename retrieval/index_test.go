@@ -10,28 +10,30 @@ import (
 	"testing/fstest"
 
 	"storybot/seeds"
+
+	"storybot/corpus"
 )
 
 // loadStory loads the embedded story.
-func loadStory(t testing.TB) *Corpus {
+func loadStory(t testing.TB) *corpus.Corpus {
 	t.Helper()
-	c, err := Load(seeds.FS)
+	c, err := corpus.Load(seeds.FS)
 	if err != nil {
-		t.Fatalf("Load(seeds.FS): %v", err)
+		t.Fatalf("corpus.Load(seeds.FS): %v", err)
 	}
 	return c
 }
 
 // loadFiles loads a corpus from name, text pairs.
-func loadFiles(t testing.TB, files ...string) *Corpus {
+func loadFiles(t testing.TB, files ...string) *corpus.Corpus {
 	t.Helper()
 	fsys := fstest.MapFS{}
 	for i := 0; i+1 < len(files); i += 2 {
 		fsys[files[i]] = &fstest.MapFile{Data: []byte(files[i+1])}
 	}
-	c, err := Load(fsys)
+	c, err := corpus.Load(fsys)
 	if err != nil {
-		t.Fatalf("Load(%v): %v", files, err)
+		t.Fatalf("corpus.Load(%v): %v", files, err)
 	}
 	return c
 }
@@ -111,7 +113,7 @@ func TestBM25Params(t *testing.T) {
 }
 
 // hitTexts returns the sentence texts of a result's hits.
-func hitTexts(c *Corpus, r Result) []string {
+func hitTexts(c *corpus.Corpus, r Result) []string {
 	var out []string
 	for _, h := range r.Hits {
 		out = append(out, c.Sentences[h.Sentence].Text)

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"storybot/corpus"
 )
 
 var classifyTests = []struct {
@@ -134,7 +136,7 @@ func TestCandidates(t *testing.T) {
 // TestAnswerSpans checks that names holding a word of the question, and
 // numbers made only of the question's words, are left out.
 func TestAnswerSpans(t *testing.T) {
-	c, err := Load(fstest.MapFS{"a.txt": {Data: []byte("Putin invited Marine Le Pen to the Kremlin in 2017.\n")}})
+	c, err := corpus.Load(fstest.MapFS{"a.txt": {Data: []byte("Putin invited Marine Le Pen to the Kremlin in 2017.\n")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +180,7 @@ func TestAttributed(t *testing.T) {
 		"The talks were long. She said that trade must stay open.\n\n" +
 		"Ivanov smiled. The dinner was late.\n\n" +
 		"President Kowalski praised the city.\n"
-	c, err := Load(fstest.MapFS{"s.txt": {Data: []byte(text)}})
+	c, err := corpus.Load(fstest.MapFS{"s.txt": {Data: []byte(text)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +209,7 @@ func TestAttributed(t *testing.T) {
 		}
 	}
 	// "She" speaks for a subject named earlier in the same paragraph.
-	c2, err := Load(fstest.MapFS{"s.txt": {Data: []byte("Kowalski arrived late. She said that trade must stay open.\n")}})
+	c2, err := corpus.Load(fstest.MapFS{"s.txt": {Data: []byte("Kowalski arrived late. She said that trade must stay open.\n")}})
 	if err != nil {
 		t.Fatal(err)
 	}

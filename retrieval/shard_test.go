@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"storybot/corpus"
 )
 
 // TestShardsRankAlike builds one corpus in one shard and in several and
@@ -21,7 +23,7 @@ func TestShardsRankAlike(t *testing.T) {
 		}
 		b.WriteString("\n\n")
 	}
-	c, err := Load(fstest.MapFS{"book.txt": {Data: []byte(b.String())}})
+	c, err := corpus.Load(fstest.MapFS{"book.txt": {Data: []byte(b.String())}})
 	if err != nil {
 		t.Fatal(err)
 	}

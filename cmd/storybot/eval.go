@@ -22,6 +22,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"storybot/answer"
+	"storybot/corpus"
 	"storybot/retrieval"
 )
 
@@ -38,7 +39,7 @@ type goldQuestion struct {
 // evalSet is questions over one corpus.
 type evalSet struct {
 	name      string
-	corpus    *retrieval.Corpus // nil: the configured corpus
+	corpus    *corpus.Corpus // nil: the configured corpus
 	questions []goldQuestion
 }
 
@@ -191,7 +192,7 @@ func runEval(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 	return nil
 }
 
-func engineFor(ctx context.Context, cfg Config, c *retrieval.Corpus, useModel bool, logger *slog.Logger) (*answer.Engine, error) {
+func engineFor(ctx context.Context, cfg Config, c *corpus.Corpus, useModel bool, logger *slog.Logger) (*answer.Engine, error) {
 	opts := answer.Options{MaxQuestion: cfg.MaxQuestion, Passages: cfg.LLMPassages, Logger: logger}
 	if useModel {
 		gen, err := newGenerator(ctx, cfg, logger)
@@ -277,7 +278,7 @@ func squadSets(sq squadFile) ([]evalSet, error) {
 			}
 		}
 		name := squadTitleRE.ReplaceAllString(art.Title, "_") + ".txt"
-		c, err := retrieval.Load(fstest.MapFS{name: {Data: []byte(strings.Join(ctxs, "\n\n") + "\n")}})
+		c, err := corpus.Load(fstest.MapFS{name: {Data: []byte(strings.Join(ctxs, "\n\n") + "\n")}})
 		if err != nil {
 			return nil, fmt.Errorf("article %s: %w", art.Title, err)
 		}

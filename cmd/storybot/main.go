@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"storybot/answer"
+	"storybot/corpus"
 	"storybot/retrieval"
 	"storybot/seeds"
 )
@@ -98,13 +99,13 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 
 // loadCorpus loads dir, or the embedded story when dir is empty, and logs
 // the files it skipped.
-func loadCorpus(dir string, logger *slog.Logger) (*retrieval.Corpus, error) {
-	var c *retrieval.Corpus
+func loadCorpus(dir string, logger *slog.Logger) (*corpus.Corpus, error) {
+	var c *corpus.Corpus
 	var err error
 	if dir == "" {
-		c, err = retrieval.Load(seeds.FS)
+		c, err = corpus.Load(seeds.FS)
 	} else {
-		c, err = retrieval.LoadDir(dir)
+		c, err = corpus.LoadDir(dir)
 	}
 	if c != nil {
 		for _, s := range c.Skipped {
@@ -112,7 +113,7 @@ func loadCorpus(dir string, logger *slog.Logger) (*retrieval.Corpus, error) {
 		}
 	}
 	if err != nil {
-		if errors.Is(err, retrieval.ErrEmptyCorpus) {
+		if errors.Is(err, corpus.ErrEmptyCorpus) {
 			return nil, fmt.Errorf("corpus %s: no .txt or .md file with text in it", dirName(dir))
 		}
 		return nil, err

@@ -1,4 +1,8 @@
-package retrieval
+// Package corpus loads the text storybot answers from: documents split into
+// paragraphs and sentences, with stable references. Each kind of file has
+// its own reader (plain text, Markdown) that feeds the same types, so a new
+// format is one reader. It knows nothing of indexing or answering.
+package corpus
 
 import (
 	"bytes"
@@ -86,7 +90,8 @@ func LoadDir(dir string) (*Corpus, error) {
 	return c, nil
 }
 
-// Load loads every .txt and .md file of fsys, recursively, in path order.
+// Load loads every file of fsys that a reader knows (see [readers]),
+// recursively, in path order.
 // Files that are empty, binary or not UTF-8 are skipped and listed in
 // [Corpus.Skipped]; a corpus with nothing to load is [ErrEmptyCorpus].
 func Load(fsys fs.FS) (*Corpus, error) {
@@ -101,7 +106,7 @@ func Load(fsys fs.FS) (*Corpus, error) {
 			}
 			return nil
 		}
-		if ext := strings.ToLower(path.Ext(p)); ext == ".txt" || ext == ".md" || ext == ".markdown" {
+		if readerFor(p) != nil {
 			paths = append(paths, p)
 		}
 		return nil
@@ -163,7 +168,8 @@ type parsedPara struct {
 	spans         [][2]int
 }
 
-// parseFile reads a file and splits its text.
+// parseFile reads a file with the reader for its kind and splits its
+// paragraphs into sentences.
 func parseFile(fsys fs.FS, p string) parsedFile {
 	data, err := fs.ReadFile(fsys, p)
 	if err != nil {
@@ -172,26 +178,15 @@ func parseFile(fsys fs.FS, p string) parsedFile {
 	if reason := unusable(data); reason != "" {
 		return parsedFile{skip: reason}
 	}
-	f := parsedFile{size: int64(len(data))}
-	text := strings.TrimPrefix(string(data), "\ufeff")
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	text = strings.ReplaceAll(text, "\r", "\n")
-	lp := strings.ToLower(p)
-	isMD := strings.HasSuffix(lp, ".md") || strings.HasSuffix(lp, ".markdown")
-	section := ""
-	for _, block := range blocks(text) {
-		if isMD {
-			if level, h := heading(block); level > 0 {
-				if f.title == "" && level == 1 {
-					f.title = h
-				} else {
-					section = h
-				}
-				continue
-			}
-		}
-		if spans := sentenceSpans(block); len(spans) > 0 {
-			f.paras = append(f.paras, parsedPara{section: section, text: block, spans: spans})
+	read := readerFor(p)
+	if read == nil {
+		return parsedFile{skip: "not a kind of file storybot reads"}
+	}
+	d := read(data)
+	f := parsedFile{size: int64(len(data)), title: d.Title}
+	for _, b := range d.Blocks {
+		if spans := sentenceSpans(b.Text); len(spans) > 0 {
+			f.paras = append(f.paras, parsedPara{section: b.Section, text: b.Text, spans: spans})
 		}
 	}
 	if len(f.paras) == 0 {
@@ -227,130 +222,6 @@ func (c *Corpus) add(id, p string, f parsedFile) {
 		}
 	}
 	c.Docs = append(c.Docs, doc)
-}
-
-// blocks splits text into paragraphs: by blank lines, joining wrapped lines;
-// or, when the text has no blank line, one paragraph a line.
-func blocks(text string) []string {
-	lines := strings.Split(text, "\n")
-	// A blank line counts only between two lines of text: a final newline
-	// does not make a file of one paragraph a line into one paragraph.
-	hasBlank, blankAfterText := false, false
-	nonEmpty := 0
-	for _, l := range lines {
-		if isBlank(l) {
-			blankAfterText = nonEmpty > 0
-			continue
-		}
-		if blankAfterText {
-			hasBlank = true
-		}
-		nonEmpty++
-	}
-	var out []string
-	if !hasBlank || nonEmpty == 1 {
-		for _, l := range lines {
-			if l = foldSpace(l); l != "" {
-				out = append(out, l)
-			}
-		}
-		return out
-	}
-	var cur strings.Builder
-	flush := func() {
-		if cur.Len() > 0 {
-			out = append(out, cur.String())
-			cur.Reset()
-		}
-	}
-	for _, l := range lines {
-		if isBlank(l) {
-			flush()
-			continue
-		}
-		// A Markdown heading is a block of its own even without blank lines.
-		if t := strings.TrimSpace(l); strings.HasPrefix(t, "#") {
-			if level, _ := heading(t); level > 0 {
-				flush()
-				out = append(out, foldSpace(t))
-				continue
-			}
-		}
-		appendFolded(&cur, l)
-	}
-	flush()
-	return out
-}
-
-// foldSpace trims s and folds each run of white space to one space.
-func foldSpace(s string) string {
-	var b strings.Builder
-	appendFolded(&b, s)
-	return b.String()
-}
-
-// appendFolded appends the words of s to b, one space apart (and one space
-// after what b holds already).
-func appendFolded(b *strings.Builder, s string) {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if asciiSpace[c] {
-				i++
-				continue
-			}
-		} else if r, size := utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(r) {
-			i += size
-			continue
-		}
-		j := i
-		for j < len(s) {
-			c := s[j]
-			if c < utf8.RuneSelf {
-				if asciiSpace[c] {
-					break
-				}
-				j++
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(s[j:])
-			if unicode.IsSpace(r) {
-				break
-			}
-			j += size
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(s[i:j])
-		i = j
-	}
-}
-
-var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
-
-func isBlank(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || !asciiSpace[c] {
-			return strings.TrimSpace(s) == ""
-		}
-	}
-	return true
-}
-
-// heading parses an ATX Markdown heading ("## Title").
-func heading(block string) (level int, title string) {
-	for level < len(block) && level < 6 && block[level] == '#' {
-		level++
-	}
-	if level == 0 || level >= len(block) || block[level] != ' ' {
-		return 0, ""
-	}
-	title = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(block[level:]), "#"))
-	if title == "" {
-		return 0, ""
-	}
-	return level, title
 }
 
 // docID makes a stable, readable ID from a path: lower case, extension

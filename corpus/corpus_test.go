@@ -1,4 +1,4 @@
-package retrieval
+package corpus
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"testing/fstest"
 
 	"golang.org/x/tools/txtar"
+
+	"storybot/seeds"
 )
 
 var update = flag.Bool("update", false, "rewrite the want sections of testdata/corpus/*.txtar")
@@ -281,7 +283,10 @@ func TestLoadStable(t *testing.T) {
 }
 
 func TestLoadSeeds(t *testing.T) {
-	c := loadStory(t)
+	c, err := Load(seeds.FS)
+	if err != nil {
+		t.Fatalf("Load(seeds.FS): %v", err)
+	}
 	checkCorpus(t, c)
 	if len(c.Docs) != 1 || c.Docs[0].Title != "Macron and Putin at Versailles" {
 		t.Fatalf("story docs = %v, want one titled Macron and Putin at Versailles", c.Docs)
