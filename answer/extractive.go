@@ -50,7 +50,7 @@ func (e *Engine) extractive(q string, res retrieval.Result) Answer {
 	a := Answer{Question: q, Mode: ModeKeyword}
 	best, ok := e.pick(res)
 	if ok && e.th.Attribution {
-		if subj := retrieval.SpeechSubject(q); subj != "" && !e.ix.Attributed(best.Sentence, subj) {
+		if res.Speaker != "" && !e.ix.Attributed(best.Sentence, res.Speaker) {
 			ok = false
 		}
 	}
@@ -58,7 +58,6 @@ func (e *Engine) extractive(q string, res retrieval.Result) Answer {
 		return e.notFound(a, res)
 	}
 	c := e.corpus
-	qterms := retrieval.QuestionTerms(res.Terms)
 	main := best.Sentence
 	used := []int{main}
 	if n, ok := e.completing(best, res); ok {
@@ -72,7 +71,7 @@ func (e *Engine) extractive(q string, res retrieval.Result) Answer {
 	}
 	// The short answer leads, in bold; the quotes stay verbatim.
 	var b strings.Builder
-	if sp, ok := e.spanFor(main, res.Type, qterms); ok {
+	if sp, ok := e.ix.AnswerSpan(main, &res.Question); ok {
 		a.Span = c.Sentences[main].Text[sp.Start:sp.End]
 		fmt.Fprintf(&b, "**%s** — ", a.Span)
 	}
@@ -139,12 +138,12 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 	// about beats a best sentence that lacks it.
 	if th.PredicateFallback > 0 {
 		for _, t := range res.Terms {
-			if !t.Predicate || !t.Known || !retrieval.NamingVerb(t.Term) || e.ix.SentenceTerms(best.Sentence)[t.Term] {
+			if !t.Predicate || !t.Known || !retrieval.NamingVerb(t.Term) || e.ix.Holds(best.Sentence, t.Term) {
 				continue
 			}
 			for _, h := range res.Hits {
 				if h.Score >= th.PredicateFallback*best.Score && covered(h) && (!typed || h.HasType || !best.HasType) &&
-					e.ix.SentenceTerms(h.Sentence)[t.Term] {
+					e.ix.Holds(h.Sentence, t.Term) {
 					return h, true
 				}
 			}
@@ -194,7 +193,7 @@ func (e *Engine) completing(best retrieval.Hit, res retrieval.Result) (int, bool
 	c := e.corpus
 	s := best.Sentence
 	para := c.Sentences[s].Para
-	if startsWithAnaphor(c.Sentences[s].Text) && c.Sentences[s].N > 1 {
+	if retrieval.OpensWithReference(c.Sentences[s].Text) && c.Sentences[s].N > 1 {
 		return s - 1, true
 	}
 	if best.WindowCoverage-best.Coverage < 0.2 {
@@ -214,13 +213,11 @@ func (e *Engine) completing(best retrieval.Hit, res retrieval.Result) (int, bool
 
 // gain is the share of query-term weight that sentence n holds and s lacks.
 func (e *Engine) gain(s, n int, terms []retrieval.QueryTerm) float64 {
-	have := e.ix.SentenceTerms(s)
-	other := e.ix.SentenceTerms(n)
 	var g, total float64
 	for _, t := range terms {
 		m := t.Weight * t.IDF
 		total += m
-		if other[t.Term] && !have[t.Term] {
+		if e.ix.Holds(n, t.Term) && !e.ix.Holds(s, t.Term) {
 			g += m
 		}
 	}
@@ -228,15 +225,6 @@ func (e *Engine) gain(s, n int, terms []retrieval.QueryTerm) float64 {
 		return 0
 	}
 	return g / total
-}
-
-func startsWithAnaphor(s string) bool {
-	first := strings.ToLower(strings.Trim(strings.SplitN(s, " ", 2)[0], `"'“‘,`))
-	switch first {
-	case "he", "she", "it", "they", "this", "that", "these", "those", "such", "his", "her", "its", "their", "there":
-		return true
-	}
-	return false
 }
 
 // nearDuplicate reports whether a sentence says mostly what one of used says.
@@ -247,71 +235,6 @@ func (e *Engine) nearDuplicate(s int, used []int) bool {
 		}
 	}
 	return false
-}
-
-// spanFor picks the answering span of a sentence: the candidate of the
-// expected type nearest to the question's matched words.
-func (e *Engine) spanFor(sent int, t retrieval.AnswerType, qterms map[string]bool) (retrieval.Span, bool) {
-	if t == retrieval.TypeNone {
-		return retrieval.Span{}, false
-	}
-	text := e.corpus.Sentences[sent].Text
-	cands := e.ix.AnswerSpans(sent, t, qterms)
-	if len(cands) == 0 {
-		return retrieval.Span{}, false
-	}
-	var anchors []retrieval.Span
-	for _, tok := range e.ix.Analyze(text) {
-		if _, ok := qterms[tok.Term]; ok && !tok.Stop {
-			anchors = append(anchors, retrieval.Span{Start: tok.Start, End: tok.End})
-		}
-	}
-	// The candidate standing nearest the question's words (the gap between
-	// them, in bytes); a place after "in", "at", "from"… counts as nearer.
-	const locativeBonus = 20
-	best, bestDist := cands[0], 0
-	for i, c := range cands {
-		d := len(text)
-		for _, a := range anchors {
-			d = min(d, gap(c, a))
-		}
-		if t == retrieval.TypePlace && afterLocative(text[:c.Start]) {
-			d -= locativeBonus
-		}
-		// "the Kremlin", "the Islamic State": a name after "the" is rarely
-		// a person's.
-		if t == retrieval.TypePerson && strings.HasSuffix(strings.ToLower(text[:c.Start]), "the ") {
-			d += locativeBonus
-		}
-		if i == 0 || d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best, true
-}
-
-// afterLocative reports whether one of the last four words of before is a
-// preposition of place: "in the palace of", "at", "from".
-func afterLocative(before string) bool {
-	f := strings.Fields(before)
-	for i := len(f) - 1; i >= 0 && i >= len(f)-4; i-- {
-		switch strings.ToLower(f[i]) {
-		case "in", "at", "near", "from", "to", "into", "inside", "outside", "across", "towards", "toward":
-			return true
-		}
-	}
-	return false
-}
-
-// gap is the number of bytes between two spans that do not overlap.
-func gap(a, b retrieval.Span) int {
-	switch {
-	case a.End <= b.Start:
-		return b.Start - a.End
-	case b.End <= a.Start:
-		return a.Start - b.End
-	}
-	return 0
 }
 
 // notFound says that the story does not answer, offering the closest

@@ -17,9 +17,11 @@ type candidate struct {
 	first, last int
 }
 
-// candidate kinds, computed once per sentence on first use.
+// kind is a kind of candidate answer: what a finder of [kindTable] finds.
+type kind uint8
+
 const (
-	kindNumber = iota
+	kindNumber kind = iota
 	kindDuration
 	kindDate
 	kindTime // relative times and clock times; TypeTime also takes dates
@@ -31,28 +33,57 @@ const (
 	kinds
 )
 
-type sentenceCandidates [kinds][]candidate
-
-// kindsOf lists the candidate kinds that answer a type.
-func kindsOf(t AnswerType) []int {
-	switch t {
-	case TypeNumber:
-		return []int{kindNumber}
-	case TypeDuration:
-		return []int{kindDuration}
-	case TypeMoney:
-		return []int{kindMoney}
-	case TypeDate:
-		return []int{kindDate}
-	case TypeTime:
-		return []int{kindDate, kindTime}
-	case TypePerson:
-		return []int{kindName, kindPersonNoun}
-	case TypePlace:
-		return []int{kindName, kindPlaceNoun}
-	}
-	return nil
+// kindRow is one kind of candidate and its finder.
+type kindRow struct {
+	// find returns the kind's spans in a sentence, in text order.
+	find func(s *sentenceText) []Span
+	// fallback: offered as a short answer only where no kind before it in
+	// the type's list answers.
+	fallback bool
 }
+
+// kindTable holds the finder of every kind.
+var kindTable = [kinds]kindRow{
+	kindNumber:   {find: func(s *sentenceText) []Span { return quantities(s.text, numerals(s.text), s.dates()) }},
+	kindDuration: {find: func(s *sentenceText) []Span { return mergeSpans(matches(durationRE, s.text)) }},
+	kindMoney:    {find: func(s *sentenceText) []Span { return mergeSpans(matches(moneyRE, s.text)) }},
+	kindDate:     {find: func(s *sentenceText) []Span { return s.dates() }},
+	kindTime: {find: func(s *sentenceText) []Span {
+		return mergeSpans(append(matches(relTimeRE, s.text), matches(clockRE, s.text)...))
+	}},
+	kindName:        {find: func(s *sentenceText) []Span { return properNames(s.text, s.toks) }},
+	kindPersonNoun:  {find: func(s *sentenceText) []Span { return s.nouns(nounPerson) }, fallback: true},
+	kindPlaceNoun:   {find: func(s *sentenceText) []Span { return s.nouns(nounPlace) }, fallback: true},
+	kindPlacePhrase: {find: placePhrases},
+}
+
+// sentenceText is a sentence as the finders read it.
+type sentenceText struct {
+	text    string
+	toks    []Token
+	dateSet []Span
+	dated   bool
+}
+
+func (s *sentenceText) dates() []Span {
+	if !s.dated {
+		s.dateSet, s.dated = mergeSpans(matches(dateRE, s.text)), true
+	}
+	return s.dateSet
+}
+
+// nouns finds the lower-case words whose usual sense is of the class.
+func (s *sentenceText) nouns(class nounClass) []Span {
+	var out []Span
+	for _, t := range s.toks {
+		if !t.Stop && !capitalized(s.text[t.Start:]) && classOfNoun(t.Word) == class {
+			out = append(out, Span{t.Start, t.End})
+		}
+	}
+	return out
+}
+
+type sentenceCandidates [kinds][]candidate
 
 // sentenceCands returns the cached candidates of a sentence, finding them
 // on first use. Concurrent first uses compute the same value; one wins.
@@ -61,25 +92,13 @@ func (ix *Index) sentenceCands(sent int) *sentenceCandidates {
 		return c
 	}
 	text := ix.corpus.Sentences[sent].Text
-	toks := analyze(text, nil, ix.stem)
-	var people, places []Span
-	for _, t := range toks {
-		if t.Stop || capitalized(text[t.Start:]) {
-			continue
-		}
-		switch classOfNoun(t.Word) {
-		case nounPerson:
-			people = append(people, Span{t.Start, t.End})
-		case nounPlace:
-			places = append(places, Span{t.Start, t.End})
-		}
-	}
+	st := &sentenceText{text: text, toks: analyze(text, nil, ix.stem)}
 	c := new(sentenceCandidates)
-	find := func(k int, spans []Span) {
-		for _, sp := range spans {
+	for k := range kinds {
+		for _, sp := range kindTable[k].find(st) {
 			cand := candidate{span: sp, terms: ix.spanTerms(text[sp.Start:sp.End]), first: -1}
 			pos := 0
-			for _, t := range toks {
+			for _, t := range st.toks {
 				if t.Stop {
 					continue
 				}
@@ -94,30 +113,42 @@ func (ix *Index) sentenceCands(sent int) *sentenceCandidates {
 			c[k] = append(c[k], cand)
 		}
 	}
-	dates := Candidates(text, TypeDate)
-	numbers := quantities(text, Candidates(text, TypeNumber), dates)
-	find(kindNumber, numbers)
-	find(kindDuration, Candidates(text, TypeDuration))
-	find(kindMoney, Candidates(text, TypeMoney))
-	find(kindDate, dates)
-	var times []Span
-	for _, r := range relTimeRE.FindAllStringIndex(text, -1) {
-		times = append(times, Span{r[0], r[1]})
-	}
-	for _, r := range clockRE.FindAllStringIndex(text, -1) {
-		times = append(times, Span{r[0], r[1]})
-	}
-	find(kindTime, mergeSpans(times))
-	find(kindName, properNames(text))
-	find(kindPersonNoun, people)
-	find(kindPlaceNoun, places)
-	var pp []Span
-	for _, m := range placePhraseRE.FindAllStringSubmatchIndex(text, -1) {
-		pp = append(pp, Span{m[2], m[3]})
-	}
-	find(kindPlacePhrase, pp)
 	ix.cands[sent].CompareAndSwap(nil, c)
 	return ix.cands[sent].Load()
+}
+
+// Candidates returns the spans of text that could answer a question of type
+// t, in text order: for person and place questions, runs of capitalized
+// words (or, where there are none, nouns that name people or places); for
+// the others, numbers, durations, dates and times.
+func Candidates(text string, t AnswerType) []Span {
+	st := &sentenceText{text: text, toks: analyze(text, nil, nil)}
+	var out []Span
+	for _, k := range t.row().kinds {
+		if kindTable[k].fallback && len(out) > 0 {
+			break
+		}
+		out = append(out, kindTable[k].find(st)...)
+	}
+	return mergeSpans(out)
+}
+
+// matches returns the spans of re's matches in text.
+func matches(re *regexp.Regexp, text string) []Span {
+	var out []Span
+	for _, r := range re.FindAllStringIndex(text, -1) {
+		out = append(out, Span{r[0], r[1]})
+	}
+	return out
+}
+
+// placePhrases finds the phrase after a preposition of place.
+func placePhrases(s *sentenceText) []Span {
+	var out []Span
+	for _, m := range placePhraseRE.FindAllStringSubmatchIndex(s.text, -1) {
+		out = append(out, Span{m[2], m[3]})
+	}
+	return out
 }
 
 func (ix *Index) spanTerms(s string) []string {
@@ -138,8 +169,8 @@ func (ix *Index) spanTerms(s string) []string {
 func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bool) []Span {
 	var out []Span
 	c := ix.sentenceCands(sent)
-	for _, k := range kindsOf(t) {
-		if (k == kindPersonNoun || k == kindPlaceNoun) && len(out) > 0 {
+	for _, k := range t.row().kinds {
+		if kindTable[k].fallback && len(out) > 0 {
 			break
 		}
 		for _, cand := range c[k] {
@@ -158,7 +189,7 @@ func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bo
 // whom the president met), nor share a word with the question and add
 // only one of its own; no candidate may be made only of the question's
 // words.
-func answers(c candidate, kind int, q map[string]bool) bool {
+func answers(c candidate, kind kind, q map[string]bool) bool {
 	if len(c.terms) == 0 {
 		// Only a number made of stop words ("a few") has no terms.
 		return kind != kindName && kind != kindPersonNoun && kind != kindPlaceNoun
@@ -190,16 +221,13 @@ func answers(c candidate, kind int, q map[string]bool) bool {
 
 // answerFit reports whether a sentence holds a candidate of type t that
 // can answer (see [answers]; for place questions also a place phrase, see
-// [placeSignals]), and how near the nearest such candidate stands
+// [typeRow].signals), and how near the nearest such candidate stands
 // to the question's words: k/(k+d) for the fewest indexed words d between
 // it and a word of the question (ids: the question's own index terms), 0
 // when no question word stands outside it. A k of 0 skips the nearness.
 func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool, ids []int32, k float64) (has bool, near float64) {
 	c := ix.sentenceCands(sent)
-	kinds := kindsOf(t)
-	if t == TypePlace {
-		kinds = placeSignals[:]
-	}
+	kinds := t.signalKinds()
 	if k == 0 {
 		for _, kind := range kinds {
 			for _, cand := range c[kind] {
@@ -214,7 +242,7 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool
 	// first, which is the costlier part.
 	type scored struct {
 		cand *candidate
-		kind int
+		kind kind
 		d    int // -1: no question word outside the candidate
 	}
 	var buf [16]scored
@@ -307,12 +335,6 @@ func related(a, b string) bool {
 
 // candCache is the per-sentence candidate cache.
 type candCache = []atomic.Pointer[sentenceCandidates]
-
-// placeSignals are the candidate kinds that tell a sentence can answer a
-// place question: names and place nouns, which [Index.AnswerSpans] also
-// shows, and the phrase after a preposition of place ("where is starch
-// kept?": "in amylopectin granules"), which it does not.
-var placeSignals = [...]int{kindName, kindPlaceNoun, kindPlacePhrase}
 
 // placePhraseRE finds the phrase after a preposition of place: an optional
 // determiner and one to three lower-case words.

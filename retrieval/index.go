@@ -326,6 +326,12 @@ func (ix *Index) SetParams(p Params) { ix.params = p }
 // Analyze analyzes text as the index does, reusing its stems.
 func (ix *Index) Analyze(text string) []Token { return analyze(text, nil, ix.stem) }
 
+// Holds reports whether a sentence has an index term.
+func (ix *Index) Holds(sent int, term string) bool {
+	id, ok := ix.vocab[term]
+	return ok && slices.Contains(ix.sentTerms[sent], id)
+}
+
 // SentenceTerms returns the distinct terms of a sentence.
 func (ix *Index) SentenceTerms(sent int) map[string]bool {
 	m := make(map[string]bool, len(ix.sentTerms[sent]))

@@ -71,12 +71,10 @@ type Hit struct {
 	HasType bool
 }
 
-// Result is the outcome of a search.
+// Result is the outcome of a search: the analyzed question and the best
+// sentences.
 type Result struct {
-	// Type is the answer type the question expects.
-	Type AnswerType
-	// Terms are the query's analyzed terms (at most 64).
-	Terms []QueryTerm
+	Question
 	// Hits are the best sentences, best first.
 	Hits []Hit
 }
@@ -116,10 +114,13 @@ func (ix *Index) putScratch(s *scratch) {
 
 // QueryTerms analyzes a query into weighted terms: the question's own terms
 // at weight 1, then earlier questions' terms at lower weight.
-func (ix *Index) QueryTerms(q Query) []QueryTerm {
+func (ix *Index) QueryTerms(q Query) []QueryTerm { return ix.queryTerms(q, predicateAt(q.Text)) }
+
+// queryTerms is [Index.QueryTerms] with the offset of the question's
+// predicate (see [predicateAt]) found already.
+func (ix *Index) queryTerms(q Query, verb int) []QueryTerm {
 	var out []QueryTerm
 	has := map[string]bool{}
-	verb := predicateAt(q.Text)
 	add := func(text string, w float64, hist bool) {
 		prev := ""
 		for _, t := range analyze(text, nil, ix.stem) {
@@ -180,7 +181,7 @@ func (ix *Index) Search(q Query) Result {
 	if limit <= 0 {
 		limit = 5
 	}
-	res := Result{Type: ClassifyQuestion(q.Text), Terms: ix.QueryTerms(q)}
+	res := Result{Question: ix.analyzeQuestion(q)}
 	if len(res.Terms) == 0 {
 		return res
 	}
@@ -304,10 +305,7 @@ func (ix *Index) Search(q Query) Result {
 	}
 	// Re-rank the best with the costlier features.
 	hits := keep.items
-	var qterms map[string]bool
-	if res.Type != TypeNone {
-		qterms = QuestionTerms(res.Terms)
-	}
+	qterms := res.own
 	pairs, pairMass := ix.queryPairs(res.Terms)
 	var ownIDs []int32
 	if res.Type != TypeNone && ix.params.Near > 0 {
@@ -604,19 +602,6 @@ func (ix *Index) near(sent int, near []int) bool {
 		}
 	}
 	return false
-}
-
-// QuestionTerms is the set of the question's own terms (not the earlier
-// questions'), true for those it wrote capitalized: what [Index.AnswerSpans]
-// takes.
-func QuestionTerms(terms []QueryTerm) map[string]bool {
-	q := make(map[string]bool, len(terms))
-	for _, t := range terms {
-		if !t.History {
-			q[t.Term] = q[t.Term] || t.Name
-		}
-	}
-	return q
 }
 
 // usesRelative reports whether the corpus uses a WordNet relative of a term.

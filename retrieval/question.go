@@ -1,0 +1,206 @@
+package retrieval
+
+import (
+	"strings"
+)
+
+// Question is an analyzed question, as [Index.Search] reads it: it travels
+// in the [Result] so that the answer is made from the same analysis.
+type Question struct {
+	// Text is the question as asked.
+	Text string
+	// Type is the answer type it expects.
+	Type AnswerType
+	// Terms are the query's analyzed terms (at most 64): the question's
+	// own, then the earlier questions'.
+	Terms []QueryTerm
+	// Speaker is the named subject of a question that asks what someone
+	// said or thought ("Putin" in "What did Putin say?"), or "".
+	Speaker string
+	// own is [QuestionTerms] of Terms.
+	own map[string]bool
+}
+
+// analyzeQuestion analyzes a query's question.
+func (ix *Index) analyzeQuestion(q Query) Question {
+	verb := predicateAt(q.Text)
+	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: ix.queryTerms(q, verb), Speaker: speechSubject(q.Text, verb)}
+	a.own = QuestionTerms(a.Terms)
+	return a
+}
+
+// QuestionTerms is the set of the question's own terms (not the earlier
+// questions'), true for those it wrote capitalized: what [Index.AnswerSpans]
+// takes.
+func QuestionTerms(terms []QueryTerm) map[string]bool {
+	q := make(map[string]bool, len(terms))
+	for _, t := range terms {
+		if !t.History {
+			q[t.Term] = q[t.Term] || t.Name
+		}
+	}
+	return q
+}
+
+// fillerWords are words a question uses that say nothing about the story:
+// "What kind of response", "When did that happen?". Queries drop them; the
+// index keeps them.
+var fillerWords = map[string]bool{"happen": true, "happened": true, "happens": true, "occur": true, "occurred": true,
+	"kind": true, "sort": true, "type": true, "thing": true, "things": true, "something": true, "get": true, "got": true,
+	"mention": true, "mentioned": true, "many": true, "much": true}
+
+// predicateAt finds the verb a "What did Macron call …?" question asks
+// about: a question word, "did", "does" or "do", a capitalized subject, then
+// a lower-case word. It returns the verb's byte offset, or -1.
+func predicateAt(q string) int {
+	type word struct {
+		w     string
+		start int
+	}
+	var toks []word
+	for i := 0; ; {
+		start, end, ok := nextWord(q, i)
+		if !ok {
+			break
+		}
+		toks = append(toks, word{stripPossessive(Normalize(q[start:end])), start})
+		i = end
+	}
+	for i := 0; i+3 < len(toks); i++ {
+		if !whWord[toks[i].w] {
+			continue
+		}
+		j := i + 1
+		if (toks[i].w == "what" || toks[i].w == "which") && !doAux[toks[j].w] {
+			j++ // "what gas did …"
+		}
+		if j >= len(toks) || !doAux[toks[j].w] {
+			return -1
+		}
+		k := j + 1
+		for k < len(toks) && capitalized(q[toks[k].start:]) {
+			k++
+		}
+		if k == j+1 || k >= len(toks) || stopWords[toks[k].w] {
+			return -1
+		}
+		return toks[k].start
+	}
+	return -1
+}
+
+var (
+	whWord = wordSet("what which who whom how where when why")
+	doAux  = wordSet("did does do")
+)
+
+// SpeechSubject returns the named subject of a question that asks what
+// someone said or thought ("What did Putin say in reply?" gives "Putin"),
+// or "" for any other question.
+func SpeechSubject(q string) string { return speechSubject(q, predicateAt(q)) }
+
+// speechSubject is [SpeechSubject] with the offset of the question's
+// predicate found already.
+func speechSubject(q string, at int) string {
+	if at < 0 {
+		return ""
+	}
+	toks := analyze(q[at:], nil, nil)
+	if len(toks) == 0 || !askedSpeech[toks[0].Term] {
+		return ""
+	}
+	// The subject is the capitalized run just before the verb.
+	words := analyze(q[:at], nil, nil)
+	if len(words) == 0 {
+		return ""
+	}
+	last := words[len(words)-1]
+	if !capitalized(q[last.Start:]) {
+		return ""
+	}
+	return q[last.Start:last.End]
+}
+
+// attributionWords is how many words after a mention of the subject a verb
+// of saying may stand: room for an apposition ("Chris Keates, the general
+// secretary of …, said").
+const attributionWords = 20
+
+// Attributed reports whether a sentence has the subject (or a title learnt
+// for it) say or think something: a verb of saying or thinking shortly after
+// a mention of the subject, or after "he", "his", "she", "her", "they" or
+// "their" once the subject was mentioned earlier in the paragraph or in the
+// sentence before; or "according to" the subject.
+func (ix *Index) Attributed(sent int, subject string) bool {
+	toks := analyze(subject, nil, nil)
+	if len(toks) == 0 {
+		return false
+	}
+	name := toks[len(toks)-1].Term
+	var titles [][2]string
+	for _, a := range ix.Aliases(subject) {
+		if f := strings.Fields(a); len(f) == 2 {
+			titles = append(titles, [2]string{f[0], f[1]})
+		}
+	}
+	mentions := func(ts []Token, i int) bool {
+		if ts[i].Term == name {
+			return true
+		}
+		for _, t := range titles {
+			if i > 0 && ts[i-1].Term == t[0] && ts[i].Term == t[1] {
+				return true
+			}
+		}
+		return false
+	}
+	para := ix.sentPara[sent]
+	earlier := false
+	for p := sent - 1; p >= 0 && (ix.sentPara[p] == para || p == sent-1 && ix.sentDoc[p] == ix.sentDoc[sent]) && !earlier; p-- {
+		ts := analyze(ix.corpus.Sentences[p].Text, nil, ix.stem)
+		for i := range ts {
+			earlier = earlier || mentions(ts, i)
+		}
+	}
+	ts := analyze(ix.corpus.Sentences[sent].Text, nil, ix.stem)
+	from := -1 // the latest subject mention
+	for i, t := range ts {
+		switch {
+		case mentions(ts, i):
+			if i >= 2 && ts[i-1].Word == "to" && ts[i-2].Word == "according" {
+				return true
+			}
+			from, earlier = i, true
+		case earlier && (t.Word == "he" || t.Word == "she" || t.Word == "they" || t.Word == "his" || t.Word == "her" || t.Word == "their"):
+			from = i
+		case from >= 0 && i-from <= attributionWords && speechVerbs[t.Term]:
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	// askedSpeech are the index terms of question verbs that ask what
+	// someone said or thought.
+	askedSpeech = termSet("say tell reply answer think believe feel claim comment respond")
+	// speechVerbs are the index terms of verbs that report speech or thought.
+	speechVerbs = termSet("say said stated told warned expressed claimed spoke replied announced declared argued insisted explained believed thought wrote commented accused blamed mentioned described called answered theorized suspected assured maintained pointed taught indicated asserted proposed concluded contended acknowledged admitted predicted noted remarked reported recalled added hoped feared doubted felt considered viewed saw urged criticized praised denied suggested confirmed assumed stressed estimated revealed teaching stating")
+)
+
+// namingVerbs are the index terms of verbs that ask how something was called
+// or put: "What did Macron call the attack?".
+var namingVerbs = termSet("call name describe term label dub refer know consider regard view see say tell think")
+
+// NamingVerb reports whether an index term is a verb that asks how something
+// was called or put ("call", "describe", "say").
+func NamingVerb(term string) bool { return namingVerbs[term] }
+
+// termSet is the set of index terms of the words.
+func termSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range analyze(words, nil, nil) {
+		m[t.Term] = true
+	}
+	return m
+}
