@@ -107,10 +107,11 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 		return Answer{Question: text, Mode: ModeKeyword, Notice: notice,
 			Text: "I can only answer questions about the story, and I don't take instructions from questions."}, nil
 	}
-	res := e.ix.Search(retrieval.Query{Text: text, History: history, Limit: 8, Near: e.conversation(history)})
+	near := e.conversation(history)
+	res := e.ix.Search(retrieval.Query{Text: text, History: history, Limit: 8, Near: near})
 	useModel := e.opts.Generator != nil && q.Mode != ModeKeyword
 	if useModel {
-		a, err := e.modelAnswer(ctx, text, history, res, q.Stream)
+		a, err := e.modelAnswer(ctx, text, history, e.passages(text, history, near, e.opts.Passages), res, q.Stream)
 		if err == nil {
 			a.Question, a.Notice = text, joinNotice(notice, a.Notice)
 			return a, nil
@@ -151,6 +152,22 @@ func joinNotice(a, b string) string {
 		return a
 	}
 	return a + " " + b
+}
+
+// Passages returns the passages a model is given for a question, best
+// first: n of them (0 means [Options].Passages), fewer when the corpus has
+// fewer that match. The first [Options].Passages are exactly those the
+// model path gives the model.
+func (e *Engine) Passages(q Question, n int) ([]Passage, error) {
+	text, _, err := cleanQuestion(q.Text, e.opts.MaxQuestion)
+	if err != nil {
+		return nil, err
+	}
+	if n <= 0 {
+		n = e.opts.Passages
+	}
+	history := cleanHistory(q.History, e.opts.MaxQuestion)
+	return e.passages(text, history, e.conversation(history), n), nil
 }
 
 // Search returns the best matching sentences for a query, best first.

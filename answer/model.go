@@ -13,8 +13,7 @@ import (
 // only what the passages support: markers naming no passage are dropped,
 // quotations not found in a cited passage are removed, and an answer that
 // cites nothing or says the passages do not answer becomes not found.
-func (e *Engine) modelAnswer(ctx context.Context, q string, history []string, res retrieval.Result, stream func(string)) (Answer, error) {
-	passages := e.passages(res, e.opts.Passages)
+func (e *Engine) modelAnswer(ctx context.Context, q string, history []string, passages []Passage, res retrieval.Result, stream func(string)) (Answer, error) {
 	if len(passages) == 0 {
 		// Nothing to ground an answer in: no reason to ask the model.
 		a := e.notFound(Answer{Question: q, Mode: ModeLLM}, res)
@@ -59,10 +58,12 @@ func (e *Engine) modelAnswer(ctx context.Context, q string, history []string, re
 	return a, nil
 }
 
-// passages turns the best hits into numbered sentence windows (the hit with
-// its neighbours in the same paragraph), skipping hits already inside an
-// earlier window. A passage's citation is the window's exact text.
-func (e *Engine) passages(res retrieval.Result, n int) []Passage {
+// passages returns the n best passages for a question: the best hits as
+// numbered sentence windows (the hit with its neighbours in the same
+// paragraph), skipping hits already inside an earlier window. A passage's
+// citation is the window's exact text.
+func (e *Engine) passages(q string, history []string, near []int, n int) []Passage {
+	res := e.ix.Search(retrieval.Query{Text: q, History: history, Limit: max(8, 2*n), Near: near})
 	c := e.corpus
 	var out []Passage
 	covered := map[int]bool{}

@@ -48,10 +48,48 @@ type evalSet struct {
 type scores struct {
 	answerable, unanswerable         int
 	hit1, recall3, answered, abstain int
-	misses                           []string
+	// found counts found answers, right those whose text holds a gold answer.
+	found, right int
+	// viewed counts answerable questions whose evidence is inside the
+	// model's view (see [modelViewWords]).
+	viewed int
+	misses []string
 }
 
-func (s *scores) add(g goldQuestion, a answer.Answer) {
+// modelViewWords is how many words of the search passages count as what a
+// model sees, for the model-view recall.
+const modelViewWords = 2000
+
+// viewPassages is how many passages are asked for to fill the model view.
+const viewPassages = 64
+
+// inView reports whether one of the evidence strings stands inside the
+// first modelViewWords words of the passages.
+func inView(evidence []string, passages []answer.Passage) bool {
+	left := modelViewWords
+	for _, p := range passages {
+		if left <= 0 {
+			break
+		}
+		words := strings.Fields(p.Text)
+		if len(words) > left {
+			words = words[:left]
+		}
+		left -= len(words)
+		t := scoreNorm(strings.Join(words, " "))
+		for _, e := range evidence {
+			if strings.Contains(t, scoreNorm(e)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *scores) add(g goldQuestion, a answer.Answer, passages []answer.Passage) {
+	if a.Found {
+		s.found++
+	}
 	texts := make([]string, len(a.Citations))
 	for i, c := range a.Citations {
 		texts[i] = scoreNorm(c.Text)
@@ -86,23 +124,29 @@ func (s *scores) add(g goldQuestion, a answer.Answer) {
 			ok = ok || strings.Contains(at, scoreNorm(x))
 		}
 	}
+	view := inView(g.Evidence, passages)
+	s.viewed += b2i(view)
+	s.right += b2i(ok)
 	s.hit1 += b2i(h1)
 	s.recall3 += b2i(r3)
 	s.answered += b2i(ok)
 	if !h1 || !ok {
-		s.misses = append(s.misses, fmt.Sprintf("%s: hit1=%d r3=%d answer=%d q=%q a=%q", g.ID, b2i(h1), b2i(r3), b2i(ok), g.Question, clip(a.Text, 120)))
+		s.misses = append(s.misses, fmt.Sprintf("%s: hit1=%d r3=%d answer=%d view=%d q=%q a=%q", g.ID, b2i(h1), b2i(r3), b2i(ok), b2i(view), g.Question, clip(a.Text, 120)))
 	}
 }
 
+// summary is the figures in one line. A share of nothing ("abstain" with
+// no unanswerable question, "precision" with no found answer) is n/a.
 func (s *scores) summary(n int) string {
-	r := func(x, n int) float64 {
+	r := func(x, n int) string {
 		if n == 0 {
-			return 0
+			return "n/a"
 		}
-		return float64(x) / float64(n)
+		return fmt.Sprintf("%.3f", float64(x)/float64(n))
 	}
-	return fmt.Sprintf("questions=%d answerable=%d hit@1=%.3f recall@3=%.3f answer=%.3f abstain=%.3f",
-		n, s.answerable, r(s.hit1, s.answerable), r(s.recall3, s.answerable), r(s.answered, s.answerable), r(s.abstain, s.unanswerable))
+	return fmt.Sprintf("questions=%d answerable=%d hit@1=%s recall@3=%s answer=%s abstain=%s precision=%s model-view=%s",
+		n, s.answerable, r(s.hit1, s.answerable), r(s.recall3, s.answerable), r(s.answered, s.answerable), r(s.abstain, s.unanswerable),
+		r(s.right, s.found), r(s.viewed, s.answerable))
 }
 
 func b2i(b bool) int {
@@ -141,7 +185,7 @@ func runEval(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 		return err
 	}
 	if len(pos) != 1 {
-		return errors.New("eval needs one question file: a story JSONL set or SQuAD v1.1 JSON")
+		return errors.New("eval needs one question file: a story JSONL set or SQuAD v1.1 or 2.0 JSON")
 	}
 	useModel, err := llm.use(cfg)
 	if err != nil {
@@ -170,14 +214,19 @@ func runEval(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 			return fmt.Errorf("%s: %w", set.name, err)
 		}
 		for _, g := range set.questions {
-			a, err := eng.Answer(ctx, answer.Question{Text: g.Question, History: g.History, Mode: mode})
+			q := answer.Question{Text: g.Question, History: g.History, Mode: mode}
+			a, err := eng.Answer(ctx, q)
 			if err != nil {
 				if ctx.Err() != nil {
 					return ctx.Err()
 				}
 				logger.Warn("question not answered", "id", g.ID, "err", err)
 			}
-			sc.add(g, a)
+			var passages []answer.Passage
+			if g.Answerable {
+				passages, _ = eng.Passages(q, viewPassages)
+			}
+			sc.add(g, a, passages)
 			progress.step()
 		}
 	}
@@ -205,19 +254,24 @@ func engineFor(ctx context.Context, cfg Config, c *corpus.Corpus, useModel bool,
 }
 
 // readEvalSets reads a story JSONL question set (one set over the
-// configured corpus) or SQuAD v1.1 JSON (one set per article, each article
-// its own corpus, laid out as ../shared/tools/squad-split does).
+// configured corpus) or SQuAD v1.1 or 2.0 JSON (one set per article, each
+// article its own corpus, laid out as ../shared/tools/squad-split does;
+// SQuAD 2.0's is_impossible questions are unanswerable). Anything else is
+// refused.
 func readEvalSets(path string) ([]evalSet, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read question set: %w", err)
 	}
-	trimmed := bytes.TrimSpace(data)
-	if bytes.HasPrefix(trimmed, []byte("{")) {
+	if isSQuAD(data) {
 		var sq squadFile
-		if err := json.Unmarshal(trimmed, &sq); err == nil && len(sq.Data) > 0 {
-			return squadSets(sq)
+		if err := json.Unmarshal(data, &sq); err != nil {
+			return nil, fmt.Errorf("%s: not SQuAD JSON: %w", path, err)
 		}
+		if len(sq.Data) == 0 {
+			return nil, fmt.Errorf("%s: SQuAD JSON without articles", path)
+		}
+		return squadSets(sq)
 	}
 	var qs []goldQuestion
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -229,14 +283,34 @@ func readEvalSets(path string) ([]evalSet, error) {
 		}
 		var g goldQuestion
 		if err := json.Unmarshal(line, &g); err != nil {
-			return nil, fmt.Errorf("%s line %d: %w", path, n, err)
+			return nil, fmt.Errorf("%s line %d: not a question set (story JSONL or SQuAD JSON): %w", path, n, err)
+		}
+		switch {
+		case g.ID == "" || strings.TrimSpace(g.Question) == "":
+			return nil, fmt.Errorf("%s line %d: a question needs an id and a question", path, n)
+		case g.Answerable && len(g.Evidence) == 0:
+			return nil, fmt.Errorf("%s line %d (%s): an answerable question needs evidence", path, n, g.ID)
 		}
 		qs = append(qs, g)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	if len(qs) == 0 {
 		return nil, fmt.Errorf("%s: no questions", path)
 	}
-	return []evalSet{{name: path, questions: qs}}, sc.Err()
+	return []evalSet{{name: path, questions: qs}}, nil
+}
+
+// isSQuAD reports a file that is one JSON object with a "data" member, as
+// SQuAD files are; a JSONL file is one object a line.
+func isSQuAD(data []byte) bool {
+	var probe map[string]json.RawMessage
+	if json.Unmarshal(data, &probe) != nil {
+		return false
+	}
+	_, ok := probe["data"]
+	return ok
 }
 
 type squadFile struct {
@@ -245,9 +319,10 @@ type squadFile struct {
 		Paragraphs []struct {
 			Context string `json:"context"`
 			QAs     []struct {
-				ID       string `json:"id"`
-				Question string `json:"question"`
-				Answers  []struct {
+				ID         string `json:"id"`
+				Question   string `json:"question"`
+				Impossible bool   `json:"is_impossible"`
+				Answers    []struct {
 					Text string `json:"text"`
 				} `json:"answers"`
 			} `json:"qas"`
@@ -274,6 +349,13 @@ func squadSets(sq squadFile) ([]evalSet, error) {
 					}
 				}
 				sort.Strings(answers)
+				if qa.Impossible {
+					set.questions = append(set.questions, goldQuestion{ID: qa.ID, Question: qa.Question})
+					continue
+				}
+				if len(answers) == 0 {
+					return nil, fmt.Errorf("article %s question %s: no answers and not is_impossible", art.Title, qa.ID)
+				}
 				set.questions = append(set.questions, goldQuestion{ID: qa.ID, Question: qa.Question, Answerable: true, Evidence: answers, AnswerAny: answers})
 			}
 		}

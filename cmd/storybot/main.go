@@ -1,5 +1,5 @@
 // Command storybot answers questions about a story: from the command line
-// (ask, chat, eval, index) or as a Discord bot (serve).
+// (ask, search, chat, eval, index) or as a Discord bot (serve).
 package main
 
 import (
@@ -37,8 +37,9 @@ const usage = `storybot answers questions about a story.
 
 Usage:
   storybot ask [--corpus DIR] [--json | --jsonl] [--llm | --no-llm] "question"
+  storybot search [--corpus DIR] [--jsonl] [--limit N] ["query"]
   storybot chat [--corpus DIR] [--llm | --no-llm]
-  storybot eval [--corpus DIR] [--llm] [-v] FILE      (story JSONL question set or SQuAD v1.1 JSON)
+  storybot eval [--corpus DIR] [--llm] [-v] FILE      (story JSONL question set, or SQuAD v1.1 or 2.0 JSON)
   storybot index [--corpus DIR]
   storybot serve                                       (Discord; configured by the environment)
 
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAsk(ctx, cfg, logger, rest, stdin, stdout, stderr)
 	case "chat":
 		return runChat(ctx, cfg, logger, rest, stdin, stdout, stderr)
+	case "search":
+		return runSearch(ctx, cfg, logger, rest, stdin, stdout, stderr)
 	case "eval":
 		return runEval(ctx, cfg, logger, rest, stdout, stderr)
 	case "index":

@@ -255,3 +255,134 @@ func TestEvalStoryExtra(t *testing.T) {
 		t.Errorf("eval summary:\n%s", out)
 	}
 }
+
+func TestEvalFigures(t *testing.T) {
+	clearEnv(t)
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	squad2 := write("squad2.json", `{"version":"v2.0","data":[{"title":"Tiny Town","paragraphs":[
+{"context":"Tiny Town was founded in 1820 by millers. Its mill still grinds wheat.","qas":[
+ {"id":"q1","question":"When was Tiny Town founded?","answers":[{"text":"1820","answer_start":24}],"is_impossible":false},
+ {"id":"q2","question":"When was Tiny Town's second mill founded by bakers in Paris?","answers":[],"plausible_answers":[{"text":"1820","answer_start":24}],"is_impossible":true}]}]}]}`)
+	tests := []struct {
+		name, file string
+		want       []string
+		wantErr    string
+	}{
+		{name: "SQuAD 2.0 unanswerable questions", file: squad2,
+			want: []string{"questions=2 answerable=1 hit@1=1.000", "model-view=1.000"}},
+		{name: "no unanswerable questions", file: write("all.jsonl", `{"id":"1","question":"Which gas did the Assad regime use?","answerable":true,"evidence":["deployed sarin gas"],"answer_any":["sarin"]}`+"\n"),
+			want: []string{"abstain=n/a", "precision=1.000", "model-view=1.000"}},
+		{name: "nothing found", file: write("none.jsonl", `{"id":"1","question":"What is the capital of Australia?","answerable":false}`+"\n"),
+			want: []string{"abstain=1.000", "precision=n/a", "model-view=n/a"}},
+		{name: "not a question set", file: write("x.json", `{"name":"storybot","items":[1,2]}`), wantErr: "needs an id and a question"},
+		{name: "JSON array", file: write("y.json", `[{"id":"1"}]`), wantErr: "not a question set"},
+		{name: "text", file: write("z.txt", "What is this?\n"), wantErr: "not a question set"},
+		{name: "answerable without evidence", file: write("e.jsonl", `{"id":"7","question":"Who?","answerable":true}`+"\n"), wantErr: "needs evidence"},
+		{name: "SQuAD without articles", file: write("empty.json", `{"version":"1.1","data":[]}`), wantErr: "without articles"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, _, err := runCLI(t, "", "eval", tt.file)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("eval error = %v, want one holding %q (output %q)", err, tt.wantErr, out)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("eval summary lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+func TestSearch(t *testing.T) {
+	clearEnv(t)
+	out, _, err := runCLI(t, "", "search", "How long did the presidents talk over lunch?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out, "[1] Macron and Putin at Versailles, ¶3\n") || !strings.Contains(out, "for two hours") {
+		t.Errorf("search output:\n%s", out)
+	}
+	in := `{"id":"a","question":"How long did the presidents talk over lunch?"}
+{"id":"b","question":"When did that happen?","history":["Who did Putin invite to the Kremlin?"]}
+not json
+{"id":"c","question":"   "}
+`
+	out, _, err = runCLI(t, in, "search", "--jsonl", "--limit", "3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 4 {
+		t.Fatalf("%d output lines, want 4:\n%s", len(lines), out)
+	}
+	story := storyText(t)
+	for i, l := range lines {
+		var got jsonPassages
+		if err := json.Unmarshal([]byte(l), &got); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		switch i {
+		case 0, 1:
+			if got.Error != "" || len(got.Passages) == 0 || len(got.Passages) > 3 {
+				t.Errorf("line %d = %+v, want 1-3 passages", i+1, got)
+			}
+			for _, p := range got.Passages {
+				if !strings.Contains(story, p.Text) || p.Ref == "" {
+					t.Errorf("line %d: passage %+v is not exact story text with a reference", i+1, p)
+				}
+			}
+		default:
+			if got.Error == "" || len(got.Passages) != 0 {
+				t.Errorf("line %d = %+v, want an error and no passages", i+1, got)
+			}
+		}
+	}
+	if !strings.Contains(lines[1], "a month before") {
+		t.Errorf("the follow-up's passages lack its answer: %s", lines[1])
+	}
+	// Without --limit, exactly the passages the model is given.
+	out, _, err = runCLI(t, `{"id":"a","question":"Where did the presidents have lunch?"}`+"\n", "search", "--jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got jsonPassages
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got.Passages) != 6 {
+		t.Errorf("search --jsonl without --limit = %s (%v), want the 6 passages of LLM_PASSAGES", out, err)
+	}
+	if _, _, err := runCLI(t, "", "search"); err == nil {
+		t.Error("search without a query succeeded")
+	}
+	if _, _, err := runCLI(t, "", "search", "--limit", "-1", "x"); err == nil {
+		t.Error("search --limit -1 succeeded")
+	}
+}
+
+// storyText is the built-in story as its paragraphs' text.
+func storyText(t *testing.T) string {
+	t.Helper()
+	c, err := loadCorpus("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, p := range c.Paragraphs {
+		b.WriteString(p.Text + "\n")
+	}
+	return b.String()
+}

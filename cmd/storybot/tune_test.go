@@ -56,7 +56,7 @@ func TestTune(t *testing.T) {
 			b.eng.SetThresholds(th)
 			for _, g := range b.qs {
 				a, _ := b.eng.Answer(context.Background(), answer.Question{Text: g.Question, History: g.History, Mode: answer.ModeKeyword})
-				sc.add(g, a)
+				sc.add(g, a, nil)
 			}
 		}
 		return sc

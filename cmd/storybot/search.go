@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"storybot/answer"
+)
+
+// jsonPassage is one passage of search --jsonl.
+type jsonPassage struct {
+	Ref  string `json:"ref"`
+	Text string `json:"text"`
+}
+
+// jsonPassages is the retrieval contract of search --jsonl: the passages a
+// model is given for the question, best first.
+type jsonPassages struct {
+	ID       string        `json:"id"`
+	Passages []jsonPassage `json:"passages"`
+	Error    string        `json:"error,omitempty"`
+}
+
+// runSearch prints the passages a question retrieves: for people, or as
+// JSON lines for each question line on stdin.
+func runSearch(ctx context.Context, cfg Config, logger *slog.Logger, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("search", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	corpus := corpusFlag(fs, cfg)
+	jsonl := fs.Bool("jsonl", false, "read questions as JSON lines on stdin (as ask --jsonl), write one passages line each")
+	limit := fs.Int("limit", 0, "how many passages (default: LLM_PASSAGES, what the model is given)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if *limit < 0 {
+		return fmt.Errorf("--limit must not be negative, got %d", *limit)
+	}
+	if *jsonl && len(pos) > 0 {
+		return errors.New("--jsonl reads questions from stdin; give no query argument")
+	}
+	if !*jsonl && len(pos) == 0 {
+		return errors.New(`search needs a query, e.g. storybot search "Macron Putin Versailles"`)
+	}
+	eng, err := loadEngine(ctx, cfg, *corpus, false, logger)
+	if err != nil {
+		return err
+	}
+	if *jsonl {
+		return searchJSONL(ctx, eng, *limit, stdin, stdout)
+	}
+	ps, err := eng.Passages(answer.Question{Text: strings.Join(pos, " ")}, *limit)
+	if err != nil {
+		return err
+	}
+	if len(ps) == 0 {
+		fmt.Fprintln(stdout, "No passage matches.")
+		return nil
+	}
+	for _, p := range ps {
+		fmt.Fprintf(stdout, "[%d] %s\n    %s\n", p.N, p.Ref, oneLine(p.Text))
+	}
+	return nil
+}
+
+// searchJSONL answers each input line with its passages, in order. A bad
+// line gets a line with an error, so the output stays aligned.
+func searchJSONL(ctx context.Context, eng *answer.Engine, limit int, stdin io.Reader, stdout io.Writer) error {
+	sc := bufio.NewScanner(stdin)
+	sc.Buffer(make([]byte, 64*1024), 16<<20)
+	w := bufio.NewWriter(stdout)
+	defer w.Flush()
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for line := 1; sc.Scan(); line++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		raw := strings.TrimSpace(sc.Text())
+		if raw == "" {
+			continue
+		}
+		out := jsonPassages{Passages: []jsonPassage{}}
+		var in jsonQuestion
+		if err := json.Unmarshal([]byte(raw), &in); err != nil {
+			out.Error = fmt.Sprintf("line %d: not a JSON question: %v", line, err)
+		} else {
+			out.ID = in.ID
+			ps, err := eng.Passages(answer.Question{Text: in.Question, History: in.History}, limit)
+			if err != nil {
+				out.Error = err.Error()
+			}
+			for _, p := range ps {
+				out.Passages = append(out.Passages, jsonPassage{Ref: p.Ref, Text: p.Text})
+			}
+		}
+		if err := enc.Encode(out); err != nil {
+			return fmt.Errorf("write passages: %w", err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read questions: %w", err)
+	}
+	return nil
+}
