@@ -9,7 +9,7 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
-	"storybot/qa"
+	"storybot/bot/qa"
 	"storybot/store"
 )
 

@@ -19,7 +19,7 @@ import (
 	"storybot/bot"
 	"storybot/internal/fakediscord"
 	"storybot/internal/logbuf"
-	"storybot/qa"
+	"storybot/bot/qa"
 	"storybot/store"
 )
 
