@@ -22,6 +22,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/answer"
+	"storybot/qa"
 )
 
 // Answerer answers questions.
@@ -49,23 +50,11 @@ type Engine interface {
 
 var _ Engine = (*answer.Engine)(nil)
 
-// Feedback is a 👍 (+1) or 👎 (-1) on an answer message.
-type Feedback struct {
-	GuildID, ChannelID, MessageID, UserID string
-	Question, Answer                      string
-	Value                                 int
-}
-
-// FeedbackRecorder stores feedback.
+// FeedbackRecorder stores the 👍 (+1) and 👎 (-1) clicks on answers;
+// storybot/qa/sqlite implements it.
 type FeedbackRecorder interface {
-	RecordFeedback(ctx context.Context, f Feedback) error
+	RecordFeedback(ctx context.Context, f qa.Feedback) error
 }
-
-// FeedbackFunc adapts a function to [FeedbackRecorder].
-type FeedbackFunc func(ctx context.Context, f Feedback) error
-
-// RecordFeedback implements [FeedbackRecorder].
-func (f FeedbackFunc) RecordFeedback(ctx context.Context, fb Feedback) error { return f(ctx, fb) }
 
 // Extension adds commands and interactions to the bot, such as moderated
 // Q&A sessions.

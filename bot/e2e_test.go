@@ -22,6 +22,7 @@ import (
 	"storybot/bot"
 	"storybot/internal/fakediscord"
 	"storybot/internal/logbuf"
+	"storybot/qa"
 )
 
 // scripted answers like the embedded story's engine, except for questions
@@ -123,23 +124,23 @@ func longAnswer(q string) answer.Answer {
 	return a
 }
 
-// feedbackLog is an in-memory [bot.FeedbackRecorder].
+// feedbackLog is an in-memory [qa.FeedbackRecorder].
 type feedbackLog struct {
 	mu  sync.Mutex
-	got []bot.Feedback
+	got []qa.Feedback
 }
 
-func (f *feedbackLog) RecordFeedback(_ context.Context, fb bot.Feedback) error {
+func (f *feedbackLog) RecordFeedback(_ context.Context, fb qa.Feedback) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.got = append(f.got, fb)
 	return nil
 }
 
-func (f *feedbackLog) all() []bot.Feedback {
+func (f *feedbackLog) all() []qa.Feedback {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]bot.Feedback(nil), f.got...)
+	return append([]qa.Feedback(nil), f.got...)
 }
 
 type harness struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/answer"
+	"storybot/qa"
 )
 
 // Friendly texts shown to users.
@@ -268,7 +269,10 @@ func (b *Bot) component(ctx context.Context, x *ix) error {
 
 func (b *Bot) feedback(ctx context.Context, x *ix, value int) error {
 	x.ephemeral = true
-	fb := Feedback{GuildID: x.i.GuildID, ChannelID: x.i.ChannelID, Value: value}
+	fb := qa.Feedback{GuildID: x.i.GuildID, ChannelID: x.i.ChannelID, Value: value}
+	if fb.GuildID == "" {
+		fb.GuildID = "@me" // direct messages
+	}
 	if u := userOf(x.i); u != nil {
 		fb.UserID = u.ID
 	}

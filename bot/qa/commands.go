@@ -11,7 +11,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/bot"
-	"storybot/store"
+	"storybot/qa"
 )
 
 // CommandName is the slash command of moderated Q&A.
@@ -21,7 +21,7 @@ const CommandName = "qa"
 // status, ask, queue and next.
 func (x *QA) Commands() []*discordgo.ApplicationCommand {
 	one := 1
-	maxTitle := store.MaxTitleLen
+	maxTitle := qa.MaxTitleLen
 	return []*discordgo.ApplicationCommand{{
 		Name:        CommandName,
 		Description: "Moderated Q&A sessions about the story",
@@ -40,7 +40,7 @@ func (x *QA) Commands() []*discordgo.ApplicationCommand {
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "ask", Description: "Submit a question to this channel's session",
 				Options: []*discordgo.ApplicationCommandOption{
 					{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question about the story",
-						Required: true, MinLength: &one, MaxLength: store.MaxQuestionLen},
+						Required: true, MinLength: &one, MaxLength: qa.MaxQuestionLen},
 				}},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "queue", Description: "List open questions by votes (moderators)"},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "next", Description: "Post the top approved question waiting for an answer (moderators)"},
@@ -86,8 +86,8 @@ func (x *QA) command(ctx context.Context, r *reply) error {
 // start opens a session in the channel and posts its banner.
 func (x *QA) start(ctx context.Context, r *reply, title, queueChannel string) error {
 	title = strings.TrimSpace(title)
-	if n := utf8.RuneCountInString(title); n > store.MaxTitleLen {
-		return r.send(ctx, notice(fmt.Sprintf("The title is %d characters long; the limit is %d.", n, store.MaxTitleLen)))
+	if n := utf8.RuneCountInString(title); n > qa.MaxTitleLen {
+		return r.send(ctx, notice(fmt.Sprintf("The title is %d characters long; the limit is %d.", n, qa.MaxTitleLen)))
 	}
 	if queueChannel == "" {
 		queueChannel = r.i.ChannelID
@@ -95,9 +95,9 @@ func (x *QA) start(ctx context.Context, r *reply, title, queueChannel string) er
 	if err := r.deferReply(ctx); err != nil {
 		return err
 	}
-	sess, err := x.st.StartSession(ctx, store.NewSession{GuildID: r.i.GuildID, ChannelID: r.i.ChannelID,
+	sess, err := x.st.StartSession(ctx, qa.NewSession{GuildID: r.i.GuildID, ChannelID: r.i.ChannelID,
 		QueueChannelID: queueChannel, Title: title, StartedBy: userID(r.i), StartedByName: displayName(r.i)})
-	if errors.Is(err, store.ErrSessionActive) {
+	if errors.Is(err, qa.ErrSessionActive) {
 		return r.send(ctx, notice("A Q&A session is already running in this channel. End it with `/qa end` first."))
 	}
 	if err != nil {
@@ -122,21 +122,21 @@ func (x *QA) start(ctx context.Context, r *reply, title, queueChannel string) er
 
 // sessionFor finds the open session a moderator command in channelID is
 // about: the channel's own, or the one whose queue is in that channel.
-func (x *QA) sessionFor(ctx context.Context, guildID, channelID string) (store.Session, error) {
+func (x *QA) sessionFor(ctx context.Context, guildID, channelID string) (qa.Session, error) {
 	sess, err := x.st.ActiveSession(ctx, guildID, channelID)
-	if err == nil || !errors.Is(err, store.ErrNotFound) {
+	if err == nil || !errors.Is(err, qa.ErrNotFound) {
 		return sess, err
 	}
 	all, err := x.st.ActiveSessions(ctx, guildID)
 	if err != nil {
-		return store.Session{}, err
+		return qa.Session{}, err
 	}
 	for _, s := range all {
 		if s.QueueChannelID == channelID {
 			return s, nil
 		}
 	}
-	return store.Session{}, store.ErrNotFound
+	return qa.Session{}, qa.ErrNotFound
 }
 
 // noSession explains that no session runs in the channel and points to
@@ -159,13 +159,13 @@ func (x *QA) noSession(ctx context.Context, guildID string) bot.Message {
 // channelSession finds the session of the interaction's channel. When
 // there is none it tells the user so and reports !ok, with the error of
 // telling.
-func (x *QA) channelSession(ctx context.Context, r *reply) (store.Session, bool, error) {
+func (x *QA) channelSession(ctx context.Context, r *reply) (qa.Session, bool, error) {
 	sess, err := x.sessionFor(ctx, r.i.GuildID, r.i.ChannelID)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return store.Session{}, false, r.send(ctx, x.noSession(ctx, r.i.GuildID))
+	case errors.Is(err, qa.ErrNotFound):
+		return qa.Session{}, false, r.send(ctx, x.noSession(ctx, r.i.GuildID))
 	case err != nil:
-		return store.Session{}, false, fmt.Errorf("find session: %w", err)
+		return qa.Session{}, false, fmt.Errorf("find session: %w", err)
 	}
 	return sess, true, nil
 }
@@ -181,7 +181,7 @@ func (x *QA) end(ctx context.Context, r *reply) error {
 		return err
 	}
 	sess, err = x.st.EndSession(ctx, r.i.GuildID, sess.ID, userID(r.i))
-	if errors.Is(err, store.ErrSessionEnded) {
+	if errors.Is(err, qa.ErrSessionEnded) {
 		return r.send(ctx, notice(msgEnded))
 	}
 	if err != nil {
@@ -199,7 +199,7 @@ func (x *QA) end(ctx context.Context, r *reply) error {
 	}
 	// Cards and public posts of undecided questions lose their buttons.
 	for _, q := range qs {
-		if !q.Duplicate() && (q.Status == store.StatusPending || q.Status == store.StatusApproved) {
+		if !q.Duplicate() && (q.Status == qa.StatusPending || q.Status == qa.StatusApproved) {
 			x.refreshCard(ctx, r.s, q, false)
 		}
 	}
@@ -207,7 +207,7 @@ func (x *QA) end(ctx context.Context, r *reply) error {
 	if err != nil {
 		return fmt.Errorf("session counts: %w", err)
 	}
-	md := store.RenderTranscript(sess, qs)
+	md := qa.RenderTranscript(sess, qs)
 	m := renderSummary(sess, counts)
 	_, err = r.s.ChannelMessageSendComplex(sess.ChannelID, &discordgo.MessageSend{
 		Content:         m.Content,
@@ -271,9 +271,9 @@ func (x *QA) next(ctx context.Context, r *reply) error {
 	}
 	q, err := x.st.NextApproved(ctx, r.i.GuildID, sess.ID, userID(r.i))
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, qa.ErrNotFound):
 		return r.send(ctx, notice("No approved question is waiting for an answer."))
-	case errors.Is(err, store.ErrSessionEnded):
+	case errors.Is(err, qa.ErrSessionEnded):
 		return r.send(ctx, notice(msgEnded))
 	case err != nil:
 		return fmt.Errorf("next approved: %w", err)

@@ -10,7 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/bot"
-	"storybot/store"
+	"storybot/qa"
 )
 
 // component handles a click on one of the package's buttons.
@@ -26,7 +26,7 @@ func (x *QA) component(ctx context.Context, r *reply, id customID) error {
 	}
 	switch id.verb {
 	case verbApprove:
-		return x.decide(ctx, r, store.Decision{QuestionID: id.id, Action: store.ActionApprove})
+		return x.decide(ctx, r, qa.Decision{QuestionID: id.id, Action: qa.ActionApprove})
 	case verbEdit, verbSelf, verbReject:
 		return x.decisionForm(ctx, r, id)
 	}
@@ -43,11 +43,11 @@ func (x *QA) modal(ctx context.Context, r *reply, id customID) error {
 	}
 	switch id.verb {
 	case verbEditForm:
-		return x.decide(ctx, r, store.Decision{QuestionID: id.id, Action: store.ActionEditApprove, Answer: formValue(r.i, inputAnswer)})
+		return x.decide(ctx, r, qa.Decision{QuestionID: id.id, Action: qa.ActionEditApprove, Answer: formValue(r.i, inputAnswer)})
 	case verbSelfForm:
-		return x.decide(ctx, r, store.Decision{QuestionID: id.id, Action: store.ActionAnswerSelf, Answer: formValue(r.i, inputAnswer)})
+		return x.decide(ctx, r, qa.Decision{QuestionID: id.id, Action: qa.ActionAnswerSelf, Answer: formValue(r.i, inputAnswer)})
 	case verbRejectForm:
-		return x.decide(ctx, r, store.Decision{QuestionID: id.id, Action: store.ActionReject, Reason: formValue(r.i, inputReason)})
+		return x.decide(ctx, r, qa.Decision{QuestionID: id.id, Action: qa.ActionReject, Reason: formValue(r.i, inputReason)})
 	}
 	return r.send(ctx, notice("That form no longer works."))
 }
@@ -57,7 +57,7 @@ func (x *QA) modal(ctx context.Context, r *reply, id customID) error {
 // still take that decision.
 func (x *QA) decisionForm(ctx context.Context, r *reply, id customID) error {
 	q, sess, err := x.canonical(ctx, r.i.GuildID, id.id)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, qa.ErrNotFound) {
 		return r.send(ctx, notice("That question no longer exists."))
 	}
 	if err != nil {
@@ -67,7 +67,7 @@ func (x *QA) decisionForm(ctx context.Context, r *reply, id customID) error {
 		x.refreshCardFrom(ctx, r, q, false)
 		return r.send(ctx, notice(msgEnded))
 	}
-	answerable := q.Status == store.StatusPending || q.Status == store.StatusApproved && id.verb != verbReject
+	answerable := q.Status == qa.StatusPending || q.Status == qa.StatusApproved && id.verb != verbReject
 	if !answerable {
 		x.refreshCardFrom(ctx, r, q, true)
 		return r.send(ctx, notice(decidedText(q.ID, q.Status, q.Action, q.DecidedByName, q.DecidedBy)))
@@ -79,16 +79,16 @@ func (x *QA) decisionForm(ctx context.Context, r *reply, id customID) error {
 	case verbEdit:
 		verb, title = verbEditForm, "Edit & approve "+title
 		input = discordgo.TextInput{CustomID: inputAnswer, Label: "Answer (posted in the session channel)",
-			Style: discordgo.TextInputParagraph, Required: true, MinLength: 1, MaxLength: store.MaxAnswerLen,
-			Value: bot.Truncate(q.Draft, store.MaxAnswerLen)}
+			Style: discordgo.TextInputParagraph, Required: true, MinLength: 1, MaxLength: qa.MaxAnswerLen,
+			Value: bot.Truncate(q.Draft, qa.MaxAnswerLen)}
 	case verbSelf:
 		verb, title = verbSelfForm, "Answer "+title
 		input = discordgo.TextInput{CustomID: inputAnswer, Label: "Your answer (posted in the session channel)",
-			Style: discordgo.TextInputParagraph, Required: true, MinLength: 1, MaxLength: store.MaxAnswerLen}
+			Style: discordgo.TextInputParagraph, Required: true, MinLength: 1, MaxLength: qa.MaxAnswerLen}
 	default:
 		verb, title = verbRejectForm, "Reject "+title
 		input = discordgo.TextInput{CustomID: inputReason, Label: "Reason (only the asker sees it)",
-			Style: discordgo.TextInputParagraph, Required: false, MaxLength: store.MaxReasonLen,
+			Style: discordgo.TextInputParagraph, Required: false, MaxLength: qa.MaxReasonLen,
 			Placeholder: "Optional, e.g. off topic"}
 	}
 	return r.modal(ctx, &discordgo.InteractionResponseData{
@@ -101,23 +101,23 @@ func (x *QA) decisionForm(ctx context.Context, r *reply, id customID) error {
 // decide applies a moderator's decision: exactly one of concurrent
 // decisions wins in the store; the winner's card is updated and the answer
 // posted, the others are told privately who decided first.
-func (x *QA) decide(ctx context.Context, r *reply, d store.Decision) error {
+func (x *QA) decide(ctx context.Context, r *reply, d qa.Decision) error {
 	d.GuildID, d.Actor, d.ActorName = r.i.GuildID, userID(r.i), displayName(r.i)
 	d.Answer, d.Reason = strings.TrimSpace(d.Answer), strings.TrimSpace(d.Reason)
 	switch {
-	case (d.Action == store.ActionEditApprove || d.Action == store.ActionAnswerSelf) && d.Answer == "":
+	case (d.Action == qa.ActionEditApprove || d.Action == qa.ActionAnswerSelf) && d.Answer == "":
 		return r.send(ctx, notice("The answer is empty; nothing was changed."))
-	case utf8.RuneCountInString(d.Answer) > store.MaxAnswerLen:
+	case utf8.RuneCountInString(d.Answer) > qa.MaxAnswerLen:
 		return r.send(ctx, notice(fmt.Sprintf("The answer is %d characters long; the limit is %d. Nothing was changed.",
-			utf8.RuneCountInString(d.Answer), store.MaxAnswerLen)))
-	case utf8.RuneCountInString(d.Reason) > store.MaxReasonLen:
+			utf8.RuneCountInString(d.Answer), qa.MaxAnswerLen)))
+	case utf8.RuneCountInString(d.Reason) > qa.MaxReasonLen:
 		return r.send(ctx, notice(fmt.Sprintf("The reason is %d characters long; the limit is %d. Nothing was changed.",
-			utf8.RuneCountInString(d.Reason), store.MaxReasonLen)))
+			utf8.RuneCountInString(d.Reason), qa.MaxReasonLen)))
 	}
 	if err := r.deferReply(ctx); err != nil {
 		return err
 	}
-	if d.Action == store.ActionEditApprove {
+	if d.Action == qa.ActionEditApprove {
 		// Keep the draft's citations with the edit.
 		q, err := x.st.QuestionByID(ctx, d.GuildID, d.QuestionID)
 		if err == nil {
@@ -125,21 +125,21 @@ func (x *QA) decide(ctx context.Context, r *reply, d store.Decision) error {
 		}
 	}
 	q, err := x.st.Decide(ctx, d)
-	var de *store.DecidedError
+	var de *qa.DecidedError
 	switch {
 	case errors.As(err, &de):
 		if cur, err := x.st.QuestionByID(ctx, d.GuildID, de.QuestionID); err == nil {
 			x.refreshCard(ctx, r.s, cur, true)
 		}
 		return r.send(ctx, notice(decidedText(de.QuestionID, de.Status, de.Action, de.ByName, de.By)))
-	case errors.Is(err, store.ErrSessionEnded):
+	case errors.Is(err, qa.ErrSessionEnded):
 		if cur, err := x.st.QuestionByID(ctx, d.GuildID, d.QuestionID); err == nil {
 			x.refreshCard(ctx, r.s, cur, false)
 		}
 		return r.send(ctx, notice(msgEnded+" Nothing was changed."))
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, qa.ErrNotFound):
 		return r.send(ctx, notice("That question no longer exists."))
-	case errors.Is(err, store.ErrInvalidInput):
+	case errors.Is(err, qa.ErrInvalidInput):
 		return r.send(ctx, notice("That can't be done: the answer or reason is empty or too long. Nothing was changed."))
 	case err != nil:
 		return fmt.Errorf("decide: %w", err)
@@ -149,10 +149,10 @@ func (x *QA) decide(ctx context.Context, r *reply, d store.Decision) error {
 	x.refreshCard(ctx, r.s, q, true)
 
 	switch q.Status {
-	case store.StatusRejected:
+	case qa.StatusRejected:
 		told := x.tellRejected(ctx, r.s, q)
 		return r.send(ctx, notice(fmt.Sprintf("Rejected question #%d. %s", q.ID, told)))
-	case store.StatusApproved:
+	case qa.StatusApproved:
 		return r.send(ctx, notice(fmt.Sprintf("Approved question #%d; the story has no answer, so it waits for one. "+
 			"Post it with `/qa next` and answer it with “Answer myself”.", q.ID)))
 	}
@@ -169,24 +169,24 @@ func (x *QA) decide(ctx context.Context, r *reply, d store.Decision) error {
 }
 
 // refreshCardFrom re-renders the card of q when the click came from it.
-func (x *QA) refreshCardFrom(ctx context.Context, r *reply, q store.Question, open bool) {
+func (x *QA) refreshCardFrom(ctx context.Context, r *reply, q qa.Question, open bool) {
 	if r.i.Message != nil && r.i.Message.ID == q.CardMessageID {
 		x.refreshCard(ctx, r.s, q, open)
 	}
 }
 
 // decidedText tells a moderator who decided a question first.
-func decidedText(id int64, status store.Status, action store.Action, byName, by string) string {
+func decidedText(id int64, status qa.Status, action qa.Action, byName, by string) string {
 	who := nameOr(byName, by)
 	what := string(status)
 	switch action {
-	case store.ActionApprove:
+	case qa.ActionApprove:
 		what = "approved"
-	case store.ActionEditApprove:
+	case qa.ActionEditApprove:
 		what = "approved with an edited answer"
-	case store.ActionAnswerSelf:
+	case qa.ActionAnswerSelf:
 		what = "answered"
-	case store.ActionReject:
+	case qa.ActionReject:
 		what = "rejected"
 	}
 	return fmt.Sprintf("Too late: question #%d was already %s by %s. Nothing was changed.", id, what, who)
@@ -199,11 +199,11 @@ func (x *QA) vote(ctx context.Context, r *reply, id int64) error {
 	votes, voted, err := x.st.ToggleVote(ctx, r.i.GuildID, id, uid)
 	var msg string
 	switch {
-	case errors.Is(err, store.ErrVotingClosed):
+	case errors.Is(err, qa.ErrVotingClosed):
 		msg = "Voting is closed for this question: it has been answered or rejected."
-	case errors.Is(err, store.ErrSessionEnded):
+	case errors.Is(err, qa.ErrSessionEnded):
 		msg = msgEnded
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, qa.ErrNotFound):
 		return r.send(ctx, notice("That question no longer exists."))
 	case err != nil:
 		return fmt.Errorf("vote: %w", err)
@@ -231,20 +231,20 @@ func (x *QA) vote(ctx context.Context, r *reply, id int64) error {
 
 // canonical returns the question a card stands for, the canonical one when
 // id is a duplicate's, and its session.
-func (x *QA) canonical(ctx context.Context, guildID string, id int64) (store.Question, store.Session, error) {
+func (x *QA) canonical(ctx context.Context, guildID string, id int64) (qa.Question, qa.Session, error) {
 	q, err := x.st.QuestionByID(ctx, guildID, id)
 	if err != nil {
-		return store.Question{}, store.Session{}, fmt.Errorf("find question %d: %w", id, err)
+		return qa.Question{}, qa.Session{}, fmt.Errorf("find question %d: %w", id, err)
 	}
 	if q.Duplicate() {
 		group := q.GroupID
 		if q, err = x.st.QuestionByID(ctx, guildID, group); err != nil {
-			return store.Question{}, store.Session{}, fmt.Errorf("find question %d: %w", group, err)
+			return qa.Question{}, qa.Session{}, fmt.Errorf("find question %d: %w", group, err)
 		}
 	}
 	sess, err := x.st.SessionByID(ctx, guildID, q.SessionID)
 	if err != nil {
-		return store.Question{}, store.Session{}, fmt.Errorf("find session %d: %w", q.SessionID, err)
+		return qa.Question{}, qa.Session{}, fmt.Errorf("find session %d: %w", q.SessionID, err)
 	}
 	return q, sess, nil
 }

@@ -17,10 +17,10 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
+	botqa "storybot/bot/qa"
 	"storybot/internal/fakediscord"
 	"storybot/internal/logbuf"
-	"storybot/bot/qa"
-	"storybot/store"
+	"storybot/qa/sqlite"
 )
 
 // env is a fake Discord with two extra members, Bob (a participant) and
@@ -40,7 +40,7 @@ type env struct {
 
 // running is one bot process: its store, session and Run goroutine.
 type running struct {
-	st     *store.Store
+	st     *sqlite.Store
 	cancel context.CancelFunc
 	done   chan error
 }
@@ -73,12 +73,12 @@ func (e *env) start() {
 	t := e.t
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	st, err := store.Open(context.Background(), e.db, logger)
+	st, err := sqlite.Open(context.Background(), e.db, logger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sources := bot.NewSourceIDs(100)
-	ext, err := qa.New(qa.Options{Store: st, Answerer: e.eng, Logger: logger, ModeratorRoleID: e.fake.ModRoleID, Sources: sources})
+	ext, err := botqa.New(botqa.Options{Store: st, Answerer: e.eng, Logger: logger, ModeratorRoleID: e.fake.ModRoleID, Sources: sources})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func (e *env) start() {
 	}
 }
 
-// stop ends the bot process and closes its store.
+// stop ends the bot process and closes its qa.
 func (e *env) stop() {
 	if e.bot == nil {
 		return

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"storybot/internal/fakediscord"
-	"storybot/store"
+	"storybot/qa"
 )
 
 // TestE2EDeletedChannel: when the session channel is gone, approving still
@@ -22,7 +22,7 @@ func TestE2EDeletedChannel(t *testing.T) {
 	f.DeleteChannel(stage)
 	e.replyHas(f.Button(f.Moderator, card, "qa:approve:1"), "channel seems to be deleted")
 	q, err := e.bot.st.QuestionByID(e.ctx(5e9), f.GuildID, 1)
-	if err != nil || q.Status != store.StatusAnswered || q.Answer == "" {
+	if err != nil || q.Status != qa.StatusAnswered || q.Answer == "" {
 		t.Errorf("question after a failed post = %+v, %v; want answered and kept", q, err)
 	}
 	if !strings.Contains(e.logs.String(), "qa: post answer") {

@@ -10,7 +10,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/bot"
-	"storybot/store"
+	"storybot/qa"
 )
 
 // followupWindow is how long after a submission its interaction token
@@ -98,7 +98,7 @@ func withNotices(content string, notes []string) string {
 }
 
 // rejectedNote tells an asker their question was rejected and why.
-func rejectedNote(q store.Question, text string) string {
+func rejectedNote(q qa.Question, text string) string {
 	s := fmt.Sprintf("Your question was not taken by the moderators:\n%s", quote(bot.Truncate(text, 300)))
 	if q.Reason != "" {
 		s += "\nReason: " + oneLine(bot.Truncate(q.Reason, 1000))
@@ -108,7 +108,7 @@ func rejectedNote(q store.Question, text string) string {
 
 // tellRejected tells the askers of a rejected question (duplicates
 // included) privately, and returns a line for the moderator saying how.
-func (x *QA) tellRejected(ctx context.Context, s *discordgo.Session, q store.Question) string {
+func (x *QA) tellRejected(ctx context.Context, s *discordgo.Session, q qa.Question) string {
 	type target struct {
 		qid        int64
 		user, text string

@@ -2,7 +2,7 @@
 // questions about the story, the bot drafts an answer with citations, and
 // moderators approve, edit, answer or reject each question from a card in a
 // queue channel. It plugs into the bot as a [bot.Extension] and keeps all its
-// state in a [store.Store], so every button keeps working after a restart.
+// state in a [qa.Store], so every button keeps working after a restart.
 //
 // # Wiring
 //
@@ -77,8 +77,17 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
-	"storybot/store"
+	"storybot/qa"
 )
+
+// Store is where the package keeps sessions, questions, votes and
+// decisions; storybot/qa/sqlite implements it.
+type Store interface {
+	qa.Sessions
+	qa.Questions
+	qa.Decisions
+	qa.Messages
+}
 
 // Answerer drafts answers; *answer.Engine implements it.
 type Answerer interface {
@@ -90,7 +99,7 @@ var _ Answerer = (*answer.Engine)(nil)
 // Options configure [New]. Zero values mean the documented defaults.
 type Options struct {
 	// Store keeps sessions, questions, votes and decisions. Required.
-	Store *store.Store
+	Store Store
 	// Answerer drafts the answer shown on each card. Required.
 	Answerer Answerer
 	// Logger receives logs; nil means [slog.Default].
@@ -112,7 +121,7 @@ type Options struct {
 
 // QA is the moderated Q&A extension. It is safe for concurrent use.
 type QA struct {
-	st      *store.Store
+	st      Store
 	ans     Answerer
 	log     *slog.Logger
 	modRole string

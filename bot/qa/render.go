@@ -9,7 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/bot"
-	"storybot/store"
+	"storybot/qa"
 )
 
 const (
@@ -24,7 +24,7 @@ const (
 const embedBudget = bot.MaxEmbedsTotal - 200
 
 // renderBanner is the session's announcement in its channel.
-func renderBanner(sess store.Session) bot.Message {
+func renderBanner(sess qa.Session) bot.Message {
 	e := &discordgo.MessageEmbed{
 		Title: bot.Truncate("Q&A: "+sessionTitle(sess), bot.MaxEmbedTitle),
 		Description: "Ask a question about the story with the button below or with `/qa ask`.\n" +
@@ -40,7 +40,7 @@ func renderBanner(sess store.Session) bot.Message {
 }
 
 // renderEndedBanner replaces the banner when the session ends.
-func renderEndedBanner(sess store.Session) bot.Message {
+func renderEndedBanner(sess qa.Session) bot.Message {
 	e := &discordgo.MessageEmbed{
 		Title:       bot.Truncate("Q&A: "+sessionTitle(sess), bot.MaxEmbedTitle),
 		Description: "This Q&A session has ended. Thanks for your questions!",
@@ -49,7 +49,7 @@ func renderEndedBanner(sess store.Session) bot.Message {
 	return bot.Message{Embeds: []*discordgo.MessageEmbed{e}, Components: []discordgo.MessageComponent{}}
 }
 
-func sessionTitle(sess store.Session) string {
+func sessionTitle(sess qa.Session) string {
 	if strings.TrimSpace(sess.Title) == "" {
 		return "questions about the story"
 	}
@@ -59,10 +59,10 @@ func sessionTitle(sess store.Session) string {
 // renderCard is a question's card in the moderators' queue: the question,
 // its asker and votes, the draft answer with citations, the decision, and
 // the buttons that still apply. open is false once the session has ended.
-func renderCard(q store.Question, open bool) bot.Message {
+func renderCard(q qa.Question, open bool) bot.Message {
 	e := &discordgo.MessageEmbed{
 		Title:       fmt.Sprintf("Question #%d", q.ID),
-		Description: quote(bot.Truncate(q.Text, store.MaxQuestionLen)),
+		Description: quote(bot.Truncate(q.Text, qa.MaxQuestionLen)),
 	}
 	add := func(name, value string, inline bool) {
 		if strings.TrimSpace(value) == "" {
@@ -82,10 +82,10 @@ func renderCard(q store.Question, open bool) bot.Message {
 		add(fmt.Sprintf("Also asked by %d", len(q.AlsoAsked)), b.String(), false)
 	}
 	switch q.Status {
-	case store.StatusAnswered:
+	case qa.StatusAnswered:
 		add("Answer", q.Answer, false)
 		add("Sources", citationList(q.AnswerCitations), false)
-	case store.StatusRejected:
+	case qa.StatusRejected:
 		add("Reason (told to the asker)", q.Reason, false)
 	default:
 		if q.DraftFound {
@@ -96,13 +96,13 @@ func renderCard(q store.Question, open bool) bot.Message {
 		}
 	}
 	switch q.Status {
-	case store.StatusPending:
+	case qa.StatusPending:
 		e.Color = colorPending
-	case store.StatusApproved:
+	case qa.StatusApproved:
 		e.Color = colorApproved
-	case store.StatusAnswered:
+	case qa.StatusAnswered:
 		e.Color = colorAnswered
-	case store.StatusRejected:
+	case qa.StatusRejected:
 		e.Color = colorRejected
 	}
 	if !open {
@@ -116,13 +116,13 @@ func renderCard(q store.Question, open bool) bot.Message {
 // cardButtons are the actions left on a question: all four on a pending
 // one, answering on an approved one, none once it is answered or rejected
 // or the session has ended. Open questions keep an Upvote button.
-func cardButtons(q store.Question, open bool) []discordgo.MessageComponent {
+func cardButtons(q qa.Question, open bool) []discordgo.MessageComponent {
 	rows := []discordgo.MessageComponent{}
 	if !open {
 		return rows
 	}
 	switch q.Status {
-	case store.StatusPending:
+	case qa.StatusPending:
 		approve := "Approve"
 		if !q.DraftFound {
 			approve = "Approve (answer later)"
@@ -133,7 +133,7 @@ func cardButtons(q store.Question, open bool) []discordgo.MessageComponent {
 			discordgo.Button{Label: "Answer myself", Style: discordgo.SecondaryButton, CustomID: makeID(verbSelf, q.ID)},
 			discordgo.Button{Label: "Reject", Style: discordgo.DangerButton, CustomID: makeID(verbReject, q.ID)},
 		}})
-	case store.StatusApproved:
+	case qa.StatusApproved:
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.Button{Label: "Answer myself", Style: discordgo.PrimaryButton, CustomID: makeID(verbSelf, q.ID)},
 		}})
@@ -143,7 +143,7 @@ func cardButtons(q store.Question, open bool) []discordgo.MessageComponent {
 	return append(rows, voteRow(q))
 }
 
-func voteRow(q store.Question) discordgo.ActionsRow {
+func voteRow(q qa.Question) discordgo.ActionsRow {
 	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: fmt.Sprintf("Upvote (%d)", q.Votes), Style: discordgo.SecondaryButton,
 			CustomID: makeID(verbVote, q.ID), Emoji: &discordgo.ComponentEmoji{Name: "👍"}},
@@ -151,27 +151,27 @@ func voteRow(q store.Question) discordgo.ActionsRow {
 }
 
 // statusLine says where a question stands and who decided.
-func statusLine(q store.Question) string {
+func statusLine(q qa.Question) string {
 	by := nameOr(q.DecidedByName, q.DecidedBy)
 	switch q.Status {
-	case store.StatusPending:
+	case qa.StatusPending:
 		return "Pending"
-	case store.StatusApproved:
+	case qa.StatusApproved:
 		s := "Approved by " + by + ", waiting for an answer"
 		if !q.PostedAt.IsZero() {
 			s += " (posted with /qa next)"
 		}
 		return s
-	case store.StatusAnswered:
+	case qa.StatusAnswered:
 		switch q.AnsweredBy {
-		case store.AnswerDraft:
+		case qa.AnswerDraft:
 			return "Approved by " + by + " with the bot's answer"
-		case store.AnswerEdited:
+		case qa.AnswerEdited:
 			return "Approved by " + by + " with an edited answer"
 		default:
 			return "Answered by " + by
 		}
-	case store.StatusRejected:
+	case qa.StatusRejected:
 		return "Rejected by " + by
 	}
 	return string(q.Status)
@@ -180,14 +180,14 @@ func statusLine(q store.Question) string {
 // renderPublicQuestion is a question as shown in the session channel when
 // the cards live elsewhere: with its state, and an Upvote button while it
 // can take votes.
-func renderPublicQuestion(q store.Question, open bool) bot.Message {
+func renderPublicQuestion(q qa.Question, open bool) bot.Message {
 	state := "waiting for the moderators"
 	switch {
-	case q.Status == store.StatusAnswered:
+	case q.Status == qa.StatusAnswered:
 		state = "answered"
-	case q.Status == store.StatusRejected:
+	case q.Status == qa.StatusRejected:
 		state = "not taken by the moderators"
-	case q.Status == store.StatusApproved:
+	case q.Status == qa.StatusApproved:
 		state = "approved, waiting for an answer"
 	case !open:
 		state = "not answered before the session ended"
@@ -195,14 +195,14 @@ func renderPublicQuestion(q store.Question, open bool) bot.Message {
 	m := bot.Message{Content: bot.Truncate(fmt.Sprintf("**Question #%d** from %s, %s:\n%s",
 		q.ID, mention(q.AskerID, q.AskerName), state, quote(q.Text)), bot.MaxContent)}
 	m.Components = []discordgo.MessageComponent{}
-	if open && (q.Status == store.StatusPending || q.Status == store.StatusApproved) {
+	if open && (q.Status == qa.StatusPending || q.Status == qa.StatusApproved) {
 		m.Components = append(m.Components, voteRow(q))
 	}
 	return m
 }
 
 // renderAnswered is a question and its answer, posted in the session channel.
-func renderAnswered(q store.Question) bot.Message {
+func renderAnswered(q qa.Question) bot.Message {
 	content := fmt.Sprintf("**Question #%d** from %s", q.ID, mention(q.AskerID, q.AskerName))
 	if n := len(q.AlsoAsked); n > 0 {
 		content += fmt.Sprintf(" (also asked by %d)", n)
@@ -210,9 +210,9 @@ func renderAnswered(q store.Question) bot.Message {
 	content = bot.Truncate(content+":\n"+quote(q.Text), bot.MaxContent)
 	var foot string
 	switch q.AnsweredBy {
-	case store.AnswerDraft:
+	case qa.AnswerDraft:
 		foot = "The bot's answer, approved by " + nameOr(q.DecidedByName, q.DecidedBy)
-	case store.AnswerEdited:
+	case qa.AnswerEdited:
 		foot = "The bot's answer, edited by " + nameOr(q.DecidedByName, q.DecidedBy)
 	default:
 		foot = "Answered by " + nameOr(q.DecidedByName, q.DecidedBy)
@@ -238,7 +238,7 @@ func renderAnswered(q store.Question) bot.Message {
 
 // renderNext is the top approved question, posted by /qa next for a live
 // answer.
-func renderNext(q store.Question) bot.Message {
+func renderNext(q qa.Question) bot.Message {
 	s := fmt.Sprintf("**Next question** (#%d, %s) from %s", q.ID, plural(q.Votes, "vote"), mention(q.AskerID, q.AskerName))
 	if n := len(q.AlsoAsked); n > 0 {
 		s += fmt.Sprintf(", also asked by %d", n)
@@ -247,7 +247,7 @@ func renderNext(q store.Question) bot.Message {
 }
 
 // renderQueue lists a session's open questions for moderators.
-func renderQueue(sess store.Session, qs []store.Question) bot.Message {
+func renderQueue(sess qa.Session, qs []qa.Question) bot.Message {
 	if len(qs) == 0 {
 		return notice("No questions are waiting in “" + sessionTitle(sess) + "”.")
 	}
@@ -269,7 +269,7 @@ func renderQueue(sess store.Session, qs []store.Question) bot.Message {
 }
 
 // renderStatus shows a session's counts.
-func renderStatus(sess store.Session, c store.Counts) bot.Message {
+func renderStatus(sess qa.Session, c qa.Counts) bot.Message {
 	s := fmt.Sprintf("**Q&A “%s”** in <#%s>, started by %s.\n"+
 		"%s submitted (%d grouped as duplicates) · %d pending · %d approved (%d posted) · %d answered · %d rejected · %s.",
 		oneLine(bot.Truncate(sessionTitle(sess), 100)), sess.ChannelID, nameOr(sess.StartedByName, sess.StartedBy),
@@ -283,14 +283,14 @@ func renderStatus(sess store.Session, c store.Counts) bot.Message {
 
 // renderSummary is posted in the session channel when the session ends,
 // with the transcript attached.
-func renderSummary(sess store.Session, c store.Counts) bot.Message {
+func renderSummary(sess qa.Session, c qa.Counts) bot.Message {
 	return bot.Message{Content: bot.Truncate(fmt.Sprintf(
 		"**The Q&A “%s” has ended.** %s asked: %d answered, %d approved, %d rejected, %d left pending. The transcript is attached.",
 		oneLine(sessionTitle(sess)), plural(c.Submitted, "question"), c.Answered, c.Approved, c.Rejected, c.Pending), bot.MaxContent)}
 }
 
 // renderReceipt tells the asker their question arrived.
-func renderReceipt(q store.Question, dupOf *store.Question, cardErr bool) string {
+func renderReceipt(q qa.Question, dupOf *qa.Question, cardErr bool) string {
 	s := fmt.Sprintf("Thanks! Your question (#%d) was sent to the moderators:\n%s", q.ID, quote(bot.Truncate(q.Text, 300)))
 	if dupOf != nil {
 		s = fmt.Sprintf("Thanks! A very similar question (#%d) was already asked, so yours joins it (asked by %d people now):\n%s",
@@ -302,7 +302,7 @@ func renderReceipt(q store.Question, dupOf *store.Question, cardErr bool) string
 	return s
 }
 
-func citationList(cs []store.Citation) string {
+func citationList(cs []qa.Citation) string {
 	var b strings.Builder
 	for n, c := range cs {
 		fmt.Fprintf(&b, "[%d] %s — “%s”\n", n+1, oneLine(c.Ref), oneLine(bot.Truncate(c.Text, 200)))

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"storybot/bot"
-	"storybot/store"
+	"storybot/qa"
 )
 
 func TestParseID(t *testing.T) {
@@ -64,18 +64,18 @@ func FuzzParseID(f *testing.F) {
 // Discord's limits.
 func TestRenderLimits(t *testing.T) {
 	long := func(n int) string { return strings.Repeat("word ", n/5) }
-	var cites []store.Citation
+	var cites []qa.Citation
 	for range 20 {
-		cites = append(cites, store.Citation{Ref: long(300), Text: long(2000)})
+		cites = append(cites, qa.Citation{Ref: long(300), Text: long(2000)})
 	}
-	var also []store.Asker
+	var also []qa.Asker
 	for range 30 {
-		also = append(also, store.Asker{ID: "1", Name: long(100), Text: long(1000)})
+		also = append(also, qa.Asker{ID: "1", Name: long(100), Text: long(1000)})
 	}
-	q := store.Question{ID: 1, AskerID: "1", AskerName: long(200), Text: long(store.MaxQuestionLen), Draft: long(store.MaxAnswerLen),
-		DraftFound: true, DraftCitations: cites, Answer: long(store.MaxAnswerLen), AnswerCitations: cites, AlsoAsked: also,
-		Reason: long(store.MaxReasonLen), DecidedByName: long(100)}
-	for _, st := range []store.Status{store.StatusPending, store.StatusApproved, store.StatusAnswered, store.StatusRejected} {
+	q := qa.Question{ID: 1, AskerID: "1", AskerName: long(200), Text: long(qa.MaxQuestionLen), Draft: long(qa.MaxAnswerLen),
+		DraftFound: true, DraftCitations: cites, Answer: long(qa.MaxAnswerLen), AnswerCitations: cites, AlsoAsked: also,
+		Reason: long(qa.MaxReasonLen), DecidedByName: long(100)}
+	for _, st := range []qa.Status{qa.StatusPending, qa.StatusApproved, qa.StatusAnswered, qa.StatusRejected} {
 		q.Status = st
 		for name, m := range map[string]bot.Message{"card": renderCard(q, true), "public": renderPublicQuestion(q, true),
 			"answered": renderAnswered(q), "next": renderNext(q), "receipt": {Content: renderReceipt(q, &q, true)}} {
@@ -97,11 +97,11 @@ func TestRenderLimits(t *testing.T) {
 			}
 		}
 	}
-	qs := make([]store.Question, 25)
+	qs := make([]qa.Question, 25)
 	for i := range qs {
 		qs[i] = q
 	}
-	if m := renderQueue(store.Session{Title: long(200)}, qs); utf8.RuneCountInString(m.Content) > bot.MaxContent {
+	if m := renderQueue(qa.Session{Title: long(200)}, qs); utf8.RuneCountInString(m.Content) > bot.MaxContent {
 		t.Errorf("queue is %d characters", utf8.RuneCountInString(m.Content))
 	}
 }

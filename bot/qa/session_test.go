@@ -8,7 +8,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/internal/fakediscord"
-	"storybot/store"
+	"storybot/qa"
 )
 
 // TestE2ESession runs a whole session with the cards in a separate
@@ -174,7 +174,7 @@ func TestE2ESession(t *testing.T) {
 	default:
 		t.Errorf("concurrent decisions: approve got %q, reject got %q; want exactly one winner and the loser told who decided", approve, reject)
 	}
-	if q, err := e.bot.st.QuestionByID(e.ctx(5e9), f.GuildID, 7); err != nil || q.Status == store.StatusPending {
+	if q, err := e.bot.st.QuestionByID(e.ctx(5e9), f.GuildID, 7); err != nil || q.Status == qa.StatusPending {
 		t.Errorf("question 7 after the race = %+v, %v", q.Status, err)
 	}
 
@@ -226,7 +226,7 @@ func TestE2ESession(t *testing.T) {
 	// Nothing was lost.
 	st := e.bot.st
 	q, err := st.QuestionByID(e.ctx(5e9), f.GuildID, 8)
-	if err != nil || q.Status != store.StatusPending {
+	if err != nil || q.Status != qa.StatusPending {
 		t.Errorf("question 8 = %+v, %v; want pending", q, err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
-	"storybot/store"
+	"storybot/qa"
 )
 
 // askCommand submits /qa ask's question to the channel's session.
@@ -21,7 +21,7 @@ func (x *QA) askCommand(ctx context.Context, r *reply, text string) error {
 		return r.send(ctx, notice(msg))
 	}
 	sess, err := x.st.ActiveSession(ctx, r.i.GuildID, r.i.ChannelID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, qa.ErrNotFound) {
 		return r.send(ctx, x.noSession(ctx, r.i.GuildID))
 	}
 	if err != nil {
@@ -33,7 +33,7 @@ func (x *QA) askCommand(ctx context.Context, r *reply, text string) error {
 // askForm opens the question form of the banner's button.
 func (x *QA) askForm(ctx context.Context, r *reply, sessionID int64) error {
 	sess, err := x.st.SessionByID(ctx, r.i.GuildID, sessionID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, qa.ErrNotFound) {
 		return r.send(ctx, notice(msgEnded))
 	}
 	if err != nil {
@@ -47,7 +47,7 @@ func (x *QA) askForm(ctx context.Context, r *reply, sessionID int64) error {
 		Title:    "Ask the Q&A",
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.TextInput{CustomID: inputQuestion, Label: "Your question about the story",
-				Style: discordgo.TextInputParagraph, Required: true, MinLength: 1, MaxLength: store.MaxQuestionLen,
+				Style: discordgo.TextInputParagraph, Required: true, MinLength: 1, MaxLength: qa.MaxQuestionLen,
 				Placeholder: "What would you like to know?"},
 		}}},
 	})
@@ -60,7 +60,7 @@ func (x *QA) askSubmit(ctx context.Context, r *reply, sessionID int64) error {
 		return r.send(ctx, notice(msg))
 	}
 	sess, err := x.st.SessionByID(ctx, r.i.GuildID, sessionID)
-	if errors.Is(err, store.ErrNotFound) || err == nil && !sess.Open() {
+	if errors.Is(err, qa.ErrNotFound) || err == nil && !sess.Open() {
 		return r.send(ctx, notice(msgEnded+" Your question was not sent:\n"+quote(bot.Truncate(text, 1500))))
 	}
 	if err != nil {
@@ -78,8 +78,8 @@ func checkQuestion(text string) (string, bool) {
 	if text == "" {
 		return "Please write a question, e.g. `/qa ask question: Where did they meet?`", false
 	}
-	if n := utf8.RuneCountInString(text); n > store.MaxQuestionLen {
-		return fmt.Sprintf("Your question is %d characters long; the limit is %d. Please shorten it.", n, store.MaxQuestionLen), false
+	if n := utf8.RuneCountInString(text); n > qa.MaxQuestionLen {
+		return fmt.Sprintf("Your question is %d characters long; the limit is %d. Please shorten it.", n, qa.MaxQuestionLen), false
 	}
 	return "", true
 }
@@ -87,7 +87,7 @@ func checkQuestion(text string) (string, bool) {
 // submit drafts an answer, stores the question and posts or updates its
 // card, then gives the asker a private receipt with the story's answer
 // when it has one.
-func (x *QA) submit(ctx context.Context, r *reply, sess store.Session, text string) error {
+func (x *QA) submit(ctx context.Context, r *reply, sess qa.Session, text string) error {
 	text = strings.TrimSpace(text)
 	if x.limit != nil {
 		if ok, wait := x.limit.Allow(sess.GuildID+"/"+userID(r.i), time.Now()); !ok {
@@ -106,20 +106,20 @@ func (x *QA) submit(ctx context.Context, r *reply, sess store.Session, text stri
 		x.log.Warn("qa: draft answer", "session", sess.ID, "err", err)
 		a = answer.Answer{}
 	}
-	nq := store.NewQuestion{GuildID: sess.GuildID, SessionID: sess.ID, AskerID: userID(r.i),
+	nq := qa.NewQuestion{GuildID: sess.GuildID, SessionID: sess.ID, AskerID: userID(r.i),
 		AskerName: displayName(r.i), Text: text}
 	if a.Found {
-		nq.Draft = bot.Truncate(strings.TrimSpace(a.Text), store.MaxAnswerLen)
+		nq.Draft = bot.Truncate(strings.TrimSpace(a.Text), qa.MaxAnswerLen)
 		nq.DraftFound = nq.Draft != ""
 		for _, c := range a.Citations {
-			nq.DraftCitations = append(nq.DraftCitations, store.Citation{Ref: c.Ref, Text: c.Text})
+			nq.DraftCitations = append(nq.DraftCitations, qa.Citation{Ref: c.Ref, Text: c.Text})
 		}
 	}
 	q, dupOf, err := x.st.SubmitQuestion(ctx, nq)
 	switch {
-	case errors.Is(err, store.ErrSessionEnded):
+	case errors.Is(err, qa.ErrSessionEnded):
 		return r.send(ctx, notice(msgEnded+" Your question was not sent."))
-	case errors.Is(err, store.ErrInvalidInput):
+	case errors.Is(err, qa.ErrInvalidInput):
 		return r.send(ctx, notice("That question can't be submitted: it is empty or too long."))
 	case err != nil:
 		return fmt.Errorf("submit question: %w", err)
@@ -149,7 +149,7 @@ func (x *QA) submit(ctx context.Context, r *reply, sess store.Session, text stri
 // postCard posts a new question's card in the queue channel and records
 // it, and when the queue is elsewhere, posts the question publicly in the
 // session channel for votes.
-func (x *QA) postCard(ctx context.Context, s *discordgo.Session, sess store.Session, q store.Question) error {
+func (x *QA) postCard(ctx context.Context, s *discordgo.Session, sess qa.Session, q qa.Question) error {
 	queue := sess.QueueChannelID
 	if queue == "" {
 		queue = sess.ChannelID
@@ -177,7 +177,7 @@ func (x *QA) postCard(ctx context.Context, s *discordgo.Session, sess store.Sess
 
 // refreshCard re-renders a question's card and public post from q, logging
 // failures: the store holds the truth and the next change renders it again.
-func (x *QA) refreshCard(ctx context.Context, s *discordgo.Session, q store.Question, open bool) {
+func (x *QA) refreshCard(ctx context.Context, s *discordgo.Session, q qa.Question, open bool) {
 	if q.CardMessageID != "" {
 		if err := editMessage(ctx, s, q.CardChannelID, q.CardMessageID, renderCard(q, open)); err != nil {
 			x.log.Warn("qa: update card", "question", q.ID, "channel", q.CardChannelID, "err", err)

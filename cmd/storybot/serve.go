@@ -10,7 +10,7 @@ import (
 	"storybot/answer"
 	"storybot/bot"
 	"storybot/bot/qa"
-	"storybot/store"
+	"storybot/qa/sqlite"
 )
 
 // errNoToken explains how to get the one setting serve cannot do without.
@@ -28,13 +28,13 @@ func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.
 	if err != nil {
 		return fmt.Errorf("DISCORD_API_BASE: %w", err)
 	}
-	st, err := store.Open(ctx, cfg.DatabasePath, logger)
+	st, err := sqlite.Open(ctx, cfg.DatabasePath, logger)
 	if err != nil {
 		return fmt.Errorf("open database %s: %w", cfg.DatabasePath, err)
 	}
 	defer st.Close()
 
-	opts := botOptions(cfg, eng, feedbackStore{st}, logger)
+	opts := botOptions(cfg, eng, st, logger)
 	opts.Sources = bot.NewSourceIDs(2000)
 	sessions, err := qa.New(qa.Options{Store: st, Answerer: eng, Logger: logger,
 		ModeratorRoleID: cfg.ModeratorRole, Sources: opts.Sources})
@@ -65,14 +65,4 @@ func botOptions(cfg Config, eng bot.Engine, fb bot.FeedbackRecorder, logger *slo
 		// A model answer may take the whole LLM timeout, retries included.
 		AnswerTimeout: max(cfg.LLMTimeout*time.Duration(cfg.LLMRetries+1), 20*time.Second),
 	}
-}
-
-// feedbackStore records the bot's feedback in the store.
-type feedbackStore struct{ st *store.Store }
-
-func (f feedbackStore) RecordFeedback(ctx context.Context, fb bot.Feedback) error {
-	if fb.GuildID == "" {
-		fb.GuildID = "@me" // direct messages
-	}
-	return f.st.RecordFeedback(ctx, store.Feedback(fb))
 }

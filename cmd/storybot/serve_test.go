@@ -13,7 +13,7 @@ import (
 	"storybot/answer"
 	"storybot/bot"
 	"storybot/internal/fakediscord"
-	"storybot/store"
+	"storybot/qa/sqlite"
 )
 
 func TestRunServeNeedsToken(t *testing.T) {
@@ -76,7 +76,7 @@ func TestRunServe(t *testing.T) {
 	if _, err := fb.WaitResponse(wctx); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(wctx, filepath.Join(".", cfg.DatabasePath), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := sqlite.Open(wctx, filepath.Join(".", cfg.DatabasePath), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"storybot/qa"
 )
 
 // clock is a deterministic clock that advances one minute per reading.
@@ -58,7 +60,7 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 	if err := s.r.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
 		t.Errorf("foreign_keys = %d, %v; want 1", fk, err)
 	}
-	if _, err := s.StartSession(ctx, NewSession{GuildID: "g", ChannelID: "c", StartedBy: "m"}); err != nil {
+	if _, err := s.StartSession(ctx, qa.NewSession{GuildID: "g", ChannelID: "c", StartedBy: "m"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
@@ -106,7 +108,7 @@ func TestMigrateUpgradesVersion1(t *testing.T) {
 	if v, err := s2.SchemaVersion(ctx); err != nil || v != len(migrations) {
 		t.Fatalf("upgraded SchemaVersion = %d, %v; want %d", v, err, len(migrations))
 	}
-	if err := s2.RecordFeedback(ctx, Feedback{GuildID: "g", MessageID: "m", UserID: "u", Value: 1}); err != nil {
+	if err := s2.RecordFeedback(ctx, qa.Feedback{GuildID: "g", MessageID: "m", UserID: "u", Value: 1}); err != nil {
 		t.Fatalf("RecordFeedback after upgrade: %v", err)
 	}
 }
@@ -147,7 +149,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	if err := s.SetCard(ctx, "g1", q.ID, "queue", "card1"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RecordFeedback(ctx, Feedback{GuildID: "g1", ChannelID: "chan", MessageID: "m1", UserID: "u3", Value: -1}); err != nil {
+	if err := s.RecordFeedback(ctx, qa.Feedback{GuildID: "g1", ChannelID: "chan", MessageID: "m1", UserID: "u3", Value: -1}); err != nil {
 		t.Fatal(err)
 	}
 	before, err := s.Transcript(ctx, "g1", sess.ID)
@@ -167,8 +169,8 @@ func TestRestartKeepsEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(RenderTranscript(got, after)) != string(RenderTranscript(sess, before)) {
-		t.Errorf("transcript changed across restart:\n%s\nwant\n%s", RenderTranscript(got, after), RenderTranscript(sess, before))
+	if string(qa.RenderTranscript(got, after)) != string(qa.RenderTranscript(sess, before)) {
+		t.Errorf("transcript changed across restart:\n%s\nwant\n%s", qa.RenderTranscript(got, after), qa.RenderTranscript(sess, before))
 	}
 	if after[0].Votes != 1 || after[0].CardMessageID != "card1" {
 		t.Errorf("after restart votes = %d, card = %q; want 1, card1", after[0].Votes, after[0].CardMessageID)
@@ -182,9 +184,9 @@ func TestRestartKeepsEverything(t *testing.T) {
 	}
 }
 
-func mustStart(t *testing.T, s *Store, guild, channel string) Session {
+func mustStart(t *testing.T, s *Store, guild, channel string) qa.Session {
 	t.Helper()
-	sess, err := s.StartSession(context.Background(), NewSession{
+	sess, err := s.StartSession(context.Background(), qa.NewSession{
 		GuildID: guild, ChannelID: channel, QueueChannelID: "queue", Title: "Ask about chapter 3",
 		StartedBy: "mod1", StartedByName: "Mod One",
 	})
@@ -194,13 +196,13 @@ func mustStart(t *testing.T, s *Store, guild, channel string) Session {
 	return sess
 }
 
-func mustSubmit(t *testing.T, s *Store, sess Session, asker, text string, found bool) Question {
+func mustSubmit(t *testing.T, s *Store, sess qa.Session, asker, text string, found bool) qa.Question {
 	t.Helper()
-	nq := NewQuestion{GuildID: sess.GuildID, SessionID: sess.ID, AskerID: asker, AskerName: "name-" + asker, Text: text}
+	nq := qa.NewQuestion{GuildID: sess.GuildID, SessionID: sess.ID, AskerID: asker, AskerName: "name-" + asker, Text: text}
 	if found {
 		nq.DraftFound = true
 		nq.Draft = "The answer to “" + text + "” [1]."
-		nq.DraftCitations = []Citation{{Ref: "Chapter 1, ¶2", Text: "Some cited sentence."}}
+		nq.DraftCitations = []qa.Citation{{Ref: "Chapter 1, ¶2", Text: "Some cited sentence."}}
 	} else {
 		nq.Draft = "The story does not say."
 	}
@@ -213,8 +215,8 @@ func mustSubmit(t *testing.T, s *Store, sess Session, asker, text string, found 
 
 func TestOpenRefusesNonFilePaths(t *testing.T) {
 	for _, p := range []string{"", ":memory:", "a.db?mode=ro", "a#b.db"} {
-		if _, err := Open(context.Background(), p, nil); !errors.Is(err, ErrInvalidInput) {
-			t.Errorf("Open(%q) = %v, want ErrInvalidInput", p, err)
+		if _, err := Open(context.Background(), p, nil); !errors.Is(err, qa.ErrInvalidInput) {
+			t.Errorf("Open(%q) = %v, want qa.ErrInvalidInput", p, err)
 		}
 	}
 }
@@ -226,19 +228,19 @@ func TestPublicPost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := s.StartSession(ctx, NewSession{GuildID: "g1", ChannelID: "c1", QueueChannelID: "mods", StartedBy: "m"})
+	sess, err := s.StartSession(ctx, qa.NewSession{GuildID: "g1", ChannelID: "c1", QueueChannelID: "mods", StartedBy: "m"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	q, _, err := s.SubmitQuestion(ctx, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", AskerName: "U", Text: "Where did they meet?"})
+	q, _, err := s.SubmitQuestion(ctx, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", AskerName: "U", Text: "Where did they meet?"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SetPublicPost(ctx, "g1", q.ID, "c1", "m42"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetPublicPost(ctx, "g2", q.ID, "c1", "m43"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("SetPublicPost in another guild: %v, want ErrNotFound", err)
+	if err := s.SetPublicPost(ctx, "g2", q.ID, "c1", "m43"); !errors.Is(err, qa.ErrNotFound) {
+		t.Errorf("SetPublicPost in another guild: %v, want qa.ErrNotFound", err)
 	}
 	s.Close()
 	s, err = Open(ctx, path, nil)

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"storybot/qa"
 )
 
 func TestLifecycle(t *testing.T) {
@@ -15,8 +17,8 @@ func TestLifecycle(t *testing.T) {
 	s := openTest(t)
 	sess := mustStart(t, s, "g1", "stage")
 
-	if _, err := s.StartSession(ctx, NewSession{GuildID: "g1", ChannelID: "stage", StartedBy: "mod2"}); !errors.Is(err, ErrSessionActive) {
-		t.Fatalf("second StartSession in the channel = %v, want ErrSessionActive", err)
+	if _, err := s.StartSession(ctx, qa.NewSession{GuildID: "g1", ChannelID: "stage", StartedBy: "mod2"}); !errors.Is(err, qa.ErrSessionActive) {
+		t.Fatalf("second StartSession in the channel = %v, want qa.ErrSessionActive", err)
 	}
 	// Another channel of the same guild may run its own session.
 	other := mustStart(t, s, "g1", "other-channel")
@@ -34,47 +36,47 @@ func TestLifecycle(t *testing.T) {
 	waiting := mustSubmit(t, s, sess, "u2", "What colour was the lighthouse?", false)
 	rejected := mustSubmit(t, s, sess, "u3", "Is this bot sentient?", false)
 	self := mustSubmit(t, s, sess, "u4", "Why did the ferry stop running in winter?", false)
-	if found.Status != StatusPending || found.GroupID != 0 || !found.DraftFound || len(found.DraftCitations) != 1 {
+	if found.Status != qa.StatusPending || found.GroupID != 0 || !found.DraftFound || len(found.DraftCitations) != 1 {
 		t.Fatalf("submitted question = %+v", found)
 	}
 
-	decide := func(id int64, a Action, answer, reason string) Question {
+	decide := func(id int64, a qa.Action, answer, reason string) qa.Question {
 		t.Helper()
-		q, err := s.Decide(ctx, Decision{GuildID: "g1", QuestionID: id, Actor: "mod1", ActorName: "Mod One",
+		q, err := s.Decide(ctx, qa.Decision{GuildID: "g1", QuestionID: id, Actor: "mod1", ActorName: "Mod One",
 			Action: a, Answer: answer, Reason: reason})
 		if err != nil {
 			t.Fatalf("Decide(%d, %s): %v", id, a, err)
 		}
 		return q
 	}
-	q := decide(found.ID, ActionApprove, "", "")
-	if q.Status != StatusAnswered || q.AnsweredBy != AnswerDraft || q.Answer != found.Draft || len(q.AnswerCitations) != 1 {
+	q := decide(found.ID, qa.ActionApprove, "", "")
+	if q.Status != qa.StatusAnswered || q.AnsweredBy != qa.AnswerDraft || q.Answer != found.Draft || len(q.AnswerCitations) != 1 {
 		t.Errorf("Approve with draft = %+v; want answered with the draft", q)
 	}
-	q = decide(waiting.ID, ActionApprove, "", "")
-	if q.Status != StatusApproved || q.Answer != "" || q.DecidedBy != "mod1" {
+	q = decide(waiting.ID, qa.ActionApprove, "", "")
+	if q.Status != qa.StatusApproved || q.Answer != "" || q.DecidedBy != "mod1" {
 		t.Errorf("Approve without draft = %+v; want approved, no answer", q)
 	}
-	q = decide(rejected.ID, ActionReject, "", "  Off topic.  ")
-	if q.Status != StatusRejected || q.Reason != "Off topic." {
+	q = decide(rejected.ID, qa.ActionReject, "", "  Off topic.  ")
+	if q.Status != qa.StatusRejected || q.Reason != "Off topic." {
 		t.Errorf("Reject = %+v; want rejected with reason", q)
 	}
-	q = decide(self.ID, ActionAnswerSelf, "The ice closes the harbour.", "")
-	if q.Status != StatusAnswered || q.AnsweredBy != AnswerModerator {
+	q = decide(self.ID, qa.ActionAnswerSelf, "The ice closes the harbour.", "")
+	if q.Status != qa.StatusAnswered || q.AnsweredBy != qa.AnswerModerator {
 		t.Errorf("AnswerSelf = %+v", q)
 	}
 
 	// The approved question waits for /qa next.
 	next, err := s.NextApproved(ctx, "g1", sess.ID, "mod1")
-	if err != nil || next.ID != waiting.ID || next.PostedAt.IsZero() || next.Status != StatusApproved {
+	if err != nil || next.ID != waiting.ID || next.PostedAt.IsZero() || next.Status != qa.StatusApproved {
 		t.Fatalf("NextApproved = %+v, %v; want question %d posted", next, err, waiting.ID)
 	}
-	if _, err := s.NextApproved(ctx, "g1", sess.ID, "mod1"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("second NextApproved = %v, want ErrNotFound", err)
+	if _, err := s.NextApproved(ctx, "g1", sess.ID, "mod1"); !errors.Is(err, qa.ErrNotFound) {
+		t.Errorf("second NextApproved = %v, want qa.ErrNotFound", err)
 	}
 	// …and can still be answered.
-	q = decide(waiting.ID, ActionEditApprove, "It was red and white.", "")
-	if q.Status != StatusAnswered || q.AnsweredBy != AnswerEdited {
+	q = decide(waiting.ID, qa.ActionEditApprove, "It was red and white.", "")
+	if q.Status != qa.StatusAnswered || q.AnsweredBy != qa.AnswerEdited {
 		t.Errorf("EditApprove on approved = %+v", q)
 	}
 
@@ -82,7 +84,7 @@ func TestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (Counts{Submitted: 4, Answered: 3, Rejected: 1}); c != want {
+	if want := (qa.Counts{Submitted: 4, Answered: 3, Rejected: 1}); c != want {
 		t.Errorf("SessionCounts = %+v, want %+v", c, want)
 	}
 
@@ -90,11 +92,11 @@ func TestLifecycle(t *testing.T) {
 	if err != nil || ended.Open() || ended.EndedBy != "mod1" {
 		t.Fatalf("EndSession = %+v, %v", ended, err)
 	}
-	if _, err := s.EndSession(ctx, "g1", sess.ID, "mod1"); !errors.Is(err, ErrSessionEnded) {
-		t.Errorf("second EndSession = %v, want ErrSessionEnded", err)
+	if _, err := s.EndSession(ctx, "g1", sess.ID, "mod1"); !errors.Is(err, qa.ErrSessionEnded) {
+		t.Errorf("second EndSession = %v, want qa.ErrSessionEnded", err)
 	}
-	if _, err := s.ActiveSession(ctx, "g1", "stage"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("ActiveSession after end = %v, want ErrNotFound", err)
+	if _, err := s.ActiveSession(ctx, "g1", "stage"); !errors.Is(err, qa.ErrNotFound) {
+		t.Errorf("ActiveSession after end = %v, want qa.ErrNotFound", err)
 	}
 	// The channel is free again.
 	mustStart(t, s, "g1", "stage")
@@ -130,62 +132,62 @@ func TestErrors(t *testing.T) {
 	s := openTest(t)
 	sess := mustStart(t, s, "g1", "c1")
 	q := mustSubmit(t, s, sess, "u1", "Who owns the bakery?", false)
-	long := strings.Repeat("é", MaxQuestionLen+1)
+	long := strings.Repeat("é", qa.MaxQuestionLen+1)
 
 	tests := []struct {
 		name string
 		err  error
 		want error
 	}{
-		{"empty question", submitErr(s, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", Text: "  \n "}), ErrInvalidInput},
-		{"long question", submitErr(s, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", Text: long}), ErrInvalidInput},
-		{"unknown session", submitErr(s, NewQuestion{GuildID: "g1", SessionID: 999, AskerID: "u", Text: "Why?"}), ErrNotFound},
-		{"other guild's session", submitErr(s, NewQuestion{GuildID: "g2", SessionID: sess.ID, AskerID: "u", Text: "Why?"}), ErrNotFound},
-		{"unknown question", decideErr(s, Decision{GuildID: "g1", QuestionID: 999, Actor: "m", Action: ActionApprove}), ErrNotFound},
-		{"other guild's question", decideErr(s, Decision{GuildID: "g2", QuestionID: q.ID, Actor: "m", Action: ActionReject}), ErrNotFound},
-		{"unknown action", decideErr(s, Decision{GuildID: "g1", QuestionID: q.ID, Actor: "m", Action: "shrug"}), ErrInvalidInput},
-		{"empty own answer", decideErr(s, Decision{GuildID: "g1", QuestionID: q.ID, Actor: "m", Action: ActionAnswerSelf}), ErrInvalidInput},
-		{"long answer", decideErr(s, Decision{GuildID: "g1", QuestionID: q.ID, Actor: "m", Action: ActionAnswerSelf,
-			Answer: strings.Repeat("a", MaxAnswerLen+1)}), ErrInvalidInput},
-		{"vote other guild", voteErr(s, "g2", q.ID, "u9"), ErrNotFound},
-		{"vote unknown question", voteErr(s, "g1", 999, "u9"), ErrNotFound},
-		{"card other guild", s.SetCard(ctx, "g2", q.ID, "c", "m"), ErrNotFound},
-		{"banner other guild", s.SetBannerMessage(ctx, "g2", sess.ID, "m"), ErrNotFound},
-		{"end other guild", endErr(s, "g2", sess.ID), ErrNotFound},
-		{"feedback value", s.RecordFeedback(ctx, Feedback{GuildID: "g1", MessageID: "m", UserID: "u", Value: 2}), ErrInvalidInput},
-		{"no guild", startErr(s, NewSession{ChannelID: "c", StartedBy: "m"}), ErrInvalidInput},
+		{"empty question", submitErr(s, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", Text: "  \n "}), qa.ErrInvalidInput},
+		{"long question", submitErr(s, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", Text: long}), qa.ErrInvalidInput},
+		{"unknown session", submitErr(s, qa.NewQuestion{GuildID: "g1", SessionID: 999, AskerID: "u", Text: "Why?"}), qa.ErrNotFound},
+		{"other guild's session", submitErr(s, qa.NewQuestion{GuildID: "g2", SessionID: sess.ID, AskerID: "u", Text: "Why?"}), qa.ErrNotFound},
+		{"unknown question", decideErr(s, qa.Decision{GuildID: "g1", QuestionID: 999, Actor: "m", Action: qa.ActionApprove}), qa.ErrNotFound},
+		{"other guild's question", decideErr(s, qa.Decision{GuildID: "g2", QuestionID: q.ID, Actor: "m", Action: qa.ActionReject}), qa.ErrNotFound},
+		{"unknown action", decideErr(s, qa.Decision{GuildID: "g1", QuestionID: q.ID, Actor: "m", Action: "shrug"}), qa.ErrInvalidInput},
+		{"empty own answer", decideErr(s, qa.Decision{GuildID: "g1", QuestionID: q.ID, Actor: "m", Action: qa.ActionAnswerSelf}), qa.ErrInvalidInput},
+		{"long answer", decideErr(s, qa.Decision{GuildID: "g1", QuestionID: q.ID, Actor: "m", Action: qa.ActionAnswerSelf,
+			Answer: strings.Repeat("a", qa.MaxAnswerLen+1)}), qa.ErrInvalidInput},
+		{"vote other guild", voteErr(s, "g2", q.ID, "u9"), qa.ErrNotFound},
+		{"vote unknown question", voteErr(s, "g1", 999, "u9"), qa.ErrNotFound},
+		{"card other guild", s.SetCard(ctx, "g2", q.ID, "c", "m"), qa.ErrNotFound},
+		{"banner other guild", s.SetBannerMessage(ctx, "g2", sess.ID, "m"), qa.ErrNotFound},
+		{"end other guild", endErr(s, "g2", sess.ID), qa.ErrNotFound},
+		{"feedback value", s.RecordFeedback(ctx, qa.Feedback{GuildID: "g1", MessageID: "m", UserID: "u", Value: 2}), qa.ErrInvalidInput},
+		{"no guild", startErr(s, qa.NewSession{ChannelID: "c", StartedBy: "m"}), qa.ErrInvalidInput},
 	}
 	for _, tt := range tests {
 		if !errors.Is(tt.err, tt.want) {
 			t.Errorf("%s: err = %v, want %v", tt.name, tt.err, tt.want)
 		}
 	}
-	if err := submitErr(s, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", Text: strings.Repeat("é", MaxQuestionLen)}); err != nil {
-		t.Errorf("question of exactly MaxQuestionLen characters: %v", err)
+	if err := submitErr(s, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", Text: strings.Repeat("é", qa.MaxQuestionLen)}); err != nil {
+		t.Errorf("question of exactly qa.MaxQuestionLen characters: %v", err)
 	}
 
 	// Decided and ended.
-	if _, err := s.Decide(ctx, Decision{GuildID: "g1", QuestionID: q.ID, Actor: "m", Action: ActionReject}); err != nil {
+	if _, err := s.Decide(ctx, qa.Decision{GuildID: "g1", QuestionID: q.ID, Actor: "m", Action: qa.ActionReject}); err != nil {
 		t.Fatal(err)
 	}
-	if err := voteErr(s, "g1", q.ID, "u9"); !errors.Is(err, ErrVotingClosed) {
-		t.Errorf("vote on rejected = %v, want ErrVotingClosed", err)
+	if err := voteErr(s, "g1", q.ID, "u9"); !errors.Is(err, qa.ErrVotingClosed) {
+		t.Errorf("vote on rejected = %v, want qa.ErrVotingClosed", err)
 	}
 	q2 := mustSubmit(t, s, sess, "u2", "Where does the baker live?", false)
 	if _, err := s.EndSession(ctx, "g1", sess.ID, "m"); err != nil {
 		t.Fatal(err)
 	}
 	for name, err := range map[string]error{
-		"submit":  submitErr(s, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", Text: "Why?"}),
-		"decide":  decideErr(s, Decision{GuildID: "g1", QuestionID: q2.ID, Actor: "m", Action: ActionApprove}),
+		"submit":  submitErr(s, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "u", Text: "Why?"}),
+		"decide":  decideErr(s, qa.Decision{GuildID: "g1", QuestionID: q2.ID, Actor: "m", Action: qa.ActionApprove}),
 		"vote":    voteErr(s, "g1", q2.ID, "u9"),
 		"next":    func() error { _, err := s.NextApproved(ctx, "g1", sess.ID, "m"); return err }(),
 		"end":     endErr(s, "g1", sess.ID),
 		"unknown": endErr(s, "g1", 999),
 	} {
-		want := ErrSessionEnded
+		want := qa.ErrSessionEnded
 		if name == "unknown" {
-			want = ErrNotFound
+			want = qa.ErrNotFound
 		}
 		if !errors.Is(err, want) {
 			t.Errorf("%s after end: err = %v, want %v", name, err, want)
@@ -193,12 +195,12 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-func submitErr(s *Store, nq NewQuestion) error {
+func submitErr(s *Store, nq qa.NewQuestion) error {
 	_, _, err := s.SubmitQuestion(context.Background(), nq)
 	return err
 }
 
-func decideErr(s *Store, d Decision) error {
+func decideErr(s *Store, d qa.Decision) error {
 	_, err := s.Decide(context.Background(), d)
 	return err
 }
@@ -213,7 +215,7 @@ func endErr(s *Store, guild string, id int64) error {
 	return err
 }
 
-func startErr(s *Store, ns NewSession) error {
+func startErr(s *Store, ns qa.NewSession) error {
 	_, err := s.StartSession(context.Background(), ns)
 	return err
 }
@@ -224,38 +226,38 @@ func TestGuildIsolation(t *testing.T) {
 	// Same channel ID in two guilds: both may run a session.
 	a := mustStart(t, s, "guildA", "general")
 	b := mustStart(t, s, "guildB", "general")
-	qa := mustSubmit(t, s, a, "u1", "Who lit the lighthouse?", false)
+	aq := mustSubmit(t, s, a, "u1", "Who lit the lighthouse?", false)
 	mustSubmit(t, s, b, "u1", "Who lit the lighthouse?", false)
-	if _, _, err := s.ToggleVote(ctx, "guildA", qa.ID, "u5"); err != nil {
+	if _, _, err := s.ToggleVote(ctx, "guildA", aq.ID, "u5"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RecordFeedback(ctx, Feedback{GuildID: "guildA", MessageID: "m1", UserID: "u1", Value: 1}); err != nil {
+	if err := s.RecordFeedback(ctx, qa.Feedback{GuildID: "guildA", MessageID: "m1", UserID: "u1", Value: 1}); err != nil {
 		t.Fatal(err)
 	}
 
 	if got, err := s.ActiveSession(ctx, "guildB", "general"); err != nil || got.ID != b.ID {
 		t.Errorf("ActiveSession(guildB) = %d, %v; want %d", got.ID, err, b.ID)
 	}
-	if _, err := s.SessionByID(ctx, "guildB", a.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("SessionByID(guildB, A's session) = %v, want ErrNotFound", err)
+	if _, err := s.SessionByID(ctx, "guildB", a.ID); !errors.Is(err, qa.ErrNotFound) {
+		t.Errorf("SessionByID(guildB, A's session) = %v, want qa.ErrNotFound", err)
 	}
-	if _, err := s.QuestionByID(ctx, "guildB", qa.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("QuestionByID(guildB, A's question) = %v, want ErrNotFound", err)
+	if _, err := s.QuestionByID(ctx, "guildB", aq.ID); !errors.Is(err, qa.ErrNotFound) {
+		t.Errorf("QuestionByID(guildB, A's question) = %v, want qa.ErrNotFound", err)
 	}
 	if qs, err := s.Queue(ctx, "guildB", a.ID, "", 0); err != nil || len(qs) != 0 {
 		t.Errorf("Queue(guildB, A's session) = %d questions, %v; want none", len(qs), err)
 	}
-	if _, err := s.Transcript(ctx, "guildB", a.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("Transcript(guildB, A's session) = %v, want ErrNotFound", err)
+	if _, err := s.Transcript(ctx, "guildB", a.ID); !errors.Is(err, qa.ErrNotFound) {
+		t.Errorf("Transcript(guildB, A's session) = %v, want qa.ErrNotFound", err)
 	}
-	if _, err := s.SessionCounts(ctx, "guildB", a.ID); !errors.Is(err, ErrNotFound) {
-		t.Errorf("SessionCounts(guildB, A's session) = %v, want ErrNotFound", err)
+	if _, err := s.SessionCounts(ctx, "guildB", a.ID); !errors.Is(err, qa.ErrNotFound) {
+		t.Errorf("SessionCounts(guildB, A's session) = %v, want qa.ErrNotFound", err)
 	}
 	if up, down, err := s.FeedbackCounts(ctx, "guildB", "m1"); err != nil || up+down != 0 {
 		t.Errorf("FeedbackCounts(guildB, A's message) = %d, %d, %v; want 0, 0", up, down, err)
 	}
-	if _, err := s.NextApproved(ctx, "guildB", a.ID, "m"); !errors.Is(err, ErrNotFound) {
-		t.Errorf("NextApproved(guildB, A's session) = %v, want ErrNotFound", err)
+	if _, err := s.NextApproved(ctx, "guildB", a.ID, "m"); !errors.Is(err, qa.ErrNotFound) {
+		t.Errorf("NextApproved(guildB, A's session) = %v, want qa.ErrNotFound", err)
 	}
 	// The identical question in guild B is not a duplicate of A's.
 	if qs, err := s.Transcript(ctx, "guildB", b.ID); err != nil || len(qs) != 1 || qs[0].GroupID != 0 || qs[0].Votes != 0 {
@@ -281,7 +283,7 @@ func TestDuplicates(t *testing.T) {
 	canon := mustSubmit(t, s, sess, "alice", "What did Macron give Putin?", true)
 	other := mustSubmit(t, s, sess, "zed", "Where did Macron and Putin meet?", false)
 
-	dup, of, err := s.SubmitQuestion(ctx, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "bob", AskerName: "Bob",
+	dup, of, err := s.SubmitQuestion(ctx, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "bob", AskerName: "Bob",
 		Text: "What gift did Macron give to Putin?"})
 	if err != nil {
 		t.Fatal(err)
@@ -292,11 +294,11 @@ func TestDuplicates(t *testing.T) {
 	if len(of.AlsoAsked) != 1 || of.AlsoAsked[0].Name != "Bob" || of.AlsoAsked[0].QuestionID != dup.ID {
 		t.Errorf("canonical AlsoAsked = %+v, want Bob", of.AlsoAsked)
 	}
-	if _, of, err := s.SubmitQuestion(ctx, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "carol", AskerName: "Carol",
+	if _, of, err := s.SubmitQuestion(ctx, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "carol", AskerName: "Carol",
 		Text: "what did macron give putin??"}); err != nil || of == nil || len(of.AlsoAsked) != 2 {
 		t.Fatalf("second duplicate: of = %+v, %v; want AlsoAsked of 2", of, err)
 	}
-	if _, of, err := s.SubmitQuestion(ctx, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "dan",
+	if _, of, err := s.SubmitQuestion(ctx, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "dan",
 		Text: "Why did Putin come to Versailles?"}); err != nil || of != nil {
 		t.Fatalf("distinct question grouped under %+v, %v", of, err)
 	}
@@ -305,7 +307,7 @@ func TestDuplicates(t *testing.T) {
 	if n, voted, err := s.ToggleVote(ctx, "g1", dup.ID, "u7"); err != nil || n != 1 || !voted {
 		t.Fatalf("ToggleVote(duplicate) = %d, %v, %v; want 1, true", n, voted, err)
 	}
-	queue, err := s.Queue(ctx, "g1", sess.ID, StatusPending, 0)
+	queue, err := s.Queue(ctx, "g1", sess.ID, qa.StatusPending, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,16 +318,16 @@ func TestDuplicates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (Counts{Submitted: 5, Pending: 3, Duplicates: 2, Groups: 1, Votes: 1}); c != want {
+	if want := (qa.Counts{Submitted: 5, Pending: 3, Duplicates: 2, Groups: 1, Votes: 1}); c != want {
 		t.Errorf("SessionCounts = %+v, want %+v", c, want)
 	}
 
 	// Deciding through a duplicate's ID decides the group.
-	q, err := s.Decide(ctx, Decision{GuildID: "g1", QuestionID: dup.ID, Actor: "mod", ActorName: "Mod", Action: ActionApprove})
+	q, err := s.Decide(ctx, qa.Decision{GuildID: "g1", QuestionID: dup.ID, Actor: "mod", ActorName: "Mod", Action: qa.ActionApprove})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if q.ID != canon.ID || q.Status != StatusAnswered {
+	if q.ID != canon.ID || q.Status != qa.StatusAnswered {
 		t.Fatalf("Decide(duplicate) = question %d %s; want %d answered", q.ID, q.Status, canon.ID)
 	}
 	tr, err := s.Transcript(ctx, "g1", sess.ID)
@@ -333,29 +335,29 @@ func TestDuplicates(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range tr {
-		if q.GroupID == canon.ID && (q.Status != StatusAnswered || q.Answer != canon.Draft || q.DecidedBy != "mod") {
+		if q.GroupID == canon.ID && (q.Status != qa.StatusAnswered || q.Answer != canon.Draft || q.DecidedBy != "mod") {
 			t.Errorf("duplicate %d = %s, answer %q, by %q; want answered like its canonical", q.ID, q.Status, q.Answer, q.DecidedBy)
 		}
 	}
 	// A question like an answered one starts a new group.
-	if _, of, err := s.SubmitQuestion(ctx, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "erin",
+	if _, of, err := s.SubmitQuestion(ctx, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "erin",
 		Text: "What did Macron give to Putin?"}); err != nil || of != nil {
 		t.Errorf("question like an answered one grouped under %+v, %v", of, err)
 	}
 	// Deciding the group again loses.
-	var de *DecidedError
-	if _, err := s.Decide(ctx, Decision{GuildID: "g1", QuestionID: dup.ID, Actor: "mod2", Action: ActionReject}); !errors.As(err, &de) || de.By != "mod" {
-		t.Errorf("second decision = %v, want DecidedError by mod", err)
+	var de *qa.DecidedError
+	if _, err := s.Decide(ctx, qa.Decision{GuildID: "g1", QuestionID: dup.ID, Actor: "mod2", Action: qa.ActionReject}); !errors.As(err, &de) || de.By != "mod" {
+		t.Errorf("second decision = %v, want qa.DecidedError by mod", err)
 	}
 
 	// A duplicate of an approved question is approved too and posted with it.
 	waiting := mustSubmit(t, s, sess, "f", "How long did the dinner at Versailles last?", false)
-	if _, err := s.Decide(ctx, Decision{GuildID: "g1", QuestionID: waiting.ID, Actor: "mod", Action: ActionApprove}); err != nil {
+	if _, err := s.Decide(ctx, qa.Decision{GuildID: "g1", QuestionID: waiting.ID, Actor: "mod", Action: qa.ActionApprove}); err != nil {
 		t.Fatal(err)
 	}
-	d2, of, err := s.SubmitQuestion(ctx, NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "g",
+	d2, of, err := s.SubmitQuestion(ctx, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "g",
 		Text: "How long did the Versailles dinner last?"})
-	if err != nil || of == nil || of.ID != waiting.ID || d2.Status != StatusApproved || d2.DecidedBy != "mod" {
+	if err != nil || of == nil || of.ID != waiting.ID || d2.Status != qa.StatusApproved || d2.DecidedBy != "mod" {
 		t.Fatalf("duplicate of approved = %+v of %+v, %v", d2, of, err)
 	}
 	if _, err := s.NextApproved(ctx, "g1", sess.ID, "mod"); err != nil {
@@ -366,7 +368,7 @@ func TestDuplicates(t *testing.T) {
 	}
 }
 
-func ids(qs []Question) []int64 {
+func ids(qs []qa.Question) []int64 {
 	var out []int64
 	for _, q := range qs {
 		out = append(out, q.ID)
@@ -383,7 +385,7 @@ func TestVotesAndQueueOrder(t *testing.T) {
 	q3 := mustSubmit(t, s, sess, "u3", "Why is the mayor angry?", false)
 
 	steps := []struct {
-		q         Question
+		q         qa.Question
 		user      string
 		wantVotes int
 		wantVoted bool
@@ -409,16 +411,16 @@ func TestVotesAndQueueOrder(t *testing.T) {
 	if got, want := fmt.Sprint(ids(queue)), fmt.Sprint([]int64{q2.ID, q3.ID, q1.ID}); got != want {
 		t.Errorf("Queue = %s, want %s (votes desc, then oldest)", got, want)
 	}
-	if queue, err := s.Queue(ctx, "g1", sess.ID, StatusPending, 2); err != nil || len(queue) != 2 {
+	if queue, err := s.Queue(ctx, "g1", sess.ID, qa.StatusPending, 2); err != nil || len(queue) != 2 {
 		t.Errorf("Queue(limit 2) = %d questions, %v", len(queue), err)
 	}
 	// /qa next takes the top-voted approved question.
-	for _, q := range []Question{q1, q3} {
-		if _, err := s.Decide(ctx, Decision{GuildID: "g1", QuestionID: q.ID, Actor: "m", Action: ActionApprove}); err != nil {
+	for _, q := range []qa.Question{q1, q3} {
+		if _, err := s.Decide(ctx, qa.Decision{GuildID: "g1", QuestionID: q.ID, Actor: "m", Action: qa.ActionApprove}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if approved, err := s.Queue(ctx, "g1", sess.ID, StatusApproved, 0); err != nil || fmt.Sprint(ids(approved)) != fmt.Sprint([]int64{q3.ID, q1.ID}) {
+	if approved, err := s.Queue(ctx, "g1", sess.ID, qa.StatusApproved, 0); err != nil || fmt.Sprint(ids(approved)) != fmt.Sprint([]int64{q3.ID, q1.ID}) {
 		t.Errorf("Queue(approved) = %v, %v; want [%d %d]", ids(approved), err, q3.ID, q1.ID)
 	}
 	if next, err := s.NextApproved(ctx, "g1", sess.ID, "m"); err != nil || next.ID != q3.ID {
@@ -443,9 +445,9 @@ func TestConcurrentDecisions(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				d := Decision{GuildID: "g1", QuestionID: q.ID, Actor: fmt.Sprintf("mod%d", i), ActorName: fmt.Sprintf("Mod %d", i), Action: ActionApprove}
+				d := qa.Decision{GuildID: "g1", QuestionID: q.ID, Actor: fmt.Sprintf("mod%d", i), ActorName: fmt.Sprintf("Mod %d", i), Action: qa.ActionApprove}
 				if i%2 == 1 {
-					d.Action, d.Reason = ActionReject, "dup"
+					d.Action, d.Reason = qa.ActionReject, "dup"
 				}
 				_, errs[i] = stores[i%len(stores)].Decide(ctx, d)
 			}()
@@ -464,13 +466,13 @@ func TestConcurrentDecisions(t *testing.T) {
 				}
 				continue
 			}
-			var de *DecidedError
-			if !errors.As(err, &de) || !errors.Is(err, ErrAlreadyDecided) {
-				t.Errorf("round %d: loser mod%d got %v, want DecidedError", r, i, err)
+			var de *qa.DecidedError
+			if !errors.As(err, &de) || !errors.Is(err, qa.ErrAlreadyDecided) {
+				t.Errorf("round %d: loser mod%d got %v, want qa.DecidedError", r, i, err)
 				continue
 			}
 			if de.By != final.DecidedBy || de.ByName != final.DecidedByName || de.Action != final.Action || !de.At.Equal(final.DecidedAt) {
-				t.Errorf("round %d: DecidedError = %+v, want winner %s %s at %v", r, de, final.DecidedBy, final.Action, final.DecidedAt)
+				t.Errorf("round %d: qa.DecidedError = %+v, want winner %s %s at %v", r, de, final.DecidedBy, final.Action, final.DecidedAt)
 			}
 		}
 		if winners != 1 {
@@ -531,7 +533,7 @@ func TestFeedback(t *testing.T) {
 		{"a", 1}, {"b", 1}, {"c", -1}, {"b", -1}, {"a", 1}, {"d", -1},
 	}
 	for _, c := range clicks {
-		if err := s.RecordFeedback(ctx, Feedback{GuildID: "g1", ChannelID: "c1", MessageID: "m1", UserID: c.user,
+		if err := s.RecordFeedback(ctx, qa.Feedback{GuildID: "g1", ChannelID: "c1", MessageID: "m1", UserID: c.user,
 			Question: "Who?", Answer: "Her.", Value: c.value}); err != nil {
 			t.Fatalf("RecordFeedback(%s, %+d): %v", c.user, c.value, err)
 		}

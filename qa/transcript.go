@@ -1,4 +1,4 @@
-package store
+package qa
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 )
 
 // RenderTranscript renders a session and its questions (as returned by
-// [Store.Transcript]) as a Markdown transcript: the title and times, then each
+// [Questions.Transcript]) as a Markdown transcript: the title and times, then each
 // distinct question in submission order with its asker, votes, decision and
 // decider, its answer with numbered citations ([1] Ref — "text"), a
 // rejection's reason, and who else asked it. Duplicates appear under their

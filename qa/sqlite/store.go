@@ -1,41 +1,18 @@
-// Package store persists moderated Q&A sessions, their questions, votes and
-// decisions, and the 👍/👎 feedback on the bot's answers, in one SQLite file
-// (modernc.org/sqlite, no cgo).
+// Package sqlite is the SQLite adapter of storybot/qa: a [qa.Store] in one
+// file (modernc.org/sqlite, no cgo), with versioned migrations, the audit
+// trail in the same transactions as the changes, and the feedback on the
+// bot's answers.
 //
-// # Model
-//
-// A [Session] is a live Q&A in one channel of a guild; a channel has at most one
-// open session. Participants submit [Question]s to it. A question's
-// [Status] moves only forward:
-//
-//	pending ──Approve (draft found)──────────────▶ answered
-//	pending ──Approve (no draft answer)──▶ approved ──EditApprove/AnswerSelf──▶ answered
-//	pending ──EditApprove/AnswerSelf─────────────▶ answered
-//	pending ──Reject─────────────────────────────▶ rejected
-//
-// An approved question waits for a moderator; [Store.NextApproved] hands out
-// the top-voted one and marks it posted (PostedAt) without changing its status,
-// so it can still be answered later.
-//
-// A question whose wording is close to an open (pending or approved) question of
-// the same session is stored as a duplicate: its GroupID names the canonical
-// question, whose AlsoAsked lists the duplicates' askers. Duplicates have no
-// card and no votes of their own: they are decided together with their
-// canonical question (same status, answer and decider, in the same
-// transaction), and [Store.Decide] and [Store.ToggleVote] given a duplicate's
-// ID act on its canonical question. See [Similar] for the comparison.
-//
-// # Guarantees
-//
-// Every read and write takes a guild ID and never sees another guild's rows.
-// Every state change happens in one transaction together with its [AuditEntry].
 // Write transactions go through a single connection and begin IMMEDIATE, so
-// concurrent writers queue instead of failing; reads use a separate pool and see
-// the last committed state (WAL). Of several concurrent decisions on a question
-// exactly one wins; the others get a [*DecidedError].
+// concurrent writers, in this process or another one on the same file,
+// queue instead of failing; reads use a separate pool and see the last
+// committed state (WAL). A decision is a conditional UPDATE on the
+// question's status, so of several concurrent decisions exactly one wins.
+// Times are stored as Unix milliseconds.
 //
-// Times are stored as Unix milliseconds and returned in UTC.
-package store
+// The file format is fixed by the migrations in migrations/: never edit an
+// applied one, add one.
+package sqlite
 
 import (
 	"context"
@@ -49,42 +26,14 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"storybot/qa"
 )
 
-// Sentinel errors callers branch on; match them with [errors.Is].
-var (
-	// ErrNotFound means the session or question does not exist in that guild.
-	ErrNotFound = errors.New("not found")
-	// ErrSessionActive means the channel already has an open session.
-	ErrSessionActive = errors.New("a session is already running in this channel")
-	// ErrSessionEnded means the session has ended and takes no more changes.
-	ErrSessionEnded = errors.New("session has ended")
-	// ErrAlreadyDecided matches every [*DecidedError].
-	ErrAlreadyDecided = errors.New("question already decided")
-	// ErrVotingClosed means the question was answered or rejected.
-	ErrVotingClosed = errors.New("voting is closed for this question")
-	// ErrInvalidInput wraps a message saying what is wrong with the input,
-	// e.g. an empty question or one over [MaxQuestionLen].
-	ErrInvalidInput = errors.New("invalid input")
-	// ErrSchemaTooNew means the file was migrated by a newer storybot.
-	ErrSchemaTooNew = errors.New("database schema is newer than this program")
-)
+var _ qa.Store = (*Store)(nil)
 
-// Limits on text, counted in characters (runes) after trimming spaces.
-const (
-	// MaxQuestionLen is the longest question accepted.
-	MaxQuestionLen = 1000
-	// MaxAnswerLen is the longest answer or draft accepted.
-	MaxAnswerLen = 4000
-	// MaxReasonLen is the longest rejection reason accepted.
-	MaxReasonLen = 1000
-	// MaxTitleLen is the longest session title accepted.
-	MaxTitleLen = 200
-)
-
-// BotActor is the actor ID recorded in the audit log for changes the bot
-// makes on its own (e.g. [Store.SetCard]).
-const BotActor = "bot"
+// ErrSchemaTooNew means the file was migrated by a newer storybot.
+var ErrSchemaTooNew = errors.New("database schema is newer than this program")
 
 // busyTimeout is how long a connection waits for a lock held by another
 // process before failing with SQLITE_BUSY.
@@ -110,7 +59,7 @@ func Open(ctx context.Context, path string, logger *slog.Logger) (*Store, error)
 	// Reads and writes use separate connections, so they must share a file;
 	// "?" and "#" would be taken for the start of the DSN's query.
 	if path == "" || path == ":memory:" || strings.ContainsAny(path, "?#") {
-		return nil, fmt.Errorf("open store: %w: path %q is not a plain file path", ErrInvalidInput, path)
+		return nil, fmt.Errorf("open store: %w", qa.Invalidf("path %q is not a plain file path", path))
 	}
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -207,8 +156,4 @@ func fromMillis(v sql.NullInt64) time.Time {
 		return time.Time{}
 	}
 	return time.UnixMilli(v.Int64).UTC()
-}
-
-func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
 }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,28 +6,9 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"storybot/qa"
 )
-
-// AuditEntry records one state change: who did what, when, to which record.
-type AuditEntry struct {
-	ID      int64
-	At      time.Time
-	GuildID string
-	// ActorID is the Discord user who caused the change, or [BotActor].
-	ActorID string
-	// Action names the change, e.g. "session.start", "question.reject", "vote.add".
-	Action string
-	// TargetKind is "session", "question" or "message" (for feedback).
-	TargetKind string
-	// TargetID is the record's ID (a session or question ID, or a message ID).
-	TargetID string
-	// Detail is a short human-readable note, e.g. a rejection reason.
-	Detail string
-}
-
-// DefaultAuditLimit is the number of entries [Store.Audit] returns when given
-// a limit <= 0.
-const DefaultAuditLimit = 100
 
 // audit appends an entry inside tx; every state change calls it in the same
 // transaction as the change.
@@ -42,7 +23,7 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, at int64, guildID, actor,
 		id = fmt.Sprint(t)
 	}
 	if actor == "" {
-		actor = BotActor
+		actor = qa.BotActor
 	}
 	_, err := tx.ExecContext(ctx,
 		`INSERT INTO audit (at, guild_id, actor_id, action, target_kind, target_id, detail)
@@ -53,11 +34,10 @@ func (s *Store) audit(ctx context.Context, tx *sql.Tx, at int64, guildID, actor,
 	return nil
 }
 
-// Audit returns the guild's most recent audit entries, newest first, at most
-// limit of them (limit <= 0 means [DefaultAuditLimit]).
-func (s *Store) Audit(ctx context.Context, guildID string, limit int) ([]AuditEntry, error) {
+// Audit implements [qa.AuditLog.Audit].
+func (s *Store) Audit(ctx context.Context, guildID string, limit int) ([]qa.AuditEntry, error) {
 	if limit <= 0 {
-		limit = DefaultAuditLimit
+		limit = qa.DefaultAuditLimit
 	}
 	rows, err := s.r.QueryContext(ctx,
 		`SELECT id, at, guild_id, actor_id, action, target_kind, target_id, detail
@@ -66,9 +46,9 @@ func (s *Store) Audit(ctx context.Context, guildID string, limit int) ([]AuditEn
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
 	defer rows.Close()
-	var out []AuditEntry
+	var out []qa.AuditEntry
 	for rows.Next() {
-		var e AuditEntry
+		var e qa.AuditEntry
 		var at int64
 		if err := rows.Scan(&e.ID, &at, &e.GuildID, &e.ActorID, &e.Action, &e.TargetKind, &e.TargetID, &e.Detail); err != nil {
 			return nil, fmt.Errorf("read audit: %w", err)

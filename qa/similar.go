@@ -1,4 +1,4 @@
-package store
+package qa
 
 import (
 	"strings"
@@ -82,4 +82,25 @@ func Similarity(a, b map[string]bool) float64 {
 // card and the transcript show.
 func Similar(a, b string) bool {
 	return Similarity(Words(a), Words(b)) >= SimilarityThreshold
+}
+
+// Canonical returns the question among open that a new question worded text
+// joins as a duplicate: the most similar one (see [Similar]), the earliest
+// of open on a tie, or nil when none is similar enough. Stores give it the
+// session's open canonical questions (pending or approved, not
+// duplicates), oldest first.
+func Canonical(text string, open []Question) *Question {
+	words := Words(text)
+	var best *Question
+	bestScore := -1.0
+	for i := range open {
+		j := Similarity(words, Words(open[i].Text))
+		if j < SimilarityThreshold {
+			continue
+		}
+		if j > bestScore {
+			best, bestScore = &open[i], j
+		}
+	}
+	return best
 }
