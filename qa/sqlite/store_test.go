@@ -5,50 +5,62 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"storybot/qa"
+	"storybot/qa/qatest"
 )
 
-// clock is a deterministic clock that advances one minute per reading.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(time.Minute)
-	return c.t
-}
-
-var t0 = time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC)
-
-// openAt opens the store at path with a fake clock starting at t0.
-func openAt(t *testing.T, path string) *Store {
+// openAt opens the store at path with the clock now, or with a
+// [qatest.NewClock] when now is nil, and closes it when t ends.
+func openAt(t *testing.T, path string, now func() time.Time) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), path, nil)
 	if err != nil {
 		t.Fatalf("Open(%q): %v", path, err)
 	}
-	c := &clock{t: t0}
-	s.now = c.now
+	if now == nil {
+		now = qatest.NewClock()
+	}
+	s.now = now
 	t.Cleanup(func() { s.Close() })
 	return s
 }
 
-func openTest(t *testing.T) *Store {
-	t.Helper()
-	return openAt(t, filepath.Join(t.TempDir(), "storybot.db"))
+// TestStore runs the conformance suite on a new file each time.
+func TestStore(t *testing.T) {
+	qatest.Run(t, func(t *testing.T, now func() time.Time) qa.Store {
+		return openAt(t, filepath.Join(t.TempDir(), "storybot.db"), now)
+	})
+}
+
+// TestConcurrentDecisions races decisions through two handles on one file:
+// the second stands for a second process, whose writers meet ours in
+// SQLite's lock, not in our connection pool.
+func TestConcurrentDecisions(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "race.db")
+	qatest.RaceDecisions(t, openAt(t, path, nil), openAt(t, path, nil))
+}
+
+// TestConcurrentVotes checks that the votes column stays equal to the
+// votes rows under concurrent clicks.
+func TestConcurrentVotes(t *testing.T) {
+	s := openAt(t, filepath.Join(t.TempDir(), "votes.db"), nil)
+	q := qatest.RaceVotes(t, s)
+	var rows int
+	if err := s.r.QueryRow(`SELECT count(*) FROM votes WHERE question_id = ?`, q.ID).Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	if rows != q.Votes {
+		t.Errorf("votes = %d, rows %d; want them equal", q.Votes, rows)
+	}
 }
 
 func TestOpenMigratesAndReopens(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "new.db")
-	s := openAt(t, path)
+	s := openAt(t, path, nil)
 	if v, err := s.SchemaVersion(ctx); err != nil || v != len(migrations) {
 		t.Fatalf("SchemaVersion = %d, %v; want %d", v, err, len(migrations))
 	}
@@ -72,7 +84,7 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 
 	// Reopening must not re-apply anything (re-running 001 would fail on
 	// CREATE TABLE) and must keep the data.
-	s2 := openAt(t, path)
+	s2 := openAt(t, path, nil)
 	if v, err := s2.SchemaVersion(ctx); err != nil || v != len(migrations) {
 		t.Fatalf("after reopen SchemaVersion = %d, %v; want %d", v, err, len(migrations))
 	}
@@ -84,7 +96,7 @@ func TestOpenMigratesAndReopens(t *testing.T) {
 func TestMigrateUpgradesVersion1(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v1.db")
-	s := openAt(t, path)
+	s := openAt(t, path, nil)
 	// Build a version-1 file by hand: a fresh file migrated with only 001.
 	path1 := filepath.Join(t.TempDir(), "only1.db")
 	db, err := sql.Open("sqlite", "file:"+path1+"?_txlock=immediate")
@@ -104,7 +116,7 @@ func TestMigrateUpgradesVersion1(t *testing.T) {
 	}
 	db.Close()
 
-	s2 := openAt(t, path1)
+	s2 := openAt(t, path1, nil)
 	if v, err := s2.SchemaVersion(ctx); err != nil || v != len(migrations) {
 		t.Fatalf("upgraded SchemaVersion = %d, %v; want %d", v, err, len(migrations))
 	}
@@ -116,7 +128,7 @@ func TestMigrateUpgradesVersion1(t *testing.T) {
 func TestOpenRefusesNewerSchema(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "future.db")
-	s := openAt(t, path)
+	s := openAt(t, path, nil)
 	if _, err := s.w.Exec("PRAGMA user_version = 99"); err != nil {
 		t.Fatal(err)
 	}
@@ -140,9 +152,9 @@ func TestLoadMigrations(t *testing.T) {
 func TestRestartKeepsEverything(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "restart.db")
-	s := openAt(t, path)
-	sess := mustStart(t, s, "g1", "chan")
-	q := mustSubmit(t, s, sess, "u1", "Who wrote the letter to the mayor?", true)
+	s := openAt(t, path, nil)
+	sess := qatest.Start(t, s, "g1", "chan")
+	q := qatest.Submit(t, s, sess, "u1", "Who wrote the letter to the mayor?", true)
 	if _, _, err := s.ToggleVote(ctx, "g1", q.ID, "u2"); err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +172,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s = openAt(t, path)
+	s = openAt(t, path, nil)
 	got, err := s.ActiveSession(ctx, "g1", "chan")
 	if err != nil || got.ID != sess.ID {
 		t.Fatalf("ActiveSession after restart = %+v, %v; want session %d", got, err, sess.ID)
@@ -182,35 +194,6 @@ func TestRestartKeepsEverything(t *testing.T) {
 	if up, down, err := s.FeedbackCounts(ctx, "g1", "m1"); err != nil || up != 0 || down != 1 {
 		t.Errorf("FeedbackCounts after restart = %d, %d, %v; want 0, 1", up, down, err)
 	}
-}
-
-func mustStart(t *testing.T, s *Store, guild, channel string) qa.Session {
-	t.Helper()
-	sess, err := s.StartSession(context.Background(), qa.NewSession{
-		GuildID: guild, ChannelID: channel, QueueChannelID: "queue", Title: "Ask about chapter 3",
-		StartedBy: "mod1", StartedByName: "Mod One",
-	})
-	if err != nil {
-		t.Fatalf("StartSession(%s, %s): %v", guild, channel, err)
-	}
-	return sess
-}
-
-func mustSubmit(t *testing.T, s *Store, sess qa.Session, asker, text string, found bool) qa.Question {
-	t.Helper()
-	nq := qa.NewQuestion{GuildID: sess.GuildID, SessionID: sess.ID, AskerID: asker, AskerName: "name-" + asker, Text: text}
-	if found {
-		nq.DraftFound = true
-		nq.Draft = "The answer to “" + text + "” [1]."
-		nq.DraftCitations = []qa.Citation{{Ref: "Chapter 1, ¶2", Text: "Some cited sentence."}}
-	} else {
-		nq.Draft = "The story does not say."
-	}
-	q, _, err := s.SubmitQuestion(context.Background(), nq)
-	if err != nil {
-		t.Fatalf("SubmitQuestion(%q): %v", text, err)
-	}
-	return q
 }
 
 func TestOpenRefusesNonFilePaths(t *testing.T) {

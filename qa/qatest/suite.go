@@ -1,27 +1,24 @@
-package sqlite
+package qatest
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"storybot/qa"
 )
 
-func TestLifecycle(t *testing.T) {
+func testLifecycle(t *testing.T, s qa.Store) {
 	ctx := context.Background()
-	s := openTest(t)
-	sess := mustStart(t, s, "g1", "stage")
+	sess := Start(t, s, "g1", "stage")
 
 	if _, err := s.StartSession(ctx, qa.NewSession{GuildID: "g1", ChannelID: "stage", StartedBy: "mod2"}); !errors.Is(err, qa.ErrSessionActive) {
 		t.Fatalf("second StartSession in the channel = %v, want qa.ErrSessionActive", err)
 	}
 	// Another channel of the same guild may run its own session.
-	other := mustStart(t, s, "g1", "other-channel")
+	other := Start(t, s, "g1", "other-channel")
 	if err := s.SetBannerMessage(ctx, "g1", sess.ID, "banner1"); err != nil {
 		t.Fatal(err)
 	}
@@ -32,10 +29,10 @@ func TestLifecycle(t *testing.T) {
 		t.Fatalf("ActiveSessions = %v, %v; want 2 sessions", all, err)
 	}
 
-	found := mustSubmit(t, s, sess, "u1", "Who wrote the letter to the mayor?", true)
-	waiting := mustSubmit(t, s, sess, "u2", "What colour was the lighthouse?", false)
-	rejected := mustSubmit(t, s, sess, "u3", "Is this bot sentient?", false)
-	self := mustSubmit(t, s, sess, "u4", "Why did the ferry stop running in winter?", false)
+	found := Submit(t, s, sess, "u1", "Who wrote the letter to the mayor?", true)
+	waiting := Submit(t, s, sess, "u2", "What colour was the lighthouse?", false)
+	rejected := Submit(t, s, sess, "u3", "Is this bot sentient?", false)
+	self := Submit(t, s, sess, "u4", "Why did the ferry stop running in winter?", false)
 	if found.Status != qa.StatusPending || found.GroupID != 0 || !found.DraftFound || len(found.DraftCitations) != 1 {
 		t.Fatalf("submitted question = %+v", found)
 	}
@@ -99,7 +96,7 @@ func TestLifecycle(t *testing.T) {
 		t.Errorf("ActiveSession after end = %v, want qa.ErrNotFound", err)
 	}
 	// The channel is free again.
-	mustStart(t, s, "g1", "stage")
+	Start(t, s, "g1", "stage")
 
 	tr, err := s.Transcript(ctx, "g1", sess.ID)
 	if err != nil || len(tr) != 4 || tr[0].ID != found.ID || tr[3].ID != self.ID {
@@ -127,11 +124,10 @@ func TestLifecycle(t *testing.T) {
 	}
 }
 
-func TestErrors(t *testing.T) {
+func testErrors(t *testing.T, s qa.Store) {
 	ctx := context.Background()
-	s := openTest(t)
-	sess := mustStart(t, s, "g1", "c1")
-	q := mustSubmit(t, s, sess, "u1", "Who owns the bakery?", false)
+	sess := Start(t, s, "g1", "c1")
+	q := Submit(t, s, sess, "u1", "Who owns the bakery?", false)
 	long := strings.Repeat("é", qa.MaxQuestionLen+1)
 
 	tests := []struct {
@@ -173,7 +169,7 @@ func TestErrors(t *testing.T) {
 	if err := voteErr(s, "g1", q.ID, "u9"); !errors.Is(err, qa.ErrVotingClosed) {
 		t.Errorf("vote on rejected = %v, want qa.ErrVotingClosed", err)
 	}
-	q2 := mustSubmit(t, s, sess, "u2", "Where does the baker live?", false)
+	q2 := Submit(t, s, sess, "u2", "Where does the baker live?", false)
 	if _, err := s.EndSession(ctx, "g1", sess.ID, "m"); err != nil {
 		t.Fatal(err)
 	}
@@ -195,39 +191,38 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-func submitErr(s *Store, nq qa.NewQuestion) error {
+func submitErr(s qa.Store, nq qa.NewQuestion) error {
 	_, _, err := s.SubmitQuestion(context.Background(), nq)
 	return err
 }
 
-func decideErr(s *Store, d qa.Decision) error {
+func decideErr(s qa.Store, d qa.Decision) error {
 	_, err := s.Decide(context.Background(), d)
 	return err
 }
 
-func voteErr(s *Store, guild string, id int64, user string) error {
+func voteErr(s qa.Store, guild string, id int64, user string) error {
 	_, _, err := s.ToggleVote(context.Background(), guild, id, user)
 	return err
 }
 
-func endErr(s *Store, guild string, id int64) error {
+func endErr(s qa.Store, guild string, id int64) error {
 	_, err := s.EndSession(context.Background(), guild, id, "m")
 	return err
 }
 
-func startErr(s *Store, ns qa.NewSession) error {
+func startErr(s qa.Store, ns qa.NewSession) error {
 	_, err := s.StartSession(context.Background(), ns)
 	return err
 }
 
-func TestGuildIsolation(t *testing.T) {
+func testGuildIsolation(t *testing.T, s qa.Store) {
 	ctx := context.Background()
-	s := openTest(t)
 	// Same channel ID in two guilds: both may run a session.
-	a := mustStart(t, s, "guildA", "general")
-	b := mustStart(t, s, "guildB", "general")
-	aq := mustSubmit(t, s, a, "u1", "Who lit the lighthouse?", false)
-	mustSubmit(t, s, b, "u1", "Who lit the lighthouse?", false)
+	a := Start(t, s, "guildA", "general")
+	b := Start(t, s, "guildB", "general")
+	aq := Submit(t, s, a, "u1", "Who lit the lighthouse?", false)
+	Submit(t, s, b, "u1", "Who lit the lighthouse?", false)
 	if _, _, err := s.ToggleVote(ctx, "guildA", aq.ID, "u5"); err != nil {
 		t.Fatal(err)
 	}
@@ -276,12 +271,11 @@ func TestGuildIsolation(t *testing.T) {
 	}
 }
 
-func TestDuplicates(t *testing.T) {
+func testDuplicates(t *testing.T, s qa.Store) {
 	ctx := context.Background()
-	s := openTest(t)
-	sess := mustStart(t, s, "g1", "c1")
-	canon := mustSubmit(t, s, sess, "alice", "What did Macron give Putin?", true)
-	other := mustSubmit(t, s, sess, "zed", "Where did Macron and Putin meet?", false)
+	sess := Start(t, s, "g1", "c1")
+	canon := Submit(t, s, sess, "alice", "What did Macron give Putin?", true)
+	other := Submit(t, s, sess, "zed", "Where did Macron and Putin meet?", false)
 
 	dup, of, err := s.SubmitQuestion(ctx, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: "bob", AskerName: "Bob",
 		Text: "What gift did Macron give to Putin?"})
@@ -351,7 +345,7 @@ func TestDuplicates(t *testing.T) {
 	}
 
 	// A duplicate of an approved question is approved too and posted with it.
-	waiting := mustSubmit(t, s, sess, "f", "How long did the dinner at Versailles last?", false)
+	waiting := Submit(t, s, sess, "f", "How long did the dinner at Versailles last?", false)
 	if _, err := s.Decide(ctx, qa.Decision{GuildID: "g1", QuestionID: waiting.ID, Actor: "mod", Action: qa.ActionApprove}); err != nil {
 		t.Fatal(err)
 	}
@@ -376,13 +370,12 @@ func ids(qs []qa.Question) []int64 {
 	return out
 }
 
-func TestVotesAndQueueOrder(t *testing.T) {
+func testVotesAndQueueOrder(t *testing.T, s qa.Store) {
 	ctx := context.Background()
-	s := openTest(t)
-	sess := mustStart(t, s, "g1", "c1")
-	q1 := mustSubmit(t, s, sess, "u1", "Who built the bridge?", false)
-	q2 := mustSubmit(t, s, sess, "u2", "When does the festival start?", false)
-	q3 := mustSubmit(t, s, sess, "u3", "Why is the mayor angry?", false)
+	sess := Start(t, s, "g1", "c1")
+	q1 := Submit(t, s, sess, "u1", "Who built the bridge?", false)
+	q2 := Submit(t, s, sess, "u2", "When does the festival start?", false)
+	q3 := Submit(t, s, sess, "u3", "Why is the mayor angry?", false)
 
 	steps := []struct {
 		q         qa.Question
@@ -428,104 +421,8 @@ func TestVotesAndQueueOrder(t *testing.T) {
 	}
 }
 
-func TestConcurrentDecisions(t *testing.T) {
+func testFeedback(t *testing.T, s qa.Store) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "race.db")
-	s := openAt(t, path)
-	// A second Store on the same file stands for a second process: its
-	// writers meet ours in SQLite's lock, not in our connection pool.
-	stores := []*Store{s, openAt(t, path)}
-	sess := mustStart(t, s, "g1", "c1")
-	const rounds, racers = 5, 8
-	for r := 0; r < rounds; r++ {
-		q := mustSubmit(t, s, sess, "u1", fmt.Sprintf("Question number %d about chapter %d?", r, r*7), r%2 == 0)
-		var wg sync.WaitGroup
-		errs := make([]error, racers)
-		for i := range racers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				d := qa.Decision{GuildID: "g1", QuestionID: q.ID, Actor: fmt.Sprintf("mod%d", i), ActorName: fmt.Sprintf("Mod %d", i), Action: qa.ActionApprove}
-				if i%2 == 1 {
-					d.Action, d.Reason = qa.ActionReject, "dup"
-				}
-				_, errs[i] = stores[i%len(stores)].Decide(ctx, d)
-			}()
-		}
-		wg.Wait()
-		final, err := s.QuestionByID(ctx, "g1", q.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		winners := 0
-		for i, err := range errs {
-			if err == nil {
-				winners++
-				if final.DecidedBy != fmt.Sprintf("mod%d", i) {
-					t.Errorf("round %d: winner mod%d but question decided by %s", r, i, final.DecidedBy)
-				}
-				continue
-			}
-			var de *qa.DecidedError
-			if !errors.As(err, &de) || !errors.Is(err, qa.ErrAlreadyDecided) {
-				t.Errorf("round %d: loser mod%d got %v, want qa.DecidedError", r, i, err)
-				continue
-			}
-			if de.By != final.DecidedBy || de.ByName != final.DecidedByName || de.Action != final.Action || !de.At.Equal(final.DecidedAt) {
-				t.Errorf("round %d: qa.DecidedError = %+v, want winner %s %s at %v", r, de, final.DecidedBy, final.Action, final.DecidedAt)
-			}
-		}
-		if winners != 1 {
-			t.Errorf("round %d: %d decisions won, want exactly 1", r, winners)
-		}
-	}
-}
-
-func TestConcurrentVotes(t *testing.T) {
-	ctx := context.Background()
-	s := openTest(t)
-	sess := mustStart(t, s, "g1", "c1")
-	q := mustSubmit(t, s, sess, "u1", "Who rang the bell at midnight?", false)
-	const users = 30
-	// Users 0..9 click twice (vote then unvote); the others once.
-	var wg sync.WaitGroup
-	errc := make(chan error, users*2)
-	for u := range users {
-		clicks := 1
-		if u < 10 {
-			clicks = 2
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for range clicks {
-				if _, _, err := s.ToggleVote(ctx, "g1", q.ID, fmt.Sprintf("user%d", u)); err != nil {
-					errc <- err
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	close(errc)
-	for err := range errc {
-		t.Errorf("ToggleVote: %v", err)
-	}
-	got, err := s.QuestionByID(ctx, "g1", q.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rows int
-	if err := s.r.QueryRow(`SELECT count(*) FROM votes WHERE question_id = ?`, q.ID).Scan(&rows); err != nil {
-		t.Fatal(err)
-	}
-	if got.Votes != users-10 || rows != users-10 {
-		t.Errorf("votes = %d (rows %d), want %d", got.Votes, rows, users-10)
-	}
-}
-
-func TestFeedback(t *testing.T) {
-	ctx := context.Background()
-	s := openTest(t)
 	clicks := []struct {
 		user  string
 		value int
@@ -543,5 +440,117 @@ func TestFeedback(t *testing.T) {
 	}
 	if up, down, err := s.FeedbackCounts(ctx, "g1", "other"); err != nil || up != 0 || down != 0 {
 		t.Errorf("FeedbackCounts(unknown) = %d, %d, %v; want 0, 0", up, down, err)
+	}
+	entries, err := s.Audit(ctx, "g1", 0)
+	if err != nil || len(entries) != len(clicks) {
+		t.Fatalf("Audit = %d entries, %v; want one a click", len(entries), err)
+	}
+	if e := entries[0]; e.Action != "feedback.record" || e.ActorID != "d" || e.TargetKind != "message" || e.TargetID != "m1" || e.Detail != "-1" {
+		t.Errorf("last audit entry = %+v, want d's -1 on message m1", e)
+	}
+	for _, f := range []qa.Feedback{
+		{GuildID: "g1", MessageID: "m1", UserID: "u", Value: 0},
+		{GuildID: "g1", UserID: "u", Value: 1},
+		{MessageID: "m1", UserID: "u", Value: -1},
+	} {
+		if err := s.RecordFeedback(ctx, f); !errors.Is(err, qa.ErrInvalidInput) {
+			t.Errorf("RecordFeedback(%+v) = %v, want ErrInvalidInput", f, err)
+		}
+	}
+}
+
+func testTranscript(t *testing.T, s qa.Store) {
+	checkTranscript(t, transcript(t, s))
+}
+
+// transcript runs a session with every kind of decision, duplicates and
+// votes, and renders its transcript.
+func transcript(t *testing.T, s qa.Store) []byte {
+	ctx := context.Background()
+	sess := Start(t, s, "g1", "stage")
+	submit := func(asker, name, text, draft string, cits ...qa.Citation) qa.Question {
+		t.Helper()
+		q, _, err := s.SubmitQuestion(ctx, qa.NewQuestion{GuildID: "g1", SessionID: sess.ID, AskerID: asker, AskerName: name,
+			Text: text, Draft: draft, DraftFound: len(cits) > 0, DraftCitations: cits})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	decide := func(q qa.Question, a qa.Action, answer, reason string, cits ...qa.Citation) {
+		t.Helper()
+		if _, err := s.Decide(ctx, qa.Decision{GuildID: "g1", QuestionID: q.ID, Actor: "mod1", ActorName: "Mod One",
+			Action: a, Answer: answer, Reason: reason, Citations: cits}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gift := submit("u1", "Alice", "What did Macron give Putin?",
+		"Macron gave Putin **a porcelain vase** [1], chosen from the Sèvres collection [2].",
+		qa.Citation{Ref: "Macron and Putin at Versailles, ¶3", Text: "Macron handed Putin a porcelain vase."},
+		qa.Citation{Ref: "Macron and Putin at Versailles, ¶4", Text: "The vase came from the Sèvres manufactory."})
+	submit("u2", "Bob", "What gift did Macron give to Putin?", "")
+	submit("1234", "", "what did macron give putin??", "")
+	long := submit("u3", "Carol", "How long did the meeting last?\nAnd who else was there?", "The story does not say.")
+	spam := submit("u4", "Dave", "Can you write me a poem?", "")
+	edited := submit("u5", "Erin", "Where did they meet?", "They met at **Versailles** [1].",
+		qa.Citation{Ref: "Macron and Putin at Versailles, ¶1", Text: "The two presidents met at Versailles."})
+	own := submit("u6", "Finn", "Why did Putin come at all?", "The story does not say.")
+	submit("u7", "Gus", "Is there a sequel planned?", "")
+	for _, u := range []string{"v1", "v2", "v3"} {
+		if _, _, err := s.ToggleVote(ctx, "g1", gift.ID, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := s.ToggleVote(ctx, "g1", long.ID, "v1"); err != nil {
+		t.Fatal(err)
+	}
+	decide(gift, qa.ActionApprove, "", "")
+	decide(long, qa.ActionApprove, "", "")
+	if _, err := s.NextApproved(ctx, "g1", sess.ID, "mod1"); err != nil {
+		t.Fatal(err)
+	}
+	decide(spam, qa.ActionReject, "", "Off topic: please ask about the story.")
+	decide(edited, qa.ActionEditApprove, "They met at the Palace of **Versailles** [1], in the Galerie des Batailles.", "", edited.DraftCitations...)
+	decide(own, qa.ActionAnswerSelf, "The story leaves that open; the author said in an interview it was the anniversary.", "")
+	ended, err := s.EndSession(ctx, "g1", sess.ID, "mod1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	qs, err := s.Transcript(ctx, "g1", sess.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qa.RenderTranscript(ended, qs)
+}
+
+func testPublicPost(t *testing.T, s qa.Store) {
+	ctx := context.Background()
+	sess := Start(t, s, "g1", "c1")
+	q := Submit(t, s, sess, "u", "Where did they meet?", false)
+	if err := s.SetPublicPost(ctx, "g1", q.ID, "c1", "m42"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPublicPost(ctx, "g2", q.ID, "c1", "m43"); !errors.Is(err, qa.ErrNotFound) {
+		t.Errorf("SetPublicPost in another guild: %v, want ErrNotFound", err)
+	}
+	if err := s.SetCard(ctx, "g1", q.ID, "queue", "m44"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.QuestionByID(ctx, "g1", q.ID)
+	if err != nil || got.PublicChannelID != "c1" || got.PublicMessageID != "m42" || got.CardChannelID != "queue" || got.CardMessageID != "m44" {
+		t.Errorf("QuestionByID = %+v, %v; want the public post c1/m42 and the card queue/m44", got, err)
+	}
+	// The bot records late posts after the session ended too.
+	if _, err := s.EndSession(ctx, "g1", sess.ID, "m"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetBannerMessage(ctx, "g1", sess.ID, "m45"); err != nil {
+		t.Errorf("SetBannerMessage after the end: %v", err)
+	}
+	if err := s.SetCard(ctx, "g1", q.ID, "queue", "m46"); err != nil {
+		t.Errorf("SetCard after the end: %v", err)
+	}
+	if got, err := s.SessionByID(ctx, "g1", sess.ID); err != nil || got.BannerMessageID != "m45" {
+		t.Errorf("SessionByID = %+v, %v; want banner m45", got, err)
 	}
 }
