@@ -17,12 +17,12 @@ import (
 // CommandName is the slash command of moderated Q&A.
 const CommandName = "qa"
 
-// Commands implements [bot.Extension]: /qa with the subcommands start, end,
-// status, ask, queue and next.
-func (x *QA) Commands() []*discordgo.ApplicationCommand {
+// command is /qa with the subcommands start, end, status, ask, queue and
+// next.
+func (p *Plugin) command() *discordgo.ApplicationCommand {
 	one := 1
 	maxTitle := qa.MaxTitleLen
-	return []*discordgo.ApplicationCommand{{
+	return &discordgo.ApplicationCommand{
 		Name:        CommandName,
 		Description: "Moderated Q&A sessions about the story",
 		Contexts:    &[]discordgo.InteractionContextType{discordgo.InteractionContextGuild},
@@ -45,89 +45,63 @@ func (x *QA) Commands() []*discordgo.ApplicationCommand {
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "queue", Description: "List open questions by votes (moderators)"},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "next", Description: "Post the top approved question waiting for an answer (moderators)"},
 		},
-	}}
+	}
 }
 
-// command runs a /qa subcommand.
-func (x *QA) command(ctx context.Context, r *reply) error {
-	data := r.i.ApplicationCommandData()
-	if len(data.Options) == 0 {
-		return r.send(ctx, notice("Use one of `/qa start`, `/qa ask`, `/qa status`, `/qa queue`, `/qa next`, `/qa end`."))
+// usage answers /qa without a subcommand it knows.
+func (p *Plugin) usage(ctx context.Context, x *bot.Interaction) error {
+	if bot.Path(x.Interaction) != "/"+CommandName {
+		return x.Respond(ctx, bot.RenderNotice("Unknown subcommand."))
 	}
-	sub := data.Options[0]
-	opts := map[string]string{}
-	for _, o := range sub.Options {
-		if s, ok := o.Value.(string); ok {
-			opts[o.Name] = s
-		}
-	}
-	switch sub.Name {
-	case "ask":
-		return x.askCommand(ctx, r, opts["question"])
-	case "status":
-		return x.status(ctx, r)
-	}
-	if !x.isModerator(r.i) {
-		return r.send(ctx, notice(msgNotModerator))
-	}
-	switch sub.Name {
-	case "start":
-		return x.start(ctx, r, opts["title"], opts["queue-channel"])
-	case "end":
-		return x.end(ctx, r)
-	case "queue":
-		return x.queue(ctx, r)
-	case "next":
-		return x.next(ctx, r)
-	}
-	return r.send(ctx, notice("Unknown subcommand."))
+	return x.Respond(ctx, bot.RenderNotice("Use one of `/qa start`, `/qa ask`, `/qa status`, `/qa queue`, `/qa next`, `/qa end`."))
 }
 
 // start opens a session in the channel and posts its banner.
-func (x *QA) start(ctx context.Context, r *reply, title, queueChannel string) error {
-	title = strings.TrimSpace(title)
+func (p *Plugin) start(ctx context.Context, x *bot.Interaction) error {
+	title := strings.TrimSpace(x.StringOption("title"))
+	queueChannel := x.StringOption("queue-channel")
 	if n := utf8.RuneCountInString(title); n > qa.MaxTitleLen {
-		return r.send(ctx, notice(fmt.Sprintf("The title is %d characters long; the limit is %d.", n, qa.MaxTitleLen)))
+		return x.Respond(ctx, bot.RenderNotice(fmt.Sprintf("The title is %d characters long; the limit is %d.", n, qa.MaxTitleLen)))
 	}
 	if queueChannel == "" {
-		queueChannel = r.i.ChannelID
+		queueChannel = x.ChannelID
 	}
-	if err := r.deferReply(ctx); err != nil {
+	if err := x.Defer(ctx); err != nil {
 		return err
 	}
-	sess, err := x.st.StartSession(ctx, qa.NewSession{GuildID: r.i.GuildID, ChannelID: r.i.ChannelID,
-		QueueChannelID: queueChannel, Title: title, StartedBy: userID(r.i), StartedByName: displayName(r.i)})
+	sess, err := p.st.StartSession(ctx, qa.NewSession{GuildID: x.GuildID, ChannelID: x.ChannelID,
+		QueueChannelID: queueChannel, Title: title, StartedBy: x.UserID(), StartedByName: x.DisplayName()})
 	if errors.Is(err, qa.ErrSessionActive) {
-		return r.send(ctx, notice("A Q&A session is already running in this channel. End it with `/qa end` first."))
+		return x.Respond(ctx, bot.RenderNotice("A Q&A session is already running in this channel. End it with `/qa end` first."))
 	}
 	if err != nil {
 		return fmt.Errorf("start session: %w", err)
 	}
-	x.log.Info("qa: session started", "guild", sess.GuildID, "session", sess.ID, "channel", sess.ChannelID, "queue", sess.QueueChannelID)
-	banner, err := bot.Reply(ctx, r.s, sess.ChannelID, nil, renderBanner(sess))
+	p.log.Info("qa: session started", "guild", sess.GuildID, "session", sess.ID, "channel", sess.ChannelID, "queue", sess.QueueChannelID)
+	banner, err := bot.Reply(ctx, x.Session, sess.ChannelID, nil, renderBanner(sess))
 	if err != nil {
-		x.log.Error("qa: post banner", "session", sess.ID, "channel", sess.ChannelID, "err", err)
-		return r.send(ctx, notice(fmt.Sprintf("The session (#%d) started, but I couldn't post its banner here (%s). "+
+		p.log.Error("qa: post banner", "session", sess.ID, "channel", sess.ChannelID, "err", err)
+		return x.Respond(ctx, bot.RenderNotice(fmt.Sprintf("The session (#%d) started, but I couldn't post its banner here (%s). "+
 			"People can still ask with `/qa ask`.", sess.ID, postProblem(err))))
 	}
-	if err := x.st.SetBannerMessage(ctx, sess.GuildID, sess.ID, banner.ID); err != nil {
-		x.log.Error("qa: record banner", "session", sess.ID, "err", err)
+	if err := p.st.SetBannerMessage(ctx, sess.GuildID, sess.ID, banner.ID); err != nil {
+		p.log.Error("qa: record banner", "session", sess.ID, "err", err)
 	}
 	where := "here"
 	if sess.QueueChannelID != sess.ChannelID {
 		where = "in <#" + sess.QueueChannelID + ">"
 	}
-	return r.send(ctx, notice(fmt.Sprintf("Session #%d started. Question cards will appear %s.", sess.ID, where)))
+	return x.Respond(ctx, bot.RenderNotice(fmt.Sprintf("Session #%d started. Question cards will appear %s.", sess.ID, where)))
 }
 
 // sessionFor finds the open session a moderator command in channelID is
 // about: the channel's own, or the one whose queue is in that channel.
-func (x *QA) sessionFor(ctx context.Context, guildID, channelID string) (qa.Session, error) {
-	sess, err := x.st.ActiveSession(ctx, guildID, channelID)
+func (p *Plugin) sessionFor(ctx context.Context, guildID, channelID string) (qa.Session, error) {
+	sess, err := p.st.ActiveSession(ctx, guildID, channelID)
 	if err == nil || !errors.Is(err, qa.ErrNotFound) {
 		return sess, err
 	}
-	all, err := x.st.ActiveSessions(ctx, guildID)
+	all, err := p.st.ActiveSessions(ctx, guildID)
 	if err != nil {
 		return qa.Session{}, err
 	}
@@ -141,10 +115,10 @@ func (x *QA) sessionFor(ctx context.Context, guildID, channelID string) (qa.Sess
 
 // noSession explains that no session runs in the channel and points to
 // the guild's running ones.
-func (x *QA) noSession(ctx context.Context, guildID string) bot.Message {
-	all, err := x.st.ActiveSessions(ctx, guildID)
+func (p *Plugin) noSession(ctx context.Context, guildID string) bot.Message {
+	all, err := p.st.ActiveSessions(ctx, guildID)
 	if err != nil || len(all) == 0 {
-		return notice(msgNoSession)
+		return bot.RenderNotice(msgNoSession)
 	}
 	var chans []string
 	for _, s := range all {
@@ -153,17 +127,17 @@ func (x *QA) noSession(ctx context.Context, guildID string) bot.Message {
 		}
 		chans = append(chans, "<#"+s.ChannelID+">")
 	}
-	return notice(msgNoSession + " Sessions are running in " + strings.Join(chans, ", ") + ".")
+	return bot.RenderNotice(msgNoSession + " Sessions are running in " + strings.Join(chans, ", ") + ".")
 }
 
 // channelSession finds the session of the interaction's channel. When
 // there is none it tells the user so and reports !ok, with the error of
 // telling.
-func (x *QA) channelSession(ctx context.Context, r *reply) (qa.Session, bool, error) {
-	sess, err := x.sessionFor(ctx, r.i.GuildID, r.i.ChannelID)
+func (p *Plugin) channelSession(ctx context.Context, x *bot.Interaction) (qa.Session, bool, error) {
+	sess, err := p.sessionFor(ctx, x.GuildID, x.ChannelID)
 	switch {
 	case errors.Is(err, qa.ErrNotFound):
-		return qa.Session{}, false, r.send(ctx, x.noSession(ctx, r.i.GuildID))
+		return qa.Session{}, false, x.Respond(ctx, p.noSession(ctx, x.GuildID))
 	case err != nil:
 		return qa.Session{}, false, fmt.Errorf("find session: %w", err)
 	}
@@ -172,138 +146,114 @@ func (x *QA) channelSession(ctx context.Context, r *reply) (qa.Session, bool, er
 
 // end closes the session, retires its banner and posts the summary with the
 // transcript.
-func (x *QA) end(ctx context.Context, r *reply) error {
-	if err := r.deferReply(ctx); err != nil {
+func (p *Plugin) end(ctx context.Context, x *bot.Interaction) error {
+	if err := x.Defer(ctx); err != nil {
 		return err
 	}
-	sess, ok, err := x.channelSession(ctx, r)
+	sess, ok, err := p.channelSession(ctx, x)
 	if !ok {
 		return err
 	}
-	sess, err = x.st.EndSession(ctx, r.i.GuildID, sess.ID, userID(r.i))
+	sess, err = p.st.EndSession(ctx, x.GuildID, sess.ID, x.UserID())
 	if errors.Is(err, qa.ErrSessionEnded) {
-		return r.send(ctx, notice(msgEnded))
+		return x.Respond(ctx, bot.RenderNotice(msgEnded))
 	}
 	if err != nil {
 		return fmt.Errorf("end session: %w", err)
 	}
-	x.log.Info("qa: session ended", "guild", sess.GuildID, "session", sess.ID)
+	p.log.Info("qa: session ended", "guild", sess.GuildID, "session", sess.ID)
 	if sess.BannerMessageID != "" {
-		if err := editMessage(ctx, r.s, sess.ChannelID, sess.BannerMessageID, renderEndedBanner(sess)); err != nil {
-			x.log.Warn("qa: retire banner", "session", sess.ID, "err", err)
+		if err := bot.EditMessage(ctx, x.Session, sess.ChannelID, sess.BannerMessageID, renderEndedBanner(sess)); err != nil {
+			p.log.Warn("qa: retire banner", "session", sess.ID, "err", err)
 		}
 	}
-	qs, err := x.st.Transcript(ctx, sess.GuildID, sess.ID)
+	qs, err := p.st.Transcript(ctx, sess.GuildID, sess.ID)
 	if err != nil {
 		return fmt.Errorf("transcript: %w", err)
 	}
 	// Cards and public posts of undecided questions lose their buttons.
 	for _, q := range qs {
 		if !q.Duplicate() && (q.Status == qa.StatusPending || q.Status == qa.StatusApproved) {
-			x.refreshCard(ctx, r.s, q, false)
+			p.refreshCard(ctx, x.Session, q, false)
 		}
 	}
-	counts, err := x.st.SessionCounts(ctx, sess.GuildID, sess.ID)
+	counts, err := p.st.SessionCounts(ctx, sess.GuildID, sess.ID)
 	if err != nil {
 		return fmt.Errorf("session counts: %w", err)
 	}
 	md := qa.RenderTranscript(sess, qs)
+	transcript := func() []*discordgo.File {
+		return []*discordgo.File{{Name: fmt.Sprintf("qa-session-%d.md", sess.ID),
+			ContentType: "text/markdown; charset=utf-8", Reader: bytes.NewReader(md)}}
+	}
 	m := renderSummary(sess, counts)
-	_, err = r.s.ChannelMessageSendComplex(sess.ChannelID, &discordgo.MessageSend{
-		Content:         m.Content,
-		AllowedMentions: bot.NoMentions(),
-		Files: []*discordgo.File{{Name: fmt.Sprintf("qa-session-%d.md", sess.ID),
-			ContentType: "text/markdown; charset=utf-8", Reader: bytes.NewReader(md)}},
-	}, discordgo.WithContext(ctx))
-	if err != nil {
-		x.log.Error("qa: post transcript", "session", sess.ID, "channel", sess.ChannelID, "err", err)
+	m.Files = transcript()
+	if _, err := bot.Reply(ctx, x.Session, sess.ChannelID, nil, m); err != nil {
+		p.log.Error("qa: post transcript", "session", sess.ID, "channel", sess.ChannelID, "err", err)
 		// The moderator gets the transcript privately instead.
-		_, ferr := r.s.FollowupMessageCreate(r.i, true, &discordgo.WebhookParams{
+		if err := x.Followup(ctx, bot.Message{
 			Content: bot.Truncate(fmt.Sprintf("The session ended, but I couldn't post the summary in <#%s> (%s). Here is the transcript.",
 				sess.ChannelID, postProblem(err)), bot.MaxContent),
-			AllowedMentions: bot.NoMentions(),
-			Flags:           discordgo.MessageFlagsEphemeral,
-			Files: []*discordgo.File{{Name: fmt.Sprintf("qa-session-%d.md", sess.ID),
-				ContentType: "text/markdown; charset=utf-8", Reader: bytes.NewReader(md)}},
-		}, discordgo.WithContext(ctx))
-		if ferr != nil {
-			return fmt.Errorf("send transcript privately: %w", ferr)
+			Files: transcript(),
+		}); err != nil {
+			return fmt.Errorf("send transcript privately: %w", err)
 		}
-		return r.send(ctx, notice("Session ended; the transcript is in the message below."))
+		return x.Respond(ctx, bot.RenderNotice("Session ended; the transcript is in the message below."))
 	}
-	return r.send(ctx, notice(fmt.Sprintf("Session #%d ended; the summary and transcript are posted in <#%s>.", sess.ID, sess.ChannelID)))
+	return x.Respond(ctx, bot.RenderNotice(fmt.Sprintf("Session #%d ended; the summary and transcript are posted in <#%s>.", sess.ID, sess.ChannelID)))
 }
 
 // status shows the counts of the channel's session.
-func (x *QA) status(ctx context.Context, r *reply) error {
-	sess, ok, err := x.channelSession(ctx, r)
+func (p *Plugin) status(ctx context.Context, x *bot.Interaction) error {
+	sess, ok, err := p.channelSession(ctx, x)
 	if !ok {
 		return err
 	}
-	c, err := x.st.SessionCounts(ctx, r.i.GuildID, sess.ID)
+	c, err := p.st.SessionCounts(ctx, x.GuildID, sess.ID)
 	if err != nil {
 		return fmt.Errorf("session counts: %w", err)
 	}
-	return r.send(ctx, renderStatus(sess, c))
+	return x.Respond(ctx, renderStatus(sess, c))
 }
 
 // queue lists the open questions by votes, privately.
-func (x *QA) queue(ctx context.Context, r *reply) error {
-	sess, ok, err := x.channelSession(ctx, r)
+func (p *Plugin) queue(ctx context.Context, x *bot.Interaction) error {
+	sess, ok, err := p.channelSession(ctx, x)
 	if !ok {
 		return err
 	}
-	qs, err := x.st.Queue(ctx, r.i.GuildID, sess.ID, "", 0)
+	qs, err := p.st.Queue(ctx, x.GuildID, sess.ID, "", 0)
 	if err != nil {
 		return fmt.Errorf("queue: %w", err)
 	}
-	return r.send(ctx, renderQueue(sess, qs))
+	return x.Respond(ctx, renderQueue(sess, qs))
 }
 
 // next posts the top approved question still waiting for an answer.
-func (x *QA) next(ctx context.Context, r *reply) error {
-	if err := r.deferReply(ctx); err != nil {
+func (p *Plugin) next(ctx context.Context, x *bot.Interaction) error {
+	if err := x.Defer(ctx); err != nil {
 		return err
 	}
-	sess, ok, err := x.channelSession(ctx, r)
+	sess, ok, err := p.channelSession(ctx, x)
 	if !ok {
 		return err
 	}
-	q, err := x.st.NextApproved(ctx, r.i.GuildID, sess.ID, userID(r.i))
+	q, err := p.st.NextApproved(ctx, x.GuildID, sess.ID, x.UserID())
 	switch {
 	case errors.Is(err, qa.ErrNotFound):
-		return r.send(ctx, notice("No approved question is waiting for an answer."))
+		return x.Respond(ctx, bot.RenderNotice("No approved question is waiting for an answer."))
 	case errors.Is(err, qa.ErrSessionEnded):
-		return r.send(ctx, notice(msgEnded))
+		return x.Respond(ctx, bot.RenderNotice(msgEnded))
 	case err != nil:
 		return fmt.Errorf("next approved: %w", err)
 	}
-	x.refreshCard(ctx, r.s, q, true)
-	if _, err := bot.Reply(ctx, r.s, sess.ChannelID, nil, renderNext(q)); err != nil {
-		x.log.Error("qa: post next question", "question", q.ID, "channel", sess.ChannelID, "err", err)
-		return r.send(ctx, notice(fmt.Sprintf("Question #%d is next, but I couldn't post it in <#%s> (%s). It is marked as posted; here it is:\n%s",
+	p.refreshCard(ctx, x.Session, q, true)
+	if _, err := bot.Reply(ctx, x.Session, sess.ChannelID, nil, renderNext(q)); err != nil {
+		p.log.Error("qa: post next question", "question", q.ID, "channel", sess.ChannelID, "err", err)
+		return x.Respond(ctx, bot.RenderNotice(fmt.Sprintf("Question #%d is next, but I couldn't post it in <#%s> (%s). It is marked as posted; here it is:\n%s",
 			q.ID, sess.ChannelID, postProblem(err), quote(bot.Truncate(q.Text, 1000)))))
 	}
-	return r.send(ctx, notice(fmt.Sprintf("Posted question #%d in <#%s>. Answer it with the card's “Answer myself” button.", q.ID, sess.ChannelID)))
-}
-
-// editMessage replaces a bot message in a channel, pinging no one.
-func editMessage(ctx context.Context, s *discordgo.Session, channelID, messageID string, m bot.Message) error {
-	content := m.Content
-	embeds := m.Embeds
-	if embeds == nil {
-		embeds = []*discordgo.MessageEmbed{}
-	}
-	components := m.Components
-	if components == nil {
-		components = []discordgo.MessageComponent{}
-	}
-	_, err := s.ChannelMessageEditComplex(&discordgo.MessageEdit{
-		ID: messageID, Channel: channelID,
-		Content: &content, Embeds: &embeds, Components: &components,
-		AllowedMentions: bot.NoMentions(),
-	}, discordgo.WithContext(ctx))
-	return err
+	return x.Respond(ctx, bot.RenderNotice(fmt.Sprintf("Posted question #%d in <#%s>. Answer it with the card's “Answer myself” button.", q.ID, sess.ChannelID)))
 }
 
 // postProblem names why posting failed, in words for a moderator.

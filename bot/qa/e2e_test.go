@@ -1,6 +1,6 @@
 package qa_test
 
-// End-to-end tests: the bot with the qa extension, on the real discordgo
+// End-to-end tests: the bot with the Q&A plugin, on the real discordgo
 // session, against the strict fake Discord of internal/fakediscord, with a
 // real SQLite file.
 
@@ -17,6 +17,7 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
+	"storybot/bot/bottest"
 	botqa "storybot/bot/qa"
 	"storybot/internal/fakediscord"
 	"storybot/internal/logbuf"
@@ -30,19 +31,18 @@ type env struct {
 	fake   *fakediscord.Server
 	db     string
 	eng    *answer.Engine
+	logger *slog.Logger
 	logs   *logbuf.Buffer
 	bob    fakediscord.User
 	carol  fakediscord.User // takes no direct messages
 	mod2   fakediscord.User
 	bot    *running
-	starts int
 }
 
-// running is one bot process: its store, session and Run goroutine.
+// running is one bot process: its store and its bot.
 type running struct {
-	st     *sqlite.Store
-	cancel context.CancelFunc
-	done   chan error
+	st  *sqlite.Store
+	run *bottest.Running
 }
 
 func newEnv(t *testing.T) *env {
@@ -56,13 +56,10 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "storybot.db"), eng: eng, logs: &logbuf.Buffer{}, bob: bob, mod2: mod2, carol: carol}
-	t.Cleanup(func() {
-		e.stop()
-		if t.Failed() {
-			t.Logf("bot logs:\n%s", e.logs.String())
-		}
-	})
+	logger, logs := bottest.Logger(t)
+	e := &env{t: t, fake: fake, db: filepath.Join(t.TempDir(), "storybot.db"), eng: eng, logger: logger, logs: logs,
+		bob: bob, mod2: mod2, carol: carol}
+	t.Cleanup(e.stop)
 	e.start()
 	return e
 }
@@ -72,66 +69,30 @@ func newEnv(t *testing.T) *env {
 func (e *env) start() {
 	t := e.t
 	t.Helper()
-	logger := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	st, err := sqlite.Open(context.Background(), e.db, logger)
+	st, err := sqlite.Open(context.Background(), e.db, e.logger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sources := bot.NewSourceIDs(100)
-	ext, err := botqa.New(botqa.Options{Store: st, Answerer: e.eng, Logger: logger, ModeratorRoleID: e.fake.ModRoleID, Sources: sources})
+	sessions, err := botqa.New(botqa.Options{Store: st, Answerer: e.eng, Logger: e.logger, ModeratorRoleID: e.fake.ModRoleID, Sources: sources})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := bot.NewSession(e.fake.Token, e.fake.URL(), bot.Intents(false))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.LogLevel = discordgo.LogWarning
-	s.ShouldReconnectOnError = false
-	b, err := bot.New(s, bot.Options{Engine: e.eng, Logger: logger, GuildID: e.fake.GuildID,
-		Extensions: []bot.Extension{ext}, Sources: sources, UserRate: -1, ChannelRate: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	r := &running{st: st, cancel: cancel, done: make(chan error, 1)}
-	go func() { r.done <- b.Run(ctx) }()
-	e.bot = r
-	e.starts++
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		n := 0
-		for _, req := range e.fake.Requests() {
-			if req.Method == "PUT" && strings.HasSuffix(req.Path, "/commands") && req.Status < 300 {
-				n++
-			}
-		}
-		if n >= e.starts {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("bot start %d: commands not registered", e.starts)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	run := bottest.Run(t, e.fake, bot.Options{Logger: e.logger, GuildID: e.fake.GuildID,
+		Plugins: []bot.Plugin{sessions}, Sources: sources, Passages: e.eng}, bottest.Config{NoReconnect: true})
+	e.bot = &running{st: st, run: run}
 	if err := e.fake.WaitReady(e.ctx(5 * time.Second)); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// stop ends the bot process and closes its qa.
+// stop ends the bot process and closes its store.
 func (e *env) stop() {
 	if e.bot == nil {
 		return
 	}
-	e.bot.cancel()
-	select {
-	case err := <-e.bot.done:
-		if err != nil {
-			e.t.Errorf("Run: %v", err)
-		}
-	case <-time.After(30 * time.Second):
-		e.t.Errorf("Run did not return")
+	if err := e.bot.run.Stop(); err != nil {
+		e.t.Errorf("Run: %v", err)
 	}
 	if err := e.bot.st.Close(); err != nil {
 		e.t.Errorf("close store: %v", err)
@@ -177,7 +138,7 @@ func (e *env) reply(it *fakediscord.Interaction) *fakediscord.Message {
 	if !m.Ephemeral() {
 		e.t.Errorf("reply %q is public, want ephemeral", m.Content)
 	}
-	noPings(e.t, m)
+	bottest.NoPings(e.t, m)
 	return m
 }
 
@@ -230,7 +191,7 @@ func (e *env) waitMsg(channelID string, match func(*fakediscord.Message) bool) *
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	noPings(e.t, m)
+	bottest.NoPings(e.t, m)
 	return m
 }
 
@@ -250,16 +211,6 @@ func hasButton(m *fakediscord.Message, id string) bool {
 		}
 	}
 	return false
-}
-
-func noPings(t testing.TB, msgs ...*fakediscord.Message) {
-	t.Helper()
-	for _, m := range msgs {
-		am := m.AllowedMentions
-		if am == nil || len(am.Parse) != 0 || len(am.Users) != 0 || len(am.Roles) != 0 || am.RepliedUser {
-			t.Errorf("message %s allowed_mentions = %+v, want {parse:[]}", m.ID, am)
-		}
-	}
 }
 
 func contains(s string, subs ...string) bool {

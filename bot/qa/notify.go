@@ -108,7 +108,7 @@ func rejectedNote(q qa.Question, text string) string {
 
 // tellRejected tells the askers of a rejected question (duplicates
 // included) privately, and returns a line for the moderator saying how.
-func (x *QA) tellRejected(ctx context.Context, s *discordgo.Session, q qa.Question) string {
+func (p *Plugin) tellRejected(ctx context.Context, s *discordgo.Session, q qa.Question) string {
 	type target struct {
 		qid        int64
 		user, text string
@@ -120,25 +120,23 @@ func (x *QA) tellRejected(ctx context.Context, s *discordgo.Session, q qa.Questi
 	now, later := 0, 0
 	for _, t := range targets {
 		note := rejectedNote(q, t.text)
-		if i, ok := x.notes.submission(t.qid); ok {
-			_, err := s.FollowupMessageCreate(i, false, &discordgo.WebhookParams{
-				Content: note, AllowedMentions: bot.NoMentions(), Flags: discordgo.MessageFlagsEphemeral,
-			}, discordgo.WithContext(ctx))
+		if i, ok := p.notes.submission(t.qid); ok {
+			err := bot.Followup(ctx, s, i, bot.Message{Content: note}, true)
 			if err == nil {
 				now++
 				continue
 			}
-			x.log.Warn("qa: tell asker of rejection", "question", t.qid, "err", err)
+			p.log.Warn("qa: tell asker of rejection", "question", t.qid, "err", err)
 		}
 		// Too late for a private follow-up (or after a restart): a direct
 		// message, unless the asker does not accept them.
-		if err := directMessage(ctx, s, t.user, note); err == nil {
+		if err := bot.DirectMessage(ctx, s, t.user, bot.Message{Content: note}); err == nil {
 			now++
 			continue
 		} else {
-			x.log.Info("qa: asker not reachable by direct message", "question", t.qid, "err", err)
+			p.log.Info("qa: asker not reachable by direct message", "question", t.qid, "err", err)
 		}
-		x.notes.add(q.GuildID, t.user, note)
+		p.notes.add(q.GuildID, t.user, note)
 		later++
 	}
 	switch {
@@ -149,17 +147,4 @@ func (x *QA) tellRejected(ctx context.Context, s *discordgo.Session, q qa.Questi
 	default:
 		return fmt.Sprintf("%d askers were told the reason privately; %d will see it the next time they use the Q&A.", now, later)
 	}
-}
-
-// directMessage sends a user a private message in their DM channel.
-func directMessage(ctx context.Context, s *discordgo.Session, userID, content string) error {
-	ch, err := s.UserChannelCreate(userID, discordgo.WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("open DM channel: %w", err)
-	}
-	_, err = s.ChannelMessageSendComplex(ch.ID, &discordgo.MessageSend{Content: content, AllowedMentions: bot.NoMentions()}, discordgo.WithContext(ctx))
-	if err != nil {
-		return fmt.Errorf("send DM: %w", err)
-	}
-	return nil
 }

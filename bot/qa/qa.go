@@ -1,28 +1,27 @@
 // Package qa runs moderated Q&A sessions on Discord: participants submit
 // questions about the story, the bot drafts an answer with citations, and
 // moderators approve, edit, answer or reject each question from a card in a
-// queue channel. It plugs into the bot as a [bot.Extension] and keeps all its
-// state in a [qa.Store], so every button keeps working after a restart.
+// queue channel. It is a [bot.Plugin] and keeps all its state in a
+// [Store], so every button keeps working after a restart. The domain (the
+// model and its rules, duplicate grouping, the transcript) is storybot/qa;
+// this package is its Discord side.
 //
 // # Wiring
 //
 // cmd/storybot/serve.go builds it after opening the store and passes it to
 // the bot's options:
 //
-//	sources := bot.NewSourceIDs(2000)
-//	q, err := qa.New(qa.Options{
-//		Store:           st,
+//	sessions, err := qa.New(qa.Options{
+//		Store:           st, // a *sqlite.Store
 //		Answerer:        eng,
 //		Logger:          logger,
 //		ModeratorRoleID: cfg.ModeratorRole, // MODERATOR_ROLE_ID, may be ""
-//		Sources:         sources,
+//		Sources:         sources,           // the bot's bot.Options.Sources
 //	})
 //	if err != nil {
 //		return err
 //	}
-//	opts := botOptions(cfg, eng, feedbackStore{st}, logger)
-//	opts.Extensions = append(opts.Extensions, q)
-//	opts.Sources = sources
+//	opts.Plugins = append(opts.Plugins, sessions)
 //
 // # Using it on Discord
 //
@@ -61,19 +60,16 @@
 //
 // The reason of a rejection goes to the asker as a private (ephemeral)
 // follow-up to their own submission, which Discord allows for 15 minutes
-// after it. After that, or after a restart, it is shown privately the next
+// after it. After that, or after a restart, it goes to them as a direct
+// message, and to askers who take no direct messages, privately the next
 // time they submit a question or vote in the server (kept in memory only).
-// The bot does not send DMs.
 package qa
 
 import (
 	"context"
 	"errors"
 	"log/slog"
-	"strings"
 	"time"
-
-	"github.com/bwmarrin/discordgo"
 
 	"storybot/answer"
 	"storybot/bot"
@@ -119,8 +115,8 @@ type Options struct {
 	SubmitBurst int
 }
 
-// QA is the moderated Q&A extension. It is safe for concurrent use.
-type QA struct {
+// Plugin is moderated Q&A on Discord. It is safe for concurrent use.
+type Plugin struct {
 	st      Store
 	ans     Answerer
 	log     *slog.Logger
@@ -131,10 +127,10 @@ type QA struct {
 	limit   *bot.Limiter // nil: no limit
 }
 
-var _ bot.Extension = (*QA)(nil)
+var _ bot.Plugin = (*Plugin)(nil)
 
-// New returns the Q&A extension.
-func New(opts Options) (*QA, error) {
+// New returns the plugin.
+func New(opts Options) (*Plugin, error) {
 	if opts.Store == nil {
 		return nil, errors.New("qa: no store")
 	}
@@ -160,7 +156,7 @@ func New(opts Options) (*QA, error) {
 	if opts.SubmitRate > 0 {
 		limit = bot.NewLimiter(opts.SubmitRate, opts.SubmitBurst, 0)
 	}
-	return &QA{
+	return &Plugin{
 		limit:   limit,
 		st:      opts.Store,
 		ans:     opts.Answerer,
@@ -172,95 +168,51 @@ func New(opts Options) (*QA, error) {
 	}, nil
 }
 
-// HandleInteraction implements [bot.Extension]: it handles /qa and the
-// components and forms whose custom_id starts with "qa:".
-func (x *QA) HandleInteraction(ctx context.Context, s *discordgo.Session, ic *discordgo.InteractionCreate) bool {
-	i := ic.Interaction
-	if i == nil {
-		return false
-	}
-	var run func(context.Context, *reply) error
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand:
-		if i.ApplicationCommandData().Name != CommandName {
-			return false
-		}
-		run = x.command
-	case discordgo.InteractionMessageComponent:
-		id, ok := parseID(i.MessageComponentData().CustomID)
-		if !ok {
-			return false
-		}
-		run = func(ctx context.Context, r *reply) error { return x.component(ctx, r, id) }
-	case discordgo.InteractionModalSubmit:
-		id, ok := parseID(i.ModalSubmitData().CustomID)
-		if !ok {
-			return false
-		}
-		run = func(ctx context.Context, r *reply) error { return x.modal(ctx, r, id) }
-	default:
-		return false
-	}
-	r := &reply{s: s, i: i}
-	if i.GuildID == "" {
-		x.report(ctx, r, r.send(ctx, notice(msgGuildOnly)))
-		return true
-	}
-	x.report(ctx, r, run(ctx, r))
-	return true
+// Register implements [bot.Plugin]: /qa and its subcommands, and the
+// buttons and forms whose custom ID starts with "qa:". Every response is
+// private; moderators' routes check the moderator on each interaction.
+func (p *Plugin) Register(r *bot.Router) {
+	r = r.With(bot.Private, bot.GuildOnly(msgGuildOnly))
+	mods := r.With(bot.ModeratorsOnly(p.modRole, msgNotModerator))
+
+	r.Command(p.command(), p.usage)
+	r.Subcommand("/qa/ask", p.askCommand)
+	r.Subcommand("/qa/status", p.status)
+	mods.Subcommand("/qa/start", p.start)
+	mods.Subcommand("/qa/end", p.end)
+	mods.Subcommand("/qa/queue", p.queue)
+	mods.Subcommand("/qa/next", p.next)
+
+	r.With(bot.OpensForm).Component(prefixSubmit, byID(p.askForm))
+	r.Modal(prefixAskForm, byID(p.askSubmit))
+	r.Component(prefixVote, byID(p.vote))
+
+	mods.Component(prefixApprove, byID(p.approve))
+	forms := mods.With(bot.OpensForm)
+	forms.Component(prefixEdit, byID(p.editForm))
+	forms.Component(prefixSelf, byID(p.selfForm))
+	forms.Component(prefixReject, byID(p.rejectForm))
+	mods.Modal(prefixEditForm, byID(p.editSubmit))
+	mods.Modal(prefixSelfForm, byID(p.selfSubmit))
+	mods.Modal(prefixRejectForm, byID(p.rejectSubmit))
 }
 
-// report logs err and tells the user something went wrong, unless err is
-// nil or was already explained.
-func (x *QA) report(ctx context.Context, r *reply, err error) {
-	if err == nil {
-		return
-	}
-	x.log.Error("qa: interaction failed", "err", err, "interaction", r.i.ID, "user", userID(r.i))
-	if err := r.send(ctx, notice(msgSorry)); err != nil {
-		x.log.Error("qa: tell user of failure", "err", err, "interaction", r.i.ID)
+// byID adapts a handler of the session or question whose ID ends the
+// custom ID.
+func byID(h func(ctx context.Context, x *bot.Interaction, id int64) error) bot.Handler {
+	return func(ctx context.Context, x *bot.Interaction) error {
+		id, err := x.RecordID()
+		if err != nil {
+			return err
+		}
+		return h(ctx, x, id)
 	}
 }
 
 // Friendly texts.
 const (
-	msgSorry        = "Sorry, something went wrong on my side. Please try again in a moment."
 	msgGuildOnly    = "Q&A sessions work in servers only."
 	msgNotModerator = "Only moderators can do that: you need the Manage Messages permission or the moderator role."
 	msgEnded        = "This Q&A session has ended."
 	msgNoSession    = "There's no Q&A session running in this channel."
 )
-
-// userID returns the ID of the user who caused i.
-func userID(i *discordgo.Interaction) string {
-	if u := user(i); u != nil {
-		return u.ID
-	}
-	return ""
-}
-
-func user(i *discordgo.Interaction) *discordgo.User {
-	if i.Member != nil && i.Member.User != nil {
-		return i.Member.User
-	}
-	return i.User
-}
-
-// displayName is the name the server shows for the user who caused i.
-func displayName(i *discordgo.Interaction) string {
-	if i.Member != nil && strings.TrimSpace(i.Member.Nick) != "" {
-		return i.Member.Nick
-	}
-	u := user(i)
-	if u == nil {
-		return ""
-	}
-	if strings.TrimSpace(u.GlobalName) != "" {
-		return u.GlobalName
-	}
-	return u.Username
-}
-
-func (x *QA) isModerator(i *discordgo.Interaction) bool {
-	return bot.IsModerator(i, x.modRole)
-}

@@ -34,7 +34,7 @@ func renderBanner(sess qa.Session) bot.Message {
 		Footer: &discordgo.MessageEmbedFooter{Text: bot.Truncate("Started by "+nameOr(sess.StartedByName, sess.StartedBy), 200)},
 	}
 	row := discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-		discordgo.Button{Label: "Submit a question", Style: discordgo.PrimaryButton, CustomID: makeID(verbSubmit, sess.ID)},
+		discordgo.Button{Label: "Submit a question", Style: discordgo.PrimaryButton, CustomID: bot.CustomID(prefixSubmit, sess.ID)},
 	}}
 	return bot.Message{Embeds: []*discordgo.MessageEmbed{e}, Components: []discordgo.MessageComponent{row}}
 }
@@ -128,14 +128,14 @@ func cardButtons(q qa.Question, open bool) []discordgo.MessageComponent {
 			approve = "Approve (answer later)"
 		}
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: approve, Style: discordgo.SuccessButton, CustomID: makeID(verbApprove, q.ID)},
-			discordgo.Button{Label: "Edit & approve", Style: discordgo.PrimaryButton, CustomID: makeID(verbEdit, q.ID)},
-			discordgo.Button{Label: "Answer myself", Style: discordgo.SecondaryButton, CustomID: makeID(verbSelf, q.ID)},
-			discordgo.Button{Label: "Reject", Style: discordgo.DangerButton, CustomID: makeID(verbReject, q.ID)},
+			discordgo.Button{Label: approve, Style: discordgo.SuccessButton, CustomID: bot.CustomID(prefixApprove, q.ID)},
+			discordgo.Button{Label: "Edit & approve", Style: discordgo.PrimaryButton, CustomID: bot.CustomID(prefixEdit, q.ID)},
+			discordgo.Button{Label: "Answer myself", Style: discordgo.SecondaryButton, CustomID: bot.CustomID(prefixSelf, q.ID)},
+			discordgo.Button{Label: "Reject", Style: discordgo.DangerButton, CustomID: bot.CustomID(prefixReject, q.ID)},
 		}})
 	case qa.StatusApproved:
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: "Answer myself", Style: discordgo.PrimaryButton, CustomID: makeID(verbSelf, q.ID)},
+			discordgo.Button{Label: "Answer myself", Style: discordgo.PrimaryButton, CustomID: bot.CustomID(prefixSelf, q.ID)},
 		}})
 	default:
 		return rows
@@ -146,7 +146,7 @@ func cardButtons(q qa.Question, open bool) []discordgo.MessageComponent {
 func voteRow(q qa.Question) discordgo.ActionsRow {
 	return discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 		discordgo.Button{Label: fmt.Sprintf("Upvote (%d)", q.Votes), Style: discordgo.SecondaryButton,
-			CustomID: makeID(verbVote, q.ID), Emoji: &discordgo.ComponentEmoji{Name: "👍"}},
+			CustomID: bot.CustomID(prefixVote, q.ID), Emoji: &discordgo.ComponentEmoji{Name: "👍"}},
 	}}
 }
 
@@ -249,7 +249,7 @@ func renderNext(q qa.Question) bot.Message {
 // renderQueue lists a session's open questions for moderators.
 func renderQueue(sess qa.Session, qs []qa.Question) bot.Message {
 	if len(qs) == 0 {
-		return notice("No questions are waiting in “" + sessionTitle(sess) + "”.")
+		return bot.RenderNotice("No questions are waiting in “" + sessionTitle(sess) + "”.")
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "**Open questions in “%s”**, most votes first:\n", oneLine(bot.Truncate(sessionTitle(sess), 100)))
@@ -278,7 +278,7 @@ func renderStatus(sess qa.Session, c qa.Counts) bot.Message {
 	if sess.QueueChannelID != "" && sess.QueueChannelID != sess.ChannelID {
 		s += fmt.Sprintf("\nQuestion cards go to <#%s>.", sess.QueueChannelID)
 	}
-	return notice(s)
+	return bot.RenderNotice(s)
 }
 
 // renderSummary is posted in the session channel when the session ends,

@@ -1,43 +1,85 @@
 package qa
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/bwmarrin/discordgo"
+
+	"storybot/answer"
 	"storybot/bot"
 	"storybot/qa"
+	"storybot/qa/memstore"
+)
+
+// route routes a custom ID of type typ as the plugin's router does, and
+// parses its record ID.
+func route(t testing.TB, typ discordgo.InteractionType, customID string) (prefix string, id int64, ok bool) {
+	t.Helper()
+	r := bot.NewRouter()
+	p, err := New(Options{Store: memstore.New(), Answerer: noAnswers{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Register(r)
+	prefix, arg, ok := r.Match(typ, customID)
+	if !ok {
+		return "", 0, false
+	}
+	id, ok = bot.ParseRecordID(arg)
+	return prefix, id, ok
+}
+
+type noAnswers struct{}
+
+func (noAnswers) Answer(context.Context, answer.Question) (answer.Answer, error) {
+	return answer.Answer{}, nil
+}
+
+const (
+	button = discordgo.InteractionMessageComponent
+	form   = discordgo.InteractionModalSubmit
 )
 
 func TestParseID(t *testing.T) {
 	tests := []struct {
-		in   string
-		want customID
-		ok   bool
+		typ    discordgo.InteractionType
+		in     string
+		prefix string
+		id     int64
+		ok     bool
 	}{
-		{"qa:approve:12", customID{verbApprove, 12}, true},
-		{"qa:rejectf:9007199254740993", customID{verbRejectForm, 9007199254740993}, true},
-		{"qa:vote:0", customID{}, false},
-		{"qa:vote:-1", customID{}, false},
-		{"qa:vote:x", customID{}, false},
-		{"qa:nuke:1", customID{}, false},
-		{"qa:approve", customID{}, false},
-		{"src:doc/1", customID{}, false},
-		{"", customID{}, false},
+		{button, "qa:approve:12", prefixApprove, 12, true},
+		{form, "qa:rejectf:9007199254740993", prefixRejectForm, 9007199254740993, true},
+		{button, "qa:vote:0", "", 0, false},
+		{button, "qa:vote:-1", "", 0, false},
+		{button, "qa:vote:x", "", 0, false},
+		{button, "qa:nuke:1", "", 0, false},
+		{button, "qa:approve", "", 0, false},
+		{button, "src:doc/1", "", 0, false},
+		{button, "", "", 0, false},
+		{form, "qa:approve:12", "", 0, false}, // a button's ID is no form's
 	}
 	for _, tt := range tests {
-		got, ok := parseID(tt.in)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("parseID(%q) = %v, %v, want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		prefix, id, ok := route(t, tt.typ, tt.in)
+		if ok != tt.ok || ok && (prefix != tt.prefix || id != tt.id) {
+			t.Errorf("route(%s, %q) = %q, %d, %v, want %q, %d, %v", tt.typ, tt.in, prefix, id, ok, tt.prefix, tt.id, tt.ok)
 		}
 	}
-	for _, v := range []string{verbSubmit, verbAskForm, verbApprove, verbEdit, verbSelf, verbReject, verbVote, verbEditForm, verbSelfForm, verbRejectForm} {
-		id := makeID(v, 1<<62)
-		if len(id) > 100 {
-			t.Errorf("makeID(%s) = %q is longer than 100", v, id)
-		}
-		if got, ok := parseID(id); !ok || got.verb != v {
-			t.Errorf("parseID(makeID(%s)) = %v, %v", v, got, ok)
+	for typ, prefixes := range map[discordgo.InteractionType][]string{
+		button: {prefixSubmit, prefixApprove, prefixEdit, prefixSelf, prefixReject, prefixVote},
+		form:   {prefixAskForm, prefixEditForm, prefixSelfForm, prefixRejectForm},
+	} {
+		for _, v := range prefixes {
+			id := bot.CustomID(v, 1<<62)
+			if len(id) > 100 {
+				t.Errorf("CustomID(%s) = %q is longer than 100", v, id)
+			}
+			if got, n, ok := route(t, typ, id); !ok || got != v || n != 1<<62 {
+				t.Errorf("route(CustomID(%s)) = %q, %d, %v", v, got, n, ok)
+			}
 		}
 	}
 }
@@ -47,15 +89,17 @@ func FuzzParseID(f *testing.F) {
 	f.Add("qa::")
 	f.Add("qa:vote:+7")
 	f.Fuzz(func(t *testing.T, s string) {
-		id, ok := parseID(s)
-		if !ok {
-			return
-		}
-		if id.id <= 0 {
-			t.Errorf("parseID(%q) = %v: not a positive ID", s, id)
-		}
-		if again, ok := parseID(makeID(id.verb, id.id)); !ok || again != id {
-			t.Errorf("parseID(makeID(parseID(%q))) = %v, %v, want %v", s, again, ok, id)
+		for _, typ := range []discordgo.InteractionType{button, form} {
+			prefix, id, ok := route(t, typ, s)
+			if !ok {
+				continue
+			}
+			if id <= 0 {
+				t.Errorf("route(%q) = %q, %d: not a positive ID", s, prefix, id)
+			}
+			if again, n, ok := route(t, typ, bot.CustomID(prefix, id)); !ok || again != prefix || n != id {
+				t.Errorf("route(CustomID(route(%q))) = %q, %d, %v, want %q, %d", s, again, n, ok, prefix, id)
+			}
 		}
 	})
 }

@@ -9,7 +9,8 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
-	"storybot/bot/qa"
+	"storybot/bot/ask"
+	botqa "storybot/bot/qa"
 	"storybot/qa/sqlite"
 )
 
@@ -17,7 +18,7 @@ import (
 var errNoToken = errors.New("DISCORD_TOKEN is not set: create a bot at https://discord.com/developers/applications (Bot → Reset Token) and set DISCORD_TOKEN")
 
 // runServe answers questions on Discord until ctx is cancelled: it opens
-// the feedback store at cfg.DatabasePath, connects with cfg's token to
+// the store at cfg.DatabasePath, connects with cfg's token to
 // cfg.DiscordAPIBase, registers the commands (in cfg.DiscordGuildID, or
 // globally) and shuts down gracefully.
 func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.Logger) error {
@@ -34,28 +35,38 @@ func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.
 	}
 	defer st.Close()
 
-	opts := botOptions(cfg, eng, st, logger)
-	opts.Sources = bot.NewSourceIDs(2000)
-	sessions, err := qa.New(qa.Options{Store: st, Answerer: eng, Logger: logger,
-		ModeratorRoleID: cfg.ModeratorRole, Sources: opts.Sources})
+	// The Sources buttons under answers are made by both plugins and
+	// answered by the bot: they share one encoder.
+	sources := bot.NewSourceIDs(2000)
+	answers, err := ask.New(askOptions(cfg, eng, st, sources, logger))
+	if err != nil {
+		return err
+	}
+	sessions, err := botqa.New(botqa.Options{Store: st, Answerer: eng, Logger: logger,
+		ModeratorRoleID: cfg.ModeratorRole, Sources: sources})
 	if err != nil {
 		return fmt.Errorf("moderated Q&A: %w", err)
 	}
-	opts.Extensions = append(opts.Extensions, sessions)
-	b, err := bot.New(s, opts)
+	b, err := bot.New(s, bot.Options{
+		Logger:   logger,
+		GuildID:  cfg.DiscordGuildID,
+		Plugins:  []bot.Plugin{answers, sessions},
+		Sources:  sources,
+		Passages: eng,
+	})
 	if err != nil {
 		return err
 	}
 	return b.Run(ctx)
 }
 
-// botOptions turns the configuration into the bot's options.
-func botOptions(cfg Config, eng bot.Engine, fb bot.FeedbackRecorder, logger *slog.Logger) bot.Options {
-	return bot.Options{
+// askOptions turns the configuration into the options of question answering.
+func askOptions(cfg Config, eng ask.Engine, fb ask.FeedbackRecorder, sources *bot.SourceIDs, logger *slog.Logger) ask.Options {
+	return ask.Options{
 		Engine:             eng,
 		Feedback:           fb,
 		Logger:             logger,
-		GuildID:            cfg.DiscordGuildID,
+		Sources:            sources,
 		DiscussionChannels: cfg.DiscussionChannels,
 		MaxQuestion:        cfg.MaxQuestion,
 		UserRate:           cfg.UserRate,

@@ -1,4 +1,4 @@
-package bot_test
+package ask_test
 
 // End-to-end tests: the real discordgo session, driven by the bot, talking
 // to the strict fake Discord of internal/fakediscord over 127.0.0.1.
@@ -8,8 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	"regexp"
 	"strings"
 	"sync"
@@ -20,6 +18,8 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
+	"storybot/bot/ask"
+	"storybot/bot/bottest"
 	"storybot/internal/fakediscord"
 	"storybot/internal/logbuf"
 	"storybot/qa"
@@ -144,34 +144,29 @@ func (f *feedbackLog) all() []qa.Feedback {
 }
 
 type harness struct {
-	t        testing.TB
 	fake     *fakediscord.Server
 	eng      *scripted
 	feedback *feedbackLog
 	logs     *logbuf.Buffer
-	session  *discordgo.Session
-	cancel   context.CancelFunc
-	done     chan error
-	started  time.Time
+	run      *bottest.Running
 }
 
 type setup struct {
-	opts      bot.Options
-	model     bool
-	discuss   bool // configure OtherChannelID as a discussion channel (MESSAGE_CONTENT)
-	global    bool // register globally
-	fakeOpts  fakediscord.Options
-	noWait    bool
-	logOutput io.Writer
+	opts    ask.Options
+	model   bool
+	discuss bool // configure OtherChannelID as a discussion channel (MESSAGE_CONTENT)
+	global  bool // register globally
 	// engine, when set, answers instead of the scripted story engine.
-	engine bot.Engine
+	engine ask.Engine
 }
 
-// start runs a bot against a fresh fake Discord and stops it when t ends.
+// start runs a bot with the ask plugin against a fresh fake Discord and
+// stops it when t ends.
 func start(t testing.TB, s setup) *harness {
 	t.Helper()
-	fake := fakediscord.New(t, s.fakeOpts)
-	h := &harness{t: t, fake: fake, eng: newScripted(t, s.model), feedback: &feedbackLog{}, logs: &logbuf.Buffer{}, done: make(chan error, 1)}
+	fake := fakediscord.New(t, fakediscord.Options{})
+	logger, logs := bottest.Logger(t)
+	h := &harness{fake: fake, eng: newScripted(t, s.model), feedback: &feedbackLog{}, logs: logs}
 	opts := s.opts
 	if opts.UserRate == 0 {
 		opts.UserRate, opts.ChannelRate = -1, -1 // tested on their own
@@ -181,97 +176,39 @@ func start(t testing.TB, s setup) *harness {
 		opts.Engine = s.engine
 	}
 	opts.Feedback = h.feedback
-	var out io.Writer = h.logs
-	if s.logOutput != nil {
-		out = io.MultiWriter(h.logs, s.logOutput)
-	}
-	opts.Logger = slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	if !s.global {
-		opts.GuildID = fake.GuildID
-	}
+	opts.Logger = logger
+	opts.Sources = bot.NewSourceIDs(2000)
 	if s.discuss {
 		opts.DiscussionChannels = []string{fake.OtherChannelID}
 	}
-	session, err := bot.NewSession(fake.Token, fake.URL(), bot.Intents(len(opts.DiscussionChannels) > 0))
+	plugin, err := ask.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	session.LogLevel = discordgo.LogWarning
-	h.session = session
-	b, err := bot.New(session, opts)
-	if err != nil {
-		t.Fatal(err)
+	bo := bot.Options{Logger: logger, Plugins: []bot.Plugin{plugin}, Sources: opts.Sources, Passages: opts.Engine}
+	if !s.global {
+		bo.GuildID = fake.GuildID
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	h.cancel = cancel
-	h.started = time.Now()
-	go func() { h.done <- b.Run(ctx) }()
-	t.Cleanup(func() {
-		h.stop()
-		if t.Failed() {
-			t.Logf("bot logs:\n%s", h.logs.String())
-		}
-	})
-	if !s.noWait {
-		h.waitRegistered()
-	}
+	h.run = bottest.Run(t, fake, bo, bottest.Config{Intents: bot.Intents(len(opts.DiscussionChannels) > 0)})
 	return h
 }
 
 // stop cancels the bot and waits for Run to return.
-func (h *harness) stop() error {
-	h.t.Helper()
-	h.cancel()
-	select {
-	case err, ok := <-h.done:
-		if ok {
-			close(h.done)
-		}
-		return err
-	case <-time.After(30 * time.Second):
-		h.t.Fatalf("Run did not return after cancel")
-	}
-	return nil
-}
+func (h *harness) stop() error { return h.run.Stop() }
 
-func (h *harness) ctx(t testing.TB, d time.Duration) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	t.Cleanup(cancel)
-	return ctx
-}
-
-func (h *harness) waitRegistered() {
-	h.t.Helper()
-	_, err := h.fake.WaitRequest(h.ctx(h.t, 10*time.Second), func(r fakediscord.Request) bool {
-		return r.Method == "PUT" && strings.HasSuffix(r.Path, "/commands") && r.Status < 300
-	})
-	if err != nil {
-		h.t.Fatalf("commands not registered: %v", err)
-	}
-}
+func (h *harness) ctx(t testing.TB, d time.Duration) context.Context { return bottest.Ctx(t, d) }
 
 // response waits for the initial response to it.
 func (h *harness) response(t testing.TB, it *fakediscord.Interaction) fakediscord.Response {
 	t.Helper()
-	r, err := it.WaitResponse(h.ctx(t, 5*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return bottest.Response(t, it)
 }
 
 // final waits for the @original of it to be a finished (not loading)
 // message with embeds or content.
 func (h *harness) final(t testing.TB, it *fakediscord.Interaction) *fakediscord.Message {
 	t.Helper()
-	m, err := it.WaitOriginal(h.ctx(t, 10*time.Second), func(m *fakediscord.Message) bool {
-		return m.Flags&fakediscord.FlagLoading == 0 && (len(m.Embeds) > 0 || m.Content != "") &&
-			(len(m.Embeds) == 0 || m.Embeds[0].Footer == nil || m.Embeds[0].Footer.Text != "Writing…")
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return bottest.Final(t, it)
 }
 
 // botReply waits for a bot message in channel replying to msgID.
@@ -301,12 +238,7 @@ func sourcesID(t testing.TB, m *fakediscord.Message) string {
 // that ping nobody.
 func noPings(t testing.TB, msgs ...*fakediscord.Message) {
 	t.Helper()
-	for _, m := range msgs {
-		am := m.AllowedMentions
-		if am == nil || len(am.Parse) != 0 || len(am.Users) != 0 || len(am.Roles) != 0 || am.RepliedUser {
-			t.Errorf("message %s allowed_mentions = %+v, want {parse:[]}", m.ID, am)
-		}
-	}
+	bottest.NoPings(t, msgs...)
 }
 
 const question = "Where did Macron and Putin meet?"
@@ -315,7 +247,7 @@ func TestE2ERegistersCommands(t *testing.T) {
 	for _, global := range []bool{false, true} {
 		t.Run(fmt.Sprintf("global=%v", global), func(t *testing.T) {
 			h := start(t, setup{global: global, model: global})
-			if d := time.Since(h.started); d > 10*time.Second {
+			if d := time.Since(h.run.Started); d > 10*time.Second {
 				t.Errorf("commands registered after %v, want within 10s", d)
 			}
 			var put fakediscord.Request
@@ -586,7 +518,7 @@ func TestE2EButtons(t *testing.T) {
 func TestE2EMessageCommand(t *testing.T) {
 	h := start(t, setup{discuss: true})
 	target := h.fake.PostMessage(h.fake.Alice, h.fake.ChannelID, question)
-	it := h.fake.MessageCommand(h.fake.Moderator, h.fake.ChannelID, bot.CommandAskStory, target)
+	it := h.fake.MessageCommand(h.fake.Moderator, h.fake.ChannelID, ask.CommandAskStory, target)
 	m := h.final(t, it)
 	if !strings.Contains(m.Text(), "Versailles") {
 		t.Errorf("message command answer:\n%s", m.Text())
@@ -680,7 +612,7 @@ func TestE2EDiscussionAndThread(t *testing.T) {
 }
 
 func TestE2ERateLimit(t *testing.T) {
-	h := start(t, setup{opts: bot.Options{UserRate: 1, UserBurst: 1}})
+	h := start(t, setup{opts: ask.Options{UserRate: 1, UserBurst: 1}})
 	it := h.fake.SlashCommand(h.fake.Alice, h.fake.ChannelID, "ask", fakediscord.StringOption("question", question))
 	h.final(t, it)
 	it = h.fake.SlashCommand(h.fake.Alice, h.fake.ChannelID, "ask", fakediscord.StringOption("question", question))
@@ -792,38 +724,6 @@ func TestE2EStreaming(t *testing.T) {
 			t.Errorf("fallback not marked:\n%s", text)
 		}
 	})
-}
-
-func TestE2EExtension(t *testing.T) {
-	ext := &echoExtension{}
-	h := start(t, setup{opts: bot.Options{Extensions: []bot.Extension{ext}}})
-	it := h.fake.SlashCommand(h.fake.Moderator, h.fake.ChannelID, "echo", fakediscord.StringOption("text", "hi @everyone"))
-	m := h.final(t, it)
-	if m.Content != "hi @everyone (moderator: true)" {
-		t.Errorf("extension reply = %q", m.Content)
-	}
-	noPings(t, m)
-}
-
-// echoExtension shows how an extension reuses the bot's helpers.
-type echoExtension struct{}
-
-func (echoExtension) Commands() []*discordgo.ApplicationCommand {
-	return []*discordgo.ApplicationCommand{{Name: "echo", Description: "Echo some text", Options: []*discordgo.ApplicationCommandOption{
-		{Type: discordgo.ApplicationCommandOptionString, Name: "text", Description: "Text", Required: true},
-	}}}
-}
-
-func (echoExtension) HandleInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.InteractionCreate) bool {
-	if i.Type != discordgo.InteractionApplicationCommand || i.ApplicationCommandData().Name != "echo" {
-		return false
-	}
-	text := i.ApplicationCommandData().Options[0].StringValue()
-	text = fmt.Sprintf("%s (moderator: %v)", text, bot.IsModerator(i.Interaction, ""))
-	if err := bot.Respond(ctx, s, i.Interaction, bot.Message{Content: text}, false); err != nil {
-		panic(err)
-	}
-	return true
 }
 
 func TestNoMentionsOnWire(t *testing.T) {

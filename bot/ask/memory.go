@@ -1,8 +1,10 @@
-package bot
+package ask
 
 import (
 	"sync"
 	"time"
+
+	"storybot/bot/internal/lru"
 )
 
 // memory keeps the recent questions of conversations (a thread, or a chain
@@ -13,7 +15,7 @@ type memory struct {
 	maxAge   time.Duration
 
 	mu    sync.Mutex // serializes read-modify-write of turns
-	turns *lru[string, []turn]
+	turns *lru.Cache[string, []turn]
 }
 
 type turn struct {
@@ -22,7 +24,7 @@ type turn struct {
 }
 
 func newMemory(conversations, maxTurns int, maxAge time.Duration) *memory {
-	return &memory{maxTurns: maxTurns, maxAge: maxAge, turns: newLRU[string, []turn](conversations)}
+	return &memory{maxTurns: maxTurns, maxAge: maxAge, turns: lru.New[string, []turn](conversations)}
 }
 
 // history returns the questions of conversation key asked after
@@ -30,7 +32,7 @@ func newMemory(conversations, maxTurns int, maxAge time.Duration) *memory {
 func (m *memory) history(key string, now time.Time) []string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	ts, _ := m.turns.get(key)
+	ts, _ := m.turns.Get(key)
 	var out []string
 	for _, t := range ts {
 		if now.Sub(t.at) <= m.maxAge {
@@ -47,7 +49,7 @@ func (m *memory) history(key string, now time.Time) []string {
 func (m *memory) add(key, question string, now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	ts, _ := m.turns.get(key)
+	ts, _ := m.turns.Get(key)
 	kept := make([]turn, 0, m.maxTurns)
 	for _, t := range ts {
 		if now.Sub(t.at) <= m.maxAge {
@@ -58,5 +60,5 @@ func (m *memory) add(key, question string, now time.Time) {
 	if len(kept) > m.maxTurns {
 		kept = kept[len(kept)-m.maxTurns:]
 	}
-	m.turns.put(key, kept)
+	m.turns.Put(key, kept)
 }

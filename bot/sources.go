@@ -1,9 +1,14 @@
 package bot
 
 import (
+	"context"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync/atomic"
+
+	"storybot/answer"
+	"storybot/bot/internal/lru"
 )
 
 // Custom IDs of the buttons under an answer. Discord allows 1–100 characters.
@@ -16,9 +21,12 @@ const (
 	// citation lists too long to spell out.
 	sourcesKeyPrefix = "srk:"
 
+	// FeedbackPrefix starts the custom IDs of the 👍 and 👎 buttons, which
+	// storybot/bot/ask answers.
+	FeedbackPrefix = "fb:"
 	// FeedbackUp and FeedbackDown are the custom IDs of the 👍 and 👎 buttons.
-	FeedbackUp   = "fb:+1"
-	FeedbackDown = "fb:-1"
+	FeedbackUp   = FeedbackPrefix + "+1"
+	FeedbackDown = FeedbackPrefix + "-1"
 )
 
 // SourceIDs encodes the citation IDs behind a "Sources" button into its
@@ -27,7 +35,7 @@ const (
 // ("srk:42") and expire once it holds newer lists.
 type SourceIDs struct {
 	next atomic.Uint64
-	mem  *lru[string, []string]
+	mem  *lru.Cache[string, []string]
 }
 
 // NewSourceIDs returns an encoder that remembers up to n long lists (1000
@@ -36,7 +44,7 @@ func NewSourceIDs(n int) *SourceIDs {
 	if n <= 0 {
 		n = 1000
 	}
-	return &SourceIDs{mem: newLRU[string, []string](n)}
+	return &SourceIDs{mem: lru.New[string, []string](n)}
 }
 
 // Encode returns the custom_id for ids, at most 100 characters.
@@ -46,7 +54,7 @@ func (c *SourceIDs) Encode(ids []string) string {
 		return id
 	}
 	key := strconv.FormatUint(c.next.Add(1), 36)
-	c.mem.put(key, append([]string(nil), ids...))
+	c.mem.Put(key, append([]string(nil), ids...))
 	return sourcesKeyPrefix + key
 }
 
@@ -61,23 +69,31 @@ func (c *SourceIDs) Decode(customID string) (ids []string, ok bool) {
 		}
 		return strings.Split(rest, ","), true
 	case strings.HasPrefix(customID, sourcesKeyPrefix):
-		return c.mem.get(strings.TrimPrefix(customID, sourcesKeyPrefix))
+		return c.mem.Get(strings.TrimPrefix(customID, sourcesKeyPrefix))
 	}
 	return nil, false
 }
 
-// isSourcesID reports whether customID belongs to a sources button.
-func isSourcesID(customID string) bool {
-	return strings.HasPrefix(customID, sourcesPrefix) || strings.HasPrefix(customID, sourcesKeyPrefix)
-}
-
-// feedbackValue returns +1 or -1 for a feedback button's custom_id.
-func feedbackValue(customID string) (int, bool) {
-	switch customID {
-	case FeedbackUp:
-		return 1, true
-	case FeedbackDown:
-		return -1, true
+// registerSources answers the Sources buttons with the full passages,
+// privately.
+func registerSources(r *Router, ids *SourceIDs, lib Passages, log *slog.Logger) {
+	h := func(ctx context.Context, x *Interaction) error {
+		x.SetEphemeral(true)
+		list, ok := ids.Decode(x.Route + x.Arg)
+		if !ok {
+			return Refuse("Those sources are no longer available; ask again to see them.")
+		}
+		var srcs []answer.Source
+		for _, id := range list {
+			src, err := lib.Source(id)
+			if err != nil {
+				log.Warn("source of button", "id", id, "err", err)
+				continue
+			}
+			srcs = append(srcs, src)
+		}
+		return x.Respond(ctx, RenderSources(srcs))
 	}
-	return 0, false
+	r.Component(sourcesPrefix, h)
+	r.Component(sourcesKeyPrefix, h)
 }

@@ -1,4 +1,4 @@
-package bot_test
+package ask_test
 
 import (
 	"fmt"
