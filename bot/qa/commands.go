@@ -40,7 +40,7 @@ func (p *Plugin) command() *discordgo.ApplicationCommand {
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "ask", Description: "Submit a question to this channel's session",
 				Options: []*discordgo.ApplicationCommandOption{
 					{Type: discordgo.ApplicationCommandOptionString, Name: "question", Description: "Your question about the story",
-						Required: true, MinLength: &one, MaxLength: qa.MaxQuestionLen},
+						Required: true, MinLength: &one, MaxLength: p.maxQuestion},
 				}},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "queue", Description: "List open questions by votes (moderators)"},
 			{Type: discordgo.ApplicationCommandOptionSubCommand, Name: "next", Description: "Post the top approved question waiting for an answer (moderators)"},

@@ -106,6 +106,11 @@ type Options struct {
 	// Sources encodes the Sources buttons of answers shown to askers; give
 	// it the bot's [bot.Options.Sources]. Nil means a new one.
 	Sources *bot.SourceIDs
+	// MaxQuestion caps a question's length in characters: give it the
+	// limit storybot/bot/ask has (MAX_QUESTION_CHARS), so that every way of
+	// asking refuses the same questions. Default [bot.DefaultMaxQuestion];
+	// at most [qa.MaxQuestionLen], the longest question a store keeps.
+	MaxQuestion int
 	// DraftTimeout bounds drafting one answer. Default 30s.
 	DraftTimeout time.Duration
 	// SubmitRate and SubmitBurst limit how many questions one member may
@@ -122,9 +127,11 @@ type Plugin struct {
 	log     *slog.Logger
 	modRole string
 	sources *bot.SourceIDs
-	timeout time.Duration
-	notes   *notices
-	limit   *bot.Limiter // nil: no limit
+	// maxQuestion is the longest question taken, in characters.
+	maxQuestion int
+	timeout     time.Duration
+	notes       *notices
+	limit       *bot.Limiter // nil: no limit
 }
 
 var _ bot.Plugin = (*Plugin)(nil)
@@ -143,6 +150,9 @@ func New(opts Options) (*Plugin, error) {
 	if opts.Sources == nil {
 		opts.Sources = bot.NewSourceIDs(1000)
 	}
+	if opts.MaxQuestion <= 0 {
+		opts.MaxQuestion = bot.DefaultMaxQuestion
+	}
 	if opts.DraftTimeout <= 0 {
 		opts.DraftTimeout = 30 * time.Second
 	}
@@ -157,14 +167,15 @@ func New(opts Options) (*Plugin, error) {
 		limit = bot.NewLimiter(opts.SubmitRate, opts.SubmitBurst, 0)
 	}
 	return &Plugin{
-		limit:   limit,
-		st:      opts.Store,
-		ans:     opts.Answerer,
-		log:     opts.Logger,
-		modRole: opts.ModeratorRoleID,
-		sources: opts.Sources,
-		timeout: opts.DraftTimeout,
-		notes:   newNotices(),
+		limit:       limit,
+		st:          opts.Store,
+		ans:         opts.Answerer,
+		log:         opts.Logger,
+		modRole:     opts.ModeratorRoleID,
+		sources:     opts.Sources,
+		maxQuestion: min(opts.MaxQuestion, qa.MaxQuestionLen),
+		timeout:     opts.DraftTimeout,
+		notes:       newNotices(),
 	}, nil
 }
 

@@ -73,7 +73,10 @@ func TestE2ESession(t *testing.T) {
 
 	// Bad input.
 	e.replyHas(e.qa(f.Alice, stage, "ask", fakediscord.StringOption("question", "   ")), "Please write a question")
-	e.replyHas(e.qa(f.Alice, stage, "ask", fakediscord.StringOption("question", strings.Repeat("why ", 300))), "the limit is 1000")
+	// One limit for every way of asking (MAX_QUESTION_CHARS, 500 by default):
+	// a question the bot would cut when drafting is refused, not cut.
+	e.replyHas(e.qa(f.Alice, stage, "ask", fakediscord.StringOption("question", strings.Repeat("why ", 300))), "the limit is 500")
+	e.replyHas(e.qa(f.Alice, stage, "ask", fakediscord.StringOption("question", strings.Repeat("why ", 150))), "Your question is 599 characters long; the limit is 500.")
 	// Outside the session channel.
 	e.replyHas(e.qa(f.Alice, f.ThreadID, "ask", fakediscord.StringOption("question", "Who is Putin?")), "no Q&A session running in this channel")
 

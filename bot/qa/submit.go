@@ -17,8 +17,8 @@ import (
 // askCommand submits /qa ask's question to the channel's session.
 func (p *Plugin) askCommand(ctx context.Context, x *bot.Interaction) error {
 	text := x.StringOption("question")
-	if msg, ok := checkQuestion(text); !ok {
-		return x.Respond(ctx, bot.RenderNotice(msg))
+	if err := p.checkQuestion(text); err != nil {
+		return err
 	}
 	sess, err := p.st.ActiveSession(ctx, x.GuildID, x.ChannelID)
 	if errors.Is(err, qa.ErrNotFound) {
@@ -47,7 +47,7 @@ func (p *Plugin) askForm(ctx context.Context, x *bot.Interaction, sessionID int6
 		Title:    "Ask the Q&A",
 		Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.TextInput{CustomID: inputQuestion, Label: "Your question about the story",
-				Style: discordgo.TextInputParagraph, Required: true, MinLength: 1, MaxLength: qa.MaxQuestionLen,
+				Style: discordgo.TextInputParagraph, Required: true, MinLength: 1, MaxLength: p.maxQuestion,
 				Placeholder: "What would you like to know?"},
 		}}},
 	})
@@ -56,8 +56,8 @@ func (p *Plugin) askForm(ctx context.Context, x *bot.Interaction, sessionID int6
 // askSubmit takes the question form of session sessionID.
 func (p *Plugin) askSubmit(ctx context.Context, x *bot.Interaction, sessionID int64) error {
 	text := x.FormValue(inputQuestion)
-	if msg, ok := checkQuestion(text); !ok {
-		return x.Respond(ctx, bot.RenderNotice(msg))
+	if err := p.checkQuestion(text); err != nil {
+		return err
 	}
 	sess, err := p.st.SessionByID(ctx, x.GuildID, sessionID)
 	if errors.Is(err, qa.ErrNotFound) || err == nil && !sess.Open() {
@@ -72,16 +72,12 @@ func (p *Plugin) askSubmit(ctx context.Context, x *bot.Interaction, sessionID in
 	return p.submit(ctx, x, sess, text)
 }
 
-// checkQuestion reports whether text can be submitted, and why not.
-func checkQuestion(text string) (string, bool) {
-	text = strings.TrimSpace(text)
-	if text == "" {
-		return "Please write a question, e.g. `/qa ask question: Where did they meet?`", false
+// checkQuestion refuses an empty question or one over the limit.
+func (p *Plugin) checkQuestion(text string) error {
+	if strings.TrimSpace(text) == "" {
+		return bot.Refuse("Please write a question, e.g. `/qa ask question: Where did they meet?`")
 	}
-	if err := bot.CheckQuestion(text, qa.MaxQuestionLen); err != nil {
-		return bot.ErrorMessage(err), false
-	}
-	return "", true
+	return bot.CheckQuestion(strings.TrimSpace(text), p.maxQuestion)
 }
 
 // submit drafts an answer, stores the question and posts or updates its

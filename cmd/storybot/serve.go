@@ -43,7 +43,7 @@ func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.
 		return err
 	}
 	sessions, err := botqa.New(botqa.Options{Store: st, Answerer: eng, Logger: logger,
-		ModeratorRoleID: cfg.ModeratorRole, Sources: sources})
+		ModeratorRoleID: cfg.ModeratorRole, Sources: sources, MaxQuestion: cfg.MaxQuestion})
 	if err != nil {
 		return fmt.Errorf("moderated Q&A: %w", err)
 	}

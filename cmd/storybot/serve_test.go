@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"storybot/answer"
 	"storybot/bot"
 	"storybot/internal/fakediscord"
@@ -37,6 +39,7 @@ func TestRunServe(t *testing.T) {
 	t.Setenv("DISCORD_TOKEN", fake.Token)
 	t.Setenv("DISCORD_GUILD_ID", fake.GuildID)
 	t.Setenv("DISCORD_API_BASE", fake.URL())
+	t.Setenv("MAX_QUESTION_CHARS", "300")
 	cfg, err := loadConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +69,20 @@ func TestRunServe(t *testing.T) {
 		return r.Method == "PUT" && r.Path == "/applications/"+fake.AppID+"/guilds/"+fake.GuildID+"/commands" && r.Status == 200
 	}); err != nil {
 		t.Fatalf("commands not registered in the guild: %v", err)
+	}
+	// One question limit for every way of asking: MAX_QUESTION_CHARS.
+	limits := map[string]int{}
+	for _, c := range fake.Commands() {
+		for _, o := range c.Options {
+			for _, sub := range append([]*discordgo.ApplicationCommandOption{o}, o.Options...) {
+				if sub.Name == "question" {
+					limits[c.Name] = sub.MaxLength
+				}
+			}
+		}
+	}
+	if limits["ask"] != 300 || limits["qa"] != 300 {
+		t.Errorf("question limits = %v, want 300 for /ask and /qa ask", limits)
 	}
 	it := fake.SlashCommand(fake.Alice, fake.ChannelID, "ask", fakediscord.StringOption("question", "Where did Macron and Putin meet?"))
 	m, err := it.WaitOriginal(wctx, func(m *fakediscord.Message) bool { return len(m.Embeds) > 0 })
