@@ -71,12 +71,13 @@ func Defer(after time.Duration) Middleware {
 				// A failed deferral shows in the handler's own response.
 				_ = x.deferLate(ctx)
 			})
-			err := next(ctx, x)
-			t.Stop()
-			x.mu.Lock()
-			x.done = true
-			x.mu.Unlock()
-			return err
+			defer func() { // also when the handler panics
+				t.Stop()
+				x.mu.Lock()
+				x.done = true
+				x.mu.Unlock()
+			}()
+			return next(ctx, x)
 		}
 	}
 }
