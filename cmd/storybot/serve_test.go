@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"go/build"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -100,5 +101,54 @@ func TestRunServe(t *testing.T) {
 	defer st.Close()
 	if up, down, err := st.FeedbackCounts(wctx, fake.GuildID, m.ID); err != nil || up != 1 || down != 0 {
 		t.Errorf("FeedbackCounts = %d, %d, %v; want 1, 0", up, down, err)
+	}
+}
+
+// TestLayers checks the dependency rules of the Discord and Q&A packages
+// (their non-test imports, followed through the module): the Q&A domain and
+// its stores know nothing of Discord, the bot's packages know no storage
+// technology, and the host knows none of its plugins. Only this command
+// wires concrete things together.
+func TestLayers(t *testing.T) {
+	rules := []struct {
+		pkg       string
+		forbidden []string
+	}{
+		{"storybot/qa", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite"}},
+		{"storybot/qa/memstore", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite"}},
+		{"storybot/qa/qatest", []string{"storybot/bot", "github.com/bwmarrin/discordgo"}},
+		{"storybot/qa/sqlite", []string{"storybot/bot", "github.com/bwmarrin/discordgo"}},
+		{"storybot/bot", []string{"storybot/bot/ask", "storybot/bot/qa", "storybot/qa", "modernc.org/sqlite"}},
+		{"storybot/bot/ask", []string{"storybot/bot/qa", "storybot/qa/sqlite", "storybot/qa/memstore", "modernc.org/sqlite"}},
+		{"storybot/bot/qa", []string{"storybot/bot/ask", "storybot/qa/sqlite", "storybot/qa/memstore", "modernc.org/sqlite"}},
+	}
+	for _, r := range rules {
+		deps := map[string]bool{}
+		moduleDeps(t, r.pkg, deps)
+		for dep := range deps {
+			for _, f := range r.forbidden {
+				if dep == f || strings.HasPrefix(dep, f+"/") {
+					t.Errorf("%s imports %s", r.pkg, dep)
+				}
+			}
+		}
+	}
+}
+
+// moduleDeps adds to deps the imports of pkg, following those of the module.
+func moduleDeps(t *testing.T, pkg string, deps map[string]bool) {
+	t.Helper()
+	p, err := build.ImportDir(filepath.Join("..", "..", strings.TrimPrefix(pkg, "storybot")), 0)
+	if err != nil {
+		t.Fatalf("%s: %v", pkg, err)
+	}
+	for _, imp := range p.Imports {
+		if deps[imp] {
+			continue
+		}
+		deps[imp] = true
+		if imp == "storybot" || strings.HasPrefix(imp, "storybot/") {
+			moduleDeps(t, imp, deps)
+		}
 	}
 }
