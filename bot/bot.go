@@ -1,14 +1,23 @@
-// Package bot answers questions about a story on Discord: it turns slash
-// commands, message commands, mentions and questions in chosen channels into
-// [answer.Question]s, and answers into Discord messages that stay within
-// Discord's limits and ping no one.
+// Package bot is storybot's Discord host and the toolkit of its plugins.
 //
-// A [Bot] is built on a discordgo session (see [NewSession]) and an [Engine];
-// [Bot.Run] connects, registers the commands, serves until its context is
-// cancelled and then shuts down gracefully. Packages that add commands (such
-// as moderated Q&A) plug in as [Extension]s and reuse the rendering and
-// response helpers ([RenderAnswer], [Respond], [Defer], [Edit], [Followup],
-// [Reply], [NoMentions], [IsModerator]).
+// A [Bot] serves one discordgo session (see [NewSession]): [Bot.Run]
+// connects, registers the commands of its [Plugin]s, serves until its
+// context is cancelled and then shuts down gracefully. Every interaction
+// goes through one [Router] (command path or custom-ID prefix → [Handler])
+// within the same middleware: [Recover] from panics, [Report] errors as
+// the short text [ErrorMessage] picks, and [Defer] what is not answered
+// within [Options.DeferAfter]. A handler answers through one responder,
+// [Interaction].
+//
+// The toolkit is what plugins share: rendering answers within Discord's
+// message limits, with their Sources buttons ([RenderAnswer],
+// [SourceIDs], which the bot answers itself), messages that ping no one
+// ([Reply], [EditMessage], [NoMentions]), a rate [Limiter], the question
+// limit ([CheckQuestion]) and the moderator check ([IsModerator],
+// [ModeratorsOnly]).
+//
+// The plugins are storybot/bot/ask (/ask, /search, /source, /story,
+// mentions and threads) and storybot/bot/qa (moderated Q&A sessions).
 package bot
 
 import (
@@ -24,109 +33,47 @@ import (
 	"storybot/answer"
 )
 
-// Answerer answers questions.
-type Answerer interface {
-	Answer(ctx context.Context, q answer.Question) (answer.Answer, error)
-	// HasModel reports whether answers can be written by a language model.
-	HasModel() bool
+// Plugin adds commands, buttons, forms and message handlers to a bot.
+type Plugin interface {
+	// Register adds the plugin's routes to r; [New] calls it once.
+	Register(r *Router)
 }
 
-// Library looks passages of the corpus up.
-type Library interface {
-	Search(query string, k int) ([]answer.Citation, error)
+// Passages looks up the passages behind Sources buttons; *answer.Engine
+// implements it.
+type Passages interface {
 	// Source returns a passage by citation ID or reference.
 	Source(id string) (answer.Source, error)
-	// Suggest returns passages whose reference starts with or contains prefix.
-	Suggest(prefix string, k int) []answer.Citation
-	Stats() answer.Stats
 }
 
-// Engine is what the bot answers from; *answer.Engine implements it.
-type Engine interface {
-	Answerer
-	Library
-}
-
-var _ Engine = (*answer.Engine)(nil)
-
-// Feedback is a 👍 (+1) or 👎 (-1) on an answer message.
-type Feedback struct {
-	GuildID, ChannelID, MessageID, UserID string
-	Question, Answer                      string
-	Value                                 int
-}
-
-// FeedbackRecorder stores feedback.
-type FeedbackRecorder interface {
-	RecordFeedback(ctx context.Context, f Feedback) error
-}
-
-// FeedbackFunc adapts a function to [FeedbackRecorder].
-type FeedbackFunc func(ctx context.Context, f Feedback) error
-
-// RecordFeedback implements [FeedbackRecorder].
-func (f FeedbackFunc) RecordFeedback(ctx context.Context, fb Feedback) error { return f(ctx, fb) }
-
-// Extension adds commands and interactions to the bot, such as moderated
-// Q&A sessions.
-type Extension interface {
-	// Commands returns the extension's application commands; they are
-	// registered together with the bot's own.
-	Commands() []*discordgo.ApplicationCommand
-	// HandleInteraction handles i and reports true when it is the
-	// extension's (one of its commands, or a custom_id prefix it owns). It is
-	// called before the bot's own handlers, in the order of
-	// [Options.Extensions], with a context that outlives the event for
-	// graceful shutdown. A panic is recovered by the bot.
-	HandleInteraction(ctx context.Context, s *discordgo.Session, i *discordgo.InteractionCreate) (handled bool)
-}
+var _ Passages = (*answer.Engine)(nil)
 
 // Options configure a [Bot]. Zero values mean the documented defaults.
 type Options struct {
-	// Engine answers and looks passages up. Required.
-	Engine Engine
-	// Feedback records 👍/👎; nil logs feedback only.
-	Feedback FeedbackRecorder
 	// Logger receives the bot's logs; nil means [slog.Default].
 	Logger *slog.Logger
-
 	// GuildID registers the commands in that server only (instantly);
 	// empty registers them globally.
 	GuildID string
-	// DiscussionChannels are channel IDs where questions are answered
-	// without a mention. They need the MESSAGE_CONTENT intent.
-	DiscussionChannels []string
-	// Extensions add commands; see [Extension].
-	Extensions []Extension
-	// Sources encodes the custom IDs of "Sources" buttons, which the bot
-	// answers. Give extensions that render answers ([RenderAnswer]) the same
-	// one. Nil means a new one remembering 2000 long lists.
+	// Plugins add the commands; see [Plugin].
+	Plugins []Plugin
+
+	// Sources decodes the custom IDs of the Sources buttons under answers,
+	// which the bot answers with the passages from Passages. Give plugins
+	// that render answers ([RenderAnswer]) the same one. Nil means a new one
+	// remembering 2000 long lists.
 	Sources *SourceIDs
+	// Passages looks up the passages of Sources buttons; nil leaves the
+	// buttons to say they no longer work.
+	Passages Passages
 
-	// MaxQuestion caps a question's length in characters. Default 500.
-	MaxQuestion int
-	// UserRate and ChannelRate are questions a minute per user and per
-	// channel, with bursts UserBurst and ChannelBurst. Defaults 6/3 and
-	// 30/10; a negative rate means no limit.
-	UserRate, ChannelRate   float64
-	UserBurst, ChannelBurst int
-
-	// DeferAfter is how long an interaction waits for an answer before
-	// acknowledging it with "thinking…" and editing later. Default 800ms;
-	// Discord allows 3 s.
+	// DeferAfter is how long an interaction waits for its handler's
+	// response before it is acknowledged with "thinking…" and answered by
+	// an edit later. Default 800ms; Discord allows 3 s.
 	DeferAfter time.Duration
-	// AnswerTimeout bounds one answer. Default 60s.
-	AnswerTimeout time.Duration
-	// EditInterval is the least time between two edits of a streaming
-	// answer. Default 1s.
-	EditInterval time.Duration
-	// ShutdownTimeout is how long running answers may finish after the
+	// ShutdownTimeout is how long running handlers may finish after the
 	// context of [Bot.Run] is cancelled. Default 20s.
 	ShutdownTimeout time.Duration
-	// HistoryTurns and HistoryAge bound the earlier questions a follow-up is
-	// answered with. Defaults 6 and 30 minutes.
-	HistoryTurns int
-	HistoryAge   time.Duration
 	// ReadyTimeout bounds connecting and registering commands. Default 10s.
 	ReadyTimeout time.Duration
 }
@@ -138,32 +85,11 @@ func (o *Options) setDefaults() {
 	if o.Sources == nil {
 		o.Sources = NewSourceIDs(2000)
 	}
-	if o.MaxQuestion <= 0 {
-		o.MaxQuestion = 500
-	}
-	if o.UserRate == 0 {
-		o.UserRate, o.UserBurst = 6, max(o.UserBurst, 3)
-	}
-	if o.ChannelRate == 0 {
-		o.ChannelRate, o.ChannelBurst = 30, max(o.ChannelBurst, 10)
-	}
 	if o.DeferAfter <= 0 {
 		o.DeferAfter = 800 * time.Millisecond
 	}
-	if o.AnswerTimeout <= 0 {
-		o.AnswerTimeout = 60 * time.Second
-	}
-	if o.EditInterval <= 0 {
-		o.EditInterval = time.Second
-	}
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = 20 * time.Second
-	}
-	if o.HistoryTurns <= 0 {
-		o.HistoryTurns = 6
-	}
-	if o.HistoryAge <= 0 {
-		o.HistoryAge = 30 * time.Minute
 	}
 	if o.ReadyTimeout <= 0 {
 		o.ReadyTimeout = 10 * time.Second
@@ -172,74 +98,50 @@ func (o *Options) setDefaults() {
 
 // Bot serves one Discord session.
 type Bot struct {
-	s          *discordgo.Session
-	opts       Options
-	log        *slog.Logger
-	discussion map[string]bool
-	sources    *SourceIDs
-	users      *Limiter
-	channels   *Limiter
-	memory     *memory
-	// convOf maps the bot's answer messages to their conversation, so a
-	// reply to one continues it.
-	convOf *lru[string, string]
-	// threads holds the threads the bot has answered in.
-	threads *lru[string, bool]
-	// noticed remembers when a user was last told they ask too fast, so
-	// the notice is not repeated in a channel on every message.
-	noticed *lru[string, time.Time]
+	s      *discordgo.Session
+	opts   Options
+	log    *slog.Logger
+	router *Router
 
 	mu      sync.Mutex
 	closing bool
 	running sync.WaitGroup
 	work    context.Context // for handlers; outlives Run's context by ShutdownTimeout
-	appID   string
 	ready   chan *discordgo.Ready
 }
 
-// New returns a bot serving s with opts. Configure the session's intents
-// with [Intents] and its REST base with [NewSession].
+// New returns a bot serving s with opts, its plugins registered. Configure
+// the session's intents with [Intents] and its REST base with
+// [NewSession].
 func New(s *discordgo.Session, opts Options) (*Bot, error) {
 	if s == nil {
 		return nil, errors.New("bot: nil session")
 	}
-	if opts.Engine == nil {
-		return nil, errors.New("bot: no engine")
-	}
 	opts.setDefaults()
 	b := &Bot{
-		s:          s,
-		opts:       opts,
-		log:        opts.Logger,
-		discussion: make(map[string]bool),
-		sources:    opts.Sources,
-		users:      NewLimiter(opts.UserRate, opts.UserBurst, 10000),
-		channels:   NewLimiter(opts.ChannelRate, opts.ChannelBurst, 10000),
-		memory:     newMemory(5000, opts.HistoryTurns, opts.HistoryAge),
-		convOf:     newLRU[string, string](20000),
-		threads:    newLRU[string, bool](5000),
-		noticed:    newLRU[string, time.Time](10000),
-		work:       context.Background(),
-		ready:      make(chan *discordgo.Ready, 1),
+		s:      s,
+		opts:   opts,
+		log:    opts.Logger,
+		router: NewRouter(),
+		work:   context.Background(),
+		ready:  make(chan *discordgo.Ready, 1),
 	}
-	for _, id := range opts.DiscussionChannels {
-		b.discussion[id] = true
+	b.router.Use(Recover(b.log), Report(b.log), Defer(opts.DeferAfter))
+	if opts.Passages != nil {
+		registerSources(b.router, opts.Sources, opts.Passages, b.log)
+	}
+	for _, p := range opts.Plugins {
+		p.Register(b.router)
 	}
 	return b, nil
 }
 
-// Commands returns every application command: the bot's and its extensions'.
-func (b *Bot) Commands() []*discordgo.ApplicationCommand {
-	cmds := Commands(b.opts.Engine.HasModel(), b.opts.MaxQuestion)
-	for _, x := range b.opts.Extensions {
-		cmds = append(cmds, x.Commands()...)
-	}
-	return cmds
-}
+// Commands returns every application command of the plugins.
+func (b *Bot) Commands() []*discordgo.ApplicationCommand { return b.router.Commands() }
 
 // Run connects to Discord, registers the commands by bulk overwrite (in
-// [Options.GuildID] or globally), logs the invite link, and answers until
-// ctx is cancelled. Then it takes no new work, lets running answers finish
+// [Options.GuildID] or globally), logs the invite link, and serves until
+// ctx is cancelled. Then it takes no new work, lets running handlers finish
 // for up to [Options.ShutdownTimeout], and closes the session.
 func (b *Bot) Run(ctx context.Context) error {
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
@@ -295,9 +197,6 @@ func (b *Bot) register(ctx context.Context, start time.Time) error {
 	if r.Application != nil && r.Application.ID != "" {
 		appID = r.Application.ID
 	}
-	b.mu.Lock()
-	b.appID = appID
-	b.mu.Unlock()
 	cmds := b.Commands()
 	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, cmds, discordgo.WithContext(rctx)); err != nil {
 		return fmt.Errorf("register commands: %w", err)
@@ -308,7 +207,6 @@ func (b *Bot) register(ctx context.Context, start time.Time) error {
 	}
 	b.log.Info("ready",
 		"user", r.User.Username, "application", appID, "commands", len(cmds), "scope", scope,
-		"discussion_channels", len(b.discussion), "model", b.opts.Engine.HasModel(),
 		"elapsed", time.Since(start).Round(time.Millisecond))
 	b.log.Info("invite the bot with this link", "url", InviteURL(appID, b.opts.GuildID), "permissions", Permissions)
 	return nil
@@ -322,6 +220,47 @@ func (b *Bot) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	case b.ready <- r:
 	default: // a later READY (re-identify): commands are registered already
 	}
+}
+
+// onInteraction serves an interaction through the router, or tells the
+// user the bot is restarting.
+func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreate) {
+	if ic.Interaction == nil {
+		return
+	}
+	x := NewInteraction(s, ic.Interaction)
+	ctx, ok := b.begin()
+	if !ok {
+		if ic.Type != discordgo.InteractionApplicationCommandAutocomplete {
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_ = x.Notice(sctx, msgShuttingDown)
+		}
+		return
+	}
+	defer b.end()
+	if err := b.router.Serve(ctx, x); err != nil {
+		b.log.Error("interaction failed", "err", err, "interaction", ic.ID, "type", ic.Type.String())
+	}
+}
+
+// onMessage gives the message handlers every message not sent by a bot
+// (the bot itself included) or a webhook.
+func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
+	m := mc.Message
+	if m == nil || m.Author == nil || m.Author.Bot || m.WebhookID != "" {
+		return
+	}
+	if me := BotID(s); me == "" || m.Author.ID == me {
+		return
+	}
+	ctx, ok := b.begin()
+	if !ok {
+		return
+	}
+	defer b.end()
+	defer b.recoverMessage(ctx, s, m)
+	b.reportMessage(ctx, s, m, b.router.ServeMessage(ctx, s, m))
 }
 
 // begin registers a unit of work, or reports false when shutting down.
@@ -359,10 +298,11 @@ func (b *Bot) shutdown(cancelWork context.CancelFunc) {
 	}
 }
 
-func (b *Bot) botID() string {
-	b.s.State.RLock()
-	defer b.s.State.RUnlock()
-	if u := b.s.State.User; u != nil {
+// BotID returns the ID of the bot user of s, "" before READY.
+func BotID(s *discordgo.Session) string {
+	s.State.RLock()
+	defer s.State.RUnlock()
+	if u := s.State.User; u != nil {
 		return u.ID
 	}
 	return ""

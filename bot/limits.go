@@ -1,11 +1,11 @@
 package bot
 
 import (
-	"container/list"
-	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"storybot/bot/internal/lru"
 )
 
 // Limiter holds one token bucket per key (a user or a channel), keeping
@@ -14,16 +14,7 @@ import (
 type Limiter struct {
 	perMinute float64
 	burst     int
-	max       int
-
-	mu    sync.Mutex
-	order *list.List // of *limiterEntry, most recent first
-	byKey map[string]*list.Element
-}
-
-type limiterEntry struct {
-	key string
-	lim *rate.Limiter
+	buckets   *lru.Cache[string, *rate.Limiter]
 }
 
 // NewLimiter returns a limiter allowing perMinute events a minute per key
@@ -33,13 +24,7 @@ func NewLimiter(perMinute float64, burst, maxKeys int) *Limiter {
 	if maxKeys <= 0 {
 		maxKeys = 10000
 	}
-	return &Limiter{
-		perMinute: perMinute,
-		burst:     max(burst, 1),
-		max:       maxKeys,
-		order:     list.New(),
-		byKey:     make(map[string]*list.Element),
-	}
+	return &Limiter{perMinute: perMinute, burst: max(burst, 1), buckets: lru.New[string, *rate.Limiter](maxKeys)}
 }
 
 // Allow reports whether key may act at now; if not, it also returns how long
@@ -48,7 +33,9 @@ func (l *Limiter) Allow(key string, now time.Time) (ok bool, wait time.Duration)
 	if l == nil || l.perMinute <= 0 {
 		return true, 0
 	}
-	lim := l.get(key)
+	lim := l.buckets.GetOrPut(key, func() *rate.Limiter {
+		return rate.NewLimiter(rate.Limit(l.perMinute/60), l.burst)
+	})
 	r := lim.ReserveN(now, 1)
 	if d := r.DelayFrom(now); d > 0 {
 		r.CancelAt(now)
@@ -58,25 +45,4 @@ func (l *Limiter) Allow(key string, now time.Time) (ok bool, wait time.Duration)
 }
 
 // Len returns the number of keys remembered.
-func (l *Limiter) Len() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.byKey)
-}
-
-func (l *Limiter) get(key string) *rate.Limiter {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if e, ok := l.byKey[key]; ok {
-		l.order.MoveToFront(e)
-		return e.Value.(*limiterEntry).lim
-	}
-	for len(l.byKey) >= l.max {
-		last := l.order.Back()
-		l.order.Remove(last)
-		delete(l.byKey, last.Value.(*limiterEntry).key)
-	}
-	lim := rate.NewLimiter(rate.Limit(l.perMinute/60), l.burst)
-	l.byKey[key] = l.order.PushFront(&limiterEntry{key: key, lim: lim})
-	return lim
-}
+func (l *Limiter) Len() int { return l.buckets.Len() }

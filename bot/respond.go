@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -18,6 +19,8 @@ type Message struct {
 	Content    string
 	Embeds     []*discordgo.MessageEmbed
 	Components []discordgo.MessageComponent
+	// Files are attached when the message is sent (not when edited).
+	Files []*discordgo.File
 }
 
 func flags(ephemeral bool) discordgo.MessageFlags {
@@ -27,9 +30,9 @@ func flags(ephemeral bool) discordgo.MessageFlags {
 	return 0
 }
 
-// Respond sends the initial response to an interaction with m, ephemeral
+// respond sends the initial response to an interaction with m, ephemeral
 // when asked, pinging no one.
-func Respond(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, m Message, ephemeral bool) error {
+func respond(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, m Message, ephemeral bool) error {
 	return s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
@@ -38,13 +41,15 @@ func Respond(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction
 			Components:      nonNilComponents(m.Components),
 			AllowedMentions: NoMentions(),
 			Flags:           flags(ephemeral),
+			Files:           m.Files,
 		},
 	}, discordgo.WithContext(ctx))
 }
 
-// Defer acknowledges an interaction with a "thinking…" state to be replaced
-// by [Edit] within 15 minutes; ephemeral makes the final answer ephemeral too.
-func Defer(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, ephemeral bool) error {
+// deferResponse acknowledges an interaction with a "thinking…" state to be
+// replaced by [edit] within 15 minutes; ephemeral makes the final answer
+// ephemeral too.
+func deferResponse(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, ephemeral bool) error {
 	return s.InteractionRespond(i, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
@@ -54,17 +59,9 @@ func Defer(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, 
 	}, discordgo.WithContext(ctx))
 }
 
-// DeferUpdate acknowledges a component interaction without changing or
-// sending any message.
-func DeferUpdate(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction) error {
-	return s.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseDeferredMessageUpdate,
-	}, discordgo.WithContext(ctx))
-}
-
-// Edit replaces the original response of an interaction (after [Defer] or
-// [Respond]) with m, pinging no one.
-func Edit(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, m Message) error {
+// edit replaces the original response of an interaction (after
+// [deferResponse] or [respond]) with m, pinging no one.
+func edit(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, m Message) error {
 	embeds := nonNilEmbeds(m.Embeds)
 	components := nonNilComponents(m.Components)
 	_, err := s.InteractionResponseEdit(i, &discordgo.WebhookEdit{
@@ -85,6 +82,7 @@ func Followup(ctx context.Context, s *discordgo.Session, i *discordgo.Interactio
 		Components:      nonNilComponents(m.Components),
 		AllowedMentions: NoMentions(),
 		Flags:           flags(ephemeral),
+		Files:           m.Files,
 	}, discordgo.WithContext(ctx))
 	return err
 }
@@ -97,11 +95,37 @@ func Reply(ctx context.Context, s *discordgo.Session, channelID string, ref *dis
 		Embeds:          m.Embeds,
 		Components:      m.Components,
 		AllowedMentions: NoMentions(),
+		Files:           m.Files,
 	}
 	if ref != nil {
 		send.Reference = ref.SoftReference()
 	}
 	return s.ChannelMessageSendComplex(channelID, send, discordgo.WithContext(ctx))
+}
+
+// EditMessage replaces a message the bot sent in a channel with m, pinging
+// no one.
+func EditMessage(ctx context.Context, s *discordgo.Session, channelID, messageID string, m Message) error {
+	embeds := nonNilEmbeds(m.Embeds)
+	components := nonNilComponents(m.Components)
+	_, err := s.ChannelMessageEditComplex(&discordgo.MessageEdit{
+		ID: messageID, Channel: channelID,
+		Content: &m.Content, Embeds: &embeds, Components: &components,
+		AllowedMentions: NoMentions(),
+	}, discordgo.WithContext(ctx))
+	return err
+}
+
+// DirectMessage sends m to a user in their direct-message channel.
+func DirectMessage(ctx context.Context, s *discordgo.Session, userID string, m Message) error {
+	ch, err := s.UserChannelCreate(userID, discordgo.WithContext(ctx))
+	if err != nil {
+		return fmt.Errorf("open DM channel: %w", err)
+	}
+	if _, err := Reply(ctx, s, ch.ID, nil, m); err != nil {
+		return fmt.Errorf("send DM: %w", err)
+	}
+	return nil
 }
 
 // nonNilEmbeds and nonNilComponents send [] rather than null, which Discord

@@ -11,59 +11,6 @@ import (
 	"github.com/bwmarrin/discordgo"
 )
 
-func TestStripMention(t *testing.T) {
-	tests := []struct {
-		in, rest  string
-		mentioned bool
-	}{
-		{"<@42> where did they meet?", "where did they meet?", true},
-		{"<@!42>   how long  did it last?", "how long did it last?", true},
-		{"how long? <@42>", "how long?", true},
-		{"<@43> where?", "<@43> where?", false},
-		{"<@421> where?", "<@421> where?", false},
-		{"<@42>", "", true},
-		{"no mention", "no mention", false},
-		{"<@42><@!42> twice", "twice", true},
-	}
-	for _, tt := range tests {
-		rest, mentioned := StripMention(tt.in, "42")
-		if rest != tt.rest || mentioned != tt.mentioned {
-			t.Errorf("StripMention(%q) = %q, %v, want %q, %v", tt.in, rest, mentioned, tt.rest, tt.mentioned)
-		}
-	}
-}
-
-func TestIsQuestion(t *testing.T) {
-	tests := []struct {
-		in   string
-		want bool
-	}{
-		{"Where did Macron and Putin meet?", true},
-		{"where did they meet", true},
-		{"How long did the talks last", true},
-		{"did putin speak french", true},
-		{"so that's it?", true},
-		{"What exhibition was at Versailles ?", true},
-		{"Is it true?", true},
-		{"Who?", false},  // one word: chatter
-		{"what?", false}, // chatter
-		{"lol?", false},  // chatter
-		{"hello everyone", false},
-		{"thanks, that was helpful", false},
-		{"I think they met in Paris.", false},
-		{"how nice", false}, // two words, no question mark
-		{"", false},
-		{"```go\nfunc f() {}?```", false},
-		{"<@42> <#7> where did they meet", true},
-		{"whatever you say", false},
-	}
-	for _, tt := range tests {
-		if got := IsQuestion(tt.in); got != tt.want {
-			t.Errorf("IsQuestion(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestTruncate(t *testing.T) {
 	tests := []struct {
 		in   string
@@ -208,25 +155,6 @@ func TestInviteURL(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("InviteURL = %q, missing %q", got, want)
 		}
-	}
-}
-
-func TestMemory(t *testing.T) {
-	m := newMemory(2, 3, 30*time.Minute)
-	now := time.Unix(0, 0)
-	for i, q := range []string{"q1", "q2", "q3", "q4"} {
-		m.add("c", q, now.Add(time.Duration(i)*time.Minute))
-	}
-	if got := strings.Join(m.history("c", now.Add(5*time.Minute)), ","); got != "q2,q3,q4" {
-		t.Errorf("history = %s, want the last 3", got)
-	}
-	if got := m.history("c", now.Add(33*time.Minute)); len(got) != 1 || got[0] != "q4" {
-		t.Errorf("history 33 min later = %q, want [q4]", got)
-	}
-	m.add("d", "x", now)
-	m.add("e", "y", now)
-	if got := m.history("c", now); len(got) != 0 {
-		t.Errorf("history of evicted conversation = %q, want none", got)
 	}
 }
 

@@ -1,257 +1,85 @@
-// Package qa runs moderated Q&A sessions on Discord: participants submit
-// questions about the story, the bot drafts an answer with citations, and
-// moderators approve, edit, answer or reject each question from a card in a
-// queue channel. It plugs into the bot as a [bot.Extension] and keeps all its
-// state in a [store.Store], so every button keeps working after a restart.
+// Package qa is the domain of moderated Q&A sessions: their types, the rules
+// every store keeps, duplicate grouping and the Markdown transcript. It knows
+// nothing of Discord or of SQL: the Discord side is storybot/bot/qa, and
+// storage is behind [Store], implemented by storybot/qa/sqlite (a SQLite
+// file) and storybot/qa/memstore (memory); storybot/qa/qatest is the suite
+// every implementation passes.
 //
-// # Wiring
+// # Model
 //
-// cmd/storybot/serve.go builds it after opening the store and passes it to
-// the bot's options:
+// A [Session] is a live Q&A in one channel of a guild; a channel has at most one
+// open session. Participants submit [Question]s to it. A question's
+// [Status] moves only forward:
 //
-//	sources := bot.NewSourceIDs(2000)
-//	q, err := qa.New(qa.Options{
-//		Store:           st,
-//		Answerer:        eng,
-//		Logger:          logger,
-//		ModeratorRoleID: cfg.ModeratorRole, // MODERATOR_ROLE_ID, may be ""
-//		Sources:         sources,
-//	})
-//	if err != nil {
-//		return err
-//	}
-//	opts := botOptions(cfg, eng, feedbackStore{st}, logger)
-//	opts.Extensions = append(opts.Extensions, q)
-//	opts.Sources = sources
+//	pending ──Approve (draft found)──────────────▶ answered
+//	pending ──Approve (no draft answer)──▶ approved ──EditApprove/AnswerSelf──▶ answered
+//	pending ──EditApprove/AnswerSelf─────────────▶ answered
+//	pending ──Reject─────────────────────────────▶ rejected
 //
-// # Using it on Discord
+// An approved question waits for a moderator; [Decisions.NextApproved] hands
+// out the top-voted one and marks it posted (PostedAt) without changing its
+// status, so it can still be answered later.
 //
-// Everything is under one slash command, /qa:
+// A question whose wording is close to an open (pending or approved) question of
+// the same session is stored as a duplicate: its GroupID names the canonical
+// question, whose AlsoAsked lists the duplicates' askers. Duplicates have no
+// card and no votes of their own: they are decided together with their
+// canonical question (same status, answer and decider, at once), and
+// [Decisions.Decide] and [Decisions.ToggleVote] given a duplicate's ID act on
+// its canonical question. See [Similar] and [Canonical] for the comparison.
 //
-//   - /qa start [title] [queue-channel] (moderators) starts a session in the
-//     current channel and posts a banner with a "Submit a question" button.
-//     Question cards go to queue-channel, or to the session channel when none
-//     is given. Several channels may run sessions at once.
-//   - /qa ask question:<text>, or the banner's button, submits a question (in
-//     the session channel only). The asker gets a private receipt, with the
-//     story's answer at once when it has one.
-//   - Each question gets a card in the queue channel: the question, the asker,
-//     the bot's draft answer with citations, and the buttons Approve, Edit &
-//     approve, Answer myself, Reject (moderators) and Upvote (anyone, one vote
-//     per person, click again to take it back). When the queue channel is not
-//     the session channel, the question is also posted in the session channel
-//     with an Upvote button. Near-duplicates join the existing card ("also
-//     asked by").
-//   - Approve posts the question with the bot's answer in the session
-//     channel; when the story has no answer, it approves the question to be
-//     answered later. Edit & approve and Answer myself open a form; Reject
-//     asks for an optional reason, which only the asker sees.
-//   - /qa queue (moderators) lists the open questions by votes, privately.
-//   - /qa next (moderators) posts the top-voted approved question still
-//     waiting for an answer.
-//   - /qa status shows the session's counts, privately.
-//   - /qa end (moderators) ends the session and posts a summary with the
-//     Markdown transcript attached.
+// # Guarantees every Store keeps
 //
-// Moderators are members with the Manage Messages permission in the channel,
-// or with the role MODERATOR_ROLE_ID. The check happens on every command,
-// button and form, so a button a non-moderator can see still refuses them.
-//
-// # Telling the asker about a rejection
-//
-// The reason of a rejection goes to the asker as a private (ephemeral)
-// follow-up to their own submission, which Discord allows for 15 minutes
-// after it. After that, or after a restart, it is shown privately the next
-// time they submit a question or vote in the server (kept in memory only).
-// The bot does not send DMs.
+// Every read and write takes a guild ID and never sees another guild's rows.
+// Every state change is recorded together with its [AuditEntry], atomically.
+// Of several concurrent decisions on a question exactly one wins; the others
+// get a [*DecidedError]. Failures callers branch on wrap the sentinel errors
+// below. Times are kept to the millisecond and returned in UTC.
 package qa
 
 import (
-	"context"
 	"errors"
-	"log/slog"
-	"strings"
-	"time"
-
-	"github.com/bwmarrin/discordgo"
-
-	"storybot/answer"
-	"storybot/bot"
-	"storybot/store"
+	"fmt"
 )
 
-// Answerer drafts answers; *answer.Engine implements it.
-type Answerer interface {
-	Answer(ctx context.Context, q answer.Question) (answer.Answer, error)
-}
+// Sentinel errors callers branch on; match them with [errors.Is].
+var (
+	// ErrNotFound means the session or question does not exist in that guild.
+	ErrNotFound = errors.New("not found")
+	// ErrSessionActive means the channel already has an open session.
+	ErrSessionActive = errors.New("a session is already running in this channel")
+	// ErrSessionEnded means the session has ended and takes no more changes.
+	ErrSessionEnded = errors.New("session has ended")
+	// ErrAlreadyDecided matches every [*DecidedError].
+	ErrAlreadyDecided = errors.New("question already decided")
+	// ErrVotingClosed means the question was answered or rejected.
+	ErrVotingClosed = errors.New("voting is closed for this question")
+	// ErrInvalidInput wraps a message saying what is wrong with the input,
+	// e.g. an empty question or one over [MaxQuestionLen].
+	ErrInvalidInput = errors.New("invalid input")
+)
 
-var _ Answerer = (*answer.Engine)(nil)
-
-// Options configure [New]. Zero values mean the documented defaults.
-type Options struct {
-	// Store keeps sessions, questions, votes and decisions. Required.
-	Store *store.Store
-	// Answerer drafts the answer shown on each card. Required.
-	Answerer Answerer
-	// Logger receives logs; nil means [slog.Default].
-	Logger *slog.Logger
-	// ModeratorRoleID is a role whose members moderate besides those with
-	// the Manage Messages permission; "" means the permission only.
-	ModeratorRoleID string
-	// Sources encodes the Sources buttons of answers shown to askers; give
-	// it the bot's [bot.Options.Sources]. Nil means a new one.
-	Sources *bot.SourceIDs
-	// DraftTimeout bounds drafting one answer. Default 30s.
-	DraftTimeout time.Duration
-	// SubmitRate and SubmitBurst limit how many questions one member may
-	// submit a minute, per server; defaults 4 and 3. A negative rate turns
-	// the limit off.
-	SubmitRate  float64
-	SubmitBurst int
-}
-
-// QA is the moderated Q&A extension. It is safe for concurrent use.
-type QA struct {
-	st      *store.Store
-	ans     Answerer
-	log     *slog.Logger
-	modRole string
-	sources *bot.SourceIDs
-	timeout time.Duration
-	notes   *notices
-	limit   *bot.Limiter // nil: no limit
-}
-
-var _ bot.Extension = (*QA)(nil)
-
-// New returns the Q&A extension.
-func New(opts Options) (*QA, error) {
-	if opts.Store == nil {
-		return nil, errors.New("qa: no store")
-	}
-	if opts.Answerer == nil {
-		return nil, errors.New("qa: no answerer")
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
-	}
-	if opts.Sources == nil {
-		opts.Sources = bot.NewSourceIDs(1000)
-	}
-	if opts.DraftTimeout <= 0 {
-		opts.DraftTimeout = 30 * time.Second
-	}
-	if opts.SubmitRate == 0 {
-		opts.SubmitRate = 4
-	}
-	if opts.SubmitBurst <= 0 {
-		opts.SubmitBurst = 3
-	}
-	var limit *bot.Limiter
-	if opts.SubmitRate > 0 {
-		limit = bot.NewLimiter(opts.SubmitRate, opts.SubmitBurst, 0)
-	}
-	return &QA{
-		limit:   limit,
-		st:      opts.Store,
-		ans:     opts.Answerer,
-		log:     opts.Logger,
-		modRole: opts.ModeratorRoleID,
-		sources: opts.Sources,
-		timeout: opts.DraftTimeout,
-		notes:   newNotices(),
-	}, nil
-}
-
-// HandleInteraction implements [bot.Extension]: it handles /qa and the
-// components and forms whose custom_id starts with "qa:".
-func (x *QA) HandleInteraction(ctx context.Context, s *discordgo.Session, ic *discordgo.InteractionCreate) bool {
-	i := ic.Interaction
-	if i == nil {
-		return false
-	}
-	var run func(context.Context, *reply) error
-	switch i.Type {
-	case discordgo.InteractionApplicationCommand:
-		if i.ApplicationCommandData().Name != CommandName {
-			return false
-		}
-		run = x.command
-	case discordgo.InteractionMessageComponent:
-		id, ok := parseID(i.MessageComponentData().CustomID)
-		if !ok {
-			return false
-		}
-		run = func(ctx context.Context, r *reply) error { return x.component(ctx, r, id) }
-	case discordgo.InteractionModalSubmit:
-		id, ok := parseID(i.ModalSubmitData().CustomID)
-		if !ok {
-			return false
-		}
-		run = func(ctx context.Context, r *reply) error { return x.modal(ctx, r, id) }
-	default:
-		return false
-	}
-	r := &reply{s: s, i: i}
-	if i.GuildID == "" {
-		x.report(ctx, r, r.send(ctx, notice(msgGuildOnly)))
-		return true
-	}
-	x.report(ctx, r, run(ctx, r))
-	return true
-}
-
-// report logs err and tells the user something went wrong, unless err is
-// nil or was already explained.
-func (x *QA) report(ctx context.Context, r *reply, err error) {
-	if err == nil {
-		return
-	}
-	x.log.Error("qa: interaction failed", "err", err, "interaction", r.i.ID, "user", userID(r.i))
-	if err := r.send(ctx, notice(msgSorry)); err != nil {
-		x.log.Error("qa: tell user of failure", "err", err, "interaction", r.i.ID)
-	}
-}
-
-// Friendly texts.
+// Limits on text, counted in characters (runes) after trimming spaces.
+// They bound what a store keeps; the bot refuses longer text before it
+// gets here, with the limits it was configured with.
 const (
-	msgSorry        = "Sorry, something went wrong on my side. Please try again in a moment."
-	msgGuildOnly    = "Q&A sessions work in servers only."
-	msgNotModerator = "Only moderators can do that: you need the Manage Messages permission or the moderator role."
-	msgEnded        = "This Q&A session has ended."
-	msgNoSession    = "There's no Q&A session running in this channel."
+	// MaxQuestionLen is the longest question a store accepts.
+	MaxQuestionLen = 1000
+	// MaxAnswerLen is the longest answer or draft accepted.
+	MaxAnswerLen = 4000
+	// MaxReasonLen is the longest rejection reason accepted.
+	MaxReasonLen = 1000
+	// MaxTitleLen is the longest session title accepted.
+	MaxTitleLen = 200
 )
 
-// userID returns the ID of the user who caused i.
-func userID(i *discordgo.Interaction) string {
-	if u := user(i); u != nil {
-		return u.ID
-	}
-	return ""
-}
+// BotActor is the actor ID recorded in the audit log for changes the bot
+// makes on its own (e.g. [Messages.SetCard]), and for changes whose actor
+// is empty.
+const BotActor = "bot"
 
-func user(i *discordgo.Interaction) *discordgo.User {
-	if i.Member != nil && i.Member.User != nil {
-		return i.Member.User
-	}
-	return i.User
-}
-
-// displayName is the name the server shows for the user who caused i.
-func displayName(i *discordgo.Interaction) string {
-	if i.Member != nil && strings.TrimSpace(i.Member.Nick) != "" {
-		return i.Member.Nick
-	}
-	u := user(i)
-	if u == nil {
-		return ""
-	}
-	if strings.TrimSpace(u.GlobalName) != "" {
-		return u.GlobalName
-	}
-	return u.Username
-}
-
-func (x *QA) isModerator(i *discordgo.Interaction) bool {
-	return bot.IsModerator(i, x.modRole)
+// Invalidf returns an error matching [ErrInvalidInput] that says what is
+// wrong with the input.
+func Invalidf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidInput, fmt.Sprintf(format, args...))
 }

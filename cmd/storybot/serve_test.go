@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"go/build"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -10,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
+
 	"storybot/answer"
 	"storybot/bot"
 	"storybot/internal/fakediscord"
-	"storybot/store"
+	"storybot/qa/sqlite"
 )
 
 func TestRunServeNeedsToken(t *testing.T) {
@@ -37,6 +40,7 @@ func TestRunServe(t *testing.T) {
 	t.Setenv("DISCORD_TOKEN", fake.Token)
 	t.Setenv("DISCORD_GUILD_ID", fake.GuildID)
 	t.Setenv("DISCORD_API_BASE", fake.URL())
+	t.Setenv("MAX_QUESTION_CHARS", "300")
 	cfg, err := loadConfig()
 	if err != nil {
 		t.Fatal(err)
@@ -67,6 +71,20 @@ func TestRunServe(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("commands not registered in the guild: %v", err)
 	}
+	// One question limit for every way of asking: MAX_QUESTION_CHARS.
+	limits := map[string]int{}
+	for _, c := range fake.Commands() {
+		for _, o := range c.Options {
+			for _, sub := range append([]*discordgo.ApplicationCommandOption{o}, o.Options...) {
+				if sub.Name == "question" {
+					limits[c.Name] = sub.MaxLength
+				}
+			}
+		}
+	}
+	if limits["ask"] != 300 || limits["qa"] != 300 {
+		t.Errorf("question limits = %v, want 300 for /ask and /qa ask", limits)
+	}
 	it := fake.SlashCommand(fake.Alice, fake.ChannelID, "ask", fakediscord.StringOption("question", "Where did Macron and Putin meet?"))
 	m, err := it.WaitOriginal(wctx, func(m *fakediscord.Message) bool { return len(m.Embeds) > 0 })
 	if err != nil {
@@ -76,12 +94,61 @@ func TestRunServe(t *testing.T) {
 	if _, err := fb.WaitResponse(wctx); err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(wctx, filepath.Join(".", cfg.DatabasePath), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	st, err := sqlite.Open(wctx, filepath.Join(".", cfg.DatabasePath), slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	if up, down, err := st.FeedbackCounts(wctx, fake.GuildID, m.ID); err != nil || up != 1 || down != 0 {
 		t.Errorf("FeedbackCounts = %d, %d, %v; want 1, 0", up, down, err)
+	}
+}
+
+// TestLayers checks the dependency rules of the Discord and Q&A packages
+// (their non-test imports, followed through the module): the Q&A domain and
+// its stores know nothing of Discord, the bot's packages know no storage
+// technology, and the host knows none of its plugins. Only this command
+// wires concrete things together.
+func TestLayers(t *testing.T) {
+	rules := []struct {
+		pkg       string
+		forbidden []string
+	}{
+		{"storybot/qa", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite"}},
+		{"storybot/qa/memstore", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite"}},
+		{"storybot/qa/qatest", []string{"storybot/bot", "github.com/bwmarrin/discordgo"}},
+		{"storybot/qa/sqlite", []string{"storybot/bot", "github.com/bwmarrin/discordgo"}},
+		{"storybot/bot", []string{"storybot/bot/ask", "storybot/bot/qa", "storybot/qa", "modernc.org/sqlite"}},
+		{"storybot/bot/ask", []string{"storybot/bot/qa", "storybot/qa/sqlite", "storybot/qa/memstore", "modernc.org/sqlite"}},
+		{"storybot/bot/qa", []string{"storybot/bot/ask", "storybot/qa/sqlite", "storybot/qa/memstore", "modernc.org/sqlite"}},
+	}
+	for _, r := range rules {
+		deps := map[string]bool{}
+		moduleDeps(t, r.pkg, deps)
+		for dep := range deps {
+			for _, f := range r.forbidden {
+				if dep == f || strings.HasPrefix(dep, f+"/") {
+					t.Errorf("%s imports %s", r.pkg, dep)
+				}
+			}
+		}
+	}
+}
+
+// moduleDeps adds to deps the imports of pkg, following those of the module.
+func moduleDeps(t *testing.T, pkg string, deps map[string]bool) {
+	t.Helper()
+	p, err := build.ImportDir(filepath.Join("..", "..", strings.TrimPrefix(pkg, "storybot")), 0)
+	if err != nil {
+		t.Fatalf("%s: %v", pkg, err)
+	}
+	for _, imp := range p.Imports {
+		if deps[imp] {
+			continue
+		}
+		deps[imp] = true
+		if imp == "storybot" || strings.HasPrefix(imp, "storybot/") {
+			moduleDeps(t, imp, deps)
+		}
 	}
 }

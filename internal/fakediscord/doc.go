@@ -10,7 +10,8 @@
 // channel messages, uploads, registered commands, raw requests).
 //
 // It is strict: every request body is validated against the request
-// schema of its route in Discord's OpenAPI description and against the
+// schema of its route in Discord's OpenAPI description (when available,
+// see below) and against the
 // rules Discord enforces by hand (3 s to answer an interaction and only
 // once, 15 min tokens, 2000 characters, non-empty messages, embed,
 // component, modal, autocomplete and command limits). An unknown route,
@@ -20,9 +21,10 @@
 // 50006, 10062, 40060, 10015, 50027, ...). Every response carries
 // X-RateLimit-* headers; [Server.RateLimitNext] injects 429s.
 //
-// The fake needs shared/specs/discord-openapi.json in a parent directory
-// of the test's working directory (the shared checkout next to the
-// repository); without it [New] skips the test.
+// The schemas come from specs/discord-openapi.json in the shared folder
+// beside the repository (see storybot/internal/shareddir). Without it the
+// fake still runs and checks every other rule; only the schema checks are
+// skipped, and the first [New] of a test binary logs one line saying so.
 //
 // # Usage
 //

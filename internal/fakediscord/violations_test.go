@@ -117,6 +117,9 @@ func TestViolations(t *testing.T) {
 			return st, b
 		}, 401, 0, "Authorization"},
 		{"schema: content not a string", func(t *testing.T, f *Server) (int, map[string]any) {
+			if f.schemas == nil {
+				t.Skip("no OpenAPI description: no schema checks")
+			}
 			st, b, _ := do(t, f, "POST", msg(f), `{"content":5,"allowed_mentions":{"parse":[]}}`)
 			return st, b
 		}, 400, 50035, "SCHEMA"},

@@ -87,6 +87,9 @@ type Request struct {
 	Fields map[string]any
 }
 
+// noSpecOnce logs the absence of the API description once a process.
+var noSpecOnce sync.Once
+
 // Server is a running fake. Its methods may be called from any goroutine.
 type Server struct {
 	t         testing.TB
@@ -119,7 +122,7 @@ func New(t testing.TB, key string) *Server {
 	s.srv.Start()
 	t.Cleanup(s.Close)
 	if _, err := requestValidator(); err != nil {
-		t.Logf("fakeopenai: request bodies are not checked against the schema: %v", err)
+		noSpecOnce.Do(func() { t.Logf("fakeopenai: request bodies are not checked against the schema: %v", err) })
 	}
 	return s
 }

@@ -13,7 +13,9 @@ import (
 )
 
 // SpecPath is where the OpenAI API description lives relative to the
-// folder holding go.mod. It is never copied into the repository.
+// folder holding go.mod: in the shared folder (see
+// storybot/internal/shareddir, whose STORYBOT_SHARED_DIR moves it). It is
+// never copied into the repository.
 const SpecPath = "../shared/specs/openai-openapi.json"
 
 // requestSchema is the JSON pointer of a chat completion request's schema.

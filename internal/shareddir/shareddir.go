@@ -1,7 +1,14 @@
 // Package shareddir finds the project's shared data (the story, question
 // sets, benchmarks, API descriptions): the folder "shared" beside the
-// module's folder. Tests and benchmarks use it and skip when it is absent;
-// nothing is ever copied from it into the repository.
+// module's folder. Tests and benchmarks use it and skip, or run without
+// what needs it, when it is absent; nothing is ever copied from it into
+// the repository.
+//
+// The environment variable STORYBOT_SHARED_DIR, when set, names the shared
+// folder instead. It exists for tests only: pointing it at an empty folder
+// runs the tests as on a fresh clone without ../shared, e.g.
+//
+//	STORYBOT_SHARED_DIR=/nonexistent go test ./...
 package shareddir
 
 import (
@@ -11,13 +18,25 @@ import (
 	"runtime"
 )
 
-// ErrNotFound is returned when no shared folder stands beside the module.
+// ErrNotFound is returned when the shared folder or the file in it is
+// absent.
 var ErrNotFound = errors.New("shared data not found beside the module")
 
-// Path returns the path of elem inside the shared folder, looking up from
-// the working directory and, for tests that change it, from this package's
-// source folder. The path must exist.
+// EnvVar names the shared folder instead of the one beside the module.
+const EnvVar = "STORYBOT_SHARED_DIR"
+
+// Path returns the path of elem inside the shared folder: $STORYBOT_SHARED_DIR
+// when set, else the folder found by looking up from the working directory
+// and, for tests that change it, from this package's source folder. The
+// path must exist.
 func Path(elem ...string) (string, error) {
+	if dir, ok := os.LookupEnv(EnvVar); ok {
+		p := filepath.Join(append([]string{dir}, elem...)...)
+		if _, err := os.Stat(p); err != nil {
+			return "", ErrNotFound
+		}
+		return p, nil
+	}
 	var starts []string
 	if dir, err := os.Getwd(); err == nil {
 		starts = append(starts, dir)

@@ -1,0 +1,48 @@
+package ask
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"storybot/bot"
+)
+
+// CommandSearch is /search.
+const CommandSearch = "search"
+
+// searchCommand is /search; maxQuestion caps its query.
+func searchCommand(maxQuestion int) *discordgo.ApplicationCommand {
+	return &discordgo.ApplicationCommand{
+		Name:        CommandSearch,
+		Description: "Find the passages of the story that best match some words",
+		Options: []*discordgo.ApplicationCommandOption{{
+			Type:        discordgo.ApplicationCommandOptionString,
+			Name:        "query",
+			Description: "Words to look for",
+			Required:    true,
+			MaxLength:   min(maxQuestion, 6000),
+		}},
+	}
+}
+
+// search lists the passages that best match the query.
+func (p *Plugin) search(ctx context.Context, x *bot.Interaction) error {
+	query := strings.TrimSpace(x.StringOption("query"))
+	if query == "" {
+		return bot.Refuse("Please give some words to search for.")
+	}
+	if n := utf8.RuneCountInString(query); n > p.opts.MaxQuestion {
+		return bot.Refusef("That search is %d characters long; the limit is %d.", n, p.opts.MaxQuestion)
+	}
+	if err := p.allow(x.Caller(), x.ChannelID); err != nil {
+		return err
+	}
+	results, err := p.eng.Search(query, 5)
+	if err != nil {
+		return answerError(ctx, err)
+	}
+	return x.Respond(ctx, bot.RenderSearch(query, results, p.sources))
+}

@@ -1,0 +1,54 @@
+package ask
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"storybot/answer"
+	"storybot/bot"
+)
+
+// CommandSource is /source.
+const CommandSource = "source"
+
+// sourceCommand is /source, whose reference autocompletes.
+var sourceCommand = &discordgo.ApplicationCommand{
+	Name:        CommandSource,
+	Description: "Show a passage of the story in full, with its neighbours",
+	Options: []*discordgo.ApplicationCommandOption{{
+		Type:         discordgo.ApplicationCommandOptionString,
+		Name:         "ref",
+		Description:  "The passage's reference, e.g. from an answer's citations",
+		Required:     true,
+		Autocomplete: true,
+	}},
+}
+
+// source shows a passage with its neighbours.
+func (p *Plugin) source(ctx context.Context, x *bot.Interaction) error {
+	ref := strings.TrimSpace(x.StringOption("ref"))
+	src, err := p.eng.Source(ref)
+	if errors.Is(err, answer.ErrUnknownRef) {
+		return bot.Refusef("No passage has the reference %q. Pick one from the list shown as you type.", bot.Truncate(ref, 100))
+	}
+	if err != nil {
+		return fmt.Errorf("source %q: %w", ref, err)
+	}
+	return x.Respond(ctx, bot.RenderSource(src))
+}
+
+// suggest offers the references that start with or contain what was typed.
+func (p *Plugin) suggest(ctx context.Context, x *bot.Interaction) error {
+	choices := []*discordgo.ApplicationCommandOptionChoice{}
+	for _, c := range p.eng.Suggest(strings.TrimSpace(x.Focused()), 25) {
+		if c.ID == "" || len(c.ID) > 100 {
+			continue
+		}
+		choices = append(choices, &discordgo.ApplicationCommandOptionChoice{Name: bot.Truncate(c.Ref, 100), Value: c.ID})
+	}
+	return x.Suggest(ctx, choices)
+}
