@@ -19,14 +19,17 @@ const (
 	roleDemo                 // this, that, these, those, such
 	roleThat                 // that (also a conjunction)
 	roleFollower             // a word after a demonstrative pronoun: "this is", "this a"
+	roleMale                 // he, him, his, himself
+	roleFemale               // she, her, hers, herself
+	roleFirst                // I, me, my, myself, mine
 )
 
 // wordRole returns the roles of a word, in any case.
 func wordRole(w string) uint8 {
-	if len(w) > 6 {
+	if len(w) > 8 {
 		return 0
 	}
-	var buf [6]byte
+	var buf [8]byte
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		if 'A' <= c && c <= 'Z' {
@@ -47,6 +50,14 @@ func wordRole(w string) uint8 {
 	}
 	if pronounFollower[lw] {
 		r |= roleFollower
+	}
+	switch lw {
+	case "he", "him", "his", "himself":
+		r |= roleMale
+	case "she", "her", "hers", "herself":
+		r |= roleFemale
+	case "i", "me", "my", "myself", "mine":
+		r |= roleFirst
 	}
 	return r
 }

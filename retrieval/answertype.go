@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -21,6 +22,11 @@ const (
 	// with a currency. Unlike TypeNumber it is not strict; a sentence may
 	// give the cost in other words.
 	TypeMoney
+	// TypeAge is a person's age ("How old is Grete?"): a number of years.
+	TypeAge
+	// TypeDistance is how far ("How far is Netherfield?"): a number and a
+	// unit of length.
+	TypeDistance
 	numTypes
 )
 
@@ -39,6 +45,9 @@ type typeRow struct {
 	// signals, when set, are the kinds that tell a sentence can answer
 	// (some too loose to show as the answer); else kinds.
 	signals []kind
+	// holds are the build-time holds that show a sentence may answer it
+	// (see tags.go); 0 for none.
+	holds hold
 	// strict: a sentence without a candidate cannot answer ("how many"
 	// needs a number).
 	strict bool
@@ -46,49 +55,72 @@ type typeRow struct {
 	// dates do; capitalized names, found in most sentences, do not).
 	distinctive bool
 	// bias moves a candidate nearer to (negative) or further from the
-	// question's words when the short answer is chosen, in bytes, from the
-	// text before it.
-	bias func(before string) int
+	// question's words when the short answer is chosen, in bytes.
+	bias func(c spanContext) int
+}
+
+// spanContext is what a type's bias reads of a candidate short answer.
+type spanContext struct {
+	// before is the sentence's text before the candidate.
+	before string
+	// person: the candidate holds a name the corpus uses of a person.
+	person bool
 }
 
 // answerTypes is the table of answer types, indexed by [AnswerType].
 var answerTypes = [numTypes]typeRow{
 	TypeNone: {name: "none"},
-	TypeMoney: {name: "money", kinds: []kind{kindMoney}, distinctive: true,
-		asks: func(w qwords) bool { return w.pair("how", "much") && w.anyOf(moneyWords) }},
-	TypeNumber: {name: "number", kinds: []kind{kindNumber}, strict: true, distinctive: true,
-		asks: func(w qwords) bool { return w.after("how", howNumber) || w.whatOf(whatNumber) }},
-	TypeDuration: {name: "duration", kinds: []kind{kindDuration}, distinctive: true,
-		asks: func(w qwords) bool { return w.pair("how", "long") && !w.howLongAgo() }},
-	TypeDate: {name: "date", kinds: []kind{kindDate}, strict: true, distinctive: true,
-		asks: func(w qwords) bool { return w.whatOf(whatDate) }},
-	TypeTime: {name: "time", kinds: []kind{kindDate, kindTime}, distinctive: true,
-		asks: func(w qwords) bool { return w.howLongAgo() || w.wh(whenWords) }},
-	TypePerson: {name: "person", kinds: []kind{kindName, kindPersonNoun},
-		asks: func(w qwords) bool { return w.wh(whoWords) },
-		// "the Kremlin", "the Islamic State": a name after "the" is
-		// rarely a person's.
-		bias: func(before string) int {
-			if strings.HasSuffix(strings.ToLower(before), "the ") {
-				return locativeBias
-			}
-			return 0
+	TypeMoney: {name: "money", kinds: []kind{kindMoney}, holds: holdMoney, distinctive: true,
+		asks: func(w qwords) bool { return w.pair("how", "much") && w.anyOf(moneyWords) || w.whatOf(whatMoney) }},
+	TypeAge: {name: "age", kinds: []kind{kindAge}, holds: holdAge, strict: true, distinctive: true,
+		asks: func(w qwords) bool {
+			return w.pair("how", "old") || w.whatOf(ageWords) || w.first < len(w.w) && w.is(w.first, "ages")
 		}},
-	TypePlace: {name: "place", kinds: []kind{kindName, kindPlaceNoun}, signals: []kind{kindName, kindPlaceNoun, kindPlacePhrase},
-		asks: func(w qwords) bool { return w.wh(whereWords) || w.whatOf(whatPlace) },
-		// A place after "in", "at", "from"… is likelier the answer.
-		bias: func(before string) int {
-			if afterLocative(before) {
-				return -locativeBias
+	TypeDistance: {name: "distance", kinds: []kind{kindDistance}, holds: holdDistance, distinctive: true,
+		asks: func(w qwords) bool { return w.pair("how", "far") }},
+	TypeNumber: {name: "number", kinds: []kind{kindNumber}, holds: holdNumber, strict: true, distinctive: true,
+		asks: func(w qwords) bool { return w.after("how", howNumber) || w.whatOf(whatNumber) }},
+	TypeDuration: {name: "duration", kinds: []kind{kindDuration}, holds: holdDuration, distinctive: true,
+		asks: func(w qwords) bool { return w.pair("how", "long") && !w.howLongAgo() }},
+	TypeDate: {name: "date", kinds: []kind{kindDate}, holds: holdDate, strict: true, distinctive: true,
+		asks: func(w qwords) bool { return w.whatOf(whatDate) }},
+	TypeTime: {name: "time", kinds: []kind{kindDate, kindTime}, holds: holdTime, distinctive: true,
+		asks: func(w qwords) bool { return w.howLongAgo() || w.wh(whenWords) }},
+	TypePerson: {name: "person", kinds: []kind{kindName, kindPersonNoun}, holds: holdName | holdPersonNoun,
+		// "Who is Vladimir Putin?" asks what a person is, not for a name.
+		asks: func(w qwords) bool { return w.wh(whoWords) && !w.identity },
+		// "the Kremlin", "the Islamic State": a name after "the" is
+		// rarely a person's; one the corpus uses of a person is.
+		bias: func(c spanContext) int {
+			d := 0
+			if strings.HasSuffix(strings.ToLower(c.before), "the ") {
+				d += locativeBias
 			}
-			return 0
+			if c.person {
+				d -= locativeBias
+			}
+			return d
+		}},
+	TypePlace: {name: "place", kinds: []kind{kindName, kindPlaceNoun}, signals: []kind{kindName, kindPlaceNoun, kindPlacePhrase}, holds: holdName | holdPlaceNoun,
+		asks: func(w qwords) bool { return w.wh(whereWords) || w.whatOf(whatPlace) },
+		// A place after "in", "at", "from"… is likelier the answer; a
+		// person is none.
+		bias: func(c spanContext) int {
+			d := 0
+			if afterLocative(c.before) {
+				d -= locativeBias
+			}
+			if c.person {
+				d += 2 * locativeBias
+			}
+			return d
 		}},
 }
 
 // classifyOrder is the order in which questions are matched against the
 // rows: the more specific ask first ("how much … cost" is money before
 // "how much" is a number; "what year … when" is a date).
-var classifyOrder = [...]AnswerType{TypeMoney, TypeNumber, TypeDuration, TypeDate, TypeTime, TypePerson, TypePlace}
+var classifyOrder = [...]AnswerType{TypeMoney, TypeAge, TypeDistance, TypeNumber, TypeDuration, TypeDate, TypeTime, TypePerson, TypePlace}
 
 // locativeBias is how much nearer, in bytes, a place after a preposition of
 // place counts when the short answer is chosen.
@@ -142,10 +174,17 @@ type qwords struct {
 	w []string
 	// first is the first word after a leading "and", "so", "but", "then".
 	first int
+	// identity: the question asks who someone named is ("Who is Mr.
+	// Darcy?"), wanting a description rather than a name.
+	identity bool
 }
 
+// identityRE matches "Who is X?" where X is a name: capitalized words,
+// titles and initials, with "the" or "of" between them.
+var identityRE = regexp.MustCompile(`^\s*(?i:who)\s+(?i:is|was|are|were)\s+\p{Lu}[\p{L}'’.-]*(?:\s+(?:(?:of|the|de|van|von)\s+)?\p{Lu}[\p{L}'’.-]*)*\s*\??\s*$`)
+
 func newQWords(q string) qwords {
-	w := qwords{w: questionWords(q)}
+	w := qwords{w: questionWords(q), identity: identityRE.MatchString(q)}
 	for w.first < len(w.w) && leadingConjunctions[w.w[w.first]] {
 		w.first++
 	}
@@ -242,10 +281,17 @@ var (
 	whenWords           = wordSet("when")
 	whoWords            = wordSet("who whom whose")
 	whereWords          = wordSet("where")
-	howNumber           = wordSet("many much old far big large tall high deep wide heavy")
+	howNumber           = wordSet("many much big large tall high deep wide heavy")
 	whatNumber          = wordSet("percentage percent number amount proportion fraction")
 	whatDate            = wordSet("year years date dates day days month months century centuries decade decades")
 	// moneyWords make a "how much" question ask for an amount of money.
-	moneyWords = wordSet("cost costs money pay paid spend spent price worth raise raised earn earned fund charge charged dollars sell sold buy bought offer offered budget salary fee revenue profit donate donated invest invested")
-	whatPlace  = wordSet("city country town place region state continent location building street")
+	moneyWords = wordSet("cost costs money pay paid spend spent price worth raise raised earn earned fund charge charged dollars sell sold buy bought offer offered budget salary fee revenue profit donate donated invest invested income fortune wealth inherit inherited inheritance dowry rent wage wages pounds")
+	// whatMoney are the nouns of "what/which … " questions asking for an
+	// amount of money ("What sum did he take?").
+	whatMoney = wordSet("sum price fee salary income fortune wage wages rent")
+	ageWords  = wordSet("age ages")
+	// typeWords, after "how" or "what", name the type a question asks
+	// for rather than its subject: "how old", "what age", "how far".
+	typeWords = wordSet("old age ages far")
+	whatPlace = wordSet("city country town place region state continent location building street inn hotel church village river port castle island county")
 )

@@ -21,6 +21,14 @@ type builder struct {
 	// titles collects "Modifier Title" phrases (French President) and the
 	// names they stand before.
 	titles map[[2]int32]map[int32]bool
+	// titleGender holds the term IDs of personal titles (Mr, Lady) and the
+	// gender each gives; saidIDs those of verbs of saying.
+	titleGender map[int32]uint8
+	saidIDs     map[int32]bool
+	// mentions holds each sentence's names and personal pronouns.
+	mentions [][]rawMention
+	// wordCount counts the words of the builder's sentences.
+	wordCount int
 }
 
 const (
@@ -36,6 +44,7 @@ const ingFlag = 1 << 30
 type word struct {
 	id   int32 // term ID (with ingFlag), stopID or skipID
 	role uint8 // see wordRole
+	tag  wordTag
 }
 
 // Flags of a word in a sentence.
@@ -53,8 +62,14 @@ type buildToken struct {
 	ing     bool
 	role    uint8
 	capital bool
-	// spaced reports only white space between this token and the previous.
-	spaced bool
+	// spaced reports only white space between this token and the previous;
+	// dotted, a full stop and white space ("Mr. Darcy").
+	spaced, dotted bool
+	// short: a word of at most three letters (an initial, "Mr", "Mrs").
+	short bool
+	// start is the word's byte offset in the text.
+	start int32
+	tag   wordTag
 }
 
 func newBuilder() *builder {
@@ -62,6 +77,14 @@ func newBuilder() *builder {
 		titleIDs: map[int32]bool{}, titles: map[[2]int32]map[int32]bool{}}
 	for _, w := range titleWords {
 		b.titleIDs[b.termID(w)] = true
+	}
+	b.titleGender = map[int32]uint8{}
+	for w, g := range personTitles {
+		b.titleGender[b.termID(w)] = g
+	}
+	b.saidIDs = map[int32]bool{}
+	for w := range saidVerbs {
+		b.saidIDs[b.termID(w)] = true
 	}
 	return b
 }
@@ -101,7 +124,8 @@ func (b *builder) lookup(raw string) word {
 			id |= ingFlag
 		}
 	}
-	w := word{id: id, role: wordRole(raw)}
+	r, _ := utf8.DecodeRuneInString(raw)
+	w := word{id: id, role: wordRole(raw), tag: tagOf(norm, unicode.IsUpper(r))}
 	b.words[strings.Clone(raw)] = w // a compact copy: lookups then stay in cache
 	return w
 }
@@ -126,8 +150,12 @@ func (b *builder) scan(text string, dst []buildToken) []buildToken {
 		ing := id >= 0 && id&ingFlag != 0
 		id &^= ingFlag
 		r, _ := utf8.DecodeRuneInString(text[start:])
+		gap := ""
+		if prevEnd >= 0 {
+			gap = strings.TrimSpace(text[prevEnd:start])
+		}
 		dst = append(dst, buildToken{id: id, ing: ing, role: w.role, capital: unicode.IsUpper(r) || unicode.IsTitle(r),
-			spaced: prevEnd >= 0 && strings.TrimSpace(text[prevEnd:start]) == ""})
+			spaced: prevEnd >= 0 && gap == "", dotted: prevEnd >= 0 && gap == ".", short: end-start <= 3, start: int32(start), tag: w.tag})
 		prevEnd = end
 	}
 	return dst
@@ -174,6 +202,8 @@ func (b *builder) buildRange(ix *Index, lo, hi int) {
 	c := ix.corpus
 	var toks []buildToken
 	var roles []uint8
+	var tags []wordTag
+	var inner, stop, spaced []bool
 	flat := make([]int32, 0, 1<<12)
 	flatFlags := make([]uint8, 0, 1<<12)
 	for si := lo; si < hi; si++ {
@@ -182,7 +212,19 @@ func (b *builder) buildRange(ix *Index, lo, hi int) {
 		ix.sentDoc[si] = int32(c.Paragraphs[s.Para].Doc)
 		ix.tieKey[si] = textHash(s.Text)
 		toks = b.scan(s.Text, toks[:0])
+		b.wordCount += len(toks)
 		b.appositions(toks)
+		if b.mentions != nil {
+			b.mentions[si-lo] = b.mentionsOf(s.Text, toks, nil)
+		}
+		tags, inner, stop, spaced = tags[:0], inner[:0], stop[:0], spaced[:0]
+		for k, t := range toks {
+			tags = append(tags, t.tag)
+			inner = append(inner, k > 0 && t.capital && t.id >= 0)
+			stop = append(stop, t.id < 0)
+			spaced = append(spaced, t.spaced)
+		}
+		ix.holds[si] = holdsOf(tags, inner, stop, spaced, s.Text)
 		if s.N > 1 {
 			roles = roles[:0]
 			for _, t := range toks {

@@ -30,6 +30,8 @@ const (
 	kindPersonNoun  // "the dukes", "officials"
 	kindPlaceNoun   // "the harbour"
 	kindPlacePhrase // "in the cytosol": tells a place answer, too loose to show
+	kindAge         // "five-and-twenty", "eight years old"
+	kindDistance    // "thirty miles"
 	kinds
 )
 
@@ -55,6 +57,8 @@ var kindTable = [kinds]kindRow{
 	kindPersonNoun:  {find: func(s *sentenceText) []Span { return s.nouns(nounPerson) }, fallback: true},
 	kindPlaceNoun:   {find: func(s *sentenceText) []Span { return s.nouns(nounPlace) }, fallback: true},
 	kindPlacePhrase: {find: placePhrases},
+	kindAge:         {find: ages},
+	kindDistance:    {find: func(s *sentenceText) []Span { return mergeSpans(matches(distanceRE, s.text)) }},
 }
 
 // sentenceText is a sentence as the finders read it.

@@ -2,6 +2,8 @@ package retrieval
 
 import (
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -18,13 +20,61 @@ var (
 	ordinalWords = `(?i:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)`
 	dayName      = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
 
-	moneyRE    = regexp.MustCompile(`(?i)[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|thousand|m|bn)\b)?|\b\d[\d,.]*\s?(?:million |billion |thousand )?(?:dollars|pounds|euros|francs|marks|yen|rupees|guineas|shillings|florins|cents|pence)\b|\b(?:` + numberWords + `)(?:[- ](?:` + numberWords + `))*\s(?:dollars|pounds|euros|francs|marks|florins)\b`)
+	moneyRE    = regexp.MustCompile(`(?i)[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|thousand|m|bn)\b)?|\b\d[\d,.]*\s?(?:million |billion |thousand )?(?:dollars|pounds|euros|francs|marks|yen|rupees|guineas|shillings|florins|cents|pence)\b|\b(?:` + numberWords + `)(?:[- ](?:` + numberWords + `))*\s(?:dollars|pounds|euros|francs|marks|florins)\b|\b(?:(?:` + numberWords + `|\d[\d,.]*)(?:[- ]|\s+or\s+|\s+and\s+))*(?:hundred|thousand|\d{1,3}(?:,\d{3})+|\d{3,})\s+(?:a|per)\s+(?:year|annum)\b`)
 	numberRE   = regexp.MustCompile(`(?i)(?:` + numeral + `)`)
 	durationRE = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+(?:more\s+|full\s+|long\s+)?` + timeUnit + `|overnight|all (?:day|night|week|year))\b`)
 	dateRE     = regexp.MustCompile(`\b(?:` + monthName + `(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{3,4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthName + `(?:,?\s+\d{3,4})?|` + dayName + `|(?:1[0-9]|20)\d{2}s?|(?:c\.?\s?|ca\.\s?)\d{3,4}|(?:\d{1,2}(?:st|nd|rd|th)|` + ordinalWords + `)[\s-]+[Cc]entur(?:y|ies)|\d{1,4}\s?(?:BC|AD|BCE|CE)|\d{1,2}/\d{1,2}/\d{2,4})\b`)
 	relTimeRE  = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+` + timeUnit + `\s+(?:before|after|ago|later|earlier|prior)|(?:yesterday|today|tonight|tomorrow|last (?:year|month|week|night)|next (?:year|month|week|day)|(?:in|at|by|during|since|until|before|after) (?:the )?(?:morning|afternoon|evening|night|noon|midnight|dawn|dusk|spring|summer|autumn|fall|winter)))\b`)
 	clockRE    = regexp.MustCompile(`(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am|pm|o'clock)`)
 )
+
+// ageRE finds what may be an age: a number of at most three digits or in
+// words, compounds like "five-and-twenty" included, with "years old" or
+// "years of age" when they follow.
+var ageRE = regexp.MustCompile(`(?i)\b(?:\d{1,3}|(?:` + numberWords + `)(?:(?:-and-|-| )(?:` + numberWords + `))*)(?:\s+years?(?:\s+old|\s+of\s+age)?)?\b`)
+
+// ages finds the numbers of a sentence that can be ages: not a year, a
+// hundred or more, part of a sum, or a count of something named after it
+// ("four children"); "one" only in compounds ("one-and-twenty").
+func ages(s *sentenceText) []Span {
+	var out []Span
+	for _, r := range ageRE.FindAllStringIndex(s.text, -1) {
+		m := strings.ToLower(s.text[r[0]:r[1]])
+		if m == "one" || m == "a few" || m == "several" || m == "half" || strings.ContainsAny(m, ",.") {
+			continue
+		}
+		if strings.Contains(m, "hundred") || strings.Contains(m, "thousand") || strings.Contains(m, "million") || strings.Contains(m, "dozen") {
+			continue
+		}
+		if n, err := strconv.Atoi(m); err == nil && (n == 0 || n > 120) {
+			continue
+		}
+		if r[0] > 0 && strings.ContainsAny(s.text[r[0]-1:r[0]], "$£€¥/:") {
+			continue
+		}
+		// "a day or two", "years or two": a count of a time unit before it.
+		if before := strings.Fields(strings.ToLower(s.text[:r[0]])); len(before) > 0 {
+			last := before[max(0, len(before)-2):]
+			if slices.ContainsFunc(last, func(w string) bool { return timeUnitSet[strings.Trim(w, ",;:")] }) {
+				continue
+			}
+		}
+		if !strings.Contains(m, "year") {
+			// What follows must not be something counted: a word that is
+			// not a stop word.
+			if st, e, ok := nextWord(s.text, r[1]); ok && strings.TrimSpace(s.text[r[1]:st]) == "" {
+				if w := Normalize(s.text[st:e]); !stopWords[w] && !ageWordSet[w] {
+					continue
+				}
+			}
+		}
+		out = append(out, Span{r[0], r[1]})
+	}
+	return mergeSpans(out)
+}
+
+// distanceRE finds a distance: a number and a unit of length.
+var distanceRE = regexp.MustCompile(`(?i)(?:` + numeral + `)\s+(?:miles?|yards?|feet|foot|leagues?|inch(?:es)?|kilomet(?:re|er)s?|met(?:re|er)s?|versts?|furlongs?)\b`)
 
 // numerals finds numbers: digits, number words, percentages; "one" only
 // where it counts something (see [numeralOne]).
@@ -98,8 +148,9 @@ func properNames(text string, toks []Token) []Span {
 		j := i
 		for j+1 < len(toks) {
 			gap := text[toks[j].End:toks[j+1].Start]
-			// Initials and dotted abbreviations: "U.S.", "J. R. R. Tolkien".
-			initial := toks[j].End-toks[j].Start == 1 && strings.TrimSpace(gap) == "."
+			// Initials, dotted abbreviations and titles: "U.S.", "J. R. R.
+			// Tolkien", "Mr. Darcy".
+			initial := (toks[j].End-toks[j].Start == 1 || titleAbbreviations[toks[j].Word]) && strings.TrimSpace(gap) == "."
 			if strings.TrimSpace(gap) != "" && gap != "-" && !initial {
 				break
 			}
@@ -134,6 +185,10 @@ func properNames(text string, toks []Token) []Span {
 	}
 	return out
 }
+
+// titleAbbreviations are the titles written with a full stop before a
+// name: "Mr. Darcy", "Dr. Seward", "St. Clement's".
+var titleAbbreviations = wordSet("mr mrs ms dr st messrs mme mlle prof rev col capt gen lt sgt hon")
 
 func nameConnector(w string) bool {
 	switch w {

@@ -24,6 +24,7 @@ type Index struct {
 	sentFlags [][]uint8 // flagIng and flagName of each of those words
 	inNames   []bool    // term ID → used inside a name somewhere
 	anaphoric []uint8   // how a sentence refers back: anaphorNone, Weak, Strong
+	holds     []hold    // the kinds of answer a sentence may hold
 	sentLen   []float32
 	sentPara  []int32  // sentence → paragraph
 	sentDoc   []int32  // sentence → document
@@ -38,6 +39,21 @@ type Index struct {
 	// synonyms maps a stem to the stems of its synonyms.
 	synonyms map[string][]string
 	scratch  sync.Pool // *scratch
+	// persons holds the name terms (the last word of a name) that the
+	// corpus uses of a person, with the gender learnt (see mentions.go).
+	persons map[int32]uint8
+	// resolved maps a term to the sentences that refer to a person it names
+	// without the name (see mentions.go), in order.
+	resolved [][]int32
+	// negIDs are the term IDs of [negations] the corpus uses.
+	negIDs []int32
+	// long is how much the corpus reads like a book rather than an
+	// article, in [0, 1], from its length (see [Params].BookWords): the features
+	// for long texts are weighted by it.
+	long  float64
+	words int // the corpus's words
+	// kinds are the corpus terms of each kind of thing, built on first use.
+	kinds kindTerms
 }
 
 type posting struct {
@@ -93,13 +109,47 @@ type Params struct {
 	// one letter from a corpus word and unknown itself) keeps when it stands
 	// for that word; 0 leaves misspellings unknown.
 	Spelling float64
+	// BookWords is the length, in words, from which a corpus counts fully as
+	// a book: the question's words then recur in hundreds of sentences, and
+	// the expected answer type and the decision to answer (Hold, Miss,
+	// TypeWord, Resolved, Kind, and answer's Confidence) weigh in; half as
+	// long counts not at all, and between the two the weight rises with the
+	// logarithm. The articles of SQuAD have at most 13,700 words,
+	// Metamorphosis 22,000, Pride and Prejudice 122,000. 0 treats every
+	// corpus as an article.
+	BookWords float64
+	// TypeWord is the weight of a word that names the type a question
+	// asks for ("old" in "how old", "far" in "how far").
+	TypeWord float64
+	// Hold weighs a sentence that may hold an answer of the expected type
+	// (see tags.go), before the finer candidates are looked for.
+	Hold float64
+	// Miss multiplies the score of a sentence that cannot hold an answer
+	// of a strict type ("how many" and no number); 1 leaves it.
+	Miss float64
+	// Kind weighs a term that names a kind of what a query term names
+	// ("shovel" for "tool", "violin" for "instrument"), from WordNet's
+	// hypernyms; 0 turns it off.
+	Kind float64
+	// Resolved is the weight of a person's name terms in a sentence that
+	// refers to them without the name ("he", "I" in a diary); 0 turns it off.
+	Resolved float64
 	// Near weighs how close the nearest candidate of the expected answer
 	// type stands to the question's words in a sentence.
 	Near float64
 }
 
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2, Conversation: 0.3, Spelling: 0.9, Near: 0.5}
+var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2, Conversation: 0.3, Spelling: 0.9, Near: 0.5, TypeWord: 0.3, Miss: 0.6, Hold: 0.6, BookWords: 30000, Resolved: 0.5, Kind: 0.3}
+
+// longness maps a corpus length in words to [0, 1]: 0 up to half of
+// bookWords, rising with the logarithm to 1 at bookWords.
+func longness(words int, bookWords float64) float64 {
+	if bookWords <= 0 || float64(words) <= bookWords/2 {
+		return 0
+	}
+	return min(1, math.Log2(float64(words)/(bookWords/2)))
+}
 
 // A corpus of shardMin sentences or more is analyzed in up to maxShards
 // parallel shards.
@@ -116,6 +166,7 @@ func NewIndexParams(c *corpus.Corpus, p Params) *Index {
 		sentTerms: make([][]int32, len(c.Sentences)),
 		sentFlags: make([][]uint8, len(c.Sentences)),
 		anaphoric: make([]uint8, len(c.Sentences)),
+		holds:     make([]hold, len(c.Sentences)),
 		sentLen:   make([]float32, len(c.Sentences)),
 		sentPara:  make([]int32, len(c.Sentences)),
 		sentDoc:   make([]int32, len(c.Sentences)),
@@ -135,6 +186,7 @@ func NewIndexParams(c *corpus.Corpus, p Params) *Index {
 	var wg sync.WaitGroup
 	for k := range builders {
 		builders[k] = newBuilder()
+		builders[k].mentions = make([][]rawMention, (k+1)*n/shards-k*n/shards)
 		wg.Add(1)
 		go func(b *builder, lo, hi int) {
 			defer wg.Done()
@@ -143,6 +195,7 @@ func NewIndexParams(c *corpus.Corpus, p Params) *Index {
 	}
 	wg.Wait()
 	titles := map[[2]int32]map[int32]bool{}
+	mentions := make([][]rawMention, 0, n)
 	var total int
 	lastSent := []int32{} // term ID → last sentence it was posted for, plus one
 	for k, b := range builders {
@@ -171,6 +224,14 @@ func NewIndexParams(c *corpus.Corpus, p Params) *Index {
 				titles[gk][remap[name]] = true
 			}
 		}
+		for _, ms := range b.mentions {
+			for i := range ms {
+				for j, lid := range ms[i].terms {
+					ms[i].terms[j] = remap[lid]
+				}
+			}
+			mentions = append(mentions, ms)
+		}
 		for si := k * n / shards; si < (k+1)*n/shards; si++ {
 			terms := ix.sentTerms[si]
 			total += len(terms)
@@ -196,14 +257,33 @@ func NewIndexParams(c *corpus.Corpus, p Params) *Index {
 	if len(c.Sentences) > 0 {
 		ix.avgLen = float64(total) / float64(len(c.Sentences))
 	}
+	words := 0
+	for _, b := range builders {
+		words += b.wordCount
+	}
+	ix.words = words
+	ix.long = longness(words, p.BookWords)
 	if ix.avgLen == 0 {
 		ix.avgLen = 1
 	}
 	ix.learnAliases(titles)
+	titleIDs := map[int32]uint8{}
+	for w, g := range personTitles {
+		if id, ok := ix.vocab[ix.stem.stem(w)]; ok {
+			titleIDs[id] = g
+		}
+	}
+	ix.resolveMentions(mentions, titleIDs)
 	ix.df = make([]int32, len(ix.terms))
 	for id, ps := range ix.postings {
 		ix.df[id] = int32(len(ps))
 	}
+	for w := range negations {
+		if id, ok := ix.vocab[ix.stem.stem(w)]; ok {
+			ix.negIDs = append(ix.negIDs, id)
+		}
+	}
+	slices.Sort(ix.negIDs)
 	ix.synonyms = synonymTable(ix.stem)
 	ix.sorted = append([]string(nil), ix.terms...)
 	sort.Strings(ix.sorted)
@@ -321,7 +401,10 @@ func (ix *Index) BM25(query string, sent int) float64 {
 
 // SetParams changes the ranking parameters. It must not run concurrently
 // with searches.
-func (ix *Index) SetParams(p Params) { ix.params = p }
+func (ix *Index) SetParams(p Params) {
+	ix.params = p
+	ix.long = longness(ix.words, p.BookWords)
+}
 
 // Analyze analyzes text as the index does, reusing its stems.
 func (ix *Index) Analyze(text string) []Token { return analyze(text, nil, ix.stem) }

@@ -19,6 +19,9 @@ type Question struct {
 	Speaker string
 	// own is [QuestionTerms] of Terms.
 	own map[string]bool
+	// focus is the term of the noun a "what/which … " question asks for a
+	// kind of ("tool"), or "".
+	focus string
 }
 
 // analyzeQuestion analyzes a query's question.
@@ -26,6 +29,11 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	verb := predicateAt(q.Text)
 	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: ix.queryTerms(q, verb), Speaker: speechSubject(q.Text, verb)}
 	a.own = QuestionTerms(a.Terms)
+	for _, t := range a.Terms {
+		if t.Focus && !t.Name && !t.Frame {
+			a.focus = t.Term
+		}
+	}
 	return a
 }
 
@@ -203,4 +211,27 @@ func termSet(words string) map[string]bool {
 		m[t.Term] = true
 	}
 	return m
+}
+
+// focusAt finds the noun a "what/which … " question asks for a kind of:
+// the last of the words after "what" or "which" (and "kind/sort/type of")
+// before a stop word or a verb ("What tool lay beside…" gives "tool"): "What local dish did…" gives "dish", "What kind of
+// creature does…" gives "creature". It returns the noun's byte offset, or -1.
+func focusAt(q string) int {
+	toks := analyze(q, nil, nil)
+	for i, t := range toks {
+		if t.Word != "what" && t.Word != "which" {
+			continue
+		}
+		j := i + 1
+		if j+1 < len(toks) && (toks[j].Word == "kind" || toks[j].Word == "sort" || toks[j].Word == "type") && toks[j+1].Word == "of" {
+			j += 2
+		}
+		last := -1
+		for ; j < len(toks) && !toks[j].Stop && (j == i+1 || !verbForm(toks[j].Word)); j++ {
+			last = toks[j].Start
+		}
+		return last
+	}
+	return -1
 }

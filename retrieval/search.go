@@ -24,7 +24,9 @@ type Query struct {
 
 // QueryTerm is one analyzed term of a query.
 type QueryTerm struct {
-	Term   string
+	Term string
+	// Word is the normalized word of the question the term comes from.
+	Word   string
 	Weight float64
 	IDF    float64
 	// Known reports whether the corpus has the term.
@@ -37,6 +39,8 @@ type QueryTerm struct {
 	// Name marks a word the question wrote capitalized after its first
 	// word ("Putin" in "Who met Putin?"): a name, not a common word.
 	Name bool
+	// Number marks a number the question gives ("1820", "two").
+	Number bool
 	// ing marks a question word of the "-ing" form.
 	ing bool
 	// Frame marks a word that frames the question rather than names what
@@ -44,6 +48,9 @@ type QueryTerm struct {
 	// not stop words (not, all, between…; see [stopWords]). It ranks, but
 	// a story that never uses it can still answer.
 	Frame bool
+	// Focus marks the noun a "what/which … " question asks for a kind of:
+	// "tool" in "What tool did he grab?".
+	Focus bool
 	// Paraphrased marks an unknown term that the corpus may say in other
 	// words: it uses one of the term's WordNet relatives (a synonym of its
 	// most frequent sense, or a derived form).
@@ -69,6 +76,32 @@ type Hit struct {
 	// HasType reports a candidate of the expected answer type that is not a
 	// word of the question.
 	HasType bool
+	// Holds reports that the sentence may hold an answer of the expected
+	// type, by the build-time holds (tags.go); always true for an untyped
+	// question. Holds and the fields after it are filled in for the first
+	// eight hits only.
+	Holds bool
+	// Names is the IDF-weighted share of the names the question gives
+	// (words it writes capitalized) that the sentence says; NamesNear also
+	// counts those its neighbours say and the persons it refers to by a
+	// pronoun. A name the corpus never uses is missing from both.
+	Names, NamesNear float64
+	// Numbers is the share of the numbers the question gives ("in 1820",
+	// "two") that the sentence or its neighbours hold; 1 when it gives none.
+	Numbers float64
+	// Missing is the largest share of the question's weight that one word
+	// of its own carries which the corpus uses but neither the sentence
+	// nor its neighbours do: a question about another name, date or thing
+	// than the sentence is ("When did the Normans conquer Sicily?" against a
+	// sentence about England).
+	Missing float64
+	// Negation reports that the question and the sentence disagree in
+	// negation: one says "not", "never" or "no" and the other does not.
+	Negation bool
+	// Content is the share of the weight of the question's own words that
+	// are not names, the words of what it asks about, that the sentence or
+	// its neighbours hold; 1 when it has none.
+	Content float64
 }
 
 // Result is the outcome of a search: the analyzed question and the best
@@ -77,7 +110,15 @@ type Result struct {
 	Question
 	// Hits are the best sentences, best first.
 	Hits []Hit
+	// Long is how much the corpus reads like a book rather than an
+	// article, from 0 to 1, by its length: features for long texts weigh
+	// in by it.
+	Long float64
 }
+
+// evidenceHits is how many of the best hits get their evidence (see
+// [Hit].Holds and after): those an answer may be chosen from.
+const evidenceHits = 8
 
 // nearWords is the distance, in indexed words, at which an answer
 // candidate's nearness (see [Params].Near) falls to half.
@@ -119,6 +160,7 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm { return ix.queryTerms(q, predi
 // queryTerms is [Index.QueryTerms] with the offset of the question's
 // predicate (see [predicateAt]) found already.
 func (ix *Index) queryTerms(q Query, verb int) []QueryTerm {
+	focus := focusAt(q.Text)
 	var out []QueryTerm
 	has := map[string]bool{}
 	add := func(text string, w float64, hist bool) {
@@ -128,13 +170,25 @@ func (ix *Index) queryTerms(q Query, verb int) []QueryTerm {
 			// it still ranks ("How long is the Rhine?" finds "1,230 km
 			// long"). "How tall" or "how far" name what is measured.
 			frame := prev == "how" && t.Word == "long" || functionWords[t.Word]
+			// "how old", "what age", "how far" ask for an age or a
+			// distance: the word names the type, not what the story says
+			// near the answer, and counts little.
+			typeWord := (prev == "how" || prev == "what" || prev == "which") && typeWords[t.Word]
+			frame = frame || typeWord
 			prev = t.Word
 			if t.Stop || fillerWords[t.Word] || has[t.Term] || len(out) == maxQueryTerms {
 				continue
 			}
 			has[t.Term] = true
-			qt := QueryTerm{Term: t.Term, Weight: w, History: hist, ing: isIngForm(t.Word), Frame: frame,
+			tw := w
+			if typeWord {
+				tw *= 1 + (ix.params.TypeWord-1)*ix.long
+			}
+			qt := QueryTerm{Term: t.Term, Word: t.Word, Weight: tw, Number: isNumeral(t.Word), History: hist, ing: isIngForm(t.Word), Frame: frame,
 				Name: t.Start > 0 && capitalized(text[t.Start:])}
+			if !hist && t.Start == focus {
+				qt.Focus = true
+			}
 			if !hist && t.Start == verb {
 				qt.Predicate = true
 				qt.Weight *= ix.params.Predicate
@@ -142,7 +196,7 @@ func (ix *Index) queryTerms(q Query, verb int) []QueryTerm {
 			if id, ok := ix.vocab[t.Term]; ok {
 				qt.Known = true
 				qt.IDF = ix.idf(int(ix.df[id]))
-			} else if id, ok := ix.corrected(t.Term); ok && !has[ix.terms[id]] {
+			} else if id, ok := ix.corrected(t.Term); ok && !has[ix.terms[id]] && !knownTerm(t.Term) {
 				// A misspelling ("develped") stands for the word it misses.
 				qt.Term = ix.terms[id]
 				has[qt.Term] = true
@@ -181,7 +235,7 @@ func (ix *Index) Search(q Query) Result {
 	if limit <= 0 {
 		limit = 5
 	}
-	res := Result{Question: ix.analyzeQuestion(q)}
+	res := Result{Question: ix.analyzeQuestion(q), Long: ix.long}
 	if len(res.Terms) == 0 {
 		return res
 	}
@@ -243,6 +297,23 @@ func (ix *Index) Search(q Query) Result {
 			}
 		}
 	}
+	if kindW := ix.params.Kind * ix.long; kindW > 0 {
+		for i, qt := range res.Terms {
+			if !qt.Focus || qt.Name || qt.Frame {
+				continue
+			}
+			for _, id := range ix.ofKind(qt.Term) {
+				ix.accumulateWhere(sc, id, i, qt.Weight*kindW*min(qt.IDF, ix.idf(int(ix.df[id]))), true, true)
+			}
+		}
+	}
+	if resW := ix.params.Resolved * ix.long; resW > 0 {
+		for i, qt := range res.Terms {
+			if id, ok := ix.vocab[qt.Term]; ok {
+				ix.accumulateResolved(sc, id, i, qt.Weight*qt.IDF*resW)
+			}
+		}
+	}
 	sumMass := func(m uint64) float64 {
 		v := 0.0
 		for m != 0 {
@@ -263,6 +334,10 @@ func (ix *Index) Search(q Query) Result {
 	}
 	top := max(40, limit)
 	keep := newTopK(top, ix.better)
+	holds := res.Type.row().holds
+	holdWeight := ix.params.Hold * ix.long
+	miss := 1 + (ix.params.Miss-1)*ix.long
+	strict := res.Type.Strict()
 	for _, s := range sc.touched {
 		si := int(s)
 		h := Hit{Sentence: si, BM25: sc.acc[si], Coverage: cover(sc.mask[si])}
@@ -295,6 +370,11 @@ func (ix *Index) Search(q Query) Result {
 			}
 		}
 		h.Score = h.BM25 + inherited + ix.params.Window*neighbours + ix.params.Coverage*mass*(h.Coverage+ix.params.WindowCoverage*h.WindowCoverage)
+		if holds != 0 && ix.holds[si]&holds != 0 {
+			h.Score += holdWeight * mass
+		} else if holds != 0 && strict {
+			h.Score *= miss
+		}
 		if ix.params.Conversation > 0 && ix.near(si, q.Near) {
 			h.Score += ix.params.Conversation * mass
 		}
@@ -346,6 +426,9 @@ func (ix *Index) Search(q Query) Result {
 	sort.Slice(hits, func(i, j int) bool { return ix.better(hits[i], hits[j]) })
 	if len(hits) > limit {
 		hits = hits[:limit]
+	}
+	for i := range hits[:min(len(hits), evidenceHits)] {
+		ix.evidence(&hits[i], &res.Question)
 	}
 	res.Hits = hits
 	return res
@@ -431,6 +514,21 @@ func (ix *Index) accumulateWhere(sc *scratch, id int32, bit int, w float64, rela
 			sc.touched = append(sc.touched, s)
 		}
 		sc.acc[s] += w * ix.termFreqScore(int(p.tf), int(s))
+		sc.mask[s] |= 1 << bit
+	}
+}
+
+// accumulateResolved scores the sentences that refer to a person a query
+// term names without the name, where the term has not matched.
+func (ix *Index) accumulateResolved(sc *scratch, id int32, bit int, w float64) {
+	for _, s := range ix.resolved[id] {
+		if sc.mask[s]&(1<<bit) != 0 {
+			continue
+		}
+		if sc.mask[s] == 0 {
+			sc.touched = append(sc.touched, s)
+		}
+		sc.acc[s] += w * ix.termFreqScore(1, int(s))
 		sc.mask[s] |= 1 << bit
 	}
 }
@@ -597,7 +695,10 @@ func (ix *Index) exact(sent int, mask uint64, terms []QueryTerm, own uint64, ter
 // paragraph.
 func (ix *Index) near(sent int, near []int) bool {
 	for _, n := range near {
-		if n >= 0 && n < len(ix.sentPara) && ix.sentPara[n] == ix.sentPara[sent] && n-1 <= sent && sent <= n+1 {
+		if n < 0 || n >= len(ix.sentPara) {
+			continue
+		}
+		if ix.sentPara[n] == ix.sentPara[sent] && n-1 <= sent && sent <= n+1 {
 			return true
 		}
 	}
@@ -615,6 +716,17 @@ func (ix *Index) usesRelative(term string) bool {
 		}
 	}
 	return false
+}
+
+// knownTerm reports the term of an English word WordNet knows: a word
+// spelt right, which is not taken for a misspelling of another ("lodgers"
+// is not "longer").
+func knownTerm(t string) bool {
+	if _, ok := wordnet()[t]; ok {
+		return true
+	}
+	_, ok := nounKinds()[t]
+	return ok
 }
 
 // minCorrected is the length a term needs before an unknown one is taken

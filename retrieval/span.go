@@ -8,16 +8,26 @@ import "strings"
 // nearer, a person after "the" further). It reports false for an untyped
 // question or a sentence with no candidate.
 func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
-	if q.Type == TypeNone {
-		return Span{}, false
-	}
 	text := ix.corpus.Sentences[sent].Text
-	cands := ix.AnswerSpans(sent, q.Type, q.own)
+	toks := analyze(text, nil, ix.stem)
+	var cands []Span
+	switch {
+	case q.Type != TypeNone:
+		cands = ix.AnswerSpans(sent, q.Type, q.own)
+	case q.focus != "":
+		// "What tool did he grab?": a word of the sentence that names a
+		// kind of tool ("shovel").
+		for _, tok := range toks {
+			if _, own := q.own[tok.Term]; !own && !tok.Stop && !verbForm(tok.Word) && isKindOf(tok.Term, q.focus) {
+				cands = append(cands, Span{tok.Start, tok.End})
+			}
+		}
+	}
 	if len(cands) == 0 {
 		return Span{}, false
 	}
 	var anchors []Span
-	for _, tok := range analyze(text, nil, ix.stem) {
+	for _, tok := range toks {
 		if _, ok := q.own[tok.Term]; ok && !tok.Stop {
 			anchors = append(anchors, Span{Start: tok.Start, End: tok.End})
 		}
@@ -32,13 +42,38 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 			d = min(d, gap(c, a))
 		}
 		if bias != nil {
-			d += bias(text[:c.Start])
+			d += bias(spanContext{before: text[:c.Start], person: ix.namesPerson(text[c.Start:c.End])})
 		}
 		if i == 0 || d < bestDist {
 			best, bestDist = c, d
 		}
 	}
 	return best, true
+}
+
+// verbForm reports a word that is most likely a verb: an irregular past
+// ("saw") or a word ending in -ed or -ing.
+func verbForm(w string) bool {
+	if _, ok := irregular[w]; ok {
+		return true
+	}
+	return len(w) > 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
+}
+
+// namesPerson reports whether a span of text holds a name the corpus uses
+// of a person.
+func (ix *Index) namesPerson(span string) bool {
+	if len(ix.persons) == 0 {
+		return false
+	}
+	for _, t := range analyze(span, nil, ix.stem) {
+		if id, ok := ix.vocab[t.Term]; ok && !t.Stop {
+			if _, person := ix.persons[id]; person {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // afterLocative reports whether one of the last four words of before is a

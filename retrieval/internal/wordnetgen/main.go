@@ -15,6 +15,7 @@ package main
 
 import (
 	"bufio"
+	"compress/gzip"
 	"context"
 	"flag"
 	"fmt"
@@ -44,8 +45,9 @@ const maxRelated = 8
 func run(_ context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("wordnetgen", flag.ContinueOnError)
 	dict := fs.String("dict", "/usr/share/wordnet", "WordNet dictionary folder (index.* and data.* files)")
-	out := fs.String("out", "", "output file (default: stdout)")
+	out := fs.String("out", "", "output file of the related-term table (default: stdout; - for none)")
 	nouns := fs.String("nouns", "", "also write the person and place noun table to this file")
+	kinds := fs.String("kinds", "", "also write the noun kind table (hypernyms) to this file, gzipped when it ends in .gz")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -71,6 +73,14 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 		if err := writeNouns(*dict, lines["noun"], lines["adj"], *nouns); err != nil {
 			return err
 		}
+	}
+	if *kinds != "" {
+		if err := writeKinds(*dict, lines["noun"], *kinds); err != nil {
+			return err
+		}
+	}
+	if *out == "-" {
+		return nil // only the other tables
 	}
 	w := stdout
 	if *out != "" {
@@ -162,28 +172,52 @@ func writeNouns(dict string, nounLines, adjLines [][]string, path string) error 
 		}
 		class[lemma] = c
 	}
-	var words []string
-	for w := range class {
-		words = append(words, w)
+	return writeTable(path, []string{
+		"Person and place nouns derived from WordNet 3.0 by retrieval/internal/wordnetgen.",
+		"noun<TAB>person|place: the class of its most frequent sense; a third column \"plural\" marks",
+		"words that are also adjectives and name a person or place only in the plural (\"officials\").",
+	}, class)
+}
+
+// writeTable writes key<TAB>value lines in key order under a header of
+// comment lines and WordNet's licence notice; a path ending in .gz is
+// gzipped.
+func writeTable(path string, header []string, rows map[string]string) (err error) {
+	keys := make([]string, 0, len(rows))
+	for k := range rows {
+		keys = append(keys, k)
 	}
-	sort.Strings(words)
+	sort.Strings(keys)
 	file, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	bw := bufio.NewWriter(file)
-	fmt.Fprintln(bw, "# Person and place nouns derived from WordNet 3.0 by retrieval/internal/wordnetgen.")
-	fmt.Fprintln(bw, "# noun<TAB>person|place: the class of its most frequent sense; a third column \"plural\" marks")
-	fmt.Fprintln(bw, "# words that are also adjectives and name a person or place only in the plural (\"officials\").")
+	defer func() {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	var w io.Writer = file
+	var zw *gzip.Writer
+	if strings.HasSuffix(path, ".gz") {
+		zw, _ = gzip.NewWriterLevel(file, gzip.BestCompression)
+		w = zw
+	}
+	bw := bufio.NewWriter(w)
+	for _, h := range header {
+		fmt.Fprintln(bw, "# "+h)
+	}
 	licence(bw)
-	for _, w := range words {
-		fmt.Fprintf(bw, "%s\t%s\n", w, class[w])
+	for _, k := range keys {
+		fmt.Fprintf(bw, "%s\t%s\n", k, rows[k])
 	}
 	if err := bw.Flush(); err != nil {
-		file.Close()
 		return err
 	}
-	return file.Close()
+	if zw != nil {
+		return zw.Close()
+	}
+	return nil
 }
 
 func list(m map[string]bool) []string {
@@ -218,6 +252,10 @@ type synset struct {
 	// derived holds, per word number (1-based), the targets of its
 	// derivation pointers as (synset offset, POS letter, target word number).
 	derived map[int][]pointer
+	// hypernyms are the offsets of the synset's hypernyms and instance
+	// hypernyms (nouns).
+	hypernyms []int64
+	offset    int64
 }
 
 type pointer struct {
@@ -361,7 +399,7 @@ func parseSynset(data []byte, offset int64, pos string) (synset, bool) {
 	if err != nil {
 		return synset{}, false
 	}
-	ss := synset{lex: lex, derived: map[int][]pointer{}}
+	ss := synset{lex: lex, derived: map[int][]pointer{}, offset: offset}
 	for i := 0; i < int(wCnt); i++ {
 		w := f[4+2*i]
 		if j := strings.IndexByte(w, '('); j >= 0 {
@@ -376,6 +414,12 @@ func parseSynset(data []byte, offset int64, pos string) (synset, bool) {
 	}
 	k++
 	for i := 0; i < pCnt && k+3 < len(f); i, k = i+1, k+4 {
+		if f[k] == "@" || f[k] == "@i" {
+			if off, err := strconv.ParseInt(f[k+1], 10, 64); err == nil && f[k+2] == "n" {
+				ss.hypernyms = append(ss.hypernyms, off)
+			}
+			continue
+		}
 		if f[k] != "+" {
 			continue
 		}
@@ -390,3 +434,86 @@ func parseSynset(data []byte, offset int64, pos string) (synset, bool) {
 	_ = pos
 	return ss, true
 }
+
+// kindSenses is how many of a noun's most frequent senses give its kinds.
+const kindSenses = 2
+
+// maxKindDepth bounds how far up the hypernym tree kinds are collected.
+const maxKindDepth = 8
+
+// writeKinds writes the noun kind table: noun term<TAB>the terms of the
+// hypernyms (and instance hypernyms) of its most frequent senses, nearest
+// first, up to maxKindDepth levels: "violin" gives "bow", "stringed",
+// "instrument"… so that "Which instrument…?" can be answered by "violin".
+func writeKinds(dict string, nounLines [][]string, path string) error {
+	data, err := os.ReadFile(filepath.Join(dict, "data.noun"))
+	if err != nil {
+		return err
+	}
+	kinds := map[string][]string{}
+	for _, f := range nounLines {
+		lemma := f[0]
+		t := term(lemma)
+		if t == "" {
+			continue
+		}
+		pCnt, err := strconv.Atoi(f[3])
+		if err != nil || len(f) < 6+pCnt {
+			continue
+		}
+		senses := f[4+pCnt+2:]
+		seen := map[string]bool{t: true}
+		var out []string
+		for i := 0; i < len(senses) && i < kindSenses; i++ {
+			off, err := strconv.ParseInt(senses[i], 10, 64)
+			if err != nil {
+				continue
+			}
+			ss, ok := parseSynset(data, off, "noun")
+			if !ok {
+				continue
+			}
+			level := ss.hypernyms
+			for depth := 0; depth < maxKindDepth && len(level) > 0; depth++ {
+				var next []int64
+				for _, h := range level {
+					hs, ok := parseSynset(data, h, "noun")
+					if !ok {
+						continue
+					}
+					for _, w := range hs.words {
+						if u := term(w); u != "" && !seen[u] && !topKinds[u] {
+							seen[u] = true
+							out = append(out, u)
+						}
+					}
+					next = append(next, hs.hypernyms...)
+				}
+				level = next
+			}
+		}
+		if len(out) > 0 {
+			kinds[t] = append(kinds[t], out...)
+		}
+	}
+	rows := make(map[string]string, len(kinds))
+	for w, ks := range kinds {
+		rows[w] = strings.Join(ks, " ")
+	}
+	return writeTable(path, []string{
+		"Noun kinds derived from WordNet 3.0 by retrieval/internal/wordnetgen.",
+		"noun term<TAB>terms of the hypernyms of its two most frequent senses, nearest first.",
+	}, rows)
+}
+
+// topKinds are the terms of WordNet's most general nouns, which every noun
+// is a kind of and which say nothing.
+var topKinds = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields("entity physical abstraction abstract object whole thing matter unit causal agent cause relation attribute psychological feature event act deed human action activity group grouping measure quantity amount state") {
+		if t := term(w); t != "" {
+			m[t] = true
+		}
+	}
+	return m
+}()

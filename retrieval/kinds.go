@@ -1,0 +1,77 @@
+package retrieval
+
+import (
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"io"
+	"strings"
+	"sync"
+)
+
+//go:generate go run ./internal/wordnetgen -dict /usr/share/wordnet -out - -kinds kinds.txt.gz
+
+// kindsGz is the noun kind table derived from WordNet 3.0 by
+// internal/wordnetgen (-kinds): a noun term and the terms of the
+// hypernyms of its two most frequent senses, gzipped (730 KB; 3.6 MB and
+// about 65,000 nouns once read, on first use).
+//
+//go:embed kinds.txt.gz
+var kindsGz []byte
+
+// nounKinds parses the table once, on first use: term → the kinds it is
+// of, space-separated (substrings of the one decompressed text, which
+// keeps it to a few megabytes).
+var nounKinds = sync.OnceValue(func() map[string]string {
+	m := make(map[string]string, 50000)
+	zr, err := gzip.NewReader(bytes.NewReader(kindsGz))
+	if err != nil {
+		return m
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		return m
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if t, rest, ok := strings.Cut(line, "\t"); ok {
+			m[t] = rest
+		}
+	}
+	return m
+})
+
+// isKindOf reports whether term names a kind of thing that kind names:
+// "violin" is an instrument, "shovel" a tool.
+func isKindOf(term, kind string) bool {
+	for _, k := range strings.Fields(nounKinds()[term]) {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// kindTerms holds, per index, the corpus terms of each kind, built on
+// first use.
+type kindTerms struct {
+	once sync.Once
+	of   map[string][]int32 // kind term → corpus terms of that kind
+}
+
+// ofKind returns the corpus terms that name a kind of thing the term
+// names ("shovel" and "spade" for "tool").
+func (ix *Index) ofKind(term string) []int32 {
+	ix.kinds.once.Do(func() {
+		k := nounKinds()
+		ix.kinds.of = map[string][]int32{}
+		for id, t := range ix.terms {
+			for _, a := range strings.Fields(k[t]) {
+				ix.kinds.of[a] = append(ix.kinds.of[a], int32(id))
+			}
+		}
+	})
+	return ix.kinds.of[term]
+}

@@ -1,0 +1,435 @@
+package retrieval
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// Mentions: who a sentence is about when it does not say the name. A book
+// names a person once and then says "he", "her", "I" (in a diary) or "the
+// Count"; a question names them. At build time each sentence that refers
+// to a person this way gets that person's name terms as resolved terms
+// (see [Index].resolved), which rank like the name itself at a lower
+// weight ([Params].Resolved).
+//
+// The resolution is deliberately simple and measurable: gender from titles
+// (Mr, Mrs, Miss, Sir, Lady…) and from the pronouns that follow a name in
+// the corpus itself; a third-person pronoun stands for the first-mentioned
+// person of its gender in the nearest sentence before it that mentions one;
+// "I" outside quotation marks is the narrator of a journal, diary or
+// letter section ("JONATHAN HARKER'S JOURNAL"); "I" inside them is the
+// speaker the paragraph names ("…," said Elizabeth).
+
+// Genders of a person mention.
+const (
+	genderNone = iota
+	genderMale
+	genderFemale
+	genderAny // a title with no gender (Dr, Professor)
+)
+
+// Kinds of mention.
+const (
+	mentionName = iota
+	mentionMale
+	mentionFemale
+	mentionFirst
+)
+
+// rawMention is a name or a personal pronoun in a sentence, found in the
+// parallel build; terms are the builder's own term IDs until the merge.
+type rawMention struct {
+	start int32 // byte offset in the sentence
+	kind  uint8
+	// title is the gender a title gives the name (genderNone without one).
+	title uint8
+	// initial: the name starts the sentence, so its capital says little.
+	initial bool
+	// speech: a verb of saying stands right before or after the name or
+	// pronoun ("said Elizabeth", "she cried").
+	speech bool
+	terms  []int32 // the name's terms, its title included
+}
+
+// personTitles give a name's gender; a title with none is genderAny.
+var personTitles = map[string]uint8{
+	"mr": genderMale, "mister": genderMale, "sir": genderMale, "lord": genderMale, "count": genderMale, "duke": genderMale,
+	"king": genderMale, "prince": genderMale, "master": genderMale, "baron": genderMale, "herr": genderMale, "monsieur": genderMale,
+	"mrs": genderFemale, "miss": genderFemale, "ms": genderFemale, "lady": genderFemale, "madam": genderFemale, "madame": genderFemale,
+	"mme": genderFemale, "mlle": genderFemale, "countess": genderFemale, "duchess": genderFemale, "queen": genderFemale,
+	"princess": genderFemale, "mistress": genderFemale, "sister": genderFemale, "aunt": genderFemale, "frau": genderFemale,
+	"dr": genderAny, "doctor": genderAny, "professor": genderAny, "colonel": genderMale, "captain": genderAny, "general": genderAny,
+	"father": genderMale, "uncle": genderMale, "mother": genderFemale,
+	"president": genderAny, "minister": genderAny, "chancellor": genderAny, "secretary": genderAny, "senator": genderAny,
+	"governor": genderAny, "premier": genderAny, "pope": genderMale, "emperor": genderMale, "empress": genderFemale,
+	"judge": genderAny, "mayor": genderAny, "ambassador": genderAny, "commander": genderAny, "bishop": genderMale,
+	"rev": genderMale, "reverend": genderMale,
+}
+
+// saidVerbs are the words that attribute speech to a name beside them.
+var saidVerbs = wordSet("said says say cried replied answered asked exclaimed continued added observed returned repeated whispered called shouted rejoined resumed began interrupted thought")
+
+// mentionsOf lists the names and personal pronouns of a sentence. A name
+// is a run of capitalized words that are not stop words, joined by spaces
+// or by the full stop of a title or initial ("Mr. Darcy"), with an
+// optional title before it.
+func (b *builder) mentionsOf(text string, toks []buildToken, dst []rawMention) []rawMention {
+	for k := 0; k < len(toks); k++ {
+		t := toks[k]
+		switch {
+		case t.role&roleMale != 0:
+			dst = append(dst, rawMention{start: t.start, kind: mentionMale, speech: b.saidNear(toks, k)})
+			continue
+		case t.role&roleFemale != 0:
+			dst = append(dst, rawMention{start: t.start, kind: mentionFemale, speech: b.saidNear(toks, k)})
+			continue
+		case t.role&roleFirst != 0:
+			dst = append(dst, rawMention{start: t.start, kind: mentionFirst})
+			continue
+		}
+		if !t.capital || t.id < 0 {
+			continue
+		}
+		m := rawMention{start: t.start, kind: mentionName, initial: k == 0}
+		joins := func(j int) bool {
+			n := toks[j]
+			return n.capital && n.id >= 0 && (n.spaced || n.dotted && toks[j-1].short)
+		}
+		m.terms = append(m.terms, t.id)
+		for j := k + 1; j < len(toks) && joins(j); j++ {
+			m.terms = append(m.terms, toks[j].id)
+		}
+		// A title inside the name before its last word gives its gender:
+		// "Mr. Darcy", "Russian President Vladimir Putin".
+		for _, id := range m.terms[:len(m.terms)-1] {
+			if g, ok := b.titleGender[id]; ok {
+				m.title = g
+				break
+			}
+		}
+		if len(m.terms) == 0 {
+			continue
+		}
+		m.speech = b.saidNear(toks, k) || b.saidNear(toks, k+len(m.terms)-1)
+		dst = append(dst, m)
+		k += len(m.terms) - 1
+	}
+	return dst
+}
+
+// saidNear reports a verb of saying just before or after token k.
+func (b *builder) saidNear(toks []buildToken, k int) bool {
+	return k > 0 && b.saidIDs[toks[k-1].id] || k+1 < len(toks) && b.saidIDs[toks[k+1].id]
+}
+
+// person is an entity a mention stands for: its name terms and gender.
+type person struct {
+	terms  []int32
+	gender uint8
+}
+
+// headerRE finds the narrator of a section: "JONATHAN HARKER'S JOURNAL",
+// "_Dr. Seward's Diary._", "LETTER, LUCY WESTENRA TO MINA MURRAY",
+// "_Letter from Mina Murray to Lucy Westenra._".
+var headerRE = regexp.MustCompile(`^[_*\s]*(?:(?i:letter|telegram|note|memorandum)[,.:]?\s+(?:(?i:from)\s+)?(.{2,60}?)\s+(?i:to)\s+.{2,80}|(.{2,60}?)['’](?i:s)\s+(?i:journal|diary|memorandum|notebook|phonograph diary)(.{0,40}))$`)
+
+// resolveMentions learns the persons' genders and resolves every
+// sentence's pronouns and first person, filling ix.resolved. It runs once,
+// in reading order, after the shards are merged.
+func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uint8) {
+	c := ix.corpus
+	n := len(c.Sentences)
+	ix.resolved = make([][]int32, len(ix.terms))
+	// A name counts as a person's when it is not a common word that starts
+	// a sentence ("Yes", "Then"): the word stands capitalized inside a
+	// sentence somewhere, or the run has more than one word.
+	isName := func(m *rawMention) bool {
+		if m.kind != mentionName {
+			return false
+		}
+		if !m.initial || len(m.terms) > 1 {
+			return true
+		}
+		return ix.inNames[m.terms[0]]
+	}
+	key := func(m *rawMention) int32 { return m.terms[len(m.terms)-1] }
+	// Genders learnt from the corpus: the pronouns of the sentence a lone
+	// name stands in, after it, and of the next sentence when it names no one.
+	var male, female = map[int32]int{}, map[int32]int{}
+	for s := range n {
+		ms := mentions[s]
+		var only *rawMention
+		names := 0
+		for i := range ms {
+			if isName(&ms[i]) {
+				names++
+				only = &ms[i]
+			}
+		}
+		if names != 1 {
+			continue
+		}
+		k := key(only)
+		switch only.title {
+		case genderMale:
+			male[k] += 3
+		case genderFemale:
+			female[k] += 3
+		}
+		count := func(ms []rawMention, after int32) {
+			for _, m := range ms {
+				if m.start < after {
+					continue
+				}
+				switch m.kind {
+				case mentionMale:
+					male[k]++
+				case mentionFemale:
+					female[k]++
+				}
+			}
+		}
+		count(ms, only.start)
+		if s+1 < n && ix.sentDoc[s+1] == ix.sentDoc[s] {
+			hasName := false
+			for i := range mentions[s+1] {
+				hasName = hasName || isName(&mentions[s+1][i])
+			}
+			if !hasName {
+				count(mentions[s+1], 0)
+			}
+		}
+	}
+	genderOf := func(m *rawMention) uint8 {
+		if m.title == genderMale || m.title == genderFemale {
+			return m.title
+		}
+		k := key(m)
+		switch mk, fk := male[k], female[k]; {
+		case mk >= 2 && mk >= 2*fk:
+			return genderMale
+		case fk >= 2 && fk >= 2*mk:
+			return genderFemale
+		}
+		return genderNone
+	}
+	// The names the corpus uses of persons, with their gender.
+	ix.persons = map[int32]uint8{}
+	for s := range n {
+		for i := range mentions[s] {
+			if m := &mentions[s][i]; isName(m) {
+				if g := genderOf(m); g != genderNone {
+					ix.persons[key(m)] = g
+				} else if m.title == genderAny {
+					if _, ok := ix.persons[key(m)]; !ok {
+						ix.persons[key(m)] = genderAny
+					}
+				}
+			}
+		}
+	}
+	// Sections with a narrator, by paragraph.
+	narrators := ix.narrators(titleIDs)
+	add := func(s int, p person) {
+		for _, id := range p.terms {
+			if slices.Contains(ix.sentTerms[s], id) {
+				continue
+			}
+			if l := ix.resolved[id]; len(l) > 0 && l[len(l)-1] == int32(s) {
+				continue
+			}
+			ix.resolved[id] = append(ix.resolved[id], int32(s))
+		}
+	}
+	const maxBack = 4 // sentences a pronoun may look back
+	var last [3]struct {
+		p    person
+		sent int
+	}
+	for g := range last {
+		last[g].sent = -1 << 30
+	}
+	var quotes quoteState
+	for s := range n {
+		if s == 0 || ix.sentDoc[s] != ix.sentDoc[s-1] {
+			for g := range last {
+				last[g].sent = -1 << 30
+			}
+		}
+		sent := c.Sentences[s]
+		para := c.Paragraphs[sent.Para]
+		if sent.N == 1 {
+			quotes.reset(para.Text)
+		}
+		ms := mentions[s]
+		var first [3]*person // the sentence's first person of each gender
+		var speaker *person
+		var persons [8]person
+		np := 0
+		for i := range ms {
+			m := &ms[i]
+			in := quotes.inside(sent.Start + int(m.start))
+			switch m.kind {
+			case mentionName:
+				if !isName(m) {
+					continue
+				}
+				g := genderOf(m)
+				if g == genderNone || np == len(persons) {
+					continue
+				}
+				persons[np] = person{terms: m.terms, gender: g}
+				p := &persons[np]
+				np++
+				if first[g] == nil {
+					first[g] = p
+				}
+				if m.speech && !in {
+					speaker = p
+				}
+			case mentionMale, mentionFemale:
+				g := uint8(genderMale)
+				if m.kind == mentionFemale {
+					g = genderFemale
+				}
+				var p *person
+				if first[g] != nil {
+					p = first[g]
+				} else if s-last[g].sent <= maxBack {
+					p = &last[g].p
+				}
+				if p != nil {
+					add(s, *p)
+					if m.speech && !in {
+						speaker = p
+					}
+				}
+			case mentionFirst:
+				if !in {
+					if nar, ok := narrators[sent.Para]; ok {
+						add(s, nar)
+					}
+				}
+			}
+		}
+		for g := range first {
+			if first[g] != nil {
+				last[g].p, last[g].sent = *first[g], s
+			}
+		}
+		// "I" inside the quotation marks of a paragraph whose speaker it
+		// names is the speaker.
+		if speaker != nil {
+			ix.speakerOf(s, *speaker, mentions, add)
+		}
+	}
+	for id := range ix.resolved {
+		slices.Sort(ix.resolved[id])
+		ix.resolved[id] = slices.Compact(ix.resolved[id])
+	}
+}
+
+// speakerOf resolves the quoted first person of the paragraph of sentence s
+// to its speaker.
+func (ix *Index) speakerOf(s int, speaker person, mentions [][]rawMention, add func(int, person)) {
+	c := ix.corpus
+	para := c.Paragraphs[c.Sentences[s].Para]
+	var q quoteState
+	q.reset(para.Text)
+	for t := para.FirstSentence; t < para.FirstSentence+para.SentenceCount; t++ {
+		st := c.Sentences[t]
+		for _, m := range mentions[t] {
+			if m.kind == mentionFirst && q.inside(st.Start+int(m.start)) {
+				add(t, speaker)
+				break
+			}
+		}
+	}
+}
+
+// narrators maps each paragraph of a narrated section to its narrator. A
+// section starts at a header ([headerRE]) and runs to the next one; a
+// header marked "continued" also covers the unheaded text before it.
+func (ix *Index) narrators(titleIDs map[int32]uint8) map[int]person {
+	c := ix.corpus
+	out := map[int]person{}
+	var cur *person
+	pending := -1 // first paragraph of an unheaded stretch of the document
+	doc := -1
+	for pi, p := range c.Paragraphs {
+		if p.Doc != doc {
+			doc, cur, pending = p.Doc, nil, pi
+		}
+		if len(p.Text) < 140 {
+			if m := headerRE.FindStringSubmatch(p.Text); m != nil {
+				name := m[1]
+				if name == "" {
+					name = m[2]
+				}
+				if terms := ix.nameTerms(name, titleIDs); len(terms) > 0 {
+					nar := person{terms: terms, gender: genderAny}
+					cur = &nar
+					if pending >= 0 && strings.Contains(strings.ToLower(m[3]), "continued") {
+						for q := pending; q < pi; q++ {
+							out[q] = nar
+						}
+					}
+					pending = -1
+				}
+			}
+		}
+		if cur != nil {
+			out[pi] = *cur
+		}
+	}
+	return out
+}
+
+// nameTerms returns the index terms of a narrator's name, titles dropped
+// ("DR. SEWARD" gives seward).
+func (ix *Index) nameTerms(name string, titleIDs map[int32]uint8) []int32 {
+	var out []int32
+	for _, t := range analyze(name, nil, ix.stem) {
+		id, ok := ix.vocab[t.Term]
+		if t.Stop || !ok {
+			continue
+		}
+		if _, title := titleIDs[id]; title {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+// quoteState tells whether a byte offset of a paragraph stands inside
+// quotation marks: straight double quotes toggle, curly ones open and close.
+type quoteState struct {
+	marks []int32 // offsets of the marks
+	opens []bool
+}
+
+func (q *quoteState) reset(text string) {
+	q.marks, q.opens = q.marks[:0], q.opens[:0]
+	open := false
+	for i, r := range text {
+		switch r {
+		case '"':
+			open = !open
+		case '\u201c':
+			open = true
+		case '\u201d':
+			open = false
+		default:
+			continue
+		}
+		q.marks = append(q.marks, int32(i))
+		q.opens = append(q.opens, open)
+	}
+}
+
+func (q *quoteState) inside(off int) bool {
+	i, _ := slices.BinarySearch(q.marks, int32(off))
+	return i > 0 && q.opens[i-1]
+}

@@ -1,0 +1,105 @@
+package retrieval
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"golang.org/x/tools/txtar"
+
+	"storybot/corpus"
+)
+
+// mentionIndex indexes testdata/mentions/book.txtar.
+func mentionIndex(t *testing.T) *Index {
+	t.Helper()
+	a, err := txtar.ParseFile("testdata/mentions/book.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, f := range a.Files {
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+	}
+	c, err := corpus.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewIndex(c)
+}
+
+// resolvedTerms lists the terms resolved for a sentence, sorted.
+func resolvedTerms(ix *Index, sent int) []string {
+	var out []string
+	for id, ss := range ix.resolved {
+		if _, ok := slices.BinarySearch(ss, int32(sent)); ok {
+			out = append(out, ix.terms[id])
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestResolveMentions(t *testing.T) {
+	ix := mentionIndex(t)
+	find := func(prefix string) int {
+		t.Helper()
+		for i, s := range ix.corpus.Sentences {
+			if strings.HasPrefix(s.Text, prefix) {
+				return i
+			}
+		}
+		t.Fatalf("no sentence starts with %q", prefix)
+		return -1
+	}
+	for _, tt := range []struct {
+		sentence string
+		want     []string
+	}{
+		// A pronoun stands for the person of its gender named last.
+		{"She bought bread", []string{"elizabeth"}},
+		{"He was a tall", []string{"collin", "mr"}},
+		{"His manners", []string{"collin", "mr"}},
+		// Two persons of different genders: each pronoun finds its own.
+		{"She smiled at him", []string{"collin", "elizabeth", "mr"}},
+		// The first person inside quotes is the speaker the paragraph names.
+		{`"I am not one-and-twenty,"`, nil}, // the sentence names her already
+		{`"I am younger`, []string{"elizabeth"}},
+		// A name already in the sentence is not added again.
+		{"Elizabeth met Mr. Collins", nil},
+		// "It" is no person; "he" too far from any man stays unresolved.
+		{"It fell all night", nil},
+		{"Then he came home", nil},
+		// The first person of a diary is its narrator; a "continued"
+		// header also covers the unheaded text before it.
+		{"I slept badly", []string{"harker", "jonathan"}},
+		{"My room was cold", []string{"harker", "jonathan"}},
+		{"I left Munich", []string{"harker", "jonathan"}},
+	} {
+		s := find(tt.sentence)
+		if got := resolvedTerms(ix, s); !slices.Equal(got, tt.want) {
+			t.Errorf("resolved(%q) = %q, want %q", ix.corpus.Sentences[s].Text, got, tt.want)
+		}
+	}
+	// The gender of each was learnt from the text.
+	for name, want := range map[string]uint8{"elizabeth": genderFemale, "collin": genderMale} {
+		if got := ix.persons[ix.vocab[name]]; got != want {
+			t.Errorf("gender of %s = %d, want %d", name, got, want)
+		}
+	}
+}
+
+func TestQuoteState(t *testing.T) {
+	var q quoteState
+	text := `"Yes," said she. “No,” he replied, "never."`
+	q.reset(text)
+	for _, tt := range []struct {
+		at   string
+		want bool
+	}{{"Yes", true}, {"said", false}, {"No", true}, {"replied", false}, {"never", true}} {
+		if got := q.inside(strings.Index(text, tt.at)); got != tt.want {
+			t.Errorf("inside(%q) = %v, want %v", tt.at, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package retrieval
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestAgeAndMoneyCandidates checks the candidates of the book types, with
+// the traps reader questions met: "half" or "one" as an age, a count of
+// things, a duration's number.
+func TestAgeAndMoneyCandidates(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		typ  AnswerType
+		want []string
+	}{
+		{"He was a tall, heavy-looking young man of five-and-twenty.", TypeAge, []string{"five-and-twenty"}},
+		{"The eldest of them, a sensible woman, about twenty-seven, was her friend.", TypeAge, []string{"twenty-seven"}},
+		{`"I am not one-and-twenty."`, TypeAge, []string{"one-and-twenty"}},
+		{"R. M. Renfield, ætat 59.--Sanguine temperament.", TypeAge, []string{"59"}},
+		{"two girls of six and eight years old", TypeAge, []string{"six", "eight years old"}},
+		{"with their four children, did at length appear", TypeAge, nil},
+		{"half an hour later one of them left", TypeAge, nil},
+		{"within the last day or two; but", TypeAge, nil},
+		{"in 1897 and at 300 feet", TypeAge, nil},
+		{"A single man of large fortune; four or five thousand a year.", TypeMoney, []string{"four or five thousand a year"}},
+		{"less than ten thousand pounds", TypeMoney, []string{"ten thousand pounds"}},
+		{"were within thirty miles of each other", TypeDistance, []string{"thirty miles"}},
+	} {
+		var got []string
+		for _, sp := range Candidates(tt.text, tt.typ) {
+			got = append(got, tt.text[sp.Start:sp.End])
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("Candidates(%q, %v) = %q, want %q", tt.text, tt.typ, got, tt.want)
+		}
+	}
+}
+
+// TestHolds checks the build-time holds against the exact candidates'
+// traps.
+func TestHolds(t *testing.T) {
+	for _, tt := range []struct {
+		text string
+		h    hold
+		want bool
+	}{
+		{"He was a young man of five-and-twenty.", holdAge, true},
+		{"She was then but fifteen, which must be her excuse.", holdAge, true},
+		{"with their four children", holdAge, false},
+		{"one of the windows", holdAge, false},
+		{"within the last day or two; but", holdAge, false},
+		{"an estate of two thousand a year", holdMoney, true},
+		{"had left her four thousand pounds", holdMoney, true},
+		{"he spent four hours carrying it", holdDuration, true},
+		{"It was already the end of March, after all.", holdDate, true},
+		{"It may be so.", holdDate, false},
+		{"within thirty miles", holdDistance, true},
+		{"Mr. Bingley came.", holdName, true},
+		{"the housekeeper came", holdPersonNoun, true},
+	} {
+		c := loadFiles(t, "a.txt", tt.text)
+		ix := NewIndex(c)
+		if got := ix.holds[0]&tt.h != 0; got != tt.want {
+			t.Errorf("holds(%q) & %b = %v, want %v", tt.text, tt.h, got, tt.want)
+		}
+	}
+}
+
+// TestAnswerSpanTypes checks the short answers with the traps of the issue:
+// never an honorific alone, a person for who, a place for where, an age
+// for how old, a kind of thing for "what tool", none for who someone is.
+func TestAnswerSpanTypes(t *testing.T) {
+	for _, tt := range []struct {
+		text, question, want string
+	}{
+		{"Elizabeth married Mr. Darcy at last.", "Who does Elizabeth marry?", "Mr. Darcy"},
+		{"He was a tall, heavy-looking young man of five-and-twenty.", "How old is Mr. Collins?", "five-and-twenty"},
+		{"I seized a shovel which the workmen had been using, and struck.", "What tool did Jonathan grab?", "shovel"},
+		{"When the Count saw my face he made a grab at my throat.", "What tool did Jonathan grab?", ""},
+		{"French President Macron met Russian President Vladimir Putin in the palace of Versailles.", "Where did they meet?", "Versailles"},
+		{"Russian President Vladimir Putin met Macron in the palace of Versailles.", "Who is Vladimir Putin?", ""},
+		{"They were married at St. Clement's, because his lodgings were there.", "Where did Lydia's wedding take place?", "St. Clement's"},
+	} {
+		c := loadFiles(t, "a.txt", tt.text)
+		ix := NewIndex(c)
+		res := ix.Search(Query{Text: tt.question, Limit: 1})
+		got := ""
+		if sp, ok := ix.AnswerSpan(0, &res.Question); ok {
+			got = tt.text[sp.Start:sp.End]
+		}
+		if strings.TrimSuffix(got, ".") != tt.want {
+			t.Errorf("AnswerSpan(%q, %q) = %q, want %q", tt.text, tt.question, got, tt.want)
+		}
+	}
+}
