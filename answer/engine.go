@@ -20,8 +20,12 @@ type Options struct {
 	// MaxQuestion caps a question's length in characters; 0 means
 	// [DefaultMaxQuestion].
 	MaxQuestion int
-	// Passages is how many passages a model is given; 0 means 6.
+	// Passages is the most passages a model is given; 0 means 30.
 	Passages int
+	// PassageWords is how many words of passages a model is given; the
+	// last passage may cross it. 0 means 2000; a negative value sets no
+	// limit but Passages.
+	PassageWords int
 	// Logger receives model failures; nil discards them.
 	Logger *slog.Logger
 	// Thresholds tune when and with what the engine answers; nil means
@@ -47,7 +51,10 @@ func New(ix *retrieval.Index, opts Options) *Engine {
 		opts.MaxQuestion = DefaultMaxQuestion
 	}
 	if opts.Passages <= 0 {
-		opts.Passages = 6
+		opts.Passages = 30
+	}
+	if opts.PassageWords == 0 {
+		opts.PassageWords = 2000
 	}
 	log := opts.Logger
 	if log == nil {
@@ -102,16 +109,14 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 	if err := ctx.Err(); err != nil {
 		return Answer{}, err
 	}
-	history := cleanHistory(q.History, e.opts.MaxQuestion)
 	if isInstruction(text) {
 		return Answer{Question: text, Mode: ModeKeyword, Notice: notice,
 			Text: "I can only answer questions about the story, and I don't take instructions from questions."}, nil
 	}
-	near := e.conversation(history)
-	res := e.ix.Search(retrieval.Query{Text: text, History: history, Limit: 8, Near: near})
+	history, near, res := e.retrieve(text, q.History)
 	useModel := e.opts.Generator != nil && q.Mode != ModeKeyword
 	if useModel {
-		a, err := e.modelAnswer(ctx, text, history, e.passages(text, history, near, e.opts.Passages), res, q.Stream)
+		a, err := e.modelAnswer(ctx, text, history, e.passages(text, history, near, e.opts.Passages, e.opts.PassageWords), res, q.Stream)
 		if err == nil {
 			a.Question, a.Notice = text, joinNotice(notice, a.Notice)
 			return a, nil
@@ -120,14 +125,47 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 			return Answer{}, ctx.Err()
 		}
 		e.log.Warn("model answer failed; answering with keywords", "err", err)
-		a = e.extractive(text, res)
+		a = e.extractive(text, history, res)
 		a.Mode = ModeFallback
 		a.Notice = joinNotice(notice, "The language model could not answer just now, so this is a keyword answer.")
 		return a, nil
 	}
-	a := e.extractive(text, res)
+	a := e.extractive(text, history, res)
 	a.Notice = notice
 	return a, nil
+}
+
+// Assessment is what the engine makes of a question before it decides
+// whether to answer: the answer its best passage gives (Found even when
+// the engine would not answer), the signals the decision weighs, and the
+// confidence. OK is false when nothing in the corpus matches at all.
+type Assessment struct {
+	Answer  Answer
+	Signals Signals
+	OK      bool
+}
+
+// Assess answers a question with keywords as if the engine answered every
+// question it can, for tuning and explaining the decision to answer.
+func (e *Engine) Assess(ctx context.Context, q Question) (Assessment, error) {
+	text, _, err := cleanQuestion(q.Text, e.opts.MaxQuestion)
+	if err != nil {
+		return Assessment{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Assessment{}, err
+	}
+	history, _, res := e.retrieve(text, q.History)
+	a, sig, ok := e.candidate(text, history, res)
+	return Assessment{Answer: a, Signals: sig, OK: ok}, nil
+}
+
+// retrieve searches for a cleaned question with its earlier questions,
+// near the answer to the latest of them.
+func (e *Engine) retrieve(text string, earlier []string) (history []string, near []int, res retrieval.Result) {
+	history = cleanHistory(earlier, e.opts.MaxQuestion)
+	near = e.conversation(history)
+	return history, near, e.ix.Search(retrieval.Query{Text: text, History: history, Limit: 8, Near: near})
 }
 
 // conversation returns the sentence that answered the latest earlier
@@ -138,7 +176,7 @@ func (e *Engine) conversation(history []string) []int {
 	}
 	last := len(history) - 1
 	prev := e.ix.Search(retrieval.Query{Text: history[last], History: history[:last], Limit: 8})
-	if h, ok := e.pick(prev); ok {
+	if h, v, ok := e.pick(prev); ok && e.answers(e.signals(history[:last], prev, h, v)) {
 		return []int{h.Sentence}
 	}
 	return nil
@@ -154,20 +192,20 @@ func joinNotice(a, b string) string {
 	return a + " " + b
 }
 
-// Passages returns the passages a model is given for a question, best
-// first: n of them (0 means [Options].Passages), fewer when the corpus has
-// fewer that match. The first [Options].Passages are exactly those the
-// model path gives the model.
+// Passages returns the passages for a question, best first. With n 0 they
+// are exactly those the model is given ([Options].Passages and
+// PassageWords); with n positive, the first n, fewer when the corpus has
+// fewer that match.
 func (e *Engine) Passages(q Question, n int) ([]Passage, error) {
 	text, _, err := cleanQuestion(q.Text, e.opts.MaxQuestion)
 	if err != nil {
 		return nil, err
 	}
-	if n <= 0 {
-		n = e.opts.Passages
-	}
 	history := cleanHistory(q.History, e.opts.MaxQuestion)
-	return e.passages(text, history, e.conversation(history), n), nil
+	if n <= 0 {
+		return e.passages(text, history, e.conversation(history), e.opts.Passages, e.opts.PassageWords), nil
+	}
+	return e.passages(text, history, e.conversation(history), n, -1), nil
 }
 
 // Search returns the best matching sentences for a query, best first.

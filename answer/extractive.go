@@ -39,24 +39,35 @@ type Thresholds struct {
 	// SeeAlso is the share of the best score a further passage needs to be
 	// offered as "see also".
 	SeeAlso float64
+	// Confidence is the estimated chance of being right (see
+	// confidence.go) below which the engine does not answer.
+	Confidence float64
 }
 
 // DefaultThresholds are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true}
+var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true, Confidence: 0.05}
 
 // extractive answers by quoting the best sentence (and a neighbour when it
 // completes it), marking the answering span.
-func (e *Engine) extractive(q string, res retrieval.Result) Answer {
+func (e *Engine) extractive(q string, history []string, res retrieval.Result) Answer {
+	a, sig, ok := e.candidate(q, history, res)
+	if !ok || !e.answers(sig) {
+		return e.notFound(Answer{Question: q, Mode: ModeKeyword, Confidence: a.Confidence}, res)
+	}
+	return a
+}
+
+// candidate is the answer the best hit gives, whether or not it answers,
+// with the signals that decide whether it does; ok is false when there is
+// no hit to answer with at all.
+func (e *Engine) candidate(q string, history []string, res retrieval.Result) (Answer, Signals, bool) {
 	a := Answer{Question: q, Mode: ModeKeyword}
-	best, ok := e.pick(res)
-	if ok && e.th.Attribution {
-		if res.Speaker != "" && !e.ix.Attributed(best.Sentence, res.Speaker) {
-			ok = false
-		}
-	}
+	best, v, ok := e.pick(res)
 	if !ok {
-		return e.notFound(a, res)
+		return a, Signals{}, false
 	}
+	sig := e.signals(history, res, best, v)
+	a.Confidence = e.confidence(sig)
 	c := e.corpus
 	main := best.Sentence
 	used := []int{main}
@@ -101,28 +112,26 @@ func (e *Engine) extractive(q string, res retrieval.Result) Answer {
 	}
 	a.Found = true
 	a.Text = b.String()
-	return a
+	return a, sig, true
 }
 
-// pick chooses the hit that answers, or reports that none does.
-func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
+// pick chooses the hit that answers best, and the verdicts of the rules
+// that say it does not answer (see [Signals]); ok is false when there is
+// no hit at all or the question has no word the story knows.
+func (e *Engine) pick(res retrieval.Result) (best retrieval.Hit, v verdicts, ok bool) {
 	if len(res.Hits) == 0 || !hasOwnKnownTerm(res.Terms) {
-		return retrieval.Hit{}, false
+		return retrieval.Hit{}, v, false
 	}
 	th := e.th
 	covered := func(h retrieval.Hit) bool {
 		return h.Coverage >= th.MinCoverage || h.WindowCoverage >= th.MinWindowCoverage
 	}
-	best := res.Hits[0]
-	if !covered(best) {
-		return retrieval.Hit{}, false
-	}
-	if th.Unknown > 0 && best.Coverage < th.UnknownCoverage && best.WindowCoverage < th.UnknownCoverage &&
-		hingesOnUnknown(res.Terms, th.Unknown) {
-		return retrieval.Hit{}, false
-	}
+	best = res.Hits[0]
+	v.lowCoverage = !covered(best)
+	v.hinges = th.Unknown > 0 && best.Coverage < th.UnknownCoverage && best.WindowCoverage < th.UnknownCoverage &&
+		hingesOnUnknown(res.Terms, th.Unknown)
 	typed := res.Type != retrieval.TypeNone
-	if typed && !best.HasType {
+	if typed && !best.HasType && !v.lowCoverage {
 		found := false
 		for _, h := range res.Hits[1:] {
 			if h.HasType && h.Score >= th.TypedFallback*best.Score && covered(h) {
@@ -130,13 +139,11 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 				break
 			}
 		}
-		if !found && res.Type.Strict() {
-			return retrieval.Hit{}, false
-		}
+		v.strictMissing = !found && res.Type.Strict()
 	}
 	// "What did Macron call …?": a close runner-up that holds the verb asked
 	// about beats a best sentence that lacks it.
-	if th.PredicateFallback > 0 {
+	if th.PredicateFallback > 0 && !v.lowCoverage {
 		for _, t := range res.Terms {
 			if !t.Predicate || !t.Known || !retrieval.NamingVerb(t.Term) || e.ix.Holds(best.Sentence, t.Term) {
 				continue
@@ -144,12 +151,15 @@ func (e *Engine) pick(res retrieval.Result) (retrieval.Hit, bool) {
 			for _, h := range res.Hits {
 				if h.Score >= th.PredicateFallback*best.Score && covered(h) && (!typed || h.HasType || !best.HasType) &&
 					e.ix.Holds(h.Sentence, t.Term) {
-					return h, true
+					best = h
+					goto chosen
 				}
 			}
 		}
 	}
-	return best, true
+chosen:
+	v.unattributed = th.Attribution && res.Speaker != "" && !e.ix.Attributed(best.Sentence, res.Speaker)
+	return best, v, true
 }
 
 // hingesOnUnknown reports whether a question with no earlier questions has
@@ -242,6 +252,10 @@ func (e *Engine) nearDuplicate(s int, used []int) bool {
 func (e *Engine) notFound(a Answer, res retrieval.Result) Answer {
 	a.Found = false
 	a.Text = "The story doesn't say."
+	if res.Long >= 0.5 {
+		// In a book the answer may well be there, in other words.
+		a.Text = "The book doesn't say plainly."
+	}
 	var used []int
 	for _, h := range res.Hits {
 		if len(a.Related) == 3 {
@@ -254,7 +268,11 @@ func (e *Engine) notFound(a Answer, res retrieval.Result) Answer {
 		a.Related = append(a.Related, e.cite(len(a.Related)+1, h.Sentence))
 	}
 	if len(a.Related) > 0 {
-		a.Text += " These passages are the closest it comes, but they don't answer the question."
+		if res.Long >= 0.5 {
+			a.Text += " These passages come closest."
+		} else {
+			a.Text += " These passages are the closest it comes, but they don't answer the question."
+		}
 	}
 	return a
 }

@@ -58,38 +58,119 @@ func (e *Engine) modelAnswer(ctx context.Context, q string, history []string, pa
 	return a, nil
 }
 
-// passages returns the n best passages for a question: the best hits as
-// numbered sentence windows (the hit with its neighbours in the same
-// paragraph), skipping hits already inside an earlier window. A passage's
-// citation is the window's exact text.
-func (e *Engine) passages(q string, history []string, near []int, n int) []Passage {
-	res := e.ix.Search(retrieval.Query{Text: q, History: history, Limit: max(8, 2*n), Near: near})
+// passages returns the best passages for a question: at most n, and,
+// when words is positive, no more than fill words (the last may cross
+// it). A passage is a hit with its neighbours; in dialogue, where a
+// paragraph is a line or two, it takes in the paragraphs around it until it
+// holds [passageWords] words, so the model sees who speaks to whom. Passages
+// never overlap: a hit already inside one is skipped, and a window stops
+// at a sentence another passage holds. Paragraphs are joined by a blank
+// line; each paragraph's part is exact corpus text. A passage's citation
+// is the part in the hit's own paragraph.
+func (e *Engine) passages(q string, history []string, near []int, n, words int) []Passage {
+	limit := max(8, 2*n)
+	if words > 0 {
+		limit = max(limit, words/15)
+	}
+	res := e.ix.Search(retrieval.Query{Text: q, History: history, Limit: limit, Near: near})
 	c := e.corpus
 	var out []Passage
 	covered := map[int]bool{}
+	total := 0
 	for _, h := range res.Hits {
-		if len(out) == n {
+		if len(out) == n || words > 0 && total >= words {
 			break
 		}
 		if covered[h.Sentence] || h.Coverage == 0 && h.WindowCoverage == 0 {
 			continue
 		}
-		s := c.Sentences[h.Sentence]
-		p := c.Paragraphs[s.Para]
-		first, last := h.Sentence, h.Sentence
-		if s.N > 1 {
-			first--
-		}
-		if s.N < p.SentenceCount {
-			last++
-		}
+		first, last := e.window(h.Sentence, covered)
 		for i := first; i <= last; i++ {
 			covered[i] = true
 		}
-		text := p.Text[c.Sentences[first].Start:c.Sentences[last].End]
-		doc := c.Docs[p.Doc]
-		cit := Citation{ID: c.SentenceID(h.Sentence), Ref: c.Ref(s.Para), Text: text}
-		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: doc.Title, Paragraph: p.N, Text: text, Cite: cit})
+		s := c.Sentences[h.Sentence]
+		p := c.Paragraphs[s.Para]
+		text := e.spanText(first, last)
+		own := p.Text[c.Sentences[max(first, p.FirstSentence)].Start:c.Sentences[min(last, p.FirstSentence+p.SentenceCount-1)].End]
+		total += len(strings.Fields(text))
+		cit := Citation{ID: c.SentenceID(h.Sentence), Ref: c.Ref(s.Para), Text: own}
+		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: c.Docs[p.Doc].Title, Paragraph: p.N, Text: text, Cite: cit})
 	}
 	return out
+}
+
+// passageWords is how many words a passage around a hit in dialogue
+// gathers from the paragraphs beside it.
+const passageWords = 20
+
+// window returns the sentences [first, last] of the passage around sentence
+// s: its neighbours in its paragraph, and, while the passage holds fewer
+// than passageWords words, the paragraphs before and after it in the
+// document, never a sentence already covered.
+func (e *Engine) window(s int, covered map[int]bool) (first, last int) {
+	c := e.corpus
+	para := c.Sentences[s].Para
+	p := c.Paragraphs[para]
+	first, last = s, s
+	if s > p.FirstSentence && !covered[s-1] {
+		first--
+	}
+	if s+1 < p.FirstSentence+p.SentenceCount && !covered[s+1] {
+		last++
+	}
+	count := func(a, b int) int {
+		n := 0
+		for i := a; i <= b; i++ {
+			n += len(strings.Fields(c.Sentences[i].Text))
+		}
+		return n
+	}
+	w := count(first, last)
+	doc := p.Doc
+	for w < passageWords {
+		grew := false
+		// The paragraph before, then the one after, whole, when free.
+		if first == c.Paragraphs[c.Sentences[first].Para].FirstSentence && first > 0 {
+			prev := c.Paragraphs[c.Sentences[first-1].Para]
+			if prev.Doc == doc && !covered[prev.FirstSentence] && !covered[first-1] {
+				w += count(prev.FirstSentence, first-1)
+				first = prev.FirstSentence
+				grew = true
+			}
+		}
+		if w >= passageWords {
+			break
+		}
+		lp := c.Paragraphs[c.Sentences[last].Para]
+		if last == lp.FirstSentence+lp.SentenceCount-1 && last+1 < len(c.Sentences) {
+			next := c.Paragraphs[c.Sentences[last+1].Para]
+			end := next.FirstSentence + next.SentenceCount - 1
+			if next.Doc == doc && !covered[last+1] && !covered[end] {
+				w += count(last+1, end)
+				last = end
+				grew = true
+			}
+		}
+		if !grew {
+			break
+		}
+	}
+	return first, last
+}
+
+// spanText is the text of sentences [first, last], exact within each
+// paragraph, paragraphs joined by a blank line.
+func (e *Engine) spanText(first, last int) string {
+	c := e.corpus
+	var b strings.Builder
+	for i := first; i <= last; {
+		p := c.Paragraphs[c.Sentences[i].Para]
+		end := min(last, p.FirstSentence+p.SentenceCount-1)
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
+		}
+		b.WriteString(p.Text[c.Sentences[i].Start:c.Sentences[end].End])
+		i = end + 1
+	}
+	return b.String()
 }

@@ -54,7 +54,8 @@ type Config struct {
 	LLMTimeout       time.Duration `envconfig:"LLM_TIMEOUT" default:"30s"`
 	LLMMaxTokens     int           `envconfig:"LLM_MAX_TOKENS" default:"512"`
 	LLMTemperature   float32       `envconfig:"LLM_TEMPERATURE" default:"0"`
-	LLMPassages      int           `envconfig:"LLM_PASSAGES" default:"6"`
+	LLMPassages      int           `envconfig:"LLM_PASSAGES" default:"30"`
+	LLMPassageWords  int           `envconfig:"LLM_PASSAGE_WORDS" default:"2000"`
 	LLMRetries       int           `envconfig:"LLM_RETRIES" default:"2"`
 	LLMContextTokens int           `envconfig:"LLM_CONTEXT_TOKENS" default:"8192"`
 }
@@ -75,8 +76,8 @@ func loadConfig() (Config, error) {
 	if (c.LLMBaseURL == "") != (c.LLMModel == "") {
 		return Config{}, errors.New("configuration: set both LLM_BASE_URL and LLM_MODEL to use a language model, or neither")
 	}
-	if c.LLMPassages <= 0 || c.LLMMaxTokens <= 0 || c.LLMContextTokens <= c.LLMMaxTokens || c.LLMRetries < 0 || c.LLMTimeout <= 0 {
-		return Config{}, errors.New("configuration: LLM_PASSAGES, LLM_MAX_TOKENS and LLM_TIMEOUT must be positive, LLM_RETRIES not negative, and LLM_CONTEXT_TOKENS larger than LLM_MAX_TOKENS")
+	if c.LLMPassages <= 0 || c.LLMPassageWords <= 0 || c.LLMMaxTokens <= 0 || c.LLMContextTokens <= c.LLMMaxTokens || c.LLMRetries < 0 || c.LLMTimeout <= 0 {
+		return Config{}, errors.New("configuration: LLM_PASSAGES, LLM_PASSAGE_WORDS, LLM_MAX_TOKENS and LLM_TIMEOUT must be positive, LLM_RETRIES not negative, and LLM_CONTEXT_TOKENS larger than LLM_MAX_TOKENS")
 	}
 	if c.MaxQuestion <= 0 {
 		return Config{}, fmt.Errorf("configuration: MAX_QUESTION_CHARS must be positive, got %d", c.MaxQuestion)

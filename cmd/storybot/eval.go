@@ -86,6 +86,17 @@ func inView(evidence []string, passages []answer.Passage) bool {
 	return false
 }
 
+// answerHolds reports whether an answer's text holds one of the gold answers.
+func answerHolds(g goldQuestion, a answer.Answer) bool {
+	at := scoreNorm(a.Text)
+	for _, x := range g.AnswerAny {
+		if strings.Contains(at, scoreNorm(x)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *scores) add(g goldQuestion, a answer.Answer, passages []answer.Passage) {
 	if a.Found {
 		s.found++
@@ -117,13 +128,7 @@ func (s *scores) add(g goldQuestion, a answer.Answer, passages []answer.Passage)
 	for _, t := range texts[:min(3, len(texts))] {
 		r3 = r3 || holds(t)
 	}
-	ok := false
-	if a.Found {
-		at := scoreNorm(a.Text)
-		for _, x := range g.AnswerAny {
-			ok = ok || strings.Contains(at, scoreNorm(x))
-		}
-	}
+	ok := a.Found && answerHolds(g, a)
 	view := inView(g.Evidence, passages)
 	s.viewed += b2i(view)
 	s.right += b2i(ok)
@@ -147,6 +152,26 @@ func (s *scores) summary(n int) string {
 	return fmt.Sprintf("questions=%d answerable=%d hit@1=%s recall@3=%s answer=%s abstain=%s precision=%s model-view=%s",
 		n, s.answerable, r(s.hit1, s.answerable), r(s.recall3, s.answerable), r(s.answered, s.answerable), r(s.abstain, s.unanswerable),
 		r(s.right, s.found), r(s.viewed, s.answerable))
+}
+
+// evalCounts is eval --json: the counts behind the figures, so that sets
+// can be pooled.
+type evalCounts struct {
+	Questions    int `json:"questions"`
+	Answerable   int `json:"answerable"`
+	Unanswerable int `json:"unanswerable"`
+	Hit1         int `json:"hit1"`
+	Recall3      int `json:"recall3"`
+	Answered     int `json:"answered"`
+	Abstained    int `json:"abstained"`
+	Found        int `json:"found"`
+	FoundRight   int `json:"found_right"`
+	InView       int `json:"in_view"`
+}
+
+func (s *scores) counts(n int) evalCounts {
+	return evalCounts{Questions: n, Answerable: s.answerable, Unanswerable: s.unanswerable, Hit1: s.hit1, Recall3: s.recall3,
+		Answered: s.answered, Abstained: s.abstain, Found: s.found, FoundRight: s.right, InView: s.viewed}
 }
 
 func b2i(b bool) int {
@@ -180,6 +205,8 @@ func runEval(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 	corpus := corpusFlag(fs, cfg)
 	llm := addLLMFlags(fs)
 	verbose := fs.Bool("v", false, "list every question answered wrongly")
+	asJSON := fs.Bool("json", false, "print the counts and figures as one JSON object")
+	curve := fs.Bool("curve", false, "also print how many questions are answered or refused, and how well, at each confidence threshold (keyword answers)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -201,6 +228,7 @@ func runEval(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 	}
 	progress := newProgress(stderr, total)
 	var sc scores
+	var cv curvePoints
 	start := time.Now()
 	mode := modeFor(useModel)
 	for _, set := range sets {
@@ -227,6 +255,11 @@ func runEval(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 				passages, _ = eng.Passages(q, viewPassages)
 			}
 			sc.add(g, a, passages)
+			if *curve {
+				if as, err := eng.Assess(ctx, q); err == nil {
+					cv.add(g, as)
+				}
+			}
 			progress.step()
 		}
 	}
@@ -236,13 +269,19 @@ func runEval(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 			fmt.Fprintln(stdout, m)
 		}
 	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(sc.counts(total))
+	}
+	if *curve {
+		cv.print(stdout)
+	}
 	fmt.Fprintln(stdout, sc.summary(total))
 	logger.Debug("eval finished", "questions", total, "took", time.Since(start))
 	return nil
 }
 
 func engineFor(ctx context.Context, cfg Config, c *corpus.Corpus, useModel bool, logger *slog.Logger) (*answer.Engine, error) {
-	opts := answer.Options{MaxQuestion: cfg.MaxQuestion, Passages: cfg.LLMPassages, Logger: logger}
+	opts := answer.Options{MaxQuestion: cfg.MaxQuestion, Passages: cfg.LLMPassages, PassageWords: cfg.LLMPassageWords, Logger: logger}
 	if useModel {
 		gen, err := newGenerator(ctx, cfg, logger)
 		if err != nil {
@@ -406,5 +445,58 @@ func (p *progress) step() {
 func (p *progress) done() {
 	if p.on {
 		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 70))
+	}
+}
+
+// curveThresholds are the confidence thresholds eval --curve reports.
+var curveThresholds = []float64{0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7}
+
+// curvePoints gathers, per question, what the engine would answer at each
+// threshold: the decision weighs [answer.Signals] as the engine does, with
+// the threshold in place of [answer.Thresholds].Confidence.
+type curvePoints struct {
+	answerable, unanswerable      int
+	answered, hit, refused, right []int // per threshold
+}
+
+func (c *curvePoints) add(g goldQuestion, as answer.Assessment) {
+	if c.answered == nil {
+		n := len(curveThresholds)
+		c.answered, c.hit, c.refused, c.right = make([]int, n), make([]int, n), make([]int, n), make([]int, n)
+	}
+	if g.Answerable {
+		c.answerable++
+	} else {
+		c.unanswerable++
+	}
+	var sc scores
+	sc.add(g, as.Answer, nil)
+	for i, th := range curveThresholds {
+		yes := as.OK && !as.Signals.RuledOut() && as.Answer.Confidence >= as.Signals.Long*th
+		switch {
+		case yes:
+			c.answered[i]++
+			c.hit[i] += sc.hit1
+			if g.Answerable && answerHolds(g, as.Answer) {
+				c.right[i]++
+			}
+		case !g.Answerable:
+			c.refused[i]++
+		}
+	}
+}
+
+func (c *curvePoints) print(w io.Writer) {
+	share := func(x, n int) string {
+		if n == 0 {
+			return "  n/a"
+		}
+		return fmt.Sprintf("%.3f", float64(x)/float64(n))
+	}
+	fmt.Fprintln(w, "threshold  answered  refused  hit@1  abstain  precision   (in a long text the threshold is scaled by its length)")
+	for i, th := range curveThresholds {
+		n := c.answerable + c.unanswerable
+		fmt.Fprintf(w, "%9.2f  %8s  %7s  %5s  %7s  %9s\n", th, share(c.answered[i], n), share(n-c.answered[i], n),
+			share(c.hit[i], c.answerable), share(c.refused[i], c.unanswerable), share(c.right[i], c.answered[i]))
 	}
 }

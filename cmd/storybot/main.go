@@ -141,7 +141,7 @@ func loadEngine(ctx context.Context, cfg Config, dir string, withModel bool, log
 	}
 	ix := retrieval.NewIndex(c)
 	logger.Debug("corpus indexed", "dir", dirName(dir), "documents", len(c.Docs), "sentences", len(c.Sentences), "took", time.Since(start))
-	opts := answer.Options{MaxQuestion: cfg.MaxQuestion, Passages: cfg.LLMPassages, Logger: logger}
+	opts := answer.Options{MaxQuestion: cfg.MaxQuestion, Passages: cfg.LLMPassages, PassageWords: cfg.LLMPassageWords, Logger: logger}
 	if withModel {
 		if !cfg.LLMConfigured() {
 			return nil, errors.New("--llm needs a model: set LLM_BASE_URL and LLM_MODEL")

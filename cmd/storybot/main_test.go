@@ -15,7 +15,7 @@ func clearEnv(t *testing.T) {
 	t.Helper()
 	for _, k := range []string{"CORPUS_DIR", "LOG_LEVEL", "MAX_QUESTION_CHARS", "DISCORD_TOKEN", "DISCORD_GUILD_ID",
 		"DISCORD_API_BASE", "DISCUSSION_CHANNELS", "MODERATOR_ROLE_ID", "DATABASE_PATH", "LLM_BASE_URL", "LLM_API_KEY",
-		"LLM_MODEL", "LLM_TIMEOUT", "LLM_MAX_TOKENS", "LLM_TEMPERATURE", "LLM_PASSAGES", "LLM_RETRIES", "LLM_CONTEXT_TOKENS",
+		"LLM_MODEL", "LLM_TIMEOUT", "LLM_MAX_TOKENS", "LLM_TEMPERATURE", "LLM_PASSAGES", "LLM_PASSAGE_WORDS", "LLM_RETRIES", "LLM_CONTEXT_TOKENS",
 		"USER_RATE_PER_MINUTE", "USER_RATE_BURST", "CHANNEL_RATE_PER_MINUTE", "CHANNEL_RATE_BURST"} {
 		t.Setenv(k, "")
 		os.Unsetenv(k)
@@ -357,13 +357,23 @@ not json
 		t.Errorf("the follow-up's passages lack its answer: %s", lines[1])
 	}
 	// Without --limit, exactly the passages the model is given.
+	t.Setenv("LLM_PASSAGES", "3")
 	out, _, err = runCLI(t, `{"id":"a","question":"Where did the presidents have lunch?"}`+"\n", "search", "--jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got jsonPassages
-	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got.Passages) != 6 {
-		t.Errorf("search --jsonl without --limit = %s (%v), want the 6 passages of LLM_PASSAGES", out, err)
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got.Passages) != 3 {
+		t.Errorf("search --jsonl without --limit = %s (%v), want the 3 passages of LLM_PASSAGES", out, err)
+	}
+	t.Setenv("LLM_PASSAGES", "30")
+	t.Setenv("LLM_PASSAGE_WORDS", "40")
+	out, _, err = runCLI(t, `{"id":"a","question":"Where did the presidents have lunch?"}`+"\n", "search", "--jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got.Passages) < 1 || len(got.Passages) > 2 {
+		t.Errorf("search --jsonl with LLM_PASSAGE_WORDS=40 = %s (%v), want one or two passages", out, err)
 	}
 	if _, _, err := runCLI(t, "", "search"); err == nil {
 		t.Error("search without a query succeeded")
@@ -385,4 +395,24 @@ func storyText(t *testing.T) string {
 		b.WriteString(p.Text + "\n")
 	}
 	return b.String()
+}
+
+func TestEvalCurve(t *testing.T) {
+	file, err := filepath.Abs("testdata/story-extra.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clearEnv(t)
+	out, _, err := runCLI(t, "", "eval", "--curve", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != len(curveThresholds)+2 || !strings.HasPrefix(lines[0], "threshold") || !strings.HasPrefix(lines[len(lines)-1], "questions=40") {
+		t.Fatalf("eval --curve output:\n%s", out)
+	}
+	// The story is short: the rules alone decide, whatever the threshold.
+	if lines[1][10:] != lines[len(lines)-2][10:] {
+		t.Errorf("a short text's curve changes with the threshold:\n%s", out)
+	}
 }

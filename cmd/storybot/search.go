@@ -35,7 +35,7 @@ func runSearch(ctx context.Context, cfg Config, logger *slog.Logger, args []stri
 	fs.SetOutput(stderr)
 	corpus := corpusFlag(fs, cfg)
 	jsonl := fs.Bool("jsonl", false, "read questions as JSON lines on stdin (as ask --jsonl), write one passages line each")
-	limit := fs.Int("limit", 0, "how many passages (default: LLM_PASSAGES, what the model is given)")
+	limit := fs.Int("limit", 0, "how many passages (default: what the model is given, LLM_PASSAGES and LLM_PASSAGE_WORDS)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -1,0 +1,173 @@
+package answer
+
+import (
+	"math"
+
+	"storybot/retrieval"
+)
+
+// Deciding to answer. A wrong answer in bold costs the reader more than
+// "the story doesn't say plainly; these passages come closest", so the
+// engine answers only when a calibrated estimate that its best sentence
+// answers, [Answer].Confidence, reaches [Thresholds].Confidence. The
+// estimate is a logistic model over the [Signals] of the question and its
+// best hit, trained on the development sets (cmd/storybot TestTrainConfidence
+// writes confidence_model.go); the old hand rules (too little coverage, an
+// unknown word the question hinges on, a missing answer of a strict type, a
+// speaker who says nothing) are some of its inputs.
+
+// verdicts are the hand rules that say a best hit does not answer.
+type verdicts struct {
+	lowCoverage, hinges, strictMissing, unattributed bool
+}
+
+// Signals are what the decision to answer weighs.
+type Signals struct {
+	// Coverage and WindowCoverage are the best hit's coverage of the
+	// question (see [retrieval.Hit]).
+	Coverage, WindowCoverage float64
+	// Score is the best hit's score per unit of question weight; Margin
+	// its lead over the runner-up, as a share of its score.
+	Score, Margin float64
+	// Typed: the question expects an answer type; HasType: the best hit
+	// holds a candidate of it; Holds: the build-time holds say it may.
+	Typed, HasType, Holds bool
+	// Unknown is the share of the question's weight in words the corpus
+	// never uses nor paraphrases; Paraphrased in words it does not use but
+	// whose WordNet relatives it does.
+	Unknown, Paraphrased float64
+	// Names, NamesNear and Numbers: the question's names and numbers in
+	// the best hit; Missing, the most weight one missing word carries;
+	// Negation, a disagreement in negation (see [retrieval.Hit]).
+	Names, NamesNear, Numbers, Missing float64
+	Negation                           bool
+	// Content: the share of the question's words other than names that the
+	// best hit or its neighbours hold.
+	Content float64
+	// Long is how much the corpus reads like a book (0 to 1).
+	Long float64
+	// FollowUp: the question has earlier questions.
+	FollowUp bool
+	// The hand rules' verdicts.
+	LowCoverage, Hinges, StrictMissing, Unattributed bool
+	// Proximity and Phrase of the best hit.
+	Proximity, Phrase float64
+	// Terms is how many terms the question has of its own.
+	Terms int
+}
+
+// signals gathers the signals of a question's best hit.
+func (e *Engine) signals(history []string, res retrieval.Result, best retrieval.Hit, v verdicts) Signals {
+	s := Signals{Coverage: best.Coverage, WindowCoverage: best.WindowCoverage, Typed: res.Type != retrieval.TypeNone,
+		HasType: best.HasType, Holds: best.Holds, Names: best.Names, NamesNear: best.NamesNear, Numbers: best.Numbers,
+		Missing: best.Missing, Negation: best.Negation, Content: best.Content,
+		Long: res.Long, FollowUp: len(history) > 0, LowCoverage: v.lowCoverage, Hinges: v.hinges,
+		StrictMissing: v.strictMissing, Unattributed: v.unattributed, Proximity: best.Proximity, Phrase: best.Phrase}
+	var mass, unknown, para float64
+	for _, t := range res.Terms {
+		if t.History {
+			continue
+		}
+		s.Terms++
+		m := t.Weight * t.IDF
+		mass += m
+		switch {
+		case t.Known || t.Frame:
+		case t.Paraphrased:
+			para += m
+		default:
+			unknown += m
+		}
+	}
+	if mass > 0 {
+		s.Unknown, s.Paraphrased = unknown/mass, para/mass
+		s.Score = best.Score / mass
+	}
+	if best.Score > 0 {
+		for _, h := range res.Hits {
+			if h.Sentence != best.Sentence {
+				s.Margin = (best.Score - h.Score) / best.Score
+				break
+			}
+		}
+	}
+	return s
+}
+
+// vector is the model's input: the signals as numbers, in the order of
+// [confidenceModel]'s weights.
+func (s Signals) vector() []float64 {
+	b := func(x bool) float64 {
+		if x {
+			return 1
+		}
+		return 0
+	}
+	typedMissing := b(s.Typed && !s.HasType)
+	return []float64{
+		s.Coverage, s.WindowCoverage, math.Min(s.Score, 4) / 4, s.Margin,
+		b(s.Typed), typedMissing, b(s.Typed && !s.Holds),
+		s.Unknown, s.Paraphrased,
+		1 - s.Names, 1 - s.NamesNear, 1 - s.Numbers, s.Missing, b(s.Missing > 0.25), b(s.Negation),
+		s.Long, s.Content,
+		b(s.FollowUp),
+		b(s.LowCoverage), b(s.Hinges), b(s.StrictMissing), b(s.Unattributed),
+		s.Proximity, s.Phrase,
+		math.Log1p(float64(s.Terms)),
+	}
+}
+
+// Vector returns the signals as the model's input, in the order of
+// [SignalNames].
+func (s Signals) Vector() []float64 { return s.vector() }
+
+// SignalNames names the entries of [Signals.Vector], for the trainer.
+func SignalNames() []string { return signalNames }
+
+// signalNames name the entries of [Signals.vector].
+var signalNames = []string{
+	"coverage", "window coverage", "score", "margin",
+	"typed", "typed, no candidate", "typed, no hold",
+	"unknown words", "paraphrased words",
+	"names missing", "names missing near", "numbers missing", "missing word", "missing word > 25%", "negation",
+	"long", "content",
+	"follow-up",
+	"rule: low coverage", "rule: hinges on unknown", "rule: strict type missing", "rule: unattributed",
+	"proximity", "phrase",
+	"log terms",
+}
+
+// model is a logistic model: the probability is 1/(1+exp(-(bias + w·x))).
+type model struct {
+	bias    float64
+	weights []float64
+}
+
+func (m model) prob(x []float64) float64 {
+	z := m.bias
+	for i, w := range m.weights {
+		if i < len(x) {
+			z += w * x[i]
+		}
+	}
+	return 1 / (1 + math.Exp(-z))
+}
+
+// confidence estimates the chance that the best hit answers.
+func (e *Engine) confidence(s Signals) float64 { return confidenceModel.prob(s.vector()) }
+
+// answers decides whether the best hit answers: no hand rule says it does
+// not, and, in a long text, its confidence reaches [Thresholds].Confidence
+// (scaled by how long the text is: articles and stories keep the rules
+// alone, where they are right often enough).
+func (e *Engine) answers(s Signals) bool {
+	return !s.ruledOut() && e.confidence(s) >= s.Long*e.th.Confidence
+}
+
+// ruledOut reports whether a hand rule says the best hit does not answer.
+func (s Signals) ruledOut() bool {
+	return s.LowCoverage || s.Hinges || s.StrictMissing || s.Unattributed
+}
+
+// RuledOut reports whether a hand rule says the best hit does not answer.
+func (s Signals) RuledOut() bool { return s.ruledOut() }

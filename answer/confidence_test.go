@@ -1,0 +1,40 @@
+package answer
+
+import "testing"
+
+// TestAnswersDecision checks the decision to answer on hand-made signals:
+// the hand rules refuse everywhere; in an article the rules alone decide;
+// in a book the confidence must reach the threshold.
+func TestAnswersDecision(t *testing.T) {
+	e := &Engine{th: DefaultThresholds}
+	strong := Signals{Coverage: 1, WindowCoverage: 1, Score: 3, Margin: 0.5, Names: 1, NamesNear: 1, Numbers: 1, Content: 1, Terms: 4, Holds: true}
+	weak := Signals{Coverage: 0.2, WindowCoverage: 0.3, Score: 0.3, Margin: 0, Names: 0, NamesNear: 0, Numbers: 1, Content: 0, Terms: 3,
+		Typed: true, Missing: 0.6, Unknown: 0.3}
+	book := func(s Signals) Signals { s.Long = 1; return s }
+	for _, tt := range []struct {
+		name string
+		s    Signals
+		want bool
+	}{
+		{"article, strong", strong, true},
+		{"article, weak but no rule against it", weak, true},
+		{"article, coverage too low", func() Signals { s := strong; s.LowCoverage = true; return s }(), false},
+		{"article, strict type missing", func() Signals { s := strong; s.StrictMissing = true; return s }(), false},
+		{"article, speaker says nothing", func() Signals { s := strong; s.Unattributed = true; return s }(), false},
+		{"article, hinges on an unknown word", func() Signals { s := strong; s.Hinges = true; return s }(), false},
+		{"book, strong", book(strong), true},
+		{"book, weak", book(weak), false},
+		{"book, rule against it", func() Signals { s := book(strong); s.StrictMissing = true; return s }(), false},
+	} {
+		if got := e.answers(tt.s); got != tt.want {
+			t.Errorf("%s: answers = %v (confidence %.3f), want %v", tt.name, got, e.confidence(tt.s), tt.want)
+		}
+	}
+	// The estimate is a probability, and more evidence never lowers it.
+	if c1, c2 := e.confidence(book(weak)), e.confidence(book(strong)); c1 < 0 || c2 > 1 || c1 >= c2 {
+		t.Errorf("confidence(weak) = %.3f, confidence(strong) = %.3f: want 0 <= weak < strong <= 1", c1, c2)
+	}
+	if len(signalNames) != len(Signals{}.vector()) || len(confidenceModel.weights) != len(signalNames) {
+		t.Errorf("%d signal names, %d inputs, %d weights: they must agree", len(signalNames), len(Signals{}.vector()), len(confidenceModel.weights))
+	}
+}
