@@ -469,14 +469,13 @@ func hasWord(list, word string) bool {
 	return false
 }
 
-// unmarshalXML decodes XML leniently: HTML entities, unclosed elements.
+// unmarshalXML decodes XML leniently (HTML entities, unknown namespaces).
 // encoding/xml expands no entity but the predefined and HTML ones, so a
 // "billion laughs" file stays small, and it refuses nesting deeper than
 // 10,000.
 func unmarshalXML(data []byte, v any) error {
 	d := xml.NewDecoder(bytes.NewReader(data))
 	d.Strict = false
-	d.AutoClose = xml.HTMLAutoClose
 	d.Entity = xml.HTMLEntity
 	d.CharsetReader = func(charset string, input io.Reader) (io.Reader, error) { return input, nil }
 	return d.Decode(v)

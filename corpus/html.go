@@ -109,8 +109,17 @@ func parseHTML(data []byte, sections bool) htmlPage {
 		skipName string
 		depth    int // of skip within itself
 		section  string
+		links    int             // depth of <a href> being read
+		linked   strings.Builder // the paragraph's text inside links
 	)
 	flush := func() {
+		// A paragraph that is all links is navigation (a table of contents).
+		allLinks := linked.Len() > 0 && foldSpace(linked.String()) == foldSpace(text.String())
+		linked.Reset()
+		if allLinks {
+			text.Reset()
+			return
+		}
 		if inPre > 0 {
 			for _, b := range blocks(text.String()) {
 				p.blocks = append(p.blocks, block{Text: b, Section: section})
@@ -152,11 +161,14 @@ func parseHTML(data []byte, sections bool) htmlPage {
 				head.WriteString(t)
 			default:
 				text.WriteString(t)
+				if links > 0 {
+					linked.WriteString(t)
+				}
 			}
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
-			var id, class, nameAttr, content, epubType string
+			var id, class, nameAttr, content, epubType, href string
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
@@ -171,6 +183,8 @@ func parseHTML(data []byte, sections bool) htmlPage {
 					content = string(v)
 				case "epub:type":
 					epubType = string(v)
+				case "href":
+					href = string(v)
 				}
 			}
 			selfClosing := tt == html.SelfClosingTagToken
@@ -224,6 +238,9 @@ func parseHTML(data []byte, sections bool) htmlPage {
 			if a == atom.A && nameAttr != "" {
 				p.anchors[nameAttr] = len(p.blocks)
 			}
+			if a == atom.A && !selfClosing && href != "" && !strings.Contains(href, "://") {
+				links++
+			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)
@@ -238,6 +255,9 @@ func parseHTML(data []byte, sections bool) htmlPage {
 			if a == atom.Title {
 				inTitle = false
 				continue
+			}
+			if a == atom.A && links > 0 {
+				links--
 			}
 			if _, ok := headingLevels[a]; ok && level > 0 {
 				endHeading()

@@ -236,6 +236,9 @@ func layout(pages [][]pdfLine, d *parsedDoc) []block {
 		return 0
 	}
 	pitch, margin, right := lineMetrics(lines, body)
+	// A line that stops well short of the right edge, after a sentence,
+	// ends its paragraph even without a gap or an indent after it.
+	short := func(l pdfLine) bool { return right > margin && l.x1 < margin+0.6*(right-margin) }
 
 	var out []block
 	var para []string
@@ -263,11 +266,10 @@ func layout(pages [][]pdfLine, d *parsedDoc) []block {
 			case level(p.size) > 0:
 				brk = true
 			case p.page != l.page:
-				brk = l.x0 > margin+0.8*body || p.x1 < right-3*body && endsSentence(p.text)
+				brk = l.x0 > margin+0.8*body || short(p) && endsSentence(p.text)
 			default:
 				gap := p.y - l.y
-				brk = gap > 1.3*pitch || gap < -pitch || l.x0 > margin+0.8*body ||
-					p.x1 < right-3*body && endsSentence(p.text)
+				brk = gap > 1.3*pitch || gap < -pitch || l.x0 > margin+0.8*body || short(p) && endsSentence(p.text)
 			}
 			if brk {
 				flush()
@@ -312,7 +314,7 @@ func joinPDFLines(lines []string) string {
 func endsSentence(s string) bool {
 	s = strings.TrimRight(s, "\"'”’)]")
 	r, _ := utf8.DecodeLastRuneInString(s)
-	return strings.ContainsRune(".?!:;…", r)
+	return strings.ContainsRune(".?!…", r)
 }
 
 func isHeadingSize(size, body float64) bool { return size >= 1.2*body }

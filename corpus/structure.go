@@ -20,6 +20,7 @@ func structure(d parsedDoc) parsedFile {
 	if f.author == "" {
 		f.author = author
 	}
+	blocks = dropTitleLines(blocks, f.title, f.author)
 	blocks = checkNumerals(blocks)
 	blocks = mergeNames(blocks)
 
@@ -65,6 +66,25 @@ func structure(d parsedDoc) parsedFile {
 	labelChapters(chapters)
 	f.chapters = chapters
 	return f
+}
+
+// dropTitleLines leaves out, before the first heading, the lines that
+// repeat the book's title or give its author ("by Jane Austen"): they are
+// the title page, known from the metadata.
+func dropTitleLines(blocks []block, title, author string) []block {
+	out := blocks[:0:0]
+	for i, b := range blocks {
+		if b.Level > 0 {
+			return append(out, blocks[i:]...)
+		}
+		t := strings.TrimSpace(strings.Trim(b.Text, "_*"))
+		if title != "" && strings.EqualFold(t, title) ||
+			author != "" && (strings.EqualFold(t, "by "+author) || strings.EqualFold(t, author)) {
+			continue
+		}
+		out = append(out, b)
+	}
+	return out
 }
 
 // checkNumerals keeps the numerals alone found in plain text ("II") as
