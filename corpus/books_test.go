@@ -51,6 +51,15 @@ var shortBook = testBook{
 func bookFromCorpus(c *Corpus, doc int) testBook {
 	d := c.Docs[doc]
 	b := testBook{Title: d.Title, Author: d.Author}
+	var front testChapter // the paragraphs before the first chapter
+	for _, p := range c.Paragraphs[d.FirstParagraph : d.FirstParagraph+d.ParagraphCount] {
+		if p.Chapter == -1 {
+			front.Paras = append(front.Paras, p.Text)
+		}
+	}
+	if len(front.Paras) > 0 {
+		b.Chapters = append(b.Chapters, front)
+	}
 	for i, ch := range d.Chapters {
 		heading := ch.Heading
 		if heading == "" {
@@ -80,7 +89,9 @@ func (b testBook) gutenbergText() []byte {
 	fmt.Fprintf(&w, "*** START OF THE PROJECT GUTENBERG EBOOK %s ***\n\n\n", strings.ToUpper(b.Title))
 	fmt.Fprintf(&w, "%s\n\nby %s\n\n\n", strings.ToUpper(b.Title), b.Author)
 	for _, ch := range b.Chapters {
-		fmt.Fprintf(&w, "\n\n%s\n\n\n", ch.Heading)
+		if ch.Heading != "" {
+			fmt.Fprintf(&w, "\n\n%s\n\n\n", ch.Heading)
+		}
 		for _, p := range ch.Paras {
 			w.WriteString(wrap(p, 70))
 			w.WriteString("\n\n")
@@ -116,11 +127,16 @@ func (b testBook) html() []byte {
 	w.WriteString("<style>p { text-indent: 1em } .secret:after { content: 'Style text.' }</style>\n<script>document.write('Script text. Never read.');</script>\n</head>\n<body>\n")
 	fmt.Fprintf(&w, "<h1>%s</h1>\n<nav><ol>", html.EscapeString(b.Title))
 	for i, ch := range b.Chapters {
-		fmt.Fprintf(&w, "<li><a href=\"#c%d\">%s</a></li>", i+1, html.EscapeString(ch.Heading))
+		if ch.Heading != "" {
+			fmt.Fprintf(&w, "<li><a href=\"#c%d\">%s</a></li>", i+1, html.EscapeString(ch.Heading))
+		}
 	}
 	w.WriteString("</ol></nav>\n")
 	for i, ch := range b.Chapters {
-		fmt.Fprintf(&w, "<div class=\"chapter\">\n<h2 id=\"c%d\">%s</h2>\n", i+1, html.EscapeString(ch.Heading))
+		w.WriteString("<div class=\"chapter\">\n")
+		if ch.Heading != "" {
+			fmt.Fprintf(&w, "<h2 id=\"c%d\">%s</h2>\n", i+1, html.EscapeString(ch.Heading))
+		}
 		for _, p := range ch.Paras {
 			fmt.Fprintf(&w, "<p>%s</p>\n", wrap(html.EscapeString(p), 76))
 		}
@@ -143,8 +159,11 @@ func (b testBook) epub(version int, extra map[string]string) []byte {
 	for i, ch := range b.Chapters {
 		name := fmt.Sprintf("text/ch%02d.xhtml", i+1)
 		var x strings.Builder
-		fmt.Fprintf(&x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>%s</title><link rel=\"stylesheet\" href=\"../style.css\"/><script src=\"x.js\"/></head>\n<body>\n<h2>%s</h2>\n",
-			html.EscapeString(ch.Heading), html.EscapeString(ch.Heading))
+		fmt.Fprintf(&x, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\"><head><title>%s</title><link rel=\"stylesheet\" href=\"../style.css\"/><script src=\"x.js\"/></head>\n<body>\n",
+			html.EscapeString(ch.Heading))
+		if ch.Heading != "" {
+			fmt.Fprintf(&x, "<h2>%s</h2>\n", html.EscapeString(ch.Heading))
+		}
 		for _, p := range ch.Paras {
 			fmt.Fprintf(&x, "<p>%s</p>\n", html.EscapeString(p))
 		}
@@ -152,6 +171,9 @@ func (b testBook) epub(version int, extra map[string]string) []byte {
 		files["OEBPS/"+name] = x.String()
 		fmt.Fprintf(&manifest, "    <item id=\"ch%d\" href=\"%s\" media-type=\"application/xhtml+xml\"/>\n", i+1, name)
 		fmt.Fprintf(&spine, "    <itemref idref=\"ch%d\"/>\n", i+1)
+		if ch.Heading == "" {
+			continue
+		}
 		fmt.Fprintf(&ncx, "<navPoint id=\"n%d\" playOrder=\"%d\"><navLabel><text>%s</text></navLabel><content src=\"%s\"/></navPoint>\n", i+1, i+1, html.EscapeString(ch.Heading), name)
 		fmt.Fprintf(&nav, "<li><a href=\"%s\">%s</a></li>\n", name, html.EscapeString(ch.Heading))
 	}
@@ -243,8 +265,10 @@ func (b testBook) pdf() []byte {
 	page = append(page, pdfLineOut{24, left, 200, true, b.Title}, pdfLineOut{14, left, 240, false, "by " + b.Author})
 	for _, ch := range b.Chapters {
 		newPage()
-		page = append(page, pdfLineOut{16, left, y, true, ch.Heading})
-		y += 3 * lead
+		if ch.Heading != "" {
+			page = append(page, pdfLineOut{16, left, y, true, ch.Heading})
+			y += 3 * lead
+		}
 		for _, p := range ch.Paras {
 			lines := strings.Split(wrap("    "+p, cols), "\n")
 			for i, l := range lines {
