@@ -1,16 +1,28 @@
-// Package corpus loads the text storybot answers from: documents split into
-// paragraphs and sentences, with stable references. Each kind of file has
-// its own reader (plain text, Markdown) that feeds the same types, so a new
-// format is one reader. It knows nothing of indexing or answering.
+// Package corpus loads the books and stories storybot answers from:
+// documents split into paragraphs and sentences, with titles, authors,
+// chapters and stable references.
+//
+// Each kind of file has its own reader that feeds the same types, so a new
+// format is one reader (see read.go): plain text (.txt, with Project
+// Gutenberg's header and licence left out), Markdown (.md), EPUB 2 and 3
+// (.epub), HTML and XHTML (.html, .htm, .xhtml) and PDF with a text layer
+// (.pdf). Text that is not UTF-8 but plainly Latin-1 or Windows-1252 is
+// decoded, with a warning in [Corpus.Warnings]. A file that cannot be read
+// is listed in [Corpus.Skipped] with the reason; hostile files (oversized,
+// zip bombs, unsafe archive paths, DRM, PDFs without text, corrupt or
+// truncated files) are refused that way, within the limits of [Options].
+//
+// References are made for readers: "Title, ch. 3, ¶2" (see [Corpus.Ref]).
+// The package knows nothing of indexing or answering.
 package corpus
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -20,7 +32,7 @@ import (
 )
 
 // ErrEmptyCorpus is returned when a corpus has no readable text.
-var ErrEmptyCorpus = errors.New("corpus has no readable .txt or .md files")
+var ErrEmptyCorpus = errors.New("corpus has no readable .txt, .md, .epub, .html or .pdf files")
 
 // Corpus is a loaded collection of documents split into paragraphs and
 // sentences. References are stable: a document's ID comes from its path, and
@@ -31,20 +43,75 @@ type Corpus struct {
 	Sentences  []Sentence
 	// Skipped lists files that were not loaded, with the reason.
 	Skipped []Skipped
+	// Warnings lists what was loaded but not as written, such as text
+	// decoded from Latin-1.
+	Warnings []Warning
 	// Bytes is the size of the loaded files.
 	Bytes int64
 }
+
+// Kinds of document, as in [Document.Kind].
+const (
+	KindText     = "txt"
+	KindMarkdown = "md"
+	KindEPUB     = "epub"
+	KindHTML     = "html"
+	KindPDF      = "pdf"
+)
 
 // Document is one loaded file.
 type Document struct {
 	// ID is the file's path without extension, lower case, e.g. "books/dracula".
 	ID string
-	// Title comes from the file's first Markdown heading or, failing that,
-	// from a readable form of its file name.
+	// Title comes from the book's metadata (EPUB package, PDF information,
+	// HTML <title> or first <h1>, Project Gutenberg's "Title:" line), a
+	// Markdown file's first heading or, failing those, a readable form of
+	// its file name.
 	Title string
+	// Author comes from the same metadata; empty when the file names none.
+	Author string
+	// Kind is the kind of file: [KindText], [KindMarkdown], [KindEPUB],
+	// [KindHTML] or [KindPDF].
+	Kind string
 	// Path is the file's path within the corpus.
 	Path string
 	// Paragraphs is the range [First, First+Count) of Corpus.Paragraphs.
+	FirstParagraph, ParagraphCount int
+	// Chapters are the document's chapters, parts and other headed
+	// divisions in reading order; nil when it has none.
+	Chapters []Chapter
+}
+
+// Chapter is a headed division of a document: a chapter, or a part or book
+// that holds chapters.
+type Chapter struct {
+	// Heading is the heading as the book prints it, on one line
+	// ("CHAPTER II. The Pool of Tears"); empty for a first chapter whose
+	// heading the file lacks, inferred from a second one.
+	Heading string
+	// Kind is the division a heading word names, in lower case: "chapter",
+	// "part", "book", "stave", "volume", "letter", "act", "scene",
+	// "prologue"…; a numeral alone makes a "part"; empty for a heading that
+	// is only a name ("The Letter").
+	Kind string
+	// Number is the chapter's number as printed: "II", "61", "two"; empty
+	// when it has none.
+	Number string
+	// Name is the chapter's own title: "The Pool of Tears"; empty when the
+	// heading gives only a number.
+	Name string
+	// Label names the chapter in references: "ch. 61", "part III",
+	// "“The Letter”". It is unique within the document: where the short
+	// form repeats, the enclosing part's label comes first
+	// ("book II, ch. 3"), and where that is not enough, a count ("ch. 3 (2)").
+	Label string
+	// Parent is the index in Document.Chapters of the part or book that
+	// holds this chapter, or -1.
+	Parent int
+	// Depth is 0 for a top-level division, 1 for a chapter within it…
+	Depth int
+	// Paragraphs is the range [First, First+Count) of Corpus.Paragraphs
+	// that stand in this chapter and not in one of its sub-chapters.
 	FirstParagraph, ParagraphCount int
 }
 
@@ -52,11 +119,15 @@ type Document struct {
 type Paragraph struct {
 	Doc int
 	N   int
-	// Section is the nearest Markdown heading above the paragraph, if any.
+	// Section is the nearest heading above the paragraph, as printed, if any.
 	Section string
 	Text    string
 	// Sentences is the range [First, First+Count) of Corpus.Sentences.
 	FirstSentence, SentenceCount int
+	// Chapter is the index in the document's Chapters of the chapter the
+	// paragraph stands in, or -1 when it stands before the first chapter or
+	// the document has none.
+	Chapter int
 }
 
 // Sentence is one sentence, numbered from 1 within its paragraph.
@@ -74,7 +145,47 @@ type Skipped struct {
 	Reason string
 }
 
-// LoadDir loads every .txt and .md file below dir.
+// Warning is something a loaded file did not have quite right.
+type Warning struct {
+	Path    string
+	Message string
+}
+
+// Options limit what the loader reads. The zero value means the defaults.
+type Options struct {
+	// MaxFileBytes is the largest file read; a larger one is skipped.
+	// The default is [DefaultMaxFileBytes] (50 MB).
+	MaxFileBytes int64
+	// MaxUnpackedBytes is the most a file may unpack to: the entries read
+	// from an EPUB, the decompressed page contents of a PDF. The default is
+	// four times MaxFileBytes.
+	MaxUnpackedBytes int64
+	// MaxEntries is the most entries an EPUB's zip archive may hold. The
+	// default is [DefaultMaxEntries].
+	MaxEntries int
+}
+
+// Defaults of [Options].
+const (
+	DefaultMaxFileBytes = 50 << 20
+	DefaultMaxEntries   = 10000
+)
+
+func (o Options) withDefaults() Options {
+	if o.MaxFileBytes <= 0 {
+		o.MaxFileBytes = DefaultMaxFileBytes
+	}
+	if o.MaxUnpackedBytes <= 0 {
+		o.MaxUnpackedBytes = 4 * o.MaxFileBytes
+	}
+	if o.MaxEntries <= 0 {
+		o.MaxEntries = DefaultMaxEntries
+	}
+	return o
+}
+
+// LoadDir loads every file below dir that storybot reads, with the default
+// [Options].
 func LoadDir(dir string) (*Corpus, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
@@ -83,18 +194,50 @@ func LoadDir(dir string) (*Corpus, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("load corpus %s: not a directory", dir)
 	}
-	c, err := Load(os.DirFS(dir))
+	c, err := LoadOptions(os.DirFS(dir), Options{})
 	if err != nil {
 		return nil, fmt.Errorf("load corpus %s: %w", dir, err)
 	}
 	return c, nil
 }
 
+// LoadPath loads p, a folder (as [LoadDir]) or a single file of any kind
+// storybot reads. A single file that cannot be loaded is an error naming
+// the file and the reason, wrapping [ErrEmptyCorpus].
+func LoadPath(p string, opt Options) (*Corpus, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("load corpus %s: %w", p, err)
+	}
+	if st.IsDir() {
+		c, err := LoadOptions(os.DirFS(p), opt)
+		if err != nil {
+			return c, fmt.Errorf("load corpus %s: %w", p, err)
+		}
+		return c, nil
+	}
+	name := filepath.Base(p)
+	if readerFor(name) == nil {
+		return nil, fmt.Errorf("load %s: storybot reads .txt, .md, .epub, .html, .htm, .xhtml and .pdf files: %w", p, ErrEmptyCorpus)
+	}
+	c, err := loadPaths(os.DirFS(filepath.Dir(p)), []string{name}, opt)
+	if err != nil {
+		if len(c.Skipped) == 1 {
+			return c, fmt.Errorf("load %s: %s: %w", p, c.Skipped[0].Reason, ErrEmptyCorpus)
+		}
+		return c, fmt.Errorf("load %s: %w", p, err)
+	}
+	return c, nil
+}
+
 // Load loads every file of fsys that a reader knows (see [readers]),
-// recursively, in path order.
-// Files that are empty, binary or not UTF-8 are skipped and listed in
+// recursively, in path order, with the default [Options].
+// Files that are empty, binary or refused are skipped and listed in
 // [Corpus.Skipped]; a corpus with nothing to load is [ErrEmptyCorpus].
-func Load(fsys fs.FS) (*Corpus, error) {
+func Load(fsys fs.FS) (*Corpus, error) { return LoadOptions(fsys, Options{}) }
+
+// LoadOptions is [Load] within the limits of opt.
+func LoadOptions(fsys fs.FS, opt Options) (*Corpus, error) {
 	var paths []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -115,6 +258,12 @@ func Load(fsys fs.FS) (*Corpus, error) {
 		return nil, err
 	}
 	sort.Strings(paths)
+	return loadPaths(fsys, paths, opt)
+}
+
+// loadPaths loads the files paths of fsys, in that order.
+func loadPaths(fsys fs.FS, paths []string, opt Options) (*Corpus, error) {
+	opt = opt.withDefaults()
 	// Read and split the files in parallel; assemble them in path order.
 	files := make([]parsedFile, len(paths))
 	var wg sync.WaitGroup
@@ -124,7 +273,7 @@ func Load(fsys fs.FS) (*Corpus, error) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				files[i] = parseFile(fsys, paths[i])
+				files[i] = parseFile(fsys, paths[i], opt)
 			}
 		}()
 	}
@@ -137,6 +286,9 @@ func Load(fsys fs.FS) (*Corpus, error) {
 	ids := map[string]bool{}
 	for i, f := range files {
 		p := paths[i]
+		for _, w := range f.warnings {
+			c.Warnings = append(c.Warnings, Warning{p, w})
+		}
 		if f.skip != "" {
 			c.Skipped = append(c.Skipped, Skipped{p, f.skip})
 			continue
@@ -157,40 +309,71 @@ func Load(fsys fs.FS) (*Corpus, error) {
 
 // parsedFile is one file split into paragraphs and sentences.
 type parsedFile struct {
-	skip  string // why the file is skipped, or ""
-	size  int64
-	title string
-	paras []parsedPara
+	skip     string // why the file is skipped, or ""
+	warnings []string
+	size     int64
+	kind     string
+	title    string
+	author   string
+	paras    []parsedPara
+	chapters []Chapter // FirstParagraph and ParagraphCount count within the file
 }
 
 type parsedPara struct {
 	section, text string
+	chapter       int
 	spans         [][2]int
 }
 
 // parseFile reads a file with the reader for its kind and splits its
-// paragraphs into sentences.
-func parseFile(fsys fs.FS, p string) parsedFile {
+// paragraphs into sentences. A reader that panics on a hostile file skips
+// that file, and does not stop the load.
+func parseFile(fsys fs.FS, p string, opt Options) (f parsedFile) {
+	defer func() {
+		if r := recover(); r != nil {
+			f = parsedFile{skip: fmt.Sprintf("malformed file (the reader failed: %v)", r)}
+		}
+	}()
+	format := readerFor(p)
+	if format == nil {
+		return parsedFile{skip: "not a kind of file storybot reads"}
+	}
+	if st, err := fs.Stat(fsys, p); err == nil && st.Size() > opt.MaxFileBytes {
+		return parsedFile{skip: fmt.Sprintf("too large: %s, over the limit of %s", megabytes(st.Size()), megabytes(opt.MaxFileBytes))}
+	}
 	data, err := fs.ReadFile(fsys, p)
 	if err != nil {
 		return parsedFile{skip: "unreadable: " + err.Error()}
 	}
-	if reason := unusable(data); reason != "" {
-		return parsedFile{skip: reason}
+	if int64(len(data)) > opt.MaxFileBytes {
+		return parsedFile{skip: fmt.Sprintf("too large: %s, over the limit of %s", megabytes(int64(len(data))), megabytes(opt.MaxFileBytes))}
 	}
-	read := readerFor(p)
-	if read == nil {
-		return parsedFile{skip: "not a kind of file storybot reads"}
-	}
-	d := read(data)
-	f := parsedFile{size: int64(len(data)), title: d.Title}
-	for _, b := range d.Blocks {
-		if spans := sentenceSpans(b.Text); len(spans) > 0 {
-			f.paras = append(f.paras, parsedPara{section: b.Section, text: b.Text, spans: spans})
+	size := int64(len(data))
+	var warnings []string
+	if format.text {
+		text, warning, reason := decodeText(data)
+		if reason != "" {
+			return parsedFile{skip: reason}
 		}
+		if warning != "" {
+			warnings = append(warnings, warning)
+		}
+		data = []byte(text)
+	} else if len(data) == 0 {
+		return parsedFile{skip: "empty"}
 	}
+	d, err := format.read(data, opt)
+	warnings = append(warnings, d.Warnings...)
+	if err != nil {
+		return parsedFile{skip: err.Error(), warnings: warnings}
+	}
+	f = structure(d)
+	f.size, f.kind, f.warnings = size, format.kind, warnings
 	if len(f.paras) == 0 {
-		return parsedFile{skip: "no text"}
+		if d.Empty != "" {
+			return parsedFile{skip: d.Empty, warnings: warnings}
+		}
+		return parsedFile{skip: "no text", warnings: warnings}
 	}
 	if f.title == "" {
 		f.title = titleFromPath(p)
@@ -198,25 +381,25 @@ func parseFile(fsys fs.FS, p string) parsedFile {
 	return f
 }
 
-// unusable says why a file cannot be loaded, or "" when it can.
-func unusable(data []byte) string {
-	switch {
-	case len(bytes.TrimSpace(data)) == 0:
-		return "empty"
-	case bytes.IndexByte(data, 0) >= 0:
-		return "binary (contains NUL bytes)"
-	case !utf8.Valid(data):
-		return "not UTF-8 text"
+// megabytes formats a size for a reason: "51.2 MB".
+func megabytes(n int64) string {
+	if n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MB", n>>20)
 	}
-	return ""
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 }
 
 // add appends a parsed file as document id.
 func (c *Corpus) add(id, p string, f parsedFile) {
-	doc := Document{ID: id, Path: p, Title: f.title, FirstParagraph: len(c.Paragraphs), ParagraphCount: len(f.paras)}
+	first := len(c.Paragraphs)
+	doc := Document{ID: id, Path: p, Title: f.title, Author: f.author, Kind: f.kind,
+		FirstParagraph: first, ParagraphCount: len(f.paras), Chapters: f.chapters}
+	for i := range doc.Chapters {
+		doc.Chapters[i].FirstParagraph += first
+	}
 	for n, pp := range f.paras {
 		c.Paragraphs = append(c.Paragraphs, Paragraph{Doc: len(c.Docs), N: n + 1, Section: pp.section, Text: pp.text,
-			FirstSentence: len(c.Sentences), SentenceCount: len(pp.spans)})
+			FirstSentence: len(c.Sentences), SentenceCount: len(pp.spans), Chapter: pp.chapter})
 		for i, sp := range pp.spans {
 			c.Sentences = append(c.Sentences, Sentence{Para: len(c.Paragraphs) - 1, N: i + 1, Text: pp.text[sp[0]:sp[1]], Start: sp[0], End: sp[1]})
 		}
@@ -271,10 +454,49 @@ func titleFromPath(p string) string {
 var smallTitleWords = map[string]bool{"a": true, "an": true, "and": true, "as": true, "at": true, "but": true,
 	"by": true, "for": true, "in": true, "of": true, "on": true, "or": true, "the": true, "to": true, "with": true}
 
-// Ref is the reader's reference of a paragraph: "Title, ¶N".
+// Ref is the reader's reference of a paragraph. In a document without
+// chapters it is "Title, ¶N", N counted from the start of the document; in
+// a chapter it is "Title, <label>, ¶N" ("Pride and Prejudice, ch. 61, ¶3",
+// "Metamorphosis, part III, ¶12", "Title, “The Letter”, ¶3"), N counted
+// within the chapter and the label as in [Chapter.Label]. Paragraphs before
+// a document's first chapter are counted from the start of the document.
 func (c *Corpus) Ref(para int) string {
+	l := c.Locate(para)
+	if l.Chapter == "" {
+		return fmt.Sprintf("%s, ¶%d", l.Title, l.Paragraph)
+	}
+	return fmt.Sprintf("%s, %s, ¶%d", l.Title, l.Chapter, l.Paragraph)
+}
+
+// Location is where a paragraph stands in its book, in the parts a
+// citation names.
+type Location struct {
+	Title  string
+	Author string // empty when unknown
+	// Chapter is the chapter's label as in [Chapter.Label] ("ch. 61"), or
+	// empty when the paragraph is in no chapter.
+	Chapter string
+	// ChapterName is the chapter's own title ("The Pool of Tears"), or empty.
+	ChapterName string
+	// ChapterIndex is the index in Document.Chapters, or -1.
+	ChapterIndex int
+	// Paragraph counts from 1 within the chapter, or within the document
+	// when Chapter is empty.
+	Paragraph int
+}
+
+// Locate returns where paragraph para stands: title, author, chapter and
+// paragraph number, as [Corpus.Ref] writes them.
+func (c *Corpus) Locate(para int) Location {
 	p := c.Paragraphs[para]
-	return fmt.Sprintf("%s, ¶%d", c.Docs[p.Doc].Title, p.N)
+	d := c.Docs[p.Doc]
+	l := Location{Title: d.Title, Author: d.Author, ChapterIndex: -1, Paragraph: p.N}
+	if p.Chapter >= 0 && p.Chapter < len(d.Chapters) {
+		ch := d.Chapters[p.Chapter]
+		l.Chapter, l.ChapterName, l.ChapterIndex = ch.Label, ch.Name, p.Chapter
+		l.Paragraph = para - ch.FirstParagraph + 1
+	}
+	return l
 }
 
 // SentenceID is the stable ID of a sentence: "docid/paragraph/sentence".

@@ -167,8 +167,16 @@ func TestLoadBytes(t *testing.T) {
 		{"whitespace", " \r\n\t\n", "skip: empty"},
 		{"bom-only", "\ufeff", "skip: no text"},
 		{"nul", "Text\x00with a NUL.", "skip: binary (contains NUL bytes)"},
-		{"latin1", "Caf\xe9 cr\xe8me.", "skip: not UTF-8 text"},
-		{"truncated-utf8", "Assad\xe2\x80", "skip: not UTF-8 text"},
+		{"latin1", "Caf\xe9 cr\xe8me.", "Café crème."},
+		{"latin1-final", "Caf\xe9", "Café"},
+		{"cp1252", "\x93Caf\xe9,\x94 she said \x96 twice\x85", "“Café,” she said – twice…"},
+		{"truncated-utf8", "Assad\xe2\x80", "Assad"},
+		{"truncated-utf8-text", "Assad’s \xe2\x80", "Assad’s"},
+		{"stray-bytes", "Assad’s forces, “red line” and \xff once.", "Assad’s forces, “red line” and � once."},
+		{"utf16le", "\xff\xfeH\x00i\x00.\x00", "Hi."},
+		{"utf16be", "\xfe\xff\x00H\x00i\x00.", "Hi."},
+		{"controls", "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x80\x81", "skip: not text: not UTF-8, and not plainly Latin-1 or Windows-1252 either"},
+		{"koi8", "\xf0\xd2\xc9\xd7\xc5\xd4 \xcd\xc9\xd2", "skip: not text: not UTF-8, and not plainly Latin-1 or Windows-1252 either"},
 	}
 	for _, tt := range tests {
 		fsys := fstest.MapFS{
@@ -212,7 +220,7 @@ func TestLoadEmpty(t *testing.T) {
 		fsys fstest.MapFS
 	}{
 		{"no files", fstest.MapFS{}},
-		{"other extensions", fstest.MapFS{"a.json": {Data: []byte("{}")}, "b.html": {Data: []byte("<p>Hi.</p>")}}},
+		{"other extensions", fstest.MapFS{"a.json": {Data: []byte("{}")}, "b.png": {Data: []byte("\x89PNG")}}},
 		{"only unusable", fstest.MapFS{"a.txt": {Data: []byte("  \n")}, "b.md": {Data: []byte("\x00\x01")}, "c.txt": {Data: []byte("\xff")}}},
 		{"only hidden", fstest.MapFS{".hidden/a.txt": {Data: []byte("Text.")}}},
 	}

@@ -26,8 +26,8 @@ func ExampleLoad() {
 		fmt.Printf("skipped %s: %s\n", s.Path, s.Reason)
 	}
 	// Output:
-	// notes/at-versailles/1/1 (Macron and Putin, ¶1, Lunch): The Presidents spoke over lunch.
-	// notes/at-versailles/1/2 (Macron and Putin, ¶1, Lunch): It lasted two hours.
+	// notes/at-versailles/1/1 (Macron and Putin, “Lunch”, ¶1, Lunch): The Presidents spoke over lunch.
+	// notes/at-versailles/1/2 (Macron and Putin, “Lunch”, ¶1, Lunch): It lasted two hours.
 	// skipped empty.txt: empty
 }
 

@@ -78,3 +78,83 @@ func fsValidPath(name string) bool {
 		!strings.Contains("/"+name+"/", "/./") && !strings.Contains("/"+name+"/", "/../") && !strings.Contains(name, "//") &&
 		!strings.HasPrefix(name, "/")
 }
+
+// fuzzReader runs a reader on random bytes, without the loader's recover,
+// and checks the corpus built from what it read: no panic, consistent
+// ranges, a reference for every paragraph and no reference twice.
+func fuzzReader(t *testing.T, name string, data []byte) {
+	format := readerFor(name)
+	opt := Options{MaxFileBytes: 1 << 20, MaxUnpackedBytes: 4 << 20, MaxEntries: 100}.withDefaults()
+	if format.text {
+		text, _, reason := decodeText(data)
+		if reason != "" {
+			return
+		}
+		data = []byte(text)
+	}
+	d, err := format.read(data, opt)
+	if err != nil {
+		if err.Error() == "" {
+			t.Fatalf("%s: an error with no reason", name)
+		}
+		return
+	}
+	f := structure(d)
+	if len(f.paras) == 0 {
+		return
+	}
+	f.title = "T"
+	c := &Corpus{}
+	c.add("doc", name, f)
+	checkCorpus(t, c)
+	seen := map[string]bool{}
+	for i := range c.Paragraphs {
+		r := c.Ref(i)
+		if seen[r] {
+			t.Fatalf("%s: Ref %q repeats", name, r)
+		}
+		seen[r] = true
+	}
+	for i, ch := range c.Docs[0].Chapters {
+		if ch.Label == "" || ch.Parent >= i {
+			t.Fatalf("%s: chapter %d = %+v: no label, or a parent after it", name, i, ch)
+		}
+	}
+}
+
+func FuzzReadText(f *testing.F) {
+	f.Add(shortBook.gutenbergText())
+	f.Add([]byte("Intro.\n\nII\n\nTwo.\n\nIII\n\nThree.\n\nPART ONE\n\nCHAPTER 1\nThe Title\n\nText.\n\nCHAPTER 1\n\nAgain."))
+	f.Add([]byte("CHAPTER I. One\nCHAPTER II. Two\n\n*** START OF THE PROJECT GUTENBERG EBOOK X ***\nProduced by Y\n\nBody.\n*** END OF THE PROJECT GUTENBERG EBOOK X ***"))
+	f.Add([]byte("Caf\xe9 \x93cr\xe8me\x94.\n\nEPILOGUE\n\nEnd."))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzReader(t, "book.txt", data) })
+}
+
+func FuzzReadMarkdown(f *testing.F) {
+	f.Add([]byte("# Title\n\n## Chapter 1\n\nText.\n\n### Scene\n\nMore.\n\n## Chapter 1\n\nAgain."))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzReader(t, "book.md", data) })
+}
+
+func FuzzReadHTML(f *testing.F) {
+	f.Add(shortBook.html())
+	f.Add([]byte(`<html><head><title>The Project Gutenberg eBook of X, by Y</title><script/>text</head><body><h1>X</h1><h2>CHAPTER I</h2><h3>Name</h3><p>Text <a href="#n">1</a>.</p><pre>a
+
+b</pre><svg><title>no</title></svg><div id="pg-footer"><div>licence</div></div></body></html>`))
+	f.Add([]byte(strings.Repeat("<div>", 1000) + "deep" + strings.Repeat("</div>", 999)))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzReader(t, "book.html", data) })
+}
+
+func FuzzReadEPUB(f *testing.F) {
+	f.Add(shortBook.epub(2, nil))
+	f.Add(shortBook.epub(3, nil))
+	f.Add(zipWith(map[string]string{"META-INF/container.xml": `<container><rootfiles><rootfile full-path="a.opf"/></rootfiles></container>`,
+		"a.opf":  `<package><metadata><title>T</title></metadata><manifest><item id="x" href="x.html" media-type="text/html"/></manifest><spine><itemref idref="x"/></spine></package>`,
+		"x.html": "<h1>One</h1><p>Text.</p>"}))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzReader(t, "book.epub", data) })
+}
+
+func FuzzReadPDF(f *testing.F) {
+	f.Add(shortBook.pdf())
+	f.Add(buildPDF("<< /Title (T) >>", []string{"BT /F1 20 Tf 72 700 Td (CHAPTER I) Tj ET BT /F1 10 Tf 72 680 Td (Text here.) Tj ET\n"}, nil))
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzReader(t, "book.pdf", data) })
+}

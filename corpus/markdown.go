@@ -3,23 +3,23 @@ package corpus
 import "strings"
 
 // readMarkdown reads Markdown: paragraphs as in plain text; the first H1
-// heading is the title and later headings name the section of the
-// paragraphs below them.
-func readMarkdown(data []byte) parsedDoc {
+// heading is the title (unless it numbers a chapter: "# Chapter 1") and
+// the other headings are chapters, nested by level and named as the
+// section of the paragraphs below them.
+func readMarkdown(data []byte, _ Options) (parsedDoc, error) {
 	var d parsedDoc
-	section := ""
 	for _, b := range blocks(lines(data)) {
 		if level, h := heading(b); level > 0 {
-			if d.Title == "" && level == 1 {
+			if d.Title == "" && level == 1 && !numbered(h) {
 				d.Title = h
 			} else {
-				section = h
+				d.Blocks = append(d.Blocks, block{Text: h, Level: level})
 			}
 			continue
 		}
-		d.Blocks = append(d.Blocks, block{Section: section, Text: b})
+		d.Blocks = append(d.Blocks, block{Text: b})
 	}
-	return d
+	return d, nil
 }
 
 // heading parses an ATX Markdown heading ("## Title").
@@ -35,4 +35,10 @@ func heading(block string) (level int, title string) {
 		return 0, ""
 	}
 	return level, title
+}
+
+// numbered reports whether a heading numbers a division: "Chapter 1", "II".
+func numbered(h string) bool {
+	p, ok := parseHeading(h, false)
+	return ok && p.number != ""
 }

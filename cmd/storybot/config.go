@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"storybot/corpus"
+
 	"github.com/joho/godotenv"
 	"github.com/kelseyhightower/envconfig"
 )
@@ -23,8 +25,11 @@ func (Secret) String() string { return "[redacted]" }
 // Config is every setting storybot reads from the environment (and from a
 // .env file in the working directory). README.md and .env.example list them.
 type Config struct {
-	// Corpus is a folder of .txt/.md files; empty means the embedded story.
+	// Corpus is a folder of books, or one book (.txt, .md, .epub, .html,
+	// .htm, .xhtml, .pdf); empty means the embedded story.
 	Corpus string `envconfig:"CORPUS_DIR"`
+	// MaxBookMB is the largest file loaded into the corpus, in megabytes.
+	MaxBookMB int `envconfig:"MAX_BOOK_MB" default:"50"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `envconfig:"LOG_LEVEL" default:"info"`
 	// MaxQuestion caps a question's length in characters.
@@ -60,6 +65,11 @@ type Config struct {
 	LLMContextTokens int           `envconfig:"LLM_CONTEXT_TOKENS" default:"8192"`
 }
 
+// CorpusOptions are the limits of loading the corpus.
+func (c Config) CorpusOptions() corpus.Options {
+	return corpus.Options{MaxFileBytes: int64(c.MaxBookMB) << 20}
+}
+
 // LLMConfigured reports whether a model is configured.
 func (c Config) LLMConfigured() bool { return c.LLMBaseURL != "" && c.LLMModel != "" }
 
@@ -78,6 +88,9 @@ func loadConfig() (Config, error) {
 	}
 	if c.LLMPassages <= 0 || c.LLMPassageWords <= 0 || c.LLMMaxTokens <= 0 || c.LLMContextTokens <= c.LLMMaxTokens || c.LLMRetries < 0 || c.LLMTimeout <= 0 {
 		return Config{}, errors.New("configuration: LLM_PASSAGES, LLM_PASSAGE_WORDS, LLM_MAX_TOKENS and LLM_TIMEOUT must be positive, LLM_RETRIES not negative, and LLM_CONTEXT_TOKENS larger than LLM_MAX_TOKENS")
+	}
+	if c.MaxBookMB <= 0 {
+		return Config{}, fmt.Errorf("configuration: MAX_BOOK_MB must be positive, got %d", c.MaxBookMB)
 	}
 	if c.MaxQuestion <= 0 {
 		return Config{}, fmt.Errorf("configuration: MAX_QUESTION_CHARS must be positive, got %d", c.MaxQuestion)

@@ -7,19 +7,22 @@ import (
 	"log/slog"
 	"time"
 
+	"storybot/corpus"
 	"storybot/retrieval"
 )
 
-// runIndex loads and indexes a corpus and reports what it found.
+// runIndex loads and indexes a corpus and reports what it found: per
+// document its title, author, kind, chapters and sentences, and each file
+// skipped or loaded with a warning, with the reason.
 func runIndex(cfg Config, logger *slog.Logger, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("index", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	corpus := corpusFlag(fs, cfg)
+	path := corpusFlag(fs, cfg)
 	if _, err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	start := time.Now()
-	c, err := loadCorpus(*corpus, slog.New(slog.DiscardHandler))
+	c, err := loadCorpusWith(*path, cfg.CorpusOptions(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
 	}
@@ -27,22 +30,56 @@ func runIndex(cfg Config, logger *slog.Logger, args []string, stdout, stderr io.
 	start = time.Now()
 	retrieval.NewIndex(c)
 	indexed := time.Since(start)
-	fmt.Fprintf(stdout, "corpus:     %s\n", dirName(*corpus))
-	fmt.Fprintf(stdout, "documents:  %d\n", len(c.Docs))
-	fmt.Fprintf(stdout, "paragraphs: %d\n", len(c.Paragraphs))
-	fmt.Fprintf(stdout, "sentences:  %d\n", len(c.Sentences))
-	fmt.Fprintf(stdout, "words:      %d\n", c.Words())
-	fmt.Fprintf(stdout, "bytes:      %d\n", c.Bytes)
+	printIndex(stdout, c, dirName(*path))
 	fmt.Fprintf(stdout, "loaded in %s, indexed in %s (%.1f MB/s)\n", loaded.Round(time.Microsecond), indexed.Round(time.Microsecond),
 		float64(c.Bytes)/1e6/(loaded+indexed).Seconds())
+	return nil
+}
+
+// printIndex writes what a corpus holds.
+func printIndex(w io.Writer, c *corpus.Corpus, name string) {
+	fmt.Fprintf(w, "corpus:     %s\n", name)
+	fmt.Fprintf(w, "documents:  %d\n", len(c.Docs))
+	fmt.Fprintf(w, "paragraphs: %d\n", len(c.Paragraphs))
+	fmt.Fprintf(w, "sentences:  %d\n", len(c.Sentences))
+	fmt.Fprintf(w, "words:      %d\n", c.Words())
+	fmt.Fprintf(w, "bytes:      %d\n", c.Bytes)
 	for _, d := range c.Docs {
-		fmt.Fprintf(stdout, "  %s  %q  %d paragraphs\n", d.Path, d.Title, d.ParagraphCount)
-	}
-	if len(c.Skipped) > 0 {
-		fmt.Fprintf(stdout, "skipped %d files:\n", len(c.Skipped))
-		for _, s := range c.Skipped {
-			fmt.Fprintf(stdout, "  %s: %s\n", s.Path, s.Reason)
+		sentences := 0
+		for _, p := range c.Paragraphs[d.FirstParagraph : d.FirstParagraph+d.ParagraphCount] {
+			sentences += p.SentenceCount
+		}
+		author := d.Author
+		if author == "" {
+			author = "(unknown)"
+		}
+		fmt.Fprintf(w, "  %s  %q  by %s  %s  %d chapters  %d paragraphs  %d sentences\n",
+			d.Path, d.Title, author, d.Kind, len(d.Chapters), d.ParagraphCount, sentences)
+		for _, ch := range d.Chapters {
+			indent := "      "
+			for range ch.Depth {
+				indent += "  "
+			}
+			line := ch.Label
+			if ch.Name != "" && ch.Kind != "" {
+				line += "  " + ch.Name
+			}
+			if ch.Heading == "" {
+				line += "  (heading inferred)"
+			}
+			fmt.Fprintf(w, "%s%s  (%d ¶)\n", indent, line, ch.ParagraphCount)
 		}
 	}
-	return nil
+	if len(c.Warnings) > 0 {
+		fmt.Fprintf(w, "warnings:\n")
+		for _, x := range c.Warnings {
+			fmt.Fprintf(w, "  %s: %s\n", x.Path, x.Message)
+		}
+	}
+	if len(c.Skipped) > 0 {
+		fmt.Fprintf(w, "skipped %d files:\n", len(c.Skipped))
+		for _, s := range c.Skipped {
+			fmt.Fprintf(w, "  %s: %s\n", s.Path, s.Reason)
+		}
+	}
 }

@@ -36,13 +36,14 @@ func main() {
 const usage = `storybot answers questions about a story.
 
 Usage:
-  storybot ask [--corpus DIR] [--json | --jsonl] [--llm | --no-llm] "question"
-  storybot search [--corpus DIR] [--jsonl] [--limit N] ["query"]
-  storybot chat [--corpus DIR] [--llm | --no-llm]
-  storybot eval [--corpus DIR] [--llm] [-v] FILE      (story JSONL question set, or SQuAD v1.1 or 2.0 JSON)
-  storybot index [--corpus DIR]
+  storybot ask [--corpus PATH] [--json | --jsonl] [--llm | --no-llm] "question"
+  storybot search [--corpus PATH] [--jsonl] [--limit N] ["query"]
+  storybot chat [--corpus PATH] [--llm | --no-llm]
+  storybot eval [--corpus PATH] [--llm] [-v] FILE      (story JSONL question set, or SQuAD v1.1 or 2.0 JSON)
+  storybot index [--corpus PATH]
   storybot serve                                       (Discord; configured by the environment)
 
+PATH is a folder of books or one book: .txt, .md, .epub, .html, .htm, .xhtml or .pdf.
 Without --corpus (or CORPUS_DIR) storybot answers about its built-in story.
 See README.md for every setting.
 `
@@ -100,28 +101,57 @@ func newLogger(level string, w io.Writer) (*slog.Logger, error) {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
 }
 
-// loadCorpus loads dir, or the embedded story when dir is empty, and logs
-// the files it skipped.
+// loadCorpus loads dir (a folder or one book), or the embedded story when
+// dir is empty, with the default limits, and logs the files it skipped.
 func loadCorpus(dir string, logger *slog.Logger) (*corpus.Corpus, error) {
+	return loadCorpusWith(dir, corpus.Options{}, logger)
+}
+
+// loadCorpusWith is loadCorpus within the limits of opt.
+func loadCorpusWith(dir string, opt corpus.Options, logger *slog.Logger) (*corpus.Corpus, error) {
 	var c *corpus.Corpus
 	var err error
 	if dir == "" {
-		c, err = corpus.Load(seeds.FS)
+		c, err = corpus.LoadOptions(seeds.FS, opt)
 	} else {
-		c, err = corpus.LoadDir(dir)
+		c, err = corpus.LoadPath(dir, opt)
 	}
-	if c != nil {
+	if c != nil && logger != nil {
 		for _, s := range c.Skipped {
 			logger.Warn("skipped file", "path", s.Path, "reason", s.Reason)
+		}
+		for _, w := range c.Warnings {
+			logger.Warn("file loaded with a warning", "path", w.Path, "warning", w.Message)
 		}
 	}
 	if err != nil {
 		if errors.Is(err, corpus.ErrEmptyCorpus) {
-			return nil, fmt.Errorf("corpus %s: no .txt or .md file with text in it", dirName(dir))
+			return nil, emptyCorpusError(dir, c)
 		}
 		return nil, err
 	}
 	return c, nil
+}
+
+// emptyCorpusError says why a corpus has nothing to answer from, naming
+// the files refused and the reasons.
+func emptyCorpusError(dir string, c *corpus.Corpus) error {
+	if c == nil || len(c.Skipped) == 0 {
+		return fmt.Errorf("corpus %s: no .txt or .md file, nor .epub, .html or .pdf, with text in it", dirName(dir))
+	}
+	var reasons []string
+	for i, s := range c.Skipped {
+		if i == 3 {
+			reasons = append(reasons, fmt.Sprintf("and %d more", len(c.Skipped)-3))
+			break
+		}
+		r := s.Reason
+		if strings.HasPrefix(r, "too large") {
+			r += " (MAX_BOOK_MB)"
+		}
+		reasons = append(reasons, s.Path+": "+r)
+	}
+	return fmt.Errorf("corpus %s: nothing to answer from: %s", dirName(dir), strings.Join(reasons, "; "))
 }
 
 func dirName(dir string) string {
@@ -135,7 +165,7 @@ func dirName(dir string) string {
 // and one is configured.
 func loadEngine(ctx context.Context, cfg Config, dir string, withModel bool, logger *slog.Logger) (*answer.Engine, error) {
 	start := time.Now()
-	c, err := loadCorpus(dir, logger)
+	c, err := loadCorpusWith(dir, cfg.CorpusOptions(), logger)
 	if err != nil {
 		return nil, err
 	}
@@ -157,7 +187,7 @@ func loadEngine(ctx context.Context, cfg Config, dir string, withModel bool, log
 
 // corpusFlag adds --corpus, defaulting to CORPUS_DIR.
 func corpusFlag(fs *flag.FlagSet, cfg Config) *string {
-	return fs.String("corpus", cfg.Corpus, "folder of .txt/.md files to answer from (default: CORPUS_DIR, else the built-in story)")
+	return fs.String("corpus", cfg.Corpus, "folder of books, or one book (.txt, .md, .epub, .html, .pdf), to answer from (default: CORPUS_DIR, else the built-in story)")
 }
 
 // llmFlags adds --llm and --no-llm; the model is used when configured
