@@ -48,6 +48,14 @@ type Citation struct {
 	Ref string `json:"ref"`
 	// Text is the cited text exactly as it stands in the corpus.
 	Text string `json:"text"`
+	// Title and Author name the document; Chapter is the chapter's label
+	// ("ch. 61", "part III", or its name in quotes), empty outside
+	// chapters; Paragraph counts from 1 within the chapter, or within the
+	// document. Ref writes them for a reader.
+	Title     string `json:"title"`
+	Author    string `json:"author,omitempty"`
+	Chapter   string `json:"chapter,omitempty"`
+	Paragraph int    `json:"paragraph"`
 }
 
 // Answer is the reply to a [Question].

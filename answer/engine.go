@@ -113,6 +113,10 @@ func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
 		return Answer{Question: text, Mode: ModeKeyword, Notice: notice,
 			Text: "I can only answer questions about the story, and I don't take instructions from questions."}, nil
 	}
+	if a, ok := e.bookAnswer(text); ok {
+		a.Notice = notice
+		return a, nil
+	}
 	history, near, res := e.retrieve(text, q.History)
 	useModel := e.opts.Generator != nil && q.Mode != ModeKeyword
 	if useModel {
@@ -228,7 +232,14 @@ func (e *Engine) Search(query string, k int) ([]Citation, error) {
 // cite makes the citation of a sentence.
 func (e *Engine) cite(n, sent int) Citation {
 	s := e.corpus.Sentences[sent]
-	return Citation{N: n, ID: e.corpus.SentenceID(sent), Ref: e.corpus.Ref(s.Para), Text: s.Text}
+	return e.located(Citation{N: n, ID: e.corpus.SentenceID(sent), Text: s.Text}, s.Para)
+}
+
+// located fills in a citation's reference and location from its paragraph.
+func (e *Engine) located(c Citation, para int) Citation {
+	l := e.corpus.Locate(para)
+	c.Ref, c.Title, c.Author, c.Chapter, c.Paragraph = e.corpus.Ref(para), l.Title, l.Author, l.Chapter, l.Paragraph
+	return c
 }
 
 // Source returns the passage a reference names: a sentence ID
@@ -330,7 +341,9 @@ func (e *Engine) paraSuggestion(para int) Citation {
 	c := e.corpus
 	p := c.Paragraphs[para]
 	ref := c.Ref(para)
-	return Citation{ID: fmt.Sprintf("%s/%d", c.Docs[p.Doc].ID, p.N), Ref: label(ref, c.Sentences[p.FirstSentence].Text), Text: p.Text}
+	cit := e.located(Citation{ID: fmt.Sprintf("%s/%d", c.Docs[p.Doc].ID, p.N), Text: p.Text}, para)
+	cit.Ref = label(ref, c.Sentences[p.FirstSentence].Text)
+	return cit
 }
 
 // label is "ref: text…" cut to 100 characters.

@@ -93,7 +93,7 @@ func (e *Engine) passages(q string, history []string, near []int, n, words int) 
 		text := e.spanText(first, last)
 		own := p.Text[c.Sentences[max(first, p.FirstSentence)].Start:c.Sentences[min(last, p.FirstSentence+p.SentenceCount-1)].End]
 		total += len(strings.Fields(text))
-		cit := Citation{ID: c.SentenceID(h.Sentence), Ref: c.Ref(s.Para), Text: own}
+		cit := e.located(Citation{ID: c.SentenceID(h.Sentence), Text: own}, s.Para)
 		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: c.Docs[p.Doc].Title, Paragraph: p.N, Text: text, Cite: cit})
 	}
 	return out
