@@ -1,10 +1,7 @@
 package qa
 
 import (
-	"strings"
-	"unicode"
-
-	"github.com/kljensen/snowball/english"
+	"storybot/retrieval"
 )
 
 // SimilarityThreshold is the Jaccard similarity of normalized word sets from
@@ -14,40 +11,27 @@ import (
 // more words (3/4, 4/5) still groups.
 const SimilarityThreshold = 0.65
 
-// stopWords are dropped before comparing. Question words (who, what, where,
-// when, why, how, which) and "not" are kept: "Who is Putin?" and "Where is
-// Putin?" are different questions.
-var stopWords = map[string]bool{
-	"a": true, "an": true, "the": true, "is": true, "are": true, "was": true, "were": true,
-	"be": true, "been": true, "being": true, "am": true, "do": true, "does": true, "did": true,
-	"of": true, "to": true, "in": true, "on": true, "at": true, "for": true, "with": true,
-	"by": true, "from": true, "about": true, "and": true, "or": true, "but": true, "so": true,
-	"it": true, "its": true, "this": true, "that": true, "these": true, "those": true,
-	"i": true, "me": true, "my": true, "you": true, "your": true, "we": true, "our": true,
-	"he": true, "his": true, "him": true, "she": true, "her": true, "they": true, "their": true, "them": true,
-	"there": true, "here": true, "as": true, "into": true, "has": true, "have": true, "had": true,
-	"can": true, "could": true, "will": true, "would": true, "should": true, "shall": true,
-	"may": true, "might": true, "must": true, "please": true, "just": true, "really": true,
-	"story": true, "tell": true, "know": true, "anyone": true, "someone": true, "exactly": true,
-}
+// kept are the stop words that still tell two questions apart: "Who is
+// Putin?" and "Where is Putin?" are different questions.
+var kept = map[string]bool{"who": true, "whom": true, "whose": true, "what": true, "where": true, "when": true,
+	"why": true, "how": true, "which": true}
 
-// Words returns the set of normalized content words of a question: lower
-// case, "'s" dropped and other apostrophes removed, split at anything not a
-// letter or digit, stop words dropped, each word stemmed (Snowball English, so
-// plurals and -ing forms meet).
+// filler are words a question adds that say nothing of what it asks.
+var filler = map[string]bool{"please": true, "really": true, "exactly": true, "story": true, "tell": true,
+	"know": true, "anyone": true, "someone": true}
+
+// Words returns the set of content words of a question as the index
+// analyzes them (normalized, stemmed; see [retrieval.Analyze]), without its
+// stop words but with its question words, and without filler ("please",
+// "tell").
 func Words(text string) map[string]bool {
-	text = strings.ToLower(text)
-	// "who's" and "captain's" are who and captain; other apostrophes go.
-	text = strings.NewReplacer("'s ", " ", "’s ", " ", "'", "", "’", "", "‘", "").Replace(text + " ")
-	fields := strings.FieldsFunc(text, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	set := make(map[string]bool, len(fields))
-	for _, f := range fields {
-		if stopWords[f] {
+	toks := retrieval.Analyze(text)
+	set := make(map[string]bool, len(toks))
+	for _, t := range toks {
+		if t.Stop && !kept[t.Word] || filler[t.Word] {
 			continue
 		}
-		set[english.Stem(f, false)] = true
+		set[t.Term] = true
 	}
 	return set
 }
