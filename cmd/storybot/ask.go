@@ -87,33 +87,41 @@ func runAsk(ctx context.Context, cfg Config, logger *slog.Logger, args []string,
 // askJSONL answers each input line in order. A bad line gets an answer line
 // with an error, so the output stays aligned with the input.
 func askJSONL(ctx context.Context, eng *answer.Engine, mode answer.Mode, stdin io.Reader, stdout io.Writer) error {
+	return eachQuestion(ctx, stdin, stdout, func(in jsonQuestion, bad error) any {
+		if bad != nil {
+			return jsonAnswer{Citations: []answer.Citation{}, Error: bad.Error()}
+		}
+		a, err := eng.Answer(ctx, answer.Question{Text: in.Question, History: in.History, Mode: mode})
+		if err != nil {
+			return jsonAnswer{ID: in.ID, Citations: []answer.Citation{}, Error: err.Error()}
+		}
+		return toJSON(in.ID, a)
+	})
+}
+
+// eachQuestion reads question lines (see [jsonQuestion]) and writes, for
+// each in order, the JSON line that reply makes of it; bad is the reason a
+// line is not a question. It stops when ctx is cancelled.
+func eachQuestion(ctx context.Context, stdin io.Reader, stdout io.Writer, reply func(in jsonQuestion, bad error) any) error {
 	sc := bufio.NewScanner(stdin)
 	sc.Buffer(make([]byte, 64*1024), 16<<20)
 	w := bufio.NewWriter(stdout)
 	defer w.Flush()
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
-	line := 0
-	for sc.Scan() {
-		line++
+	for line := 1; sc.Scan(); line++ {
 		raw := strings.TrimSpace(sc.Text())
 		if raw == "" {
 			continue
 		}
 		var in jsonQuestion
+		var bad error
 		if err := json.Unmarshal([]byte(raw), &in); err != nil {
-			if err := enc.Encode(jsonAnswer{Citations: []answer.Citation{}, Error: fmt.Sprintf("line %d: not a JSON question: %v", line, err)}); err != nil {
-				return err
-			}
-			continue
+			bad = fmt.Errorf("line %d: not a JSON question: %v", line, err)
 		}
-		a, err := eng.Answer(ctx, answer.Question{Text: in.Question, History: in.History, Mode: mode})
-		out := toJSON(in.ID, a)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			out = jsonAnswer{ID: in.ID, Citations: []answer.Citation{}, Error: err.Error()}
+		out := reply(in, bad)
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		if err := enc.Encode(out); err != nil {
 			return fmt.Errorf("write answer: %w", err)

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -73,40 +71,19 @@ func runSearch(ctx context.Context, cfg Config, logger *slog.Logger, args []stri
 // searchJSONL answers each input line with its passages, in order. A bad
 // line gets a line with an error, so the output stays aligned.
 func searchJSONL(ctx context.Context, eng *answer.Engine, limit int, stdin io.Reader, stdout io.Writer) error {
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64*1024), 16<<20)
-	w := bufio.NewWriter(stdout)
-	defer w.Flush()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	for line := 1; sc.Scan(); line++ {
-		if err := ctx.Err(); err != nil {
-			return err
+	return eachQuestion(ctx, stdin, stdout, func(in jsonQuestion, bad error) any {
+		out := jsonPassages{ID: in.ID, Passages: []jsonPassage{}}
+		if bad != nil {
+			out.Error = bad.Error()
+			return out
 		}
-		raw := strings.TrimSpace(sc.Text())
-		if raw == "" {
-			continue
+		ps, err := eng.Passages(answer.Question{Text: in.Question, History: in.History}, limit)
+		if err != nil {
+			out.Error = err.Error()
 		}
-		out := jsonPassages{Passages: []jsonPassage{}}
-		var in jsonQuestion
-		if err := json.Unmarshal([]byte(raw), &in); err != nil {
-			out.Error = fmt.Sprintf("line %d: not a JSON question: %v", line, err)
-		} else {
-			out.ID = in.ID
-			ps, err := eng.Passages(answer.Question{Text: in.Question, History: in.History}, limit)
-			if err != nil {
-				out.Error = err.Error()
-			}
-			for _, p := range ps {
-				out.Passages = append(out.Passages, jsonPassage{Ref: p.Ref, Text: p.Text})
-			}
+		for _, p := range ps {
+			out.Passages = append(out.Passages, jsonPassage{Ref: p.Ref, Text: p.Text})
 		}
-		if err := enc.Encode(out); err != nil {
-			return fmt.Errorf("write passages: %w", err)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read questions: %w", err)
-	}
-	return nil
+		return out
+	})
 }
