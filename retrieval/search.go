@@ -323,6 +323,9 @@ func (ix *Index) Search(q Query) Result {
 		}
 		return v
 	}
+	if len(sc.touched) >= massTableFrom {
+		sumMass = newMassTable(termMass).sum
+	}
 	cover := func(m uint64) float64 { return sumMass(m&ownMask) / ownMass }
 	coverAll := func(m uint64) float64 { return sumMass(m) / mass }
 	// The question's words spread over the paragraph: the union of what
@@ -333,58 +336,81 @@ func (ix *Index) Search(q Query) Result {
 		}
 	}
 	top := max(40, limit)
-	keep := newTopK(top, ix.better)
+	keep := newTopK(top, ix.betterScored)
 	holds := res.Type.row().holds
 	holdWeight := ix.params.Hold * ix.long
 	miss := 1 + (ix.params.Miss-1)*ix.long
 	strict := res.Type.Strict()
-	for _, s := range sc.touched {
-		si := int(s)
-		h := Hit{Sentence: si, BM25: sc.acc[si], Coverage: cover(sc.mask[si])}
-		wm := sc.mask[si]
+	// The first stage scores every touched sentence with the features of
+	// its own and its neighbours' matches, keeping the best in a heap of
+	// scores alone; their hits are made after.
+	pr := ix.params
+	window, coverW, windowCov, paraW := pr.Window, pr.Coverage*mass, pr.WindowCoverage, pr.Paragraph*mass
+	conversation := pr.Conversation * mass
+	// first is the first-stage score of a sentence from its own and its
+	// neighbours' matches, with its coverages.
+	first := func(si int) (score, coverage, windowCoverage float64) {
+		m := sc.mask[si]
+		coverage = cover(m)
+		wm := m
 		neighbours := 0.0
-		for _, n := range [2]int{si - 1, si + 1} {
-			if n < 0 || n >= len(ix.sentTerms) || ix.sentDoc[n] != ix.sentDoc[si] {
-				continue
-			}
+		doc, para := ix.sentDoc[si], ix.sentPara[si]
+		if si > 0 && ix.sentDoc[si-1] == doc {
 			f := 1.0
-			if ix.sentPara[n] != ix.sentPara[si] {
+			if ix.sentPara[si-1] != para {
 				f = 0.5
 			}
-			neighbours += f * sc.acc[n]
-			wm |= sc.mask[n]
+			neighbours += f * sc.acc[si-1]
+			wm |= sc.mask[si-1]
 		}
-		h.WindowCoverage = coverAll(wm)
+		if si+1 < len(ix.sentTerms) && ix.sentDoc[si+1] == doc {
+			f := 1.0
+			if ix.sentPara[si+1] != para {
+				f = 0.5
+			}
+			neighbours += f * sc.acc[si+1]
+			wm |= sc.mask[si+1]
+		}
+		windowCoverage = coverAll(wm)
 		// A sentence that refers back ("He called this…") takes over part of
 		// what the previous sentence matched and it lacks.
 		inherited := 0.0
-		a := ix.params.Anaphora
-		if ix.anaphoric[si] == anaphorStrong {
-			a = ix.params.AnaphoraStrong
-		}
-		if a > 0 && ix.anaphoric[si] != anaphorNone && si > 0 && ix.sentPara[si-1] == ix.sentPara[si] {
-			p := si - 1
-			if lack := sc.mask[p] &^ sc.mask[si]; lack != 0 {
-				inherited = a * sc.acc[p] * sumMass(lack) / sumMass(sc.mask[p])
-				h.Coverage += a * (cover(sc.mask[si]|sc.mask[p]) - h.Coverage)
+		if an := ix.anaphoric[si]; an != anaphorNone && si > 0 && ix.sentPara[si-1] == para {
+			a := pr.Anaphora
+			if an == anaphorStrong {
+				a = pr.AnaphoraStrong
+			}
+			if lack := sc.mask[si-1] &^ m; a > 0 && lack != 0 {
+				inherited = a * sc.acc[si-1] * sumMass(lack) / sumMass(sc.mask[si-1])
+				coverage += a * (cover(m|sc.mask[si-1]) - coverage)
 			}
 		}
-		h.Score = h.BM25 + inherited + ix.params.Window*neighbours + ix.params.Coverage*mass*(h.Coverage+ix.params.WindowCoverage*h.WindowCoverage)
+		score = sc.acc[si] + inherited + window*neighbours + coverW*(coverage+windowCov*windowCoverage)
 		if holds != 0 && ix.holds[si]&holds != 0 {
-			h.Score += holdWeight * mass
+			score += holdWeight * mass
 		} else if holds != 0 && strict {
-			h.Score *= miss
+			score *= miss
 		}
-		if ix.params.Conversation > 0 && ix.near(si, q.Near) {
-			h.Score += ix.params.Conversation * mass
+		if conversation > 0 && len(q.Near) > 0 && ix.near(si, q.Near) {
+			score += conversation
 		}
-		if ix.params.Paragraph > 0 {
-			h.Score += ix.params.Paragraph * mass * coverAll(sc.paraMask[ix.sentPara[si]])
+		if paraW > 0 {
+			score += paraW * coverAll(sc.paraMask[para])
 		}
-		keep.push(h)
+		return score, coverage, windowCoverage
+	}
+	for _, s := range sc.touched {
+		score, _, _ := first(int(s))
+		keep.push(scored{score, s})
+	}
+	hits := make([]Hit, len(keep.items))
+	for i, c := range keep.items {
+		si := int(c.sent)
+		h := Hit{Sentence: si, BM25: sc.acc[si]}
+		h.Score, h.Coverage, h.WindowCoverage = first(si)
+		hits[i] = h
 	}
 	// Re-rank the best with the costlier features.
-	hits := keep.items
 	qterms := res.own
 	pairs, pairMass := ix.queryPairs(res.Terms)
 	var ownIDs []int32
@@ -453,18 +479,32 @@ func textHash(s string) uint64 {
 	return h.Sum64()
 }
 
-// topK keeps the k best hits seen, in a heap whose root is the worst kept.
+// scored is a sentence and its first-stage score.
+type scored struct {
+	score float64
+	sent  int32
+}
+
+// betterScored orders first-stage scores as [Index.better] orders hits.
+func (ix *Index) betterScored(a, b scored) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return ix.better(Hit{Sentence: int(a.sent), Score: a.score}, Hit{Sentence: int(b.sent), Score: b.score})
+}
+
+// topK keeps the k best scores seen, in a heap whose root is the worst kept.
 type topK struct {
 	k      int
-	better func(a, b Hit) bool
-	items  []Hit
+	better func(a, b scored) bool
+	items  []scored
 }
 
-func newTopK(k int, better func(a, b Hit) bool) *topK {
-	return &topK{k: k, better: better, items: make([]Hit, 0, k)}
+func newTopK(k int, better func(a, b scored) bool) *topK {
+	return &topK{k: k, better: better, items: make([]scored, 0, k)}
 }
 
-func (t *topK) push(h Hit) {
+func (t *topK) push(h scored) {
 	if len(t.items) < t.k {
 		t.items = append(t.items, h)
 		for i := len(t.items) - 1; i > 0; {
@@ -477,7 +517,7 @@ func (t *topK) push(h Hit) {
 		}
 		return
 	}
-	if !t.better(h, t.items[0]) {
+	if w := t.items[0]; h.score < w.score || !t.better(h, w) {
 		return
 	}
 	t.items[0] = h
@@ -494,6 +534,39 @@ func (t *topK) push(h Hit) {
 		t.items[i], t.items[w] = t.items[w], t.items[i]
 		i = w
 	}
+}
+
+// massTableFrom is how many touched sentences make a [massTable] pay.
+const massTableFrom = 1024
+
+// massTable sums the weights of a set of query terms given as a bit mask,
+// eight bits a lookup.
+type massTable struct {
+	bytes [][256]float64
+}
+
+func newMassTable(w []float64) *massTable {
+	t := &massTable{bytes: make([][256]float64, (len(w)+7)/8)}
+	for b := range t.bytes {
+		for v := 1; v < 256; v++ {
+			// Add the highest bit last, so that sums run in the order of the
+			// terms, as a loop over the bits would add them.
+			high := 7 - bits.LeadingZeros8(uint8(v))
+			t.bytes[b][v] = t.bytes[b][v&^(1<<high)]
+			if i := b*8 + high; i < len(w) {
+				t.bytes[b][v] += w[i]
+			}
+		}
+	}
+	return t
+}
+
+func (t *massTable) sum(m uint64) float64 {
+	v := t.bytes[0][uint8(m)]
+	for b := 1; b < len(t.bytes); b++ {
+		v += t.bytes[b][uint8(m>>(8*b))]
+	}
+	return v
 }
 
 // accumulate adds one query term's postings to the scores. A related
