@@ -59,6 +59,9 @@ type Index struct {
 type posting struct {
 	sent int32
 	tf   uint16
+	// common: the sentence uses the term other than inside a name
+	// ("stated", not the "State" of "Islamic State").
+	common bool
 }
 
 // Params tunes ranking. The zero value is not useful; start from
@@ -243,14 +246,17 @@ func NewIndexParams(c *corpus.Corpus, p Params) *Index {
 					ix.inNames[id] = true
 				}
 				ps := ix.postings[id]
+				common := flags[j]&flagName == 0
 				if lastSent[id] == int32(si)+1 {
-					if ps[len(ps)-1].tf < math.MaxUint16 {
-						ps[len(ps)-1].tf++
+					last := &ps[len(ps)-1]
+					if last.tf < math.MaxUint16 {
+						last.tf++
 					}
+					last.common = last.common || common
 					continue
 				}
 				lastSent[id] = int32(si) + 1
-				ix.postings[id] = append(ps, posting{sent: int32(si), tf: 1})
+				ix.postings[id] = append(ps, posting{sent: int32(si), tf: 1, common: common})
 			}
 		}
 	}

@@ -575,12 +575,12 @@ func (ix *Index) accumulate(sc *scratch, id int32, bit int, w float64, related b
 	ix.accumulateWhere(sc, id, bit, w, related, false)
 }
 
-// accumulateWhere is accumulate, skipping with common sentences that use the
-// term only inside names.
+// accumulateWhere is accumulate, skipping with common the sentences that
+// use the term only inside names.
 func (ix *Index) accumulateWhere(sc *scratch, id int32, bit int, w float64, related, common bool) {
 	for _, p := range ix.postings[id] {
 		s := p.sent
-		if related && sc.mask[s]&(1<<bit) != 0 || common && ix.inNames[id] && !ix.commonUse(int(s), id) {
+		if related && sc.mask[s]&(1<<bit) != 0 || common && !p.common {
 			continue
 		}
 		if sc.mask[s] == 0 {
@@ -606,17 +606,6 @@ func (ix *Index) accumulateResolved(sc *scratch, id int32, bit int, w float64) {
 	}
 }
 
-// commonUse reports whether a sentence uses a term other than inside a name:
-// "stated" can stand for "say", the "State" of "Islamic State" cannot.
-func (ix *Index) commonUse(sent int, id int32) bool {
-	flags := ix.sentFlags[sent]
-	for j, x := range ix.sentTerms[sent] {
-		if x == id && flags[j]&flagName == 0 {
-			return true
-		}
-	}
-	return false
-}
 
 // accumulateRelated scores a term related to query term i (a synonym or a
 // derived form) where the query term itself is absent, at weight w and at
