@@ -358,3 +358,31 @@ func TestSearchMeaningWords(t *testing.T) {
 		}
 	}
 }
+
+// TestTieBefore checks that ties between equal texts fall as the sentence
+// IDs compare as strings ("a/10/1" before "a/2/1", "a-b/1/1" before "a/1/1").
+func TestTieBefore(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, name := range []string{"a.txt", "a-b.txt", "ab.txt", "a/x.txt"} {
+		var b strings.Builder
+		for i := 0; i < 12; i++ {
+			b.WriteString("Same words here. Other words.\n\n")
+		}
+		fsys[name] = &fstest.MapFile{Data: []byte(b.String())}
+	}
+	c, err := corpus.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(c)
+	for a := range c.Sentences {
+		for b := range c.Sentences {
+			if ix.tieKey[a] != ix.tieKey[b] {
+				continue
+			}
+			if got, want := ix.tieBefore(a, b), c.SentenceID(a) < c.SentenceID(b); got != want {
+				t.Fatalf("tieBefore(%s, %s) = %v, want %v", c.SentenceID(a), c.SentenceID(b), got, want)
+			}
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"hash/fnv"
 	"math/bits"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -466,11 +467,29 @@ func (ix *Index) better(a, b Hit) bool {
 	if a.Score != b.Score {
 		return a.Score > b.Score
 	}
-	ha, hb := ix.tieKey[a.Sentence], ix.tieKey[b.Sentence]
+	return ix.tieBefore(a.Sentence, b.Sentence)
+}
+
+// tieBefore orders two sentences of equal score: by a hash of their text,
+// then, for the same text, by their IDs as strings, compared without
+// making the strings.
+func (ix *Index) tieBefore(a, b int) bool {
+	ha, hb := ix.tieKey[a], ix.tieKey[b]
 	if ha != hb {
 		return ha < hb
 	}
-	return ix.corpus.SentenceID(a.Sentence) < ix.corpus.SentenceID(b.Sentence)
+	var x, y [128]byte
+	return string(ix.appendID(x[:0], a)) < string(ix.appendID(y[:0], b))
+}
+
+// appendID appends a sentence's ID ([corpus.Corpus.SentenceID]) to dst.
+func (ix *Index) appendID(dst []byte, sent int) []byte {
+	c := ix.corpus
+	s := c.Sentences[sent]
+	p := c.Paragraphs[s.Para]
+	dst = append(append(dst, c.Docs[p.Doc].ID...), '/')
+	dst = append(strconv.AppendInt(dst, int64(p.N), 10), '/')
+	return strconv.AppendInt(dst, int64(s.N), 10)
 }
 
 func textHash(s string) uint64 {
@@ -490,7 +509,7 @@ func (ix *Index) betterScored(a, b scored) bool {
 	if a.score != b.score {
 		return a.score > b.score
 	}
-	return ix.better(Hit{Sentence: int(a.sent), Score: a.score}, Hit{Sentence: int(b.sent), Score: b.score})
+	return ix.tieBefore(int(a.sent), int(b.sent))
 }
 
 // topK keeps the k best scores seen, in a heap whose root is the worst kept.
@@ -605,7 +624,6 @@ func (ix *Index) accumulateResolved(sc *scratch, id int32, bit int, w float64) {
 		sc.mask[s] |= 1 << bit
 	}
 }
-
 
 // accumulateRelated scores a term related to query term i (a synonym or a
 // derived form) where the query term itself is absent, at weight w and at
