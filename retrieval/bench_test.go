@@ -117,3 +117,39 @@ func BenchmarkMemoryGutenberg(b *testing.B) {
 	b.ReportMetric(float64(total)/float64(n)/(1<<20), "heap-MB")
 	b.ReportMetric(float64(len(c.Sentences)), "sentences")
 }
+
+// typedQuestions ask for an answer type, so that ranking looks for
+// candidates in the sentences it reaches.
+var typedQuestions = []string{
+	"Who rented Netherfield Park?", "When did the Demeter reach Whitby?", "Where did Lydia's wedding take place?",
+	"How many lodgers did the family take in?", "How old is Mr. Collins?", "How much did Mr. Bennet think Wickham was paid?",
+	"How long had Jonathan been in the hospital?", "In what year did Ahab lose his leg?", "Who killed Shere Khan?",
+	"Where does the Queen of Hearts play croquet?",
+}
+
+// BenchmarkTypedCold measures typed questions on sentences the index has
+// not looked for candidates in yet (the first question of a fresh index);
+// BenchmarkTypedWarm the same questions asked again.
+func BenchmarkTypedCold(b *testing.B) {
+	ix := NewIndex(gutenberg(b))
+	for b.Loop() {
+		b.StopTimer()
+		ix.forgetCandidates()
+		b.StartTimer()
+		for _, q := range typedQuestions {
+			ix.Search(Query{Text: q, Limit: 8})
+		}
+	}
+}
+
+func BenchmarkTypedWarm(b *testing.B) {
+	ix := NewIndex(gutenberg(b))
+	for _, q := range typedQuestions {
+		ix.Search(Query{Text: q, Limit: 8})
+	}
+	for b.Loop() {
+		for _, q := range typedQuestions {
+			ix.Search(Query{Text: q, Limit: 8})
+		}
+	}
+}

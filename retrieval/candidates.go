@@ -39,9 +39,6 @@ const (
 type kindRow struct {
 	// find returns the kind's spans in a sentence, in text order.
 	find func(s *sentenceText) []Span
-	// may, when set, is a quick test on the lower-case text that is false
-	// only where find finds nothing: find runs only where it is true.
-	may func(lower string) bool
 	// fallback: offered as a short answer only where no kind before it in
 	// the type's list answers.
 	fallback bool
@@ -49,65 +46,28 @@ type kindRow struct {
 
 // kindTable holds the finder of every kind.
 var kindTable = [kinds]kindRow{
-	kindNumber: {find: func(s *sentenceText) []Span { return quantities(s.text, numerals(s.text), s.dates()) }, may: mayNumber},
-	kindDuration: {find: func(s *sentenceText) []Span { return mergeSpans(matches(durationRE, s.text)) },
-		may: func(l string) bool {
-			return hasAny(l, timeUnitStems) || strings.Contains(l, "overnight") || strings.Contains(l, "all ")
-		}},
-	kindMoney: {find: func(s *sentenceText) []Span { return mergeSpans(matches(moneyRE, s.text)) },
-		may: func(l string) bool {
-			return strings.ContainsAny(l, "$£€¥") || hasAny(l, moneyStems) || mayNumber(l) && hasAny(l, perYear)
-		}},
-	kindDate: {find: func(s *sentenceText) []Span { return s.dates() },
-		may: func(l string) bool { return hasDigit(l) || hasAny(l, dateStems) }},
+	kindNumber:   {find: func(s *sentenceText) []Span { return quantities(s.text, numerals(s), s.dates()) }},
+	kindDuration: {find: func(s *sentenceText) []Span { return mergeSpans(durationFind.spans(s)) }},
+	kindMoney:    {find: func(s *sentenceText) []Span { return mergeSpans(moneyFind.spans(s)) }},
+	kindDate:     {find: func(s *sentenceText) []Span { return s.dates() }},
 	kindTime: {find: func(s *sentenceText) []Span {
-		return mergeSpans(append(matches(relTimeRE, s.text), matches(clockRE, s.text)...))
-	}, may: func(l string) bool { return hasAny(l, timeStems) || hasDigit(l) }},
+		return mergeSpans(append(relTimeFind.spans(s), clockFind.spans(s)...))
+	}},
 	kindName:        {find: func(s *sentenceText) []Span { return properNames(s.text, s.toks) }},
 	kindPersonNoun:  {find: func(s *sentenceText) []Span { return s.nouns(nounPerson) }, fallback: true},
 	kindPlaceNoun:   {find: func(s *sentenceText) []Span { return s.nouns(nounPlace) }, fallback: true},
 	kindPlacePhrase: {find: placePhrases},
-	kindAge:         {find: ages, may: mayNumber},
-	kindDistance: {find: func(s *sentenceText) []Span { return mergeSpans(matches(distanceRE, s.text)) },
-		may: func(l string) bool { return hasAny(l, distanceStems) }},
+	kindAge:         {find: ages},
+	kindDistance:    {find: func(s *sentenceText) []Span { return mergeSpans(distanceFind.spans(s)) }},
 }
 
-// The words whose presence lets a finder match (see [kindRow].may), as
-// lower-case stems found anywhere in the text.
-var (
-	numberStems   = strings.Split(strings.ReplaceAll(numberWords, "s?", ""), "|")
-	timeUnitStems = strings.Fields("second minute hour day night week fortnight month year decade centur generation")
-	moneyStems    = strings.Fields("dollar pound euro franc mark florin yen rupee guinea shilling cent pence")
-	perYear       = strings.Fields("a year per annum per year")
-	dateStems     = strings.Fields("jan feb mar apr may jun jul aug sep oct nov dec monday tuesday wednesday thursday friday saturday sunday centur")
-	timeStems     = strings.Fields("ago later earlier prior before after yesterday today tonight tomorrow last next morning afternoon evening night noon midnight dawn dusk spring summer autumn fall winter")
-	distanceStems = strings.Fields("mile yard feet foot league inch kilomet metre meter verst furlong")
-)
-
-func mayNumber(l string) bool { return hasDigit(l) || hasAny(l, numberStems) }
-
-func hasAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
-}
-
-func hasDigit(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			return true
-		}
-	}
-	return false
-}
+// numberStems are the number words of [numberWords], without their
+// plural endings.
+var numberStems = strings.Split(strings.ReplaceAll(numberWords, "s?", ""), "|")
 
 // sentenceText is a sentence as the finders read it.
 type sentenceText struct {
 	text    string
-	lower   string
 	toks    []Token
 	dateSet []Span
 	dated   bool
@@ -115,7 +75,7 @@ type sentenceText struct {
 
 func (s *sentenceText) dates() []Span {
 	if !s.dated {
-		s.dateSet, s.dated = mergeSpans(matches(dateRE, s.text)), true
+		s.dateSet, s.dated = mergeSpans(dateFind.spans(s)), true
 	}
 	return s.dateSet
 }
@@ -140,12 +100,9 @@ func (ix *Index) sentenceCands(sent int) *sentenceCandidates {
 		return c
 	}
 	text := ix.corpus.Sentences[sent].Text
-	st := &sentenceText{text: text, lower: strings.ToLower(text), toks: analyze(text, nil, ix.stem)}
+	st := &sentenceText{text: text, toks: analyze(text, nil, ix.stem)}
 	c := new(sentenceCandidates)
 	for k := range kinds {
-		if may := kindTable[k].may; may != nil && !may(st.lower) {
-			continue
-		}
 		for _, sp := range kindTable[k].find(st) {
 			cand := candidate{span: sp, terms: ix.spanTerms(text[sp.Start:sp.End]), first: -1}
 			pos := 0
@@ -173,36 +130,21 @@ func (ix *Index) sentenceCands(sent int) *sentenceCandidates {
 // words (or, where there are none, nouns that name people or places); for
 // the others, numbers, durations, dates and times.
 func Candidates(text string, t AnswerType) []Span {
-	st := &sentenceText{text: text, lower: strings.ToLower(text), toks: analyze(text, nil, nil)}
+	st := &sentenceText{text: text, toks: analyze(text, nil, nil)}
 	var out []Span
 	for _, k := range t.row().kinds {
 		if kindTable[k].fallback && len(out) > 0 {
 			break
-		}
-		if may := kindTable[k].may; may != nil && !may(st.lower) {
-			continue
 		}
 		out = append(out, kindTable[k].find(st)...)
 	}
 	return mergeSpans(out)
 }
 
-// matches returns the spans of re's matches in text.
-func matches(re *regexp.Regexp, text string) []Span {
-	var out []Span
-	for _, r := range re.FindAllStringIndex(text, -1) {
-		out = append(out, Span{r[0], r[1]})
-	}
-	return out
-}
-
 // placePhrases finds the phrase after a preposition of place.
 func placePhrases(s *sentenceText) []Span {
-	var out []Span
-	for _, m := range placePhraseRE.FindAllStringSubmatchIndex(s.text, -1) {
-		out = append(out, Span{m[2], m[3]})
-	}
-	return out
+	_, groups := placeFind.findAll(s)
+	return groups
 }
 
 func (ix *Index) spanTerms(s string) []string {
@@ -425,4 +367,11 @@ func yearAfter(text string, start int) bool {
 		return true
 	}
 	return false
+}
+
+// forgetCandidates drops the candidates found so far, for measuring.
+func (ix *Index) forgetCandidates() {
+	for i := range ix.cands {
+		ix.cands[i].Store(nil)
+	}
 }

@@ -38,7 +38,8 @@ var ageRE = regexp.MustCompile(`(?i)\b(?:\d{1,3}|(?:` + numberWords + `)(?:(?:-a
 // ("four children"); "one" only in compounds ("one-and-twenty").
 func ages(s *sentenceText) []Span {
 	var out []Span
-	for _, r := range ageRE.FindAllStringIndex(s.text, -1) {
+	for _, sp := range ageFind.spans(s) {
+		r := [2]int{sp.Start, sp.End}
 		m := strings.ToLower(s.text[r[0]:r[1]])
 		if m == "one" || m == "a few" || m == "several" || m == "half" || strings.ContainsAny(m, ",.") {
 			continue
@@ -78,13 +79,14 @@ var distanceRE = regexp.MustCompile(`(?i)(?:` + numeral + `)\s+(?:miles?|yards?|
 
 // numerals finds numbers: digits, number words, percentages; "one" only
 // where it counts something (see [numeralOne]).
-func numerals(text string) []Span {
+func numerals(s *sentenceText) []Span {
+	text := s.text
 	var out []Span
-	for _, r := range numberRE.FindAllStringIndex(text, -1) {
+	for _, r := range numberFind.spans(s) {
 		// "one" alone is mostly a pronoun ("one that would merit…"),
 		// a number before a noun ("one member") or after "to".
-		if !strings.EqualFold(text[r[0]:r[1]], "one") || numeralOne(text, r[0], r[1]) {
-			out = append(out, Span{r[0], r[1]})
+		if !strings.EqualFold(text[r.Start:r.End], "one") || numeralOne(text, r.Start, r.End) {
+			out = append(out, r)
 		}
 	}
 	return mergeSpans(out)
