@@ -2,20 +2,27 @@ package retrieval
 
 import (
 	"regexp"
+	"runtime"
 	"slices"
+	"sort"
 	"strings"
-	"sync/atomic"
+	"sync"
 )
 
 // candidate is a span that could answer a typed question, with its terms
-// so that spans made only of the question's own words can be left out.
-// first and last are the positions of its first and last indexed word
-// among the sentence's indexed words (first is -1 when it has none).
+// (in [Index].candTerms) so that spans made only of the question's own
+// words can be left out. first and last are the positions of its first and
+// last indexed word among the sentence's indexed words (first is -1 when it
+// has none).
 type candidate struct {
-	span        Span
-	terms       []string
-	first, last int
+	start, end  int32
+	first, last int32
+	termOff     int32
+	nTerms      uint8
+	kind        kind
 }
+
+func (c candidate) span() Span { return Span{int(c.start), int(c.end)} }
 
 // kind is a kind of candidate answer: what a finder of [kindTable] finds.
 type kind uint8
@@ -67,6 +74,9 @@ var numberStems = strings.Split(strings.ReplaceAll(numberWords, "s?", ""), "|")
 
 // sentenceText is a sentence as the finders read it.
 type sentenceText struct {
+	// words, when set, caches what is known of each word across sentences.
+	words   map[string]wordFacts
+	facts   []wordFacts // per token, filled on first use
 	text    string
 	toks    []Token
 	dateSet []Span
@@ -80,49 +90,162 @@ func (s *sentenceText) dates() []Span {
 	return s.dateSet
 }
 
+// wordFacts is what the finders ask of a word: which expressions it can
+// begin ([startRE]) and what its noun names.
+type wordFacts struct {
+	firsts uint16
+	noun   nounClass
+}
+
+// fact returns the facts of token i.
+func (s *sentenceText) fact(i int) wordFacts {
+	if s.facts == nil {
+		s.facts = make([]wordFacts, len(s.toks))
+		for j, t := range s.toks {
+			f, ok := s.words[t.Word]
+			if !ok {
+				f = wordFacts{firsts: firstsOf(t.Word), noun: classOfNoun(t.Word)}
+				if s.words != nil {
+					s.words[t.Word] = f
+				}
+			}
+			s.facts[j] = f
+		}
+	}
+	return s.facts[i]
+}
+
+// firsts returns the expressions token i can begin.
+func (s *sentenceText) firsts(i int) uint16 { return s.fact(i).firsts }
+
 // nouns finds the lower-case words whose usual sense is of the class.
 func (s *sentenceText) nouns(class nounClass) []Span {
 	var out []Span
-	for _, t := range s.toks {
-		if !t.Stop && !capitalized(s.text[t.Start:]) && classOfNoun(t.Word) == class {
+	for i, t := range s.toks {
+		if !t.Stop && !capitalized(s.text[t.Start:]) && s.fact(i).noun == class {
 			out = append(out, Span{t.Start, t.End})
 		}
 	}
 	return out
 }
 
-type sentenceCandidates [kinds][]candidate
+// candidateSet holds the candidates of a range of sentences, found at build
+// time: per sentence, its candidates in the order of the kinds and, within
+// a kind, of the text.
+type candidateSet struct {
+	off   []int32 // sentence → first candidate; len(sentences)+1
+	list  []candidate
+	terms []int32 // candidates' term IDs
+}
 
-// sentenceCands returns the cached candidates of a sentence, finding them
-// on first use. Concurrent first uses compute the same value; one wins.
-func (ix *Index) sentenceCands(sent int) *sentenceCandidates {
-	if c := ix.cands[sent].Load(); c != nil {
-		return c
-	}
-	text := ix.corpus.Sentences[sent].Text
-	st := &sentenceText{text: text, toks: analyze(text, nil, ix.stem)}
-	c := new(sentenceCandidates)
-	for k := range kinds {
-		for _, sp := range kindTable[k].find(st) {
-			cand := candidate{span: sp, terms: ix.spanTerms(text[sp.Start:sp.End]), first: -1}
-			pos := 0
-			for _, t := range st.toks {
-				if t.Stop {
-					continue
+// findCandidates finds the candidates of the sentences [lo, hi) with the
+// index's frozen stemmer and vocabulary; it is safe to run in parallel.
+func (ix *Index) findCandidates(lo, hi int) candidateSet {
+	var cs candidateSet
+	words := make(map[string]wordFacts, 1<<12)
+	var toks []Token
+	for sent := lo; sent < hi; sent++ {
+		cs.off = append(cs.off, int32(len(cs.list)))
+		text := ix.corpus.Sentences[sent].Text
+		toks = analyze(text, toks[:0], ix.stem)
+		st := &sentenceText{text: text, toks: toks, words: words}
+		for k := range kinds {
+			for _, sp := range kindTable[k].find(st) {
+				cand := candidate{start: int32(sp.Start), end: int32(sp.End), first: -1, kind: kind(k), termOff: int32(len(cs.terms))}
+				// The span's terms: its words', or, when it cuts a word
+				// ("000" of "1,000"), those of its own text.
+				spanToks := aligned(toks, sp)
+				if spanToks == nil {
+					spanToks = analyze(text[sp.Start:sp.End], nil, ix.stem)
 				}
-				if t.End > sp.Start && t.Start < sp.End {
-					if cand.first < 0 {
-						cand.first = pos
+				for _, t := range spanToks {
+					if id, ok := ix.vocab[t.Term]; ok && !t.Stop && cand.nTerms < 255 {
+						cs.terms = append(cs.terms, id)
+						cand.nTerms++
 					}
-					cand.last = pos
 				}
-				pos++
+				pos := int32(0)
+				for _, t := range st.toks {
+					if t.Stop {
+						continue
+					}
+					if t.End > sp.Start && t.Start < sp.End {
+						if cand.first < 0 {
+							cand.first = pos
+						}
+						cand.last = pos
+					}
+					pos++
+				}
+				cs.list = append(cs.list, cand)
 			}
-			c[k] = append(c[k], cand)
 		}
 	}
-	ix.cands[sent].CompareAndSwap(nil, c)
-	return ix.cands[sent].Load()
+	return cs
+}
+
+// aligned returns the tokens a span covers when it starts and ends at
+// word boundaries, or nil.
+func aligned(toks []Token, sp Span) []Token {
+	i := sort.Search(len(toks), func(i int) bool { return toks[i].End > sp.Start })
+	j := i
+	for j < len(toks) && toks[j].End <= sp.End {
+		j++
+	}
+	if i == len(toks) || toks[i].Start != sp.Start || j == i || toks[j-1].End != sp.End {
+		return nil
+	}
+	return toks[i:j]
+}
+
+// buildCandidates finds the candidates of every sentence, in parallel
+// shards, into ix.cands.
+func (ix *Index) buildCandidates() {
+	n := len(ix.sentTerms)
+	shards := 1
+	if n >= shardMin {
+		shards = min(runtime.GOMAXPROCS(0), maxShards)
+	}
+	parts := make([]candidateSet, shards)
+	var wg sync.WaitGroup
+	// The terms of each kind, for "what/which N" questions, meanwhile.
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ix.kinds.once.Do(ix.buildKinds)
+	}()
+	for k := range parts {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			parts[k] = ix.findCandidates(k*n/shards, (k+1)*n/shards)
+		}(k)
+	}
+	wg.Wait()
+	var all candidateSet
+	for _, p := range parts {
+		base, tbase := int32(len(all.list)), int32(len(all.terms))
+		for _, o := range p.off {
+			all.off = append(all.off, base+o)
+		}
+		for _, c := range p.list {
+			c.termOff += tbase
+			all.list = append(all.list, c)
+		}
+		all.terms = append(all.terms, p.terms...)
+	}
+	all.off = append(all.off, int32(len(all.list)))
+	ix.cands = all
+}
+
+// sentenceCands returns the candidates of a sentence.
+func (ix *Index) sentenceCands(sent int) []candidate {
+	return ix.cands.list[ix.cands.off[sent]:ix.cands.off[sent+1]]
+}
+
+// candTerms returns the terms of a candidate.
+func (ix *Index) candTerms(c candidate) []int32 {
+	return ix.cands.terms[c.termOff : c.termOff+int32(c.nTerms)]
 }
 
 // Candidates returns the spans of text that could answer a question of type
@@ -147,15 +270,6 @@ func placePhrases(s *sentenceText) []Span {
 	return groups
 }
 
-func (ix *Index) spanTerms(s string) []string {
-	var out []string
-	for _, t := range analyze(s, nil, ix.stem) {
-		if !t.Stop {
-			out = append(out, t.Term)
-		}
-	}
-	return out
-}
 
 // AnswerSpans returns the spans of a sentence that could answer a question
 // of type t, in text order. questionTerms holds the question's terms, true
@@ -169,9 +283,9 @@ func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bo
 		if kindTable[k].fallback && len(out) > 0 {
 			break
 		}
-		for _, cand := range c[k] {
-			if answers(cand, k, questionTerms) {
-				out = append(out, cand.span)
+		for _, cand := range c {
+			if cand.kind == k && ix.answers(cand, questionTerms) {
+				out = append(out, cand.span())
 			}
 		}
 	}
@@ -185,17 +299,20 @@ func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bo
 // whom the president met), nor share a word with the question and add
 // only one of its own; no candidate may be made only of the question's
 // words.
-func answers(c candidate, kind kind, q map[string]bool) bool {
-	if len(c.terms) == 0 {
+func (ix *Index) answers(c candidate, q map[string]bool) bool {
+	kind := c.kind
+	terms := ix.candTerms(c)
+	if len(terms) == 0 {
 		// Only a number made of stop words ("a few") has no terms.
 		return kind != kindName && kind != kindPersonNoun && kind != kindPlaceNoun
 	}
-	if ownWords(c.terms, q) {
+	if ix.ownWords(terms, q) {
 		return false
 	}
 	if kind == kindName {
 		shared, other := false, 0
-		for _, t := range c.terms {
+		for _, id := range terms {
+			t := ix.terms[id]
 			if q[t] || relatedToName(t, q) {
 				return false
 			}
@@ -226,8 +343,8 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool
 	kinds := t.signalKinds()
 	if k == 0 {
 		for _, kind := range kinds {
-			for _, cand := range c[kind] {
-				if answers(cand, kind, questionTerms) {
+			for _, cand := range c {
+				if cand.kind == kind && ix.answers(cand, questionTerms) {
 					return true, 0
 				}
 			}
@@ -238,7 +355,6 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool
 	// first, which is the costlier part.
 	type scored struct {
 		cand *candidate
-		kind kind
 		d    int // -1: no question word outside the candidate
 	}
 	var buf [16]scored
@@ -252,25 +368,28 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool
 		}
 	}
 	for _, kind := range kinds {
-		for i := range c[kind] {
-			cand := &c[kind][i]
+		for i := range c {
+			cand := &c[i]
+			if cand.kind != kind {
+				continue
+			}
 			d := -1
 			for _, j := range anchors[:nAnchors] {
 				if cand.first < 0 {
 					break // no indexed word to measure from ("a few")
 				}
 				dj := -1
-				switch {
-				case j < cand.first:
-					dj = cand.first - j
-				case j > cand.last:
-					dj = j - cand.last
+				switch f, l := int(cand.first), int(cand.last); {
+				case j < f:
+					dj = f - j
+				case j > l:
+					dj = j - l
 				}
 				if dj >= 0 && (d < 0 || dj < d) {
 					d = dj
 				}
 			}
-			all = append(all, scored{cand, kind, d})
+			all = append(all, scored{cand, d})
 		}
 	}
 	// Nearest first; a candidate with no question word outside it last.
@@ -286,7 +405,7 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool
 		return a.d - b.d
 	})
 	for _, x := range all {
-		if answers(*x.cand, x.kind, questionTerms) {
+		if ix.answers(*x.cand, questionTerms) {
 			if x.d < 0 {
 				return true, 0
 			}
@@ -298,8 +417,9 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool
 
 // ownWords reports whether every term is a question term or differs from
 // one only by a short ending (Russian for Russia).
-func ownWords(terms []string, q map[string]bool) bool {
-	for _, t := range terms {
+func (ix *Index) ownWords(terms []int32, q map[string]bool) bool {
+	for _, id := range terms {
+		t := ix.terms[id]
 		if _, ok := q[t]; !ok && !relatedToAny(t, q, false) {
 			return false
 		}
@@ -328,9 +448,6 @@ func related(a, b string) bool {
 	}
 	return len(a) >= 4 && len(b)-len(a) <= 2 && strings.HasPrefix(b, a)
 }
-
-// candCache is the per-sentence candidate cache.
-type candCache = []atomic.Pointer[sentenceCandidates]
 
 // placePhraseRE finds the phrase after a preposition of place: an optional
 // determiner and one to three lower-case words.
@@ -367,11 +484,4 @@ func yearAfter(text string, start int) bool {
 		return true
 	}
 	return false
-}
-
-// forgetCandidates drops the candidates found so far, for measuring.
-func (ix *Index) forgetCandidates() {
-	for i := range ix.cands {
-		ix.cands[i].Store(nil)
-	}
 }

@@ -23,7 +23,16 @@ type startRE struct {
 	// the characters that can begin one besides.
 	first func(word string) bool
 	chars string
+	// follow, when set, says whether the words after a first word (token
+	// ti) can go on to a match; where it is false the expression is not
+	// tried there.
+	follow func(s *sentenceText, ti int) bool
+	// bit is the expression's bit in [sentenceText].firsts.
+	bit uint16
 }
+
+// startREList lists the expressions, each with its bit.
+var startREList []*startRE
 
 func newStartRE(re *regexp.Regexp, first func(word string) bool, chars string) *startRE {
 	p := re.String()
@@ -32,13 +41,27 @@ func newStartRE(re *regexp.Regexp, first func(word string) bool, chars string) *
 	if len(p) > 4 && p[0] == '(' && p[1] == '?' && p[3] == ')' {
 		flags, p = p[:4], p[4:]
 	}
-	return &startRE{
+	r := &startRE{
 		re:        re,
 		atStart:   regexp.MustCompile(flags + `^(` + p + `)`),
 		afterRune: regexp.MustCompile(flags + `^(?s:.)(` + p + `)`),
 		first:     first,
 		chars:     chars,
 	}
+	r.bit = 1 << len(startREList)
+	startREList = append(startREList, r)
+	return r
+}
+
+// firstsOf returns the bits of the expressions a word can begin.
+func firstsOf(word string) uint16 {
+	var m uint16
+	for _, r := range startREList {
+		if r.first(word) {
+			m |= r.bit
+		}
+	}
+	return m
 }
 
 // findAll returns the matches of the expression in the sentence, and the
@@ -79,7 +102,7 @@ func (r *startRE) findAll(s *sentenceText) (whole, group []Span) {
 		}
 		if ti < len(s.toks) && s.toks[ti].Start == i {
 			tok := s.toks[ti]
-			if r.first(tok.Word) {
+			if s.firsts(ti)&r.bit != 0 && (r.follow == nil || r.follow(s, ti)) {
 				try(i)
 			}
 			// Where a word boundary of the expression's stands inside the
@@ -133,11 +156,24 @@ func numberFirst(w string) bool { return digitFirst(w) || numberFirstWords[w] }
 var (
 	numberFind   = newStartRE(numberRE, numberFirst, "$£€")
 	moneyFind    = newStartRE(moneyRE, numberFirst, "$£€¥")
-	durationFind = newStartRE(durationRE, func(w string) bool { return numberFirst(w) || durationFirstWords[w] }, "")
-	dateFind     = newStartRE(dateRE, func(w string) bool {
+	durationFind = newStartRE(durationRE, func(w string) bool { return numberFirst(w) || durationFirstWords[w] }, "").
+			then(func(s *sentenceText, ti int) bool {
+			w := s.toks[ti].Word
+			return w == "overnight" || w == "all" || unitWithin(s, ti, 4)
+		})
+	dateFind = newStartRE(dateRE, func(w string) bool {
 		return digitFirst(w) || dateFirstWords[w] || len(w) > 1 && w[0] == 'c' && digitFirst(w[1:])
 	}, "")
-	relTimeFind  = newStartRE(relTimeRE, func(w string) bool { return numberFirst(w) || relTimeFirstWords[w] }, "")
+	relTimeFind = newStartRE(relTimeRE, func(w string) bool { return numberFirst(w) || relTimeFirstWords[w] }, "").
+			then(func(s *sentenceText, ti int) bool {
+			switch w := s.toks[ti].Word; w {
+			case "yesterday", "today", "tonight", "tomorrow", "last", "next":
+				return true
+			case "in", "at", "by", "during", "since", "until", "before", "after":
+				return wordAt(s, ti+1, dayParts) || wordAt(s, ti+1, theWord) && wordAt(s, ti+2, dayParts) || unitWithin(s, ti, 4)
+			}
+			return unitWithin(s, ti, 4)
+		})
 	clockFind    = newStartRE(clockRE, digitFirst, "")
 	ageFind      = newStartRE(ageRE, numberFirst, "")
 	distanceFind = newStartRE(distanceRE, numberFirst, "$£€")
@@ -153,4 +189,30 @@ func asciiWordByte(c byte) bool {
 func (r *startRE) spans(s *sentenceText) []Span {
 	whole, _ := r.findAll(s)
 	return whole
+}
+
+// then sets the expression's follow test.
+func (r *startRE) then(follow func(s *sentenceText, ti int) bool) *startRE {
+	r.follow = follow
+	return r
+}
+
+var (
+	dayParts = wordSet("morning afternoon evening night noon midnight dawn dusk spring summer autumn fall winter")
+	theWord  = wordSet("the")
+)
+
+// unitWithin reports a unit of time among the n words after token ti.
+func unitWithin(s *sentenceText, ti, n int) bool {
+	for j := ti + 1; j < len(s.toks) && j <= ti+n; j++ {
+		if timeUnitSet[s.toks[j].Word] {
+			return true
+		}
+	}
+	return false
+}
+
+// wordAt reports whether token i is one of set.
+func wordAt(s *sentenceText, i int, set map[string]bool) bool {
+	return i < len(s.toks) && set[s.toks[i].Word]
 }

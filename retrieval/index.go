@@ -35,7 +35,7 @@ type Index struct {
 	// aliases maps a name term to the phrases that stand for it in the
 	// corpus ("french presid" for "macron"), learnt from appositions.
 	aliases map[string][]string
-	cands   candCache
+	cands   candidateSet // found at build time
 	// synonyms maps a stem to the stems of its synonyms.
 	synonyms map[string][]string
 	scratch  sync.Pool // *scratch
@@ -176,7 +176,6 @@ func NewIndexParams(c *corpus.Corpus, p Params) *Index {
 		tieKey:    make([]uint64, len(c.Sentences)),
 		stem:      newStemmer(),
 		params:    p,
-		cands:     make(candCache, len(c.Sentences)),
 	}
 	// Analyze the sentences in parallel shards, each with its own vocabulary,
 	// then map the shards' term IDs to the index's and post them in order.
@@ -294,6 +293,7 @@ func NewIndexParams(c *corpus.Corpus, p Params) *Index {
 	ix.sorted = append([]string(nil), ix.terms...)
 	sort.Strings(ix.sorted)
 	ix.stem.frozen = true
+	ix.buildCandidates()
 	return ix
 }
 

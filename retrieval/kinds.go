@@ -64,14 +64,18 @@ type kindTerms struct {
 // ofKind returns the corpus terms that name a kind of thing the term
 // names ("shovel" and "spade" for "tool").
 func (ix *Index) ofKind(term string) []int32 {
-	ix.kinds.once.Do(func() {
-		k := nounKinds()
-		ix.kinds.of = map[string][]int32{}
-		for id, t := range ix.terms {
-			for _, a := range strings.Fields(k[t]) {
-				ix.kinds.of[a] = append(ix.kinds.of[a], int32(id))
-			}
-		}
-	})
+	ix.kinds.once.Do(ix.buildKinds)
 	return ix.kinds.of[term]
+}
+
+// buildKinds maps each kind to the corpus terms of that kind.
+func (ix *Index) buildKinds() {
+	k := nounKinds()
+	of := map[string][]int32{}
+	for id, t := range ix.terms {
+		for _, a := range strings.Fields(k[t]) {
+			of[a] = append(of[a], int32(id))
+		}
+	}
+	ix.kinds.of = of
 }
