@@ -128,10 +128,16 @@ const nearWords = 4
 // maxQueryTerms bounds a query: matched terms are tracked in a 64-bit mask.
 const maxQueryTerms = 64
 
+// cell is what a search gathers of one sentence, the two side by side in
+// memory as they are read.
+type cell struct {
+	acc  float64 // weighted BM25
+	mask uint64  // query terms matched
+}
+
 // scratch is a search's working memory, reused through the index's pool.
 type scratch struct {
-	acc      []float64 // sentence → weighted BM25
-	mask     []uint64  // sentence → query terms matched
+	cells    []cell    // per sentence
 	paraMask []uint64  // paragraph → query terms matched by its sentences
 	touched  []int32
 }
@@ -141,13 +147,12 @@ func (ix *Index) getScratch() *scratch {
 		return s
 	}
 	n := len(ix.sentTerms)
-	return &scratch{acc: make([]float64, n), mask: make([]uint64, n), paraMask: make([]uint64, len(ix.corpus.Paragraphs))}
+	return &scratch{cells: make([]cell, n), paraMask: make([]uint64, len(ix.corpus.Paragraphs))}
 }
 
 func (ix *Index) putScratch(s *scratch) {
 	for _, t := range s.touched {
-		s.acc[t] = 0
-		s.mask[t] = 0
+		s.cells[t] = cell{}
 		s.paraMask[ix.sentPara[t]] = 0
 	}
 	s.touched = s.touched[:0]
@@ -333,7 +338,7 @@ func (ix *Index) Search(q Query) Result {
 	// its sentences match.
 	if ix.params.Paragraph > 0 {
 		for _, s := range sc.touched {
-			sc.paraMask[ix.sentPara[s]] |= sc.mask[s]
+			sc.paraMask[ix.sentPara[s]] |= sc.cells[s].mask
 		}
 	}
 	top := max(40, limit)
@@ -351,7 +356,7 @@ func (ix *Index) Search(q Query) Result {
 	// first is the first-stage score of a sentence from its own and its
 	// neighbours' matches, with its coverages.
 	first := func(si int) (score, coverage, windowCoverage float64) {
-		m := sc.mask[si]
+		m := sc.cells[si].mask
 		coverage = cover(m)
 		wm := m
 		neighbours := 0.0
@@ -361,16 +366,16 @@ func (ix *Index) Search(q Query) Result {
 			if ix.sentPara[si-1] != para {
 				f = 0.5
 			}
-			neighbours += f * sc.acc[si-1]
-			wm |= sc.mask[si-1]
+			neighbours += f * sc.cells[si-1].acc
+			wm |= sc.cells[si-1].mask
 		}
 		if si+1 < len(ix.sentTerms) && ix.sentDoc[si+1] == doc {
 			f := 1.0
 			if ix.sentPara[si+1] != para {
 				f = 0.5
 			}
-			neighbours += f * sc.acc[si+1]
-			wm |= sc.mask[si+1]
+			neighbours += f * sc.cells[si+1].acc
+			wm |= sc.cells[si+1].mask
 		}
 		windowCoverage = coverAll(wm)
 		// A sentence that refers back ("He called this…") takes over part of
@@ -381,12 +386,12 @@ func (ix *Index) Search(q Query) Result {
 			if an == anaphorStrong {
 				a = pr.AnaphoraStrong
 			}
-			if lack := sc.mask[si-1] &^ m; a > 0 && lack != 0 {
-				inherited = a * sc.acc[si-1] * sumMass(lack) / sumMass(sc.mask[si-1])
-				coverage += a * (cover(m|sc.mask[si-1]) - coverage)
+			if lack := sc.cells[si-1].mask &^ m; a > 0 && lack != 0 {
+				inherited = a * sc.cells[si-1].acc * sumMass(lack) / sumMass(sc.cells[si-1].mask)
+				coverage += a * (cover(m|sc.cells[si-1].mask) - coverage)
 			}
 		}
-		score = sc.acc[si] + inherited + window*neighbours + coverW*(coverage+windowCov*windowCoverage)
+		score = sc.cells[si].acc + inherited + window*neighbours + coverW*(coverage+windowCov*windowCoverage)
 		if holds != 0 && ix.holds[si]&holds != 0 {
 			score += holdWeight * mass
 		} else if holds != 0 && strict {
@@ -407,7 +412,7 @@ func (ix *Index) Search(q Query) Result {
 	hits := make([]Hit, len(keep.items))
 	for i, c := range keep.items {
 		si := int(c.sent)
-		h := Hit{Sentence: si, BM25: sc.acc[si]}
+		h := Hit{Sentence: si, BM25: sc.cells[si].acc}
 		h.Score, h.Coverage, h.WindowCoverage = first(si)
 		hits[i] = h
 	}
@@ -426,10 +431,10 @@ func (ix *Index) Search(q Query) Result {
 		h := &hits[i]
 		// Closeness counts in proportion to how much of the question is close:
 		// two common words side by side say little.
-		h.Proximity = ix.proximity(h.Sentence, sc.mask[h.Sentence], res.Terms)
+		h.Proximity = ix.proximity(h.Sentence, sc.cells[h.Sentence].mask, res.Terms)
 		h.Score += ix.params.Proximity * mass * h.Proximity * h.Coverage
 		if ix.params.Exact > 0 {
-			h.Score += ix.params.Exact * mass * ix.exact(h.Sentence, sc.mask[h.Sentence], res.Terms, ownMask, termMass) / ownMass
+			h.Score += ix.params.Exact * mass * ix.exact(h.Sentence, sc.cells[h.Sentence].mask, res.Terms, ownMask, termMass) / ownMass
 		}
 		if pairMass > 0 {
 			h.Phrase = ix.phrase(h.Sentence, pairs) / pairMass
@@ -599,14 +604,14 @@ func (ix *Index) accumulate(sc *scratch, id int32, bit int, w float64, related b
 func (ix *Index) accumulateWhere(sc *scratch, id int32, bit int, w float64, related, common bool) {
 	for _, p := range ix.postings[id] {
 		s := p.sent
-		if related && sc.mask[s]&(1<<bit) != 0 || common && !p.common {
+		if related && sc.cells[s].mask&(1<<bit) != 0 || common && !p.common {
 			continue
 		}
-		if sc.mask[s] == 0 {
+		if sc.cells[s].mask == 0 {
 			sc.touched = append(sc.touched, s)
 		}
-		sc.acc[s] += w * ix.termFreqScore(int(p.tf), int(s))
-		sc.mask[s] |= 1 << bit
+		sc.cells[s].acc += w * ix.termFreqScore(int(p.tf), int(s))
+		sc.cells[s].mask |= 1 << bit
 	}
 }
 
@@ -614,14 +619,14 @@ func (ix *Index) accumulateWhere(sc *scratch, id int32, bit int, w float64, rela
 // term names without the name, where the term has not matched.
 func (ix *Index) accumulateResolved(sc *scratch, id int32, bit int, w float64) {
 	for _, s := range ix.resolved[id] {
-		if sc.mask[s]&(1<<bit) != 0 {
+		if sc.cells[s].mask&(1<<bit) != 0 {
 			continue
 		}
-		if sc.mask[s] == 0 {
+		if sc.cells[s].mask == 0 {
 			sc.touched = append(sc.touched, s)
 		}
-		sc.acc[s] += w * ix.termFreqScore(1, int(s))
-		sc.mask[s] |= 1 << bit
+		sc.cells[s].acc += w * ix.termFreqScore(1, int(s))
+		sc.cells[s].mask |= 1 << bit
 	}
 }
 
