@@ -34,6 +34,10 @@ type Question struct {
 	// Stream, when not nil, receives the answer text written so far while a
 	// model answer is being generated. It is never called for keyword answers.
 	Stream func(partial string)
+	// Spoilers, asked of an engine limited by a reader's progress
+	// ([Engine.UpTo]), answers from the whole corpus with the text beyond
+	// the progress hidden behind Discord's spoiler markup (||…||).
+	Spoilers bool
 }
 
 // Citation is one numbered piece of corpus text an answer rests on.
@@ -56,6 +60,9 @@ type Citation struct {
 	Author    string `json:"author,omitempty"`
 	Chapter   string `json:"chapter,omitempty"`
 	Paragraph int    `json:"paragraph"`
+	// Beyond marks a citation after the reader's progress, in an answer
+	// asked with [Question].Spoilers; its Text is in spoiler markup.
+	Beyond bool `json:"beyond,omitempty"`
 }
 
 // Answer is the reply to a [Question].
@@ -85,6 +92,10 @@ type Answer struct {
 	// Notice is a short remark for the user, e.g. that the question was
 	// shortened or that the model could not be used.
 	Notice string
+	// Beyond reports that the text up to the reader's progress does not
+	// answer but the rest of the book does; Text says so without saying
+	// what (see [Engine.UpTo]).
+	Beyond bool
 }
 
 // Passage is a numbered sentence window given to a [Generator].

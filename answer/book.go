@@ -67,7 +67,9 @@ func (e *Engine) bookAnswer(q string) (Answer, bool) {
 				if ch.Kind != kind || want <= 0 || numberValue(ch.Number) != want {
 					continue
 				}
-				if ch.Name == "" {
+				if e.hiddenPara(ch.FirstParagraph) {
+					parts = append(parts, fmt.Sprintf("In %s, %s comes after where %s read.", d.Title, ch.Label, e.readerHas()))
+				} else if ch.Name == "" {
 					parts = append(parts, fmt.Sprintf("In %s, %s has no title of its own.", d.Title, ch.Label))
 				} else {
 					parts = append(parts, fmt.Sprintf("In %s, %s is called **%s**.", d.Title, ch.Label, ch.Name))

@@ -43,6 +43,14 @@ type Engine struct {
 	stats  Stats
 	byRef  map[string]int // "title, ¶n" (lower case) → paragraph
 	byID   map[string]int // document ID → document
+	marks  []Mark         // the chapters a reader's progress can name
+
+	// A view through [Engine.UpTo] sees the paragraphs before paraEnd and
+	// the sentences before sentEnd; full is the whole engine, nil in it.
+	full             *Engine
+	mark             Mark
+	reader           string
+	paraEnd, sentEnd int
 }
 
 // New returns an engine over an index.
@@ -73,6 +81,7 @@ func New(ix *retrieval.Index, opts Options) *Engine {
 	for i := range c.Paragraphs {
 		e.byRef[strings.ToLower(c.Ref(i))] = i
 	}
+	e.marks = e.chapterMarks()
 	return e
 }
 
@@ -102,6 +111,14 @@ func (e *Engine) Index() *retrieval.Index { return e.ix }
 // as given ([ErrEmptyQuestion], [ErrInvalidQuestion]); a question the story
 // does not answer is an [Answer] with Found false.
 func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
+	if e.full != nil {
+		return e.progressAnswer(ctx, q)
+	}
+	return e.answer(ctx, q)
+}
+
+// answer answers from what the engine sees.
+func (e *Engine) answer(ctx context.Context, q Question) (Answer, error) {
 	text, notice, err := cleanQuestion(q.Text, e.opts.MaxQuestion)
 	if err != nil {
 		return Answer{}, err
@@ -169,7 +186,7 @@ func (e *Engine) Assess(ctx context.Context, q Question) (Assessment, error) {
 func (e *Engine) retrieve(text string, earlier []string) (history []string, near []int, res retrieval.Result) {
 	history = cleanHistory(earlier, e.opts.MaxQuestion)
 	near = e.conversation(history)
-	return history, near, e.ix.Search(retrieval.Query{Text: text, History: history, Limit: 8, Near: near})
+	return history, near, e.ix.Search(retrieval.Query{Text: text, History: history, Limit: 8, Near: near, Before: e.before()})
 }
 
 // conversation returns the sentence that answered the latest earlier
@@ -179,7 +196,7 @@ func (e *Engine) conversation(history []string) []int {
 		return nil
 	}
 	last := len(history) - 1
-	prev := e.ix.Search(retrieval.Query{Text: history[last], History: history[:last], Limit: 8})
+	prev := e.ix.Search(retrieval.Query{Text: history[last], History: history[:last], Limit: 8, Before: e.before()})
 	if h, v, ok := e.pick(prev); ok && e.answers(e.signals(history[:last], prev, h, v)) {
 		return []int{h.Sentence}
 	}
@@ -221,7 +238,7 @@ func (e *Engine) Search(query string, k int) ([]Citation, error) {
 	if k <= 0 {
 		k = 5
 	}
-	res := e.ix.Search(retrieval.Query{Text: text, Limit: k})
+	res := e.ix.Search(retrieval.Query{Text: text, Limit: k, Before: e.before()})
 	var out []Citation
 	for _, h := range res.Hits {
 		out = append(out, e.cite(len(out)+1, h.Sentence))
@@ -246,9 +263,18 @@ func (e *Engine) located(c Citation, para int) Citation {
 // ("doc/3/2"), a paragraph ID ("doc/3") or a reader's reference
 // ("Title, ¶3").
 func (e *Engine) Source(ref string) (Source, error) {
+	s, para, err := e.lookup(ref)
+	if err == nil && e.hiddenPara(para) {
+		return Source{}, fmt.Errorf("%w (%s)", ErrBeyond, e.mark.Label)
+	}
+	return s, err
+}
+
+// lookup is [Engine.Source] over the whole corpus, with the paragraph.
+func (e *Engine) lookup(ref string) (Source, int, error) {
 	ref = strings.TrimSpace(ref)
 	if para, ok := e.byRef[strings.ToLower(ref)]; ok {
-		return e.source(para, -1), nil
+		return e.source(para, -1), para, nil
 	}
 	parts := strings.Split(ref, "/")
 	if len(parts) >= 2 {
@@ -269,16 +295,16 @@ func (e *Engine) Source(ref string) (Source, error) {
 			if nums[0] <= doc.ParagraphCount {
 				para := doc.FirstParagraph + nums[0] - 1
 				if len(nums) == 1 {
-					return e.source(para, -1), nil
+					return e.source(para, -1), para, nil
 				}
 				p := e.corpus.Paragraphs[para]
 				if nums[1] <= p.SentenceCount {
-					return e.source(para, p.FirstSentence+nums[1]-1), nil
+					return e.source(para, p.FirstSentence+nums[1]-1), para, nil
 				}
 			}
 		}
 	}
-	return Source{}, fmt.Errorf("%w: %q", ErrUnknownRef, ref)
+	return Source{}, 0, fmt.Errorf("%w: %q", ErrUnknownRef, ref)
 }
 
 func (e *Engine) source(para, sent int) Source {
@@ -293,7 +319,7 @@ func (e *Engine) source(para, sent int) Source {
 	if p.N > 1 {
 		s.Before = c.Paragraphs[para-1].Text
 	}
-	if p.N < doc.ParagraphCount {
+	if p.N < doc.ParagraphCount && !e.hiddenPara(para+1) {
 		s.After = c.Paragraphs[para+1].Text
 	}
 	return s
@@ -315,6 +341,9 @@ func (e *Engine) Suggest(prefix string, k int) []Citation {
 			if len(out) == k {
 				return out
 			}
+			if e.hiddenPara(i) {
+				break
+			}
 			if ref := e.corpus.Ref(i); strings.HasPrefix(strings.ToLower(ref), lp) {
 				out = append(out, e.paraSuggestion(i))
 			}
@@ -323,7 +352,7 @@ func (e *Engine) Suggest(prefix string, k int) []Citation {
 			return out
 		}
 		if q, _, err := cleanQuestion(prefix, e.opts.MaxQuestion); err == nil {
-			for _, h := range e.ix.Search(retrieval.Query{Text: q, Limit: k}).Hits {
+			for _, h := range e.ix.Search(retrieval.Query{Text: q, Limit: k, Before: e.before()}).Hits {
 				c := e.cite(0, h.Sentence)
 				c.Ref = label(c.Ref, c.Text)
 				out = append(out, c)
@@ -331,7 +360,7 @@ func (e *Engine) Suggest(prefix string, k int) []Citation {
 		}
 		return out
 	}
-	for i := 0; i < len(e.corpus.Paragraphs) && len(out) < k; i++ {
+	for i := 0; i < len(e.corpus.Paragraphs) && len(out) < k && !e.hiddenPara(i); i++ {
 		out = append(out, e.paraSuggestion(i))
 	}
 	return out

@@ -72,7 +72,7 @@ func (e *Engine) passages(q string, history []string, near []int, n, words int) 
 	if words > 0 {
 		limit = max(limit, words/15)
 	}
-	res := e.ix.Search(retrieval.Query{Text: q, History: history, Limit: limit, Near: near})
+	res := e.ix.Search(retrieval.Query{Text: q, History: history, Limit: limit, Near: near, Before: e.before()})
 	c := e.corpus
 	var out []Passage
 	covered := map[int]bool{}
@@ -142,7 +142,7 @@ func (e *Engine) window(s int, covered map[int]bool) (first, last int) {
 			break
 		}
 		lp := c.Paragraphs[c.Sentences[last].Para]
-		if last == lp.FirstSentence+lp.SentenceCount-1 && last+1 < len(c.Sentences) {
+		if last == lp.FirstSentence+lp.SentenceCount-1 && last+1 < len(c.Sentences) && !e.hiddenSent(last+1) {
 			next := c.Paragraphs[c.Sentences[last+1].Para]
 			end := next.FirstSentence + next.SentenceCount - 1
 			if next.Doc == doc && !covered[last+1] && !covered[end] {

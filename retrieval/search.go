@@ -21,6 +21,10 @@ type Query struct {
 	// earlier questions): a sentence beside one of them, in its paragraph,
 	// ranks higher.
 	Near []int
+	// Before, when positive, hides the sentences from Before on: they are
+	// neither found nor lend their words to the sentences beside them, as
+	// if the corpus ended there (a reader's progress through a book).
+	Before int
 }
 
 // QueryTerm is one analyzed term of a query.
@@ -157,6 +161,19 @@ func (ix *Index) putScratch(s *scratch) {
 	}
 	s.touched = s.touched[:0]
 	ix.scratch.Put(s)
+}
+
+// hide forgets what the sentences from before on matched.
+func (s *scratch) hide(before int) {
+	kept := s.touched[:0]
+	for _, t := range s.touched {
+		if int(t) >= before {
+			s.cells[t] = cell{}
+			continue
+		}
+		kept = append(kept, t)
+	}
+	s.touched = kept
 }
 
 // QueryTerms analyzes a query into weighted terms: the question's own terms
@@ -334,6 +351,9 @@ func (ix *Index) Search(q Query) Result {
 	}
 	cover := func(m uint64) float64 { return sumMass(m&ownMask) / ownMass }
 	coverAll := func(m uint64) float64 { return sumMass(m) / mass }
+	if q.Before > 0 {
+		sc.hide(q.Before)
+	}
 	// The question's words spread over the paragraph: the union of what
 	// its sentences match.
 	if ix.params.Paragraph > 0 {
