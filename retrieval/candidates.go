@@ -270,7 +270,6 @@ func placePhrases(s *sentenceText) []Span {
 	return groups
 }
 
-
 // AnswerSpans returns the spans of a sentence that could answer a question
 // of type t, in text order. questionTerms holds the question's terms, true
 // for those it wrote capitalized (see [QueryTerm].Name): a span made only of

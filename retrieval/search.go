@@ -141,8 +141,8 @@ type cell struct {
 
 // scratch is a search's working memory, reused through the index's pool.
 type scratch struct {
-	cells    []cell    // per sentence
-	paraMask []uint64  // paragraph → query terms matched by its sentences
+	cells    []cell   // per sentence
+	paraMask []uint64 // paragraph → query terms matched by its sentences
 	touched  []int32
 }
 
