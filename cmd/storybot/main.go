@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"storybot/answer"
+	"storybot/bot/gateway"
 	"storybot/corpus"
 	"storybot/retrieval"
 	"storybot/seeds"
@@ -84,7 +85,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		if err != nil {
 			return err
 		}
-		return runServe(ctx, cfg, eng, logger)
+		return runServe(ctx, cfg, eng, logger, gateway.Options{})
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
