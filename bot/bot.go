@@ -248,7 +248,6 @@ type runningGateway struct {
 func runGateway(ctx context.Context, g *gateway.Gateway) *runningGateway {
 	gctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	rg := &runningGateway{cancel: cancel, done: make(chan struct{})}
-	// Stop at once if ctx is cancelled before READY: the bot is not serving.
 	go func() {
 		rg.err = g.Run(gctx)
 		close(rg.done)
@@ -268,8 +267,6 @@ func (rg *runningGateway) stop(log *slog.Logger) {
 
 // lookup asks Discord for the gateway's URL (GET /gateway).
 func (b *Bot) lookup(ctx context.Context) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
-	defer cancel()
 	u, err := b.s.Gateway(discordgo.WithContext(ctx))
 	if err != nil {
 		err = RESTError(err)

@@ -117,6 +117,8 @@ type Options struct {
 	// timeout that honours the proxy environment variables.
 	Dialer *websocket.Dialer
 
+	// LookupTimeout bounds each call of Lookup. Default 15s.
+	LookupTimeout time.Duration
 	// HelloTimeout bounds the wait for HELLO after connecting. Default 10s.
 	HelloTimeout time.Duration
 	// ReadyTimeout bounds the wait for READY after IDENTIFY, or RESUMED
@@ -151,6 +153,7 @@ func (o *Options) setDefaults() {
 			*d = v
 		}
 	}
+	def(&o.LookupTimeout, 15*time.Second)
 	def(&o.HelloTimeout, 10*time.Second)
 	def(&o.ReadyTimeout, 20*time.Second)
 	def(&o.MinBackoff, time.Second)
@@ -382,9 +385,15 @@ func (g *Gateway) connect(ctx context.Context) ending {
 	base := g.resumeURL
 	if !resume || base == "" {
 		if g.url == "" {
-			g.log.Info("looking up the gateway URL")
-			u, err := g.opts.Lookup(ctx)
+			g.log.Info("looking up the gateway URL", "timeout", g.opts.LookupTimeout)
+			lctx, cancel := context.WithTimeout(ctx, g.opts.LookupTimeout)
+			u, err := g.opts.Lookup(lctx)
+			timedOut := lctx.Err() != nil && ctx.Err() == nil
+			cancel()
 			if err != nil {
+				if timedOut {
+					err = fmt.Errorf("no answer within %v: %w", g.opts.LookupTimeout, err)
+				}
 				e := ending{err: fmt.Errorf("look up the gateway URL: %w", err)}
 				if errors.As(err, new(permanentError)) {
 					e.fatal = e.err

@@ -149,6 +149,13 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.req.Route = rt.spec
+	if s.silentREST(c.req.Path) {
+		select {
+		case <-r.Context().Done():
+		case <-s.quit:
+		}
+		return // never answered; Status stays 0
+	}
 	if rt.auth && r.Header.Get("Authorization") != "Bot "+s.Token {
 		s.errorf("%s %s: Authorization %q, want %q", r.Method, c.req.Path, redact(r.Header.Get("Authorization")), "Bot "+s.Token)
 		c.fail(http.StatusUnauthorized, 0, "401: Unauthorized")
@@ -227,6 +234,18 @@ func (s *Server) takeGlobalLimit() (left time.Duration, first, ok bool) {
 		return d, true, true
 	}
 	return 0, false, false
+}
+
+// silentREST reports whether path is to go unanswered.
+func (s *Server) silentREST(path string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sub := range s.silent {
+		if strings.Contains(path, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) takeRateLimit(path string) (float64, bool) {

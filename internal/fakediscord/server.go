@@ -154,6 +154,7 @@ type Server struct {
 	globalNext   time.Duration // the next request starts a global limit this long
 	globalUntil  time.Time     // requests before this are violations
 	globalHits   []time.Time   // when each global limit started
+	silent       []string      // path parts of requests never answered
 	recent       []time.Time   // authenticated requests in the last second
 
 	gw gateway
@@ -428,6 +429,14 @@ func (s *Server) RateLimitGlobal(retryAfter time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.globalNext = retryAfter
+}
+
+// SilenceREST makes REST requests whose path (without /api/vN) contains
+// substr go unanswered until the client gives up.
+func (s *Server) SilenceREST(substr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.silent = append(s.silent, substr)
 }
 
 // GlobalLimits returns when each global rate limit of RateLimitGlobal
