@@ -224,7 +224,10 @@ func New(t testing.TB, opts Options) *Server {
 	mux.HandleFunc("/resume", s.serveGateway)
 	mux.HandleFunc("/resume/", s.serveGateway)
 	mux.HandleFunc("/", s.serveREST)
-	s.srv = httptest.NewServer(mux)
+	// Assigned before serving: handlers read s.srv (URL), and a request
+	// from another process synchronizes with nothing in this one.
+	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv.Start()
 	t.Cleanup(s.close)
 	return s
 }
