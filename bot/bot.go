@@ -74,7 +74,8 @@ type Options struct {
 	DeferAfter time.Duration
 	// ShutdownTimeout is how long running handlers may finish after the
 	// context of [Bot.Run] is cancelled; then they are cancelled and given
-	// 2 s more. Default 6s, so that the bot stops within 10 s.
+	// 1.5 s more, and the connection 1.5 s to close. Default 5s, so that
+	// the bot stops within 10 s.
 	ShutdownTimeout time.Duration
 	// RegisterTimeout bounds registering the commands once READY.
 	// Default 10s.
@@ -103,7 +104,7 @@ func (o *Options) setDefaults() {
 		o.DeferAfter = 800 * time.Millisecond
 	}
 	if o.ShutdownTimeout <= 0 {
-		o.ShutdownTimeout = 6 * time.Second
+		o.ShutdownTimeout = 5 * time.Second
 	}
 	if o.RegisterTimeout <= 0 {
 		o.RegisterTimeout = 10 * time.Second
@@ -223,17 +224,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("shutting down", "running_answers_timeout", b.opts.ShutdownTimeout)
 	b.shutdown(cancelWork)
 	gw.stop(b.log)
-	b.log.Info("stopped")
+	st := b.gateway.Stats()
+	b.log.Info("stopped", "connections", st.Connections, "identifies", st.Identifies, "resumes", st.Resumes)
 	return lost
-}
-
-// GatewayStats returns the counts of the gateway connection: connections,
-// IDENTIFYs and RESUMEs; zero before Run.
-func (b *Bot) GatewayStats() gateway.Stats {
-	if b.gateway == nil {
-		return gateway.Stats{}
-	}
-	return b.gateway.Stats()
 }
 
 // runningGateway is a gateway's Run in its own goroutine.
@@ -241,6 +234,7 @@ type runningGateway struct {
 	cancel context.CancelFunc
 	done   chan struct{} // closed when Run returned; err is set then
 	err    error
+	once   sync.Once
 }
 
 // runGateway runs g until stop; its context outlives ctx so that the
@@ -255,14 +249,17 @@ func runGateway(ctx context.Context, g *gateway.Gateway) *runningGateway {
 	return rg
 }
 
-// stop closes the connection and waits for it, at most 3 s.
+// stop closes the connection and waits for it, at most 1.5 s; later
+// calls do nothing.
 func (rg *runningGateway) stop(log *slog.Logger) {
-	rg.cancel()
-	select {
-	case <-rg.done:
-	case <-time.After(3 * time.Second):
-		log.Warn("the gateway connection did not close within 3s")
-	}
+	rg.once.Do(func() {
+		rg.cancel()
+		select {
+		case <-rg.done:
+		case <-time.After(1500 * time.Millisecond):
+			log.Warn("the gateway connection did not close within 1.5s")
+		}
+	})
 }
 
 // lookup asks Discord for the gateway's URL (GET /gateway).
@@ -414,7 +411,7 @@ func (b *Bot) shutdown(cancelWork context.CancelFunc) {
 	}
 	select {
 	case <-done:
-	case <-time.After(2 * time.Second):
+	case <-time.After(1500 * time.Millisecond):
 		b.log.Error("running answers did not stop after cancellation")
 	}
 }

@@ -104,7 +104,10 @@ func RESTError(err error) error {
 	}
 	var re *discordgo.RESTError
 	if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
-		return fmt.Errorf("%w: %s", ErrTokenRejected, re.Request.URL.Path)
+		if re.Request != nil {
+			return fmt.Errorf("%w: %s %s", ErrTokenRejected, re.Request.Method, re.Request.URL.Path)
+		}
+		return ErrTokenRejected
 	}
 	var ue *url.Error
 	var qe *RequestError

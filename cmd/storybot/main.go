@@ -26,8 +26,16 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// After the first signal the next one ends the process at once.
-	context.AfterFunc(ctx, stop)
+	// After the first signal the next one ends the process at once, and
+	// whatever still runs 9.5 s later is cut short: a supervisor such as
+	// Docker sends SIGKILL after 10 s.
+	context.AfterFunc(ctx, func() {
+		stop()
+		time.AfterFunc(9500*time.Millisecond, func() {
+			fmt.Fprintln(os.Stderr, "storybot: still stopping 9.5 s after the signal; exiting now")
+			os.Exit(1)
+		})
+	})
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {

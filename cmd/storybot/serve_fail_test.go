@@ -328,7 +328,7 @@ func (p *serveProcess) stop(t *testing.T, sig syscall.Signal) time.Duration {
 	case err := <-p.exited:
 		took := time.Since(begin)
 		if took > 10*time.Second {
-			t.Errorf("exited %v after %v, want within 10 s", took, sig)
+			t.Errorf("exited %v after %v, want within 10 s:\n%s", took, sig, p.out)
 		}
 		if err != nil {
 			t.Errorf("exit: %v, want status 0 after %v:\n%s", err, sig, p.out)
