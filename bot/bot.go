@@ -31,6 +31,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"storybot/answer"
+	"storybot/bot/gateway"
 )
 
 // Plugin adds commands, buttons, forms and message handlers to a bot.
@@ -72,10 +73,24 @@ type Options struct {
 	// an edit later. Default 800ms; Discord allows 3 s.
 	DeferAfter time.Duration
 	// ShutdownTimeout is how long running handlers may finish after the
-	// context of [Bot.Run] is cancelled. Default 20s.
+	// context of [Bot.Run] is cancelled; then they are cancelled and given
+	// 1.5 s more, and the connection 1.5 s to close. Default 5s, so that
+	// the bot stops within 10 s.
 	ShutdownTimeout time.Duration
-	// ReadyTimeout bounds connecting and registering commands. Default 10s.
-	ReadyTimeout time.Duration
+	// RegisterTimeout bounds registering the commands once READY.
+	// Default 10s.
+	RegisterTimeout time.Duration
+	// Gateway tunes the gateway connection: its waits, backoff and attempts
+	// (see storybot/bot/gateway); zero values mean its defaults. The token,
+	// intents, URL look-up and event handler are the bot's own; a nil
+	// Logger means the bot's.
+	Gateway gateway.Options
+
+	// Prepare, when set, runs once the gateway is READY, before the
+	// commands are registered and events are served, and returns more
+	// plugins: those that need a database, so that a bot that cannot
+	// connect creates none. Events that arrive meanwhile wait.
+	Prepare func(ctx context.Context) ([]Plugin, error)
 }
 
 func (o *Options) setDefaults() {
@@ -83,16 +98,19 @@ func (o *Options) setDefaults() {
 		o.Logger = slog.Default()
 	}
 	if o.Sources == nil {
-		o.Sources = NewSourceIDs(2000)
+		o.Sources = NewSourceIDs(nil, o.Logger)
 	}
 	if o.DeferAfter <= 0 {
 		o.DeferAfter = 800 * time.Millisecond
 	}
 	if o.ShutdownTimeout <= 0 {
-		o.ShutdownTimeout = 20 * time.Second
+		o.ShutdownTimeout = 5 * time.Second
 	}
-	if o.ReadyTimeout <= 0 {
-		o.ReadyTimeout = 10 * time.Second
+	if o.RegisterTimeout <= 0 {
+		o.RegisterTimeout = 10 * time.Second
+	}
+	if o.Gateway.Logger == nil {
+		o.Gateway.Logger = o.Logger
 	}
 }
 
@@ -108,27 +126,34 @@ type Bot struct {
 	running sync.WaitGroup
 	work    context.Context // for handlers; outlives Run's context by ShutdownTimeout
 	ready   chan *discordgo.Ready
+	routed  chan struct{} // closed once every plugin's routes are registered
+	stopped chan struct{} // closed when Run returns
+	gateway *gateway.Gateway
 }
 
 // New returns a bot serving s with opts, its plugins registered. Configure
 // the session's intents with [Intents] and its REST base with
-// [NewSession].
+// [NewSession]. The bot uses s for REST and for its State; the gateway
+// connection is the bot's own (storybot/bot/gateway), so s.Open is never
+// called.
 func New(s *discordgo.Session, opts Options) (*Bot, error) {
 	if s == nil {
 		return nil, errors.New("bot: nil session")
 	}
 	opts.setDefaults()
 	b := &Bot{
-		s:      s,
-		opts:   opts,
-		log:    opts.Logger,
-		router: NewRouter(),
-		work:   context.Background(),
-		ready:  make(chan *discordgo.Ready, 1),
+		s:       s,
+		opts:    opts,
+		log:     opts.Logger,
+		router:  NewRouter(),
+		work:    context.Background(),
+		ready:   make(chan *discordgo.Ready, 1),
+		routed:  make(chan struct{}),
+		stopped: make(chan struct{}),
 	}
 	b.router.Use(Recover(b.log), Report(b.log), Defer(opts.DeferAfter))
 	if opts.Passages != nil {
-		registerSources(b.router, opts.Sources, opts.Passages, b.log)
+		SourceButtons{IDs: opts.Sources, Passages: opts.Passages, Logger: b.log}.Register(b.router)
 	}
 	for _, p := range opts.Plugins {
 		p.Register(b.router)
@@ -139,67 +164,160 @@ func New(s *discordgo.Session, opts Options) (*Bot, error) {
 // Commands returns every application command of the plugins.
 func (b *Bot) Commands() []*discordgo.ApplicationCommand { return b.router.Commands() }
 
-// Run connects to Discord, registers the commands by bulk overwrite (in
-// [Options.GuildID] or globally), logs the invite link, and serves until
-// ctx is cancelled. Then it takes no new work, lets running handlers finish
-// for up to [Options.ShutdownTimeout], and closes the session.
+// Run connects to Discord, runs [Options.Prepare], registers the commands
+// by bulk overwrite (in [Options.GuildID] or globally), logs the invite
+// link, and serves until ctx is cancelled. Then it takes no new work, lets
+// running handlers finish for up to [Options.ShutdownTimeout], and closes
+// the connection. It returns an error when it cannot connect (the
+// gateway's, such as a [*gateway.CloseError] for a rejected token), when
+// Prepare or registering fails, or when Discord closes the connection for
+// good while serving; nil after ctx is cancelled. Run may be called once.
 func (b *Bot) Run(ctx context.Context) error {
+	defer close(b.stopped)
 	work, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
 	b.mu.Lock()
 	b.work = work
 	b.mu.Unlock()
 
-	removers := []func(){
-		b.s.AddHandler(b.onReady),
-		b.s.AddHandler(b.onInteraction),
-		b.s.AddHandler(b.onMessage),
-	}
-	defer func() {
-		for _, r := range removers {
-			r()
-		}
-	}()
+	gopts := b.opts.Gateway
+	gopts.Token = b.s.Token
+	gopts.Intents = int(b.s.Identify.Intents)
+	gopts.Lookup = b.lookup
+	gopts.Handle = b.dispatch
+	b.gateway = gateway.New(gopts)
+	gw := runGateway(ctx, b.gateway)
+	defer gw.stop(b.log)
 
 	start := time.Now()
-	if err := b.s.Open(); err != nil {
-		return fmt.Errorf("connect to Discord: %w", err)
+	var r *discordgo.Ready
+	select {
+	case r = <-b.ready:
+	case <-gw.done:
+		if gw.err != nil {
+			return fmt.Errorf("connect to Discord: %w", gw.err)
+		}
+		return nil
+	case <-ctx.Done():
+		return nil
 	}
-	if err := b.register(ctx, start); err != nil {
-		b.s.Close()
+	if err := b.prepare(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return err
+	}
+	if err := b.register(ctx, r, start); err != nil {
 		if ctx.Err() != nil {
 			return nil // stopped while starting
 		}
 		return err
 	}
 
-	<-ctx.Done()
+	var lost error
+	select {
+	case <-ctx.Done():
+	case <-gw.done:
+		lost = fmt.Errorf("disconnected from Discord: %w", gw.err)
+		b.log.Error("the gateway connection ended for good", "err", gw.err)
+	}
 	b.log.Info("shutting down", "running_answers_timeout", b.opts.ShutdownTimeout)
 	b.shutdown(cancelWork)
-	if err := b.s.Close(); err != nil {
-		return fmt.Errorf("close Discord session: %w", err)
+	gw.stop(b.log)
+	st := b.gateway.Stats()
+	b.log.Info("stopped", "connections", st.Connections, "identifies", st.Identifies, "resumes", st.Resumes)
+	return lost
+}
+
+// runningGateway is a gateway's Run in its own goroutine.
+type runningGateway struct {
+	cancel context.CancelFunc
+	done   chan struct{} // closed when Run returned; err is set then
+	err    error
+	once   sync.Once
+}
+
+// runGateway runs g until stop; its context outlives ctx so that the
+// connection stays up while running answers finish.
+func runGateway(ctx context.Context, g *gateway.Gateway) *runningGateway {
+	gctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	rg := &runningGateway{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		rg.err = g.Run(gctx)
+		close(rg.done)
+	}()
+	return rg
+}
+
+// stop closes the connection and waits for it, at most 1.5 s; later
+// calls do nothing.
+func (rg *runningGateway) stop(log *slog.Logger) {
+	rg.once.Do(func() {
+		rg.cancel()
+		select {
+		case <-rg.done:
+		case <-time.After(1500 * time.Millisecond):
+			log.Warn("the gateway connection did not close within 1.5s")
+		}
+	})
+}
+
+// lookup asks Discord for the gateway's URL (GET /gateway).
+func (b *Bot) lookup(ctx context.Context) (string, error) {
+	u, err := b.s.Gateway(discordgo.WithContext(ctx))
+	if err != nil {
+		err = RESTError(err)
+		if errors.Is(err, ErrTokenRejected) {
+			return "", gateway.Permanent(err)
+		}
+		return "", err
 	}
-	b.log.Info("stopped")
+	return u, nil
+}
+
+// prepare runs Options.Prepare and registers the routes of the plugins it
+// returns; then events are served.
+func (b *Bot) prepare(ctx context.Context) error {
+	if b.opts.Prepare != nil {
+		plugins, err := b.opts.Prepare(ctx)
+		if err != nil {
+			return err
+		}
+		for _, p := range plugins {
+			p.Register(b.router)
+		}
+	}
+	close(b.routed)
 	return nil
 }
 
-// register waits for READY and overwrites the commands.
-func (b *Bot) register(ctx context.Context, start time.Time) error {
-	rctx, cancel := context.WithTimeout(ctx, b.opts.ReadyTimeout)
+// register overwrites the commands, within RegisterTimeout.
+func (b *Bot) register(ctx context.Context, r *discordgo.Ready, start time.Time) error {
+	rctx, cancel := context.WithTimeout(ctx, b.opts.RegisterTimeout)
 	defer cancel()
-	var r *discordgo.Ready
-	select {
-	case r = <-b.ready:
-	case <-rctx.Done():
-		return fmt.Errorf("wait for Discord READY: %w", rctx.Err())
-	}
 	appID := r.User.ID
 	if r.Application != nil && r.Application.ID != "" {
 		appID = r.Application.ID
 	}
 	cmds := b.Commands()
-	if _, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, cmds, discordgo.WithContext(rctx)); err != nil {
-		return fmt.Errorf("register commands: %w", err)
+	b.log.Info("registering commands", "commands", len(cmds))
+	// discordgo sleeps through a 429 without looking at the context: wait
+	// for the answer beside it.
+	done := make(chan error, 1)
+	go func() {
+		_, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, cmds, discordgo.WithContext(rctx))
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("register commands: %w", RESTError(err))
+		}
+	case <-rctx.Done():
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("register commands: no answer within %v", b.opts.RegisterTimeout)
 	}
 	scope := "global"
 	if b.opts.GuildID != "" {
@@ -293,7 +411,7 @@ func (b *Bot) shutdown(cancelWork context.CancelFunc) {
 	}
 	select {
 	case <-done:
-	case <-time.After(5 * time.Second):
+	case <-time.After(1500 * time.Millisecond):
 		b.log.Error("running answers did not stop after cancellation")
 	}
 }

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -67,8 +68,9 @@ const notFoundText = "The story doesn't say."
 // refers to as numbered fields ([1] Ref), and buttons for the full cited
 // passages and for feedback. Citations no part refers to go with the first.
 // When the story does not answer, the message says so and shows the related
-// passages as such. sources encodes the Sources buttons' custom IDs.
-func RenderAnswer(a answer.Answer, sources *SourceIDs) []Message {
+// passages as such. sources encodes the Sources buttons' custom IDs, keeping
+// long lists in its store within ctx.
+func RenderAnswer(ctx context.Context, a answer.Answer, sources *SourceIDs) []Message {
 	text := strings.TrimSpace(a.Text)
 	cites := a.Citations
 	color := colorFound
@@ -114,7 +116,7 @@ func RenderAnswer(a answer.Answer, sources *SourceIDs) []Message {
 		e.Fields = fitFields(e, fields)
 		msgs = append(msgs, Message{
 			Embeds:     []*discordgo.MessageEmbed{e},
-			Components: answerButtons(citationIDs(shown), sources, !a.Found),
+			Components: answerButtons(ctx, citationIDs(shown), sources, !a.Found),
 		})
 	}
 	return msgs
@@ -194,7 +196,7 @@ func citationIDs(cites []answer.Citation) []string {
 	return ids
 }
 
-func answerButtons(ids []string, sources *SourceIDs, related bool) []discordgo.MessageComponent {
+func answerButtons(ctx context.Context, ids []string, sources *SourceIDs, related bool) []discordgo.MessageComponent {
 	var row []discordgo.MessageComponent
 	if len(ids) > 0 && sources != nil {
 		label := "Sources"
@@ -204,7 +206,7 @@ func answerButtons(ids []string, sources *SourceIDs, related bool) []discordgo.M
 		row = append(row, discordgo.Button{
 			Label:    label,
 			Style:    discordgo.SecondaryButton,
-			CustomID: sources.Encode(ids),
+			CustomID: sources.Encode(ctx, ids),
 			Emoji:    &discordgo.ComponentEmoji{Name: "📖"},
 		})
 	}
@@ -349,7 +351,7 @@ func RenderSource(s answer.Source) Message {
 
 // RenderSearch renders search results as numbered passages with a button
 // showing them in full.
-func RenderSearch(query string, results []answer.Citation, sources *SourceIDs) Message {
+func RenderSearch(ctx context.Context, query string, results []answer.Citation, sources *SourceIDs) Message {
 	e := &discordgo.MessageEmbed{
 		Title: Truncate("Search: "+query, MaxEmbedTitle),
 		Color: colorInfo,
@@ -367,7 +369,7 @@ func RenderSearch(query string, results []answer.Citation, sources *SourceIDs) M
 	m := Message{Embeds: []*discordgo.MessageEmbed{e}}
 	if ids := citationIDs(results); len(ids) > 0 && sources != nil {
 		m.Components = []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
-			discordgo.Button{Label: "Sources", Style: discordgo.SecondaryButton, CustomID: sources.Encode(ids), Emoji: &discordgo.ComponentEmoji{Name: "📖"}},
+			discordgo.Button{Label: "Sources", Style: discordgo.SecondaryButton, CustomID: sources.Encode(ctx, ids), Emoji: &discordgo.ComponentEmoji{Name: "📖"}},
 		}}}
 	}
 	return m

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -105,7 +106,7 @@ func TestRenderAnswer(t *testing.T) {
 		{"fallback", answer.Answer{Question: "Where?", Found: true, Text: "At Versailles [1].", Citations: []answer.Citation{cite(1, "x")}, Mode: answer.ModeFallback, Notice: "question shortened"}, 1},
 	}
 	for _, tt := range tests {
-		msgs := RenderAnswer(tt.a, NewSourceIDs(10))
+		msgs := RenderAnswer(context.Background(), tt.a, NewSourceIDs(nil, nil))
 		if len(msgs) != tt.parts {
 			t.Errorf("%s: RenderAnswer gave %d messages, want %d", tt.name, len(msgs), tt.parts)
 		}
@@ -117,7 +118,7 @@ func TestRenderAnswer(t *testing.T) {
 
 func TestRenderAnswerSplitKeepsCitations(t *testing.T) {
 	a := longAnswer(5, 12000)
-	msgs := RenderAnswer(a, NewSourceIDs(10))
+	msgs := RenderAnswer(context.Background(), a, NewSourceIDs(nil, nil))
 	if len(msgs) < 2 {
 		t.Fatalf("RenderAnswer of %d characters gave %d message(s), want a split", len(a.Text), len(msgs))
 	}
@@ -148,7 +149,7 @@ func TestRenderAnswerSplitKeepsCitations(t *testing.T) {
 
 func TestRenderNotFound(t *testing.T) {
 	a := answer.Answer{Question: "Who won the cup?", Text: "The story doesn't say who won the cup.", Related: []answer.Citation{cite(3, "A cup of tea.")}}
-	msgs := RenderAnswer(a, NewSourceIDs(10))
+	msgs := RenderAnswer(context.Background(), a, NewSourceIDs(nil, nil))
 	e := msgs[0].Embeds[0]
 	if !strings.HasPrefix(e.Description, "The story doesn't say") {
 		t.Errorf("not-found description = %q", e.Description)
@@ -156,7 +157,7 @@ func TestRenderNotFound(t *testing.T) {
 	if len(e.Fields) != 1 || !strings.HasPrefix(e.Fields[0].Name, "Related, not an answer") {
 		t.Errorf("not-found fields = %+v, want one marked related", e.Fields)
 	}
-	if got := RenderAnswer(answer.Answer{Question: "x"}, nil)[0].Embeds[0].Description; got != notFoundText {
+	if got := RenderAnswer(context.Background(), answer.Answer{Question: "x"}, nil)[0].Embeds[0].Description; got != notFoundText {
 		t.Errorf("empty not-found description = %q, want %q", got, notFoundText)
 	}
 }
@@ -202,8 +203,8 @@ func TestRenderOthers(t *testing.T) {
 		"sources":      RenderSources(srcs),
 		"no sources":   RenderSources(nil),
 		"source":       RenderSource(srcs[0]),
-		"search":       RenderSearch(long, results, NewSourceIDs(10)),
-		"empty search": RenderSearch("x", nil, NewSourceIDs(10)),
+		"search":       RenderSearch(context.Background(), long, results, NewSourceIDs(nil, nil)),
+		"empty search": RenderSearch(context.Background(), "x", nil, NewSourceIDs(nil, nil)),
 		"stats":        RenderStats(answer.Stats{Documents: 1, Bytes: 12345, Titles: []string{"Macron and Putin at Versailles"}}, true),
 		"partial":      RenderPartial(long, long),
 		"notice":       RenderNotice(long),

@@ -72,40 +72,6 @@ func TestLimiter(t *testing.T) {
 	}
 }
 
-func TestSourceIDs(t *testing.T) {
-	c := NewSourceIDs(2)
-	short := []string{"story/1/2", "story/3/1"}
-	long := []string{
-		"macron-and-putin-at-versailles/1/2", "macron-and-putin-at-versailles/3/1",
-		"macron-and-putin-at-versailles/4/5", "macron-and-putin-at-versailles/7/1",
-	}
-	for _, ids := range [][]string{short, long} {
-		id := c.Encode(ids)
-		if len(id) == 0 || len(id) > 100 {
-			t.Fatalf("Encode(%q) = %q, %d characters; want 1–100", ids, id, len(id))
-		}
-		got, ok := c.Decode(id)
-		if !ok || strings.Join(got, "|") != strings.Join(ids, "|") {
-			t.Errorf("Decode(Encode(%q)) = %q, %v", ids, got, ok)
-		}
-	}
-	if got := c.Encode(short); got != "src:story/1/2,story/3/1" {
-		t.Errorf("Encode(%q) = %q, want spelled out", short, got)
-	}
-	// The memory is bounded: old long lists are forgotten.
-	first := c.Encode(long)
-	c.Encode(long)
-	c.Encode(long)
-	if _, ok := c.Decode(first); ok {
-		t.Errorf("Decode(%q) still works after the memory was overfilled", first)
-	}
-	for _, id := range []string{"fb:+1", "src:", "srk:nope", ""} {
-		if got, ok := c.Decode(id); ok {
-			t.Errorf("Decode(%q) = %q, true; want false", id, got)
-		}
-	}
-}
-
 func TestTransport(t *testing.T) {
 	var got string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -133,7 +133,7 @@ func (p *Plugin) answer(ctx context.Context, x *bot.Interaction, text string, pr
 	if isThreadChannel(x.Session, x.ChannelID) {
 		p.threads.Put(x.ChannelID, true)
 	}
-	for _, m := range bot.RenderAnswer(a, p.sources) {
+	for _, m := range bot.RenderAnswer(ctx, a, p.sources) {
 		if err := x.Respond(ctx, m); err != nil {
 			return fmt.Errorf("send answer: %w", err)
 		}

@@ -177,7 +177,7 @@ func start(t testing.TB, s setup) *harness {
 	}
 	opts.Feedback = h.feedback
 	opts.Logger = logger
-	opts.Sources = bot.NewSourceIDs(2000)
+	opts.Sources = bot.NewSourceIDs(nil, nil)
 	if s.discuss {
 		opts.DiscussionChannels = []string{fake.OtherChannelID}
 	}

@@ -62,7 +62,7 @@ func (p *Plugin) onMessage(ctx context.Context, s *discordgo.Session, m *discord
 	if isThreadChannel(s, m.ChannelID) {
 		p.threads.Put(m.ChannelID, true)
 	}
-	for n, part := range bot.RenderAnswer(a, p.sources) {
+	for n, part := range bot.RenderAnswer(ctx, a, p.sources) {
 		target := m
 		if n > 0 {
 			target = nil

@@ -96,7 +96,7 @@ func (o *Options) setDefaults() {
 		o.Logger = slog.Default()
 	}
 	if o.Sources == nil {
-		o.Sources = bot.NewSourceIDs(2000)
+		o.Sources = bot.NewSourceIDs(nil, o.Logger)
 	}
 	if o.MaxQuestion <= 0 {
 		o.MaxQuestion = bot.DefaultMaxQuestion

@@ -44,5 +44,5 @@ func (p *Plugin) search(ctx context.Context, x *bot.Interaction) error {
 	if err != nil {
 		return answerError(ctx, err)
 	}
-	return x.Respond(ctx, bot.RenderSearch(query, results, p.sources))
+	return x.Respond(ctx, bot.RenderSearch(ctx, query, results, p.sources))
 }

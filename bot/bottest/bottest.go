@@ -35,8 +35,6 @@ func Logger(t testing.TB) (*slog.Logger, *logbuf.Buffer) {
 type Config struct {
 	// Intents are the gateway intents; 0 means bot.Intents(false).
 	Intents discordgo.Intent
-	// NoReconnect keeps the session from reconnecting after an error.
-	NoReconnect bool
 }
 
 // Running is a bot running against a fake.
@@ -60,12 +58,11 @@ func Run(t testing.TB, fake *fakediscord.Server, opts bot.Options, cfg Config) *
 	if cfg.Intents == 0 {
 		cfg.Intents = bot.Intents(false)
 	}
-	s, err := bot.NewSession(fake.Token, fake.URL(), cfg.Intents)
+	s, err := bot.NewSession(fake.Token, fake.URL(), cfg.Intents, opts.Logger)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.LogLevel = discordgo.LogWarning
-	s.ShouldReconnectOnError = !cfg.NoReconnect
 	b, err := bot.New(s, opts)
 	if err != nil {
 		t.Fatal(err)

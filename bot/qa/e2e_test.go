@@ -73,13 +73,13 @@ func (e *env) start() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sources := bot.NewSourceIDs(100)
+	sources := bot.NewSourceIDs(nil, nil)
 	sessions, err := botqa.New(botqa.Options{Store: st, Answerer: e.eng, Logger: e.logger, ModeratorRoleID: e.fake.ModRoleID, Sources: sources})
 	if err != nil {
 		t.Fatal(err)
 	}
 	run := bottest.Run(t, e.fake, bot.Options{Logger: e.logger, GuildID: e.fake.GuildID,
-		Plugins: []bot.Plugin{sessions}, Sources: sources, Passages: e.eng}, bottest.Config{NoReconnect: true})
+		Plugins: []bot.Plugin{sessions}, Sources: sources, Passages: e.eng}, bottest.Config{})
 	e.bot = &running{st: st, run: run}
 	if err := e.fake.WaitReady(e.ctx(5 * time.Second)); err != nil {
 		t.Fatal(err)

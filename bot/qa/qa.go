@@ -148,7 +148,7 @@ func New(opts Options) (*Plugin, error) {
 		opts.Logger = slog.Default()
 	}
 	if opts.Sources == nil {
-		opts.Sources = bot.NewSourceIDs(1000)
+		opts.Sources = bot.NewSourceIDs(nil, opts.Logger)
 	}
 	if opts.MaxQuestion <= 0 {
 		opts.MaxQuestion = bot.DefaultMaxQuestion

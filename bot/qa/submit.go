@@ -133,7 +133,7 @@ func (p *Plugin) submit(ctx context.Context, x *bot.Interaction, sess qa.Session
 
 	m := bot.Message{Content: renderReceipt(q, dupOf, cardErr)}
 	if a.Found {
-		if parts := bot.RenderAnswer(a, p.sources); len(parts) > 0 {
+		if parts := bot.RenderAnswer(ctx, a, p.sources); len(parts) > 0 {
 			m.Content += "\n\nThe story already answers it:"
 			m.Embeds, m.Components = parts[0].Embeds, parts[0].Components
 		}

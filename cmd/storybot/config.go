@@ -1,16 +1,20 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
+	"os"
+	"regexp"
+	"strings"
 	"time"
 
-	"storybot/corpus"
-
-	"github.com/joho/godotenv"
 	"github.com/kelseyhightower/envconfig"
+
+	"storybot/corpus"
 )
 
 // Secret is a configuration value that is never printed or logged.
@@ -25,6 +29,12 @@ func (Secret) String() string { return "[redacted]" }
 // Config is every setting storybot reads from the environment (and from a
 // .env file in the working directory). README.md and .env.example list them.
 type Config struct {
+	CoreConfig
+	DiscordConfig
+}
+
+// CoreConfig are the settings of every command.
+type CoreConfig struct {
 	// Corpus is a folder of books, or one book (.txt, .md, .epub, .html,
 	// .htm, .xhtml, .pdf); empty means the embedded story.
 	Corpus string `envconfig:"CORPUS_DIR"`
@@ -35,7 +45,22 @@ type Config struct {
 	// MaxQuestion caps a question's length in characters.
 	MaxQuestion int `envconfig:"MAX_QUESTION_CHARS" default:"500"`
 
-	// Discord.
+	// LLM (optional): unset LLM_BASE_URL or LLM_MODEL means keyword answers only.
+	LLMBaseURL       string        `envconfig:"LLM_BASE_URL"`
+	LLMAPIKey        Secret        `envconfig:"LLM_API_KEY"`
+	LLMModel         string        `envconfig:"LLM_MODEL"`
+	LLMTimeout       time.Duration `envconfig:"LLM_TIMEOUT" default:"30s"`
+	LLMMaxTokens     int           `envconfig:"LLM_MAX_TOKENS" default:"512"`
+	LLMTemperature   float32       `envconfig:"LLM_TEMPERATURE" default:"0"`
+	LLMPassages      int           `envconfig:"LLM_PASSAGES" default:"30"`
+	LLMPassageWords  int           `envconfig:"LLM_PASSAGE_WORDS" default:"2000"`
+	LLMRetries       int           `envconfig:"LLM_RETRIES" default:"2"`
+	LLMContextTokens int           `envconfig:"LLM_CONTEXT_TOKENS" default:"8192"`
+}
+
+// DiscordConfig are the settings only serve reads; a bad one stops serve
+// and nothing else.
+type DiscordConfig struct {
 	DiscordToken       Secret   `envconfig:"DISCORD_TOKEN"`
 	DiscordGuildID     string   `envconfig:"DISCORD_GUILD_ID"`
 	DiscordAPIBase     string   `envconfig:"DISCORD_API_BASE" default:"https://discord.com"`
@@ -51,18 +76,6 @@ type Config struct {
 
 	// DatabasePath is the SQLite file for Q&A sessions and feedback.
 	DatabasePath string `envconfig:"DATABASE_PATH" default:"storybot.db"`
-
-	// LLM (optional): unset LLM_BASE_URL or LLM_MODEL means keyword answers only.
-	LLMBaseURL       string        `envconfig:"LLM_BASE_URL"`
-	LLMAPIKey        Secret        `envconfig:"LLM_API_KEY"`
-	LLMModel         string        `envconfig:"LLM_MODEL"`
-	LLMTimeout       time.Duration `envconfig:"LLM_TIMEOUT" default:"30s"`
-	LLMMaxTokens     int           `envconfig:"LLM_MAX_TOKENS" default:"512"`
-	LLMTemperature   float32       `envconfig:"LLM_TEMPERATURE" default:"0"`
-	LLMPassages      int           `envconfig:"LLM_PASSAGES" default:"30"`
-	LLMPassageWords  int           `envconfig:"LLM_PASSAGE_WORDS" default:"2000"`
-	LLMRetries       int           `envconfig:"LLM_RETRIES" default:"2"`
-	LLMContextTokens int           `envconfig:"LLM_CONTEXT_TOKENS" default:"8192"`
 }
 
 // CorpusOptions are the limits of loading the corpus.
@@ -74,26 +87,162 @@ func (c Config) CorpusOptions() corpus.Options {
 func (c Config) LLMConfigured() bool { return c.LLMBaseURL != "" && c.LLMModel != "" }
 
 // loadConfig reads .env (when present; the environment wins over it) and
-// then the environment.
-func loadConfig() (Config, error) {
-	if err := godotenv.Load(); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return Config{}, fmt.Errorf("read .env: %w", err)
+// then every setting from the environment, as serve needs them.
+func loadConfig() (Config, error) { return loadConfigFor(true) }
+
+// loadConfigFor is loadConfig; with discord false, the Discord settings are
+// read as well as they can be and a bad one is no error.
+func loadConfigFor(discord bool) (Config, error) {
+	if err := loadDotEnv(".env"); err != nil {
+		return Config{}, err
 	}
 	var c Config
-	if err := envconfig.Process("", &c); err != nil {
-		return Config{}, fmt.Errorf("configuration: %w", err)
+	if err := envconfig.Process("", &c.CoreConfig); err != nil {
+		return Config{}, settingError(err)
+	}
+	if err := envconfig.Process("", &c.DiscordConfig); err != nil && discord {
+		return Config{}, settingError(err)
 	}
 	if (c.LLMBaseURL == "") != (c.LLMModel == "") {
-		return Config{}, errors.New("configuration: set both LLM_BASE_URL and LLM_MODEL to use a language model, or neither")
+		return Config{}, errors.New("set both LLM_BASE_URL and LLM_MODEL to use a language model, or neither")
 	}
-	if c.LLMPassages <= 0 || c.LLMPassageWords <= 0 || c.LLMMaxTokens <= 0 || c.LLMContextTokens <= c.LLMMaxTokens || c.LLMRetries < 0 || c.LLMTimeout <= 0 {
-		return Config{}, errors.New("configuration: LLM_PASSAGES, LLM_PASSAGE_WORDS, LLM_MAX_TOKENS and LLM_TIMEOUT must be positive, LLM_RETRIES not negative, and LLM_CONTEXT_TOKENS larger than LLM_MAX_TOKENS")
-	}
-	if c.MaxBookMB <= 0 {
-		return Config{}, fmt.Errorf("configuration: MAX_BOOK_MB must be positive, got %d", c.MaxBookMB)
-	}
-	if c.MaxQuestion <= 0 {
-		return Config{}, fmt.Errorf("configuration: MAX_QUESTION_CHARS must be positive, got %d", c.MaxQuestion)
+	for _, v := range []struct {
+		name string
+		ok   bool
+		want string
+		got  any
+	}{
+		{"MAX_BOOK_MB", c.MaxBookMB > 0, "positive", c.MaxBookMB},
+		{"MAX_QUESTION_CHARS", c.MaxQuestion > 0, "positive", c.MaxQuestion},
+		{"LLM_PASSAGES", c.LLMPassages > 0, "positive", c.LLMPassages},
+		{"LLM_PASSAGE_WORDS", c.LLMPassageWords > 0, "positive", c.LLMPassageWords},
+		{"LLM_MAX_TOKENS", c.LLMMaxTokens > 0, "positive", c.LLMMaxTokens},
+		{"LLM_TIMEOUT", c.LLMTimeout > 0, "positive", c.LLMTimeout},
+		{"LLM_RETRIES", c.LLMRetries >= 0, "0 or more", c.LLMRetries},
+		{"LLM_CONTEXT_TOKENS", c.LLMContextTokens > c.LLMMaxTokens, fmt.Sprintf("larger than LLM_MAX_TOKENS (%d)", c.LLMMaxTokens), c.LLMContextTokens},
+	} {
+		if !v.ok {
+			return Config{}, fmt.Errorf("%s must be %s, got %v", v.name, v.want, v.got)
+		}
 	}
 	return c, nil
+}
+
+// settingError says in words which setting is wrong and what it must be.
+func settingError(err error) error {
+	var pe *envconfig.ParseError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	want := "valid"
+	switch pe.TypeName {
+	case "int", "int64", "int32":
+		want = "a whole number"
+	case "float32", "float64":
+		want = "a number"
+	case "time.Duration":
+		want = "a duration such as 30s or 2m"
+	case "bool":
+		want = "true or false"
+	}
+	return fmt.Errorf("%s must be %s, got %q", pe.KeyName, want, pe.Value)
+}
+
+var (
+	envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+	// envEscapes are the escapes of a double-quoted .env value.
+	envEscapes = strings.NewReplacer(`\n`, "\n", `\t`, "\t", `\"`, `"`, `\\`, `\`, `\$`, `$`)
+)
+
+// loadDotEnv sets the variables of the .env file at path that the
+// environment does not set already; a missing file is no error. Each line
+// is blank, a # comment, or NAME=value, optionally after "export ": the
+// value bare (trimmed, up to a " #" comment), in single quotes (as is) or
+// in double quotes (with \n, \t, \", \\ escapes). A bad line is an error
+// naming its number.
+func loadDotEnv(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	vars, err := parseDotEnv(f, path)
+	if err != nil {
+		return err
+	}
+	for _, kv := range vars {
+		if _, set := os.LookupEnv(kv[0]); !set {
+			os.Setenv(kv[0], kv[1])
+		}
+	}
+	return nil
+}
+
+// parseDotEnv reads .env lines (see loadDotEnv) as name, value pairs in
+// order.
+func parseDotEnv(r io.Reader, path string) ([][2]string, error) {
+	var out [][2]string
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		bad := func(why string) error {
+			return fmt.Errorf("%s line %d: %s (%q); want NAME=value", path, n, why, clip(line, 60))
+		}
+		line = strings.TrimPrefix(line, "export ")
+		name, value, ok := strings.Cut(line, "=")
+		if !ok {
+			return nil, bad("no =")
+		}
+		name = strings.TrimSpace(name)
+		if !envName.MatchString(name) {
+			return nil, bad(fmt.Sprintf("%q is not a variable name (letters, digits and _)", name))
+		}
+		value = strings.TrimSpace(value)
+		switch {
+		case strings.HasPrefix(value, "'"):
+			end := strings.Index(value[1:], "'")
+			if end < 0 {
+				return nil, bad("the quote is not closed on this line")
+			}
+			if rest := strings.TrimSpace(value[end+2:]); rest != "" && !strings.HasPrefix(rest, "#") {
+				return nil, bad("text after the closing quote")
+			}
+			value = value[1 : end+1]
+		case strings.HasPrefix(value, `"`):
+			end := -1
+			for i := 1; i < len(value); i++ {
+				if value[i] == '\\' {
+					i++
+					continue
+				}
+				if value[i] == '"' {
+					end = i
+					break
+				}
+			}
+			if end < 0 {
+				return nil, bad("the quote is not closed on this line")
+			}
+			if rest := strings.TrimSpace(value[end+1:]); rest != "" && !strings.HasPrefix(rest, "#") {
+				return nil, bad("text after the closing quote")
+			}
+			value = envEscapes.Replace(value[1:end])
+		default:
+			if i := strings.Index(value, " #"); i >= 0 {
+				value = strings.TrimSpace(value[:i])
+			}
+		}
+		out = append(out, [2]string{name, value})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return out, nil
 }

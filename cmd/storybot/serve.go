@@ -10,6 +10,7 @@ import (
 	"storybot/answer"
 	"storybot/bot"
 	"storybot/bot/ask"
+	"storybot/bot/gateway"
 	botqa "storybot/bot/qa"
 	"storybot/qa/sqlite"
 )
@@ -17,47 +18,89 @@ import (
 // errNoToken explains how to get the one setting serve cannot do without.
 var errNoToken = errors.New("DISCORD_TOKEN is not set: create a bot at https://discord.com/developers/applications (Bot → Reset Token) and set DISCORD_TOKEN")
 
-// runServe answers questions on Discord until ctx is cancelled: it opens
-// the store at cfg.DatabasePath, connects with cfg's token to
-// cfg.DiscordAPIBase, registers the commands (in cfg.DiscordGuildID, or
-// globally) and shuts down gracefully.
-func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.Logger) error {
+// runServe answers questions on Discord until ctx is cancelled: it
+// connects with cfg's token to cfg.DiscordAPIBase, then opens the store at
+// cfg.DatabasePath (so that a bot that cannot connect creates no file),
+// registers the commands (in cfg.DiscordGuildID, or globally) and shuts
+// down gracefully. gw tunes the gateway connection (tests shorten its
+// waits); the zero value means its defaults.
+func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.Logger, gw gateway.Options) error {
 	if cfg.DiscordToken == "" {
 		return errNoToken
 	}
-	s, err := bot.NewSession(string(cfg.DiscordToken), cfg.DiscordAPIBase, bot.Intents(len(cfg.DiscussionChannels) > 0))
+	messageContent := len(cfg.DiscussionChannels) > 0
+	s, err := bot.NewSession(string(cfg.DiscordToken), cfg.DiscordAPIBase, bot.Intents(messageContent), logger)
 	if err != nil {
 		return fmt.Errorf("DISCORD_API_BASE: %w", err)
 	}
-	st, err := sqlite.Open(ctx, cfg.DatabasePath, logger)
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", cfg.DatabasePath, err)
-	}
-	defer st.Close()
+	logger.Info("starting", "api", cfg.DiscordAPIBase, "database", cfg.DatabasePath, "message_content_intent", messageContent)
 
+	var st *sqlite.Store
+	defer func() {
+		if st != nil {
+			st.Close()
+		}
+	}()
 	// The Sources buttons under answers are made by both plugins and
-	// answered by the bot: they share one encoder.
-	sources := bot.NewSourceIDs(2000)
-	answers, err := ask.New(askOptions(cfg, eng, st, sources, logger))
-	if err != nil {
-		return err
-	}
-	sessions, err := botqa.New(botqa.Options{Store: st, Answerer: eng, Logger: logger,
-		ModeratorRoleID: cfg.ModeratorRole, Sources: sources, MaxQuestion: cfg.MaxQuestion})
-	if err != nil {
-		return fmt.Errorf("moderated Q&A: %w", err)
+	// answered by the bot: they share one encoder, which keeps long lists
+	// in the database.
+	var sources *bot.SourceIDs
+	prepare := func(ctx context.Context) ([]bot.Plugin, error) {
+		var err error
+		st, err = sqlite.Open(ctx, cfg.DatabasePath, logger)
+		if err != nil {
+			return nil, fmt.Errorf("open database %s (DATABASE_PATH): %w", cfg.DatabasePath, err)
+		}
+		logger.Info("database open", "path", cfg.DatabasePath)
+		sources = bot.NewSourceIDs(st, logger)
+		answers, err := ask.New(askOptions(cfg, eng, st, sources, logger))
+		if err != nil {
+			return nil, err
+		}
+		sessions, err := botqa.New(botqa.Options{Store: st, Answerer: eng, Logger: logger,
+			ModeratorRoleID: cfg.ModeratorRole, Sources: sources, MaxQuestion: cfg.MaxQuestion})
+		if err != nil {
+			return nil, fmt.Errorf("moderated Q&A: %w", err)
+		}
+		return []bot.Plugin{bot.SourceButtons{IDs: sources, Passages: eng, Logger: logger}, answers, sessions}, nil
 	}
 	b, err := bot.New(s, bot.Options{
-		Logger:   logger,
-		GuildID:  cfg.DiscordGuildID,
-		Plugins:  []bot.Plugin{answers, sessions},
-		Sources:  sources,
-		Passages: eng,
+		Logger:  logger,
+		GuildID: cfg.DiscordGuildID,
+		Prepare: prepare,
+		Gateway: gw,
 	})
 	if err != nil {
 		return err
 	}
-	return b.Run(ctx)
+	return explainServe(b.Run(ctx), cfg)
+}
+
+// explainServe says in words what a failure of serve means and what to do.
+func explainServe(err error, cfg Config) error {
+	if err == nil {
+		return nil
+	}
+	var ce *gateway.CloseError
+	switch {
+	case errors.As(err, &ce):
+		switch ce.Code {
+		case 4004:
+			return fmt.Errorf("the token was rejected: check DISCORD_TOKEN (Discord closed the gateway connection with %d %s)", ce.Code, ce.Text)
+		case 4014:
+			if len(cfg.DiscussionChannels) > 0 {
+				return fmt.Errorf("the Message Content intent is not enabled for this bot: enable it in the Developer Portal (Bot → Privileged Gateway Intents) or unset DISCUSSION_CHANNELS (Discord closed the gateway connection with %d %s)", ce.Code, ce.Text)
+			}
+			return fmt.Errorf("a privileged intent the bot asked for is not enabled in the Developer Portal (Discord closed the gateway connection with %d %s)", ce.Code, ce.Text)
+		case 4011:
+			return fmt.Errorf("the bot is in too many servers for one gateway connection (over 2,500) and storybot does not shard (Discord closed the connection with %d %s)", ce.Code, ce.Text)
+		case 4010, 4012, 4013:
+			return fmt.Errorf("the gateway refused what storybot sent (%d %s): this is a bug in storybot, please report it", ce.Code, ce.Text)
+		}
+	case errors.Is(err, bot.ErrTokenRejected):
+		return fmt.Errorf("the token was rejected: check DISCORD_TOKEN (%w)", err)
+	}
+	return err
 }
 
 // askOptions turns the configuration into the options of question answering.

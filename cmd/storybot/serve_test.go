@@ -15,16 +15,17 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
+	"storybot/bot/gateway"
 	"storybot/internal/fakediscord"
 	"storybot/qa/sqlite"
 )
 
 func TestRunServeNeedsToken(t *testing.T) {
-	err := runServe(context.Background(), Config{DiscordAPIBase: "https://discord.com"}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	err := runServe(context.Background(), Config{DiscordConfig: DiscordConfig{DiscordAPIBase: "https://discord.com"}}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), gateway.Options{})
 	if !errors.Is(err, errNoToken) {
 		t.Errorf("runServe without a token = %v, want %v", err, errNoToken)
 	}
-	err = runServe(context.Background(), Config{DiscordToken: "x", DiscordAPIBase: "discord.com/api"}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	err = runServe(context.Background(), Config{DiscordConfig: DiscordConfig{DiscordToken: "x", DiscordAPIBase: "discord.com/api"}}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)), gateway.Options{})
 	if err == nil || !strings.Contains(err.Error(), "DISCORD_API_BASE") {
 		t.Errorf("runServe with a bad API base = %v, want a DISCORD_API_BASE error", err)
 	}
@@ -51,7 +52,9 @@ func TestRunServe(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, cfg, eng, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	go func() {
+		done <- runServe(ctx, cfg, eng, slog.New(slog.NewTextHandler(io.Discard, nil)), gateway.Options{})
+	}()
 	defer func() {
 		cancel()
 		select {

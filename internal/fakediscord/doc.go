@@ -82,4 +82,18 @@
 //     message holding the clicked component.
 //   - Advance moves the fake's clock, to test the 3 s and 15 min limits
 //     without waiting.
+//
+// # Failure modes
+//
+// Discord's ways of failing, for tests of a bot's reliability:
+// [Server.SilenceGateway] (no answer to GET /gateway, no HELLO, no READY),
+// [Server.SilenceREST], [Server.DropAcks] (a zombie connection),
+// [Server.CloseGateway], [Server.CloseAfterResumed], [Server.CloseOnIdentify]
+// and [Options.DisallowedIntents] (close codes), [Server.InvalidSession]
+// (op 9), [Server.Reconnect] (op 7) and [Server.RateLimitGlobal] (a global
+// 429 during which any request fails the test). READY's
+// resume_gateway_url is ws://127.0.0.1:PORT/resume; [Server.GatewayConns]
+// records each connection: the path dialled, IDENTIFY or RESUME,
+// heartbeats and the close codes each side sent. As on Discord, a client
+// that closes with 1000 or 1001 ends its session.
 package fakediscord

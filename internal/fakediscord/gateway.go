@@ -3,6 +3,7 @@ package fakediscord
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -13,9 +14,46 @@ import (
 	"github.com/gorilla/websocket"
 )
 
-// heartbeatInterval is what HELLO announces. discordgo gives up on a
-// connection after five missed acknowledgements.
-const heartbeatInterval = 5 * time.Second
+// defaultHeartbeatInterval is what HELLO announces unless
+// [Options.HeartbeatInterval] says otherwise. discordgo v0.29.0 gives up on
+// a connection after five missed acknowledgements.
+const defaultHeartbeatInterval = 5 * time.Second
+
+// GatewayStep is a step of the gateway handshake at which the fake can go
+// silent ([Server.SilenceGateway]).
+type GatewayStep int
+
+// The steps at which the gateway can go silent.
+const (
+	// StepNone: the gateway answers normally.
+	StepNone GatewayStep = iota
+	// StepLookup: GET /gateway is accepted and never answered.
+	StepLookup
+	// StepHello: the WebSocket is accepted and HELLO is never sent.
+	StepHello
+	// StepReady: HELLO is sent and heartbeats are acknowledged, but
+	// IDENTIFY and RESUME are never answered.
+	StepReady
+)
+
+// GatewayConn is one gateway connection the bot opened.
+type GatewayConn struct {
+	// Path is the path dialled: "/ws/" for the URL of GET /gateway,
+	// "/resume/" for READY's resume_gateway_url (either with or without
+	// the final slash).
+	Path           string
+	Opened, Closed time.Time // Closed is zero while the connection is open
+	// Identified and Resumed say what the bot sent on it (and the fake
+	// accepted).
+	Identified, Resumed bool
+	// Heartbeats counts the heartbeats received; Unacked those the fake did
+	// not acknowledge (see [Server.DropAcks]).
+	Heartbeats, Unacked int
+	// ClientClose is the close code the bot sent, 0 if it sent none.
+	ClientClose int
+	// ServerClose is the close code the fake sent, 0 if none.
+	ServerClose int
+}
 
 // IdentifyPayload is what the bot sent in its last IDENTIFY.
 type IdentifyPayload struct {
@@ -40,6 +78,17 @@ type gateway struct {
 	sessions   int          // IDENTIFYs seen
 	resumes    int          // successful RESUMEs
 	closed     bool
+
+	// resumable is false once the session has ended: the bot closed with
+	// 1000 or 1001, or InvalidSession(false) was sent.
+	resumable bool
+	// history records every connection, in order of opening.
+	history    []*GatewayConn
+	identifies []time.Time
+	// Faults set by tests.
+	silent          GatewayStep
+	closeAfterResum []int // close codes for the next RESUMED connections
+	closeOnIdentify int   // close code for every IDENTIFY, 0 for none
 }
 
 type gwFrame struct {
@@ -51,8 +100,25 @@ type gwFrame struct {
 }
 
 type gwConn struct {
-	ws  *websocket.Conn
-	wmu sync.Mutex
+	ws      *websocket.Conn
+	wmu     sync.Mutex
+	rec     *GatewayConn // guarded by gateway.mu
+	dropAck atomic.Bool
+}
+
+// closeWith sends a close frame with code and closes the connection.
+// Holds gateway.mu.
+func (c *gwConn) closeWithLocked(code int, text string) {
+	if c.rec.ServerClose == 0 {
+		c.rec.ServerClose = code
+	}
+	if c.rec.Closed.IsZero() {
+		c.rec.Closed = time.Now()
+	}
+	c.wmu.Lock()
+	c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, text), time.Now().Add(time.Second))
+	c.wmu.Unlock()
+	c.ws.Close()
 }
 
 func (c *gwConn) write(v any) error {
@@ -79,6 +145,19 @@ func (s *Server) gatewayURL() string {
 	return "ws" + strings.TrimPrefix(s.URL(), "http") + "/ws"
 }
 
+// resumeURL is READY's resume_gateway_url: the same server on another path,
+// so tests can tell which URL a connection dialled.
+func (s *Server) resumeURL() string {
+	return "ws" + strings.TrimPrefix(s.URL(), "http") + "/resume"
+}
+
+func (s *Server) heartbeatInterval() time.Duration {
+	if s.opts.HeartbeatInterval > 0 {
+		return s.opts.HeartbeatInterval
+	}
+	return defaultHeartbeatInterval
+}
+
 var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 
 func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
@@ -94,7 +173,7 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		s.errorf("gateway upgrade: %v", err)
 		return
 	}
-	c := &gwConn{ws: ws}
+	c := &gwConn{ws: ws, rec: &GatewayConn{Path: r.URL.Path, Opened: time.Now()}}
 	g.mu.Lock()
 	if g.closed {
 		g.mu.Unlock()
@@ -102,25 +181,42 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	g.conns[c] = true
+	g.history = append(g.history, c.rec)
+	silent := g.silent
 	g.wg.Add(1)
 	g.mu.Unlock()
+	s.mu.Lock()
+	s.notifyLocked()
+	s.mu.Unlock()
 	defer func() {
 		g.mu.Lock()
 		delete(g.conns, c)
 		if g.current == c {
 			g.current = nil
 		}
+		if c.rec.Closed.IsZero() {
+			c.rec.Closed = time.Now()
+		}
 		g.mu.Unlock()
 		ws.Close()
+		s.mu.Lock()
+		s.notifyLocked()
+		s.mu.Unlock()
 		g.wg.Done()
 	}()
-	if err := c.write(gwFrame{Op: 10, D: map[string]any{"heartbeat_interval": heartbeatInterval.Milliseconds()}}); err != nil {
-		return
+	if silent != StepHello {
+		if err := c.write(gwFrame{Op: 10, D: map[string]any{"heartbeat_interval": s.heartbeatInterval().Milliseconds()}}); err != nil {
+			return
+		}
 	}
 	for {
-		ws.SetReadDeadline(time.Now().Add(6 * heartbeatInterval))
+		ws.SetReadDeadline(time.Now().Add(6 * max(s.heartbeatInterval(), time.Second)))
 		mt, data, err := ws.ReadMessage()
 		if err != nil {
+			var ce *websocket.CloseError
+			if errors.As(err, &ce) {
+				s.onClientClose(c, ce.Code)
+			}
 			return
 		}
 		if mt != websocket.TextMessage {
@@ -135,24 +231,49 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 			s.errorf("gateway: bad frame %q: %v", clip(string(data)), err)
 			return
 		}
+		if silent == StepHello {
+			s.errorf("gateway: op %d sent before HELLO", f.Op)
+			return
+		}
 		switch f.Op {
 		case 1:
+			g.mu.Lock()
+			c.rec.Heartbeats++
+			drop := c.dropAck.Load()
+			if drop {
+				c.rec.Unacked++
+			}
+			g.mu.Unlock()
+			if drop {
+				continue
+			}
 			if err := c.write(gwFrame{Op: 11}); err != nil {
 				return
 			}
-		case 2:
-			if !s.onIdentify(c, f.D) {
+		case 2, 6:
+			if silent == StepReady {
+				continue // never answered
+			}
+			if f.Op == 2 && !s.onIdentify(c, f.D) || f.Op == 6 && !s.onResume(c, f.D) {
 				return
 			}
 		case 3, 4, 8:
 			// Presence, voice state and member requests: accepted and ignored.
-		case 6:
-			if !s.onResume(c, f.D) {
-				return
-			}
 		default:
 			s.errorf("gateway: unexpected op %d from client", f.Op)
 		}
+	}
+}
+
+// onClientClose records the bot's close code. Closing with 1000 or 1001
+// ends the session, as on Discord: a later RESUME is refused.
+func (s *Server) onClientClose(c *gwConn, code int) {
+	g := &s.gw
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	c.rec.ClientClose = code
+	if (code == websocket.CloseNormalClosure || code == websocket.CloseGoingAway) && (g.current == c || g.current == nil) {
+		g.resumable = false
 	}
 }
 
@@ -171,14 +292,35 @@ func (s *Server) onIdentify(c *gwConn, raw json.RawMessage) bool {
 		s.errorf("gateway: bad IDENTIFY: %v", err)
 		return false
 	}
+	g := &s.gw
+	g.mu.Lock()
+	g.identifies = append(g.identifies, time.Now())
+	if code := g.closeOnIdentify; code != 0 {
+		c.closeWithLocked(code, closeText[code])
+		g.mu.Unlock()
+		return false
+	}
+	g.mu.Unlock()
 	if !s.tokenOK(d.Token) {
 		s.errorf("gateway: IDENTIFY with a wrong token")
-		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4004, "Authentication failed."), time.Now().Add(time.Second))
+		g.mu.Lock()
+		c.closeWithLocked(4004, closeText[4004])
+		g.mu.Unlock()
 		return false
 	}
 	if d.Intents == nil {
 		s.errorf("gateway: IDENTIFY without intents")
-		c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(4013, "Invalid intent(s)."), time.Now().Add(time.Second))
+		g.mu.Lock()
+		c.closeWithLocked(4013, closeText[4013])
+		g.mu.Unlock()
+		return false
+	}
+	if bad := *d.Intents & s.opts.DisallowedIntents; bad != 0 {
+		// Not a test failure: Discord's answer to a privileged intent that
+		// the application is not approved for.
+		g.mu.Lock()
+		c.closeWithLocked(4014, closeText[4014])
+		g.mu.Unlock()
 		return false
 	}
 	if want := s.opts.RequireIntents; *d.Intents&want != want {
@@ -190,9 +332,10 @@ func (s *Server) onIdentify(c *gwConn, raw json.RawMessage) bool {
 		gc = s.guildCreateLocked()
 		s.mu.Unlock()
 	}
-	g := &s.gw
 	g.mu.Lock()
 	g.sessions++
+	g.resumable = true
+	c.rec.Identified = true
 	g.intentBits.Store(int64(*d.Intents))
 	g.identify = &IdentifyPayload{Token: d.Token, Intents: *d.Intents, Properties: d.Properties, Shard: d.Shard}
 	g.sessionID = fmt.Sprintf("fake-session-%d", g.sessions)
@@ -203,7 +346,7 @@ func (s *Server) onIdentify(c *gwConn, raw json.RawMessage) bool {
 		"v":                  9,
 		"session_id":         g.sessionID,
 		"session_type":       "normal",
-		"resume_gateway_url": s.gatewayURL(),
+		"resume_gateway_url": s.resumeURL(),
 		"user":               userJSON(s.BotUser),
 		"application":        map[string]any{"id": s.AppID, "flags": 1 << 19},
 		"guilds":             []any{map[string]any{"id": s.GuildID, "unavailable": true}},
@@ -246,8 +389,9 @@ func (s *Server) onResume(c *gwConn, raw json.RawMessage) bool {
 		s.mu.Unlock()
 	}()
 	defer g.mu.Unlock()
-	if d.SessionID != g.sessionID || d.Seq > g.seq {
-		// Unknown session: op 9, not resumable; discordgo identifies again.
+	if d.SessionID != g.sessionID || d.Seq > g.seq || !g.resumable {
+		// Unknown or ended session: op 9, not resumable; the bot must
+		// identify again.
 		return c.write(gwFrame{Op: 9, D: false}) == nil
 	}
 	for _, f := range g.log {
@@ -259,7 +403,31 @@ func (s *Server) onResume(c *gwConn, raw json.RawMessage) bool {
 	}
 	g.current = c
 	g.resumes++
-	return s.dispatchLocked("RESUMED", map[string]any{}) == nil
+	c.rec.Resumed = true
+	if err := s.dispatchLocked("RESUMED", map[string]any{}); err != nil {
+		return false
+	}
+	if len(g.closeAfterResum) > 0 {
+		code := g.closeAfterResum[0]
+		g.closeAfterResum = g.closeAfterResum[1:]
+		g.current = nil
+		c.closeWithLocked(code, closeText[code])
+		return false
+	}
+	return true
+}
+
+// closeText is the reason Discord gives with each close code.
+var closeText = map[int]string{
+	4000: "Unknown error.",
+	4004: "Authentication failed.",
+	4007: "Invalid seq.",
+	4009: "Session timed out.",
+	4010: "Invalid shard.",
+	4011: "Sharding required.",
+	4012: "Invalid API version.",
+	4013: "Invalid intent(s).",
+	4014: "Disallowed intent(s).",
 }
 
 // dispatchLocked sends an op 0 event with the next sequence number to
@@ -351,6 +519,120 @@ func (s *Server) GatewayStats() (identifies, resumes int) {
 	s.gw.mu.Lock()
 	defer s.gw.mu.Unlock()
 	return s.gw.sessions, s.gw.resumes
+}
+
+// GatewayConns returns a record of every gateway connection so far, in
+// order of opening.
+func (s *Server) GatewayConns() []GatewayConn {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	out := make([]GatewayConn, len(s.gw.history))
+	for i, c := range s.gw.history {
+		out[i] = *c
+	}
+	return out
+}
+
+// Identifies returns the time of every IDENTIFY received.
+func (s *Server) Identifies() []time.Time {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	return append([]time.Time(nil), s.gw.identifies...)
+}
+
+// WaitGateway waits until check, given the connections so far, reports true.
+func (s *Server) WaitGateway(ctx context.Context, check func([]GatewayConn) bool) error {
+	err := s.waitFor(ctx, func() bool {
+		return check(s.GatewayConns()) // Server.mu, then gateway.mu: the lock order
+	})
+	if err != nil {
+		return fmt.Errorf("wait for gateway connections: %w", err)
+	}
+	return nil
+}
+
+// SilenceGateway makes connections opened from now on go silent at step
+// (see [GatewayStep]); StepNone makes them answer normally again. With
+// StepLookup, GET /gateway goes unanswered.
+func (s *Server) SilenceGateway(step GatewayStep) {
+	s.gw.mu.Lock()
+	s.gw.silent = step
+	s.gw.mu.Unlock()
+}
+
+func (s *Server) silentAt(step GatewayStep) bool {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	return s.gw.silent == step
+}
+
+// DropAcks makes the current connection stop acknowledging heartbeats,
+// as a zombie connection does; later connections are acknowledged.
+func (s *Server) DropAcks() {
+	s.gw.mu.Lock()
+	c := s.gw.current
+	if c != nil {
+		c.dropAck.Store(true)
+	}
+	s.gw.mu.Unlock()
+	if c == nil {
+		s.errorf("DropAcks without a connected bot")
+	}
+}
+
+// CloseGateway closes the current connection with a close frame of code
+// (4000 Unknown error, 4004 Authentication failed, …) and detaches it.
+func (s *Server) CloseGateway(code int) {
+	g := &s.gw
+	g.mu.Lock()
+	c := g.current
+	g.current = nil
+	if c != nil {
+		c.closeWithLocked(code, closeText[code])
+	}
+	g.mu.Unlock()
+	if c == nil {
+		s.errorf("CloseGateway without a connected bot")
+	}
+}
+
+// CloseAfterResumed makes the next n successful RESUMEs be followed at
+// once, right after RESUMED, by closing that connection with code.
+func (s *Server) CloseAfterResumed(n, code int) {
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	for range n {
+		s.gw.closeAfterResum = append(s.gw.closeAfterResum, code)
+	}
+}
+
+// CloseOnIdentify makes every IDENTIFY from now on be answered by closing
+// the connection with code (4004, 4010–4014…); 0 accepts them again.
+func (s *Server) CloseOnIdentify(code int) {
+	s.gw.mu.Lock()
+	s.gw.closeOnIdentify = code
+	s.gw.mu.Unlock()
+}
+
+// InvalidSession sends op 9 Invalid Session on the current connection and
+// returns when it was sent. With resumable false the session ends: a
+// RESUME is refused and the bot must identify again.
+func (s *Server) InvalidSession(resumable bool) time.Time {
+	g := &s.gw
+	g.mu.Lock()
+	c := g.current
+	if c != nil {
+		if !resumable {
+			g.resumable = false
+		}
+		g.current = nil
+		c.write(gwFrame{Op: 9, D: resumable})
+	}
+	g.mu.Unlock()
+	if c == nil {
+		s.errorf("InvalidSession without a connected bot")
+	}
+	return time.Now()
 }
 
 // Reconnect sends op 7 (Reconnect) on the current connection and detaches

@@ -10,6 +10,14 @@ import (
 )
 
 func (s *Server) getGateway(c *call) {
+	if s.silentAt(StepLookup) {
+		select {
+		case <-c.r.Context().Done():
+		case <-s.quit:
+		}
+		c.req.Status = 0 // never answered
+		return
+	}
 	c.writeJSON(http.StatusOK, map[string]any{"url": s.gatewayURL()})
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"net/url"
@@ -128,6 +129,13 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 	}
 	c.req.Version, _ = strconv.Atoi(sm[1])
 	c.req.Path, _ = url.PathUnescape(sm[2])
+	if left, first, ok := s.takeGlobalLimit(); ok {
+		if !first {
+			s.errorf("%s %s sent during a global rate limit, %v before its Retry-After ends", r.Method, c.req.Path, left.Round(time.Millisecond))
+		}
+		c.globalLimited(left)
+		return
+	}
 	var rt *route
 	for i := range routes {
 		if p, ok := routes[i].match(r.Method, sm[2]); ok {
@@ -141,6 +149,13 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.req.Route = rt.spec
+	if s.silentREST(c.req.Path) {
+		select {
+		case <-r.Context().Done():
+		case <-s.quit:
+		}
+		return // never answered; Status stays 0
+	}
 	if rt.auth && r.Header.Get("Authorization") != "Bot "+s.Token {
 		s.errorf("%s %s: Authorization %q, want %q", r.Method, c.req.Path, redact(r.Header.Get("Authorization")), "Bot "+s.Token)
 		c.fail(http.StatusUnauthorized, 0, "401: Unauthorized")
@@ -199,6 +214,38 @@ func (s *Server) overGlobalLimit() bool {
 	}
 	s.recent = append(keep, now)
 	return len(s.recent) > globalLimit
+}
+
+// takeGlobalLimit reports whether a request falls under a global rate
+// limit: the one [Server.RateLimitGlobal] asked for (first is true, and the
+// limit starts now), or one still running (a violation), with the time left.
+func (s *Server) takeGlobalLimit() (left time.Duration, first, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if now.Before(s.globalUntil) {
+		return s.globalUntil.Sub(now), false, true
+	}
+	if s.globalNext > 0 {
+		d := s.globalNext
+		s.globalNext = 0
+		s.globalUntil = now.Add(d)
+		s.globalHits = append(s.globalHits, now)
+		return d, true, true
+	}
+	return 0, false, false
+}
+
+// silentREST reports whether path is to go unanswered.
+func (s *Server) silentREST(path string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, sub := range s.silent {
+		if strings.Contains(path, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) takeRateLimit(path string) (float64, bool) {
@@ -332,6 +379,19 @@ func (c *call) noContent() { c.writeJSON(http.StatusNoContent, nil) }
 // fail writes a Discord JSON error without failing the test.
 func (c *call) fail(status, code int, msg string) {
 	c.writeJSON(status, map[string]any{"message": msg, "code": code})
+}
+
+// globalLimited answers 429 in the shape Discord documents for the global
+// limit: Retry-After in whole seconds, X-RateLimit-Global and
+// X-RateLimit-Scope, a body with global true, and no X-RateLimit-Reset-After.
+func (c *call) globalLimited(left time.Duration) {
+	h := c.w.Header()
+	h.Set("Retry-After", strconv.Itoa(int(math.Ceil(left.Seconds()))))
+	h.Set("X-RateLimit-Global", "true")
+	h.Set("X-RateLimit-Scope", "global")
+	c.writeJSON(http.StatusTooManyRequests, map[string]any{
+		"message": "You are being rate limited.", "retry_after": math.Round(left.Seconds()*1000) / 1000, "global": true,
+	})
 }
 
 func (c *call) rateLimited(retryAfter float64) {

@@ -97,6 +97,12 @@ type Options struct {
 	// BotPermissions is the bot's guild permission bit set, sent as
 	// app_permissions. The default is PermEveryone (no MANAGE_MESSAGES).
 	BotPermissions int64
+	// HeartbeatInterval is what HELLO announces; the default is 5s.
+	HeartbeatInterval time.Duration
+	// DisallowedIntents are privileged intents the application is not
+	// approved for: an IDENTIFY asking for one is closed with 4014, as on
+	// Discord (not a test failure).
+	DisallowedIntents int
 }
 
 // noSpecOnce logs the absence of the OpenAPI description once a process.
@@ -126,6 +132,8 @@ type Server struct {
 	schemas *schemaSet
 	srv     *httptest.Server
 
+	quit chan struct{} // closed when the server shuts down
+
 	mu           sync.Mutex
 	tb           testing.TB    // where violations go; swapped by tests of the fake
 	changed      chan struct{} // closed and replaced on every state change
@@ -143,7 +151,11 @@ type Server struct {
 	globalCmds   []*discordgo.ApplicationCommand
 	guildCmds    []*discordgo.ApplicationCommand
 	rateLimits   []*rateLimitRule
-	recent       []time.Time // authenticated requests in the last second
+	globalNext   time.Duration // the next request starts a global limit this long
+	globalUntil  time.Time     // requests before this are violations
+	globalHits   []time.Time   // when each global limit started
+	silent       []string      // path parts of requests never answered
+	recent       []time.Time   // authenticated requests in the last second
 
 	gw gateway
 }
@@ -178,6 +190,7 @@ func New(t testing.TB, opts Options) *Server {
 		opts:           opts,
 		schemas:        schemas,
 		changed:        make(chan struct{}),
+		quit:           make(chan struct{}),
 		nextID:         300000000000000000,
 		channels:       map[string]*Channel{},
 		users:          map[string]User{},
@@ -208,8 +221,13 @@ func New(t testing.TB, opts Options) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveGateway)
 	mux.HandleFunc("/ws/", s.serveGateway)
+	mux.HandleFunc("/resume", s.serveGateway)
+	mux.HandleFunc("/resume/", s.serveGateway)
 	mux.HandleFunc("/", s.serveREST)
-	s.srv = httptest.NewServer(mux)
+	// Assigned before serving: handlers read s.srv (URL), and a request
+	// from another process synchronizes with nothing in this one.
+	s.srv = httptest.NewUnstartedServer(mux)
+	s.srv.Start()
 	t.Cleanup(s.close)
 	return s
 }
@@ -232,6 +250,7 @@ func (s *Server) close() {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
+	close(s.quit)
 	s.gw.closeAll()
 	s.srv.Close()
 	s.gw.wg.Wait()
@@ -403,6 +422,32 @@ func (s *Server) RateLimitNext(substr string, n int, retryAfter float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rateLimits = append(s.rateLimits, &rateLimitRule{substr: substr, n: n, retryAfter: retryAfter})
+}
+
+// RateLimitGlobal makes the next REST request, on any route, fail with a
+// global 429 (X-RateLimit-Global: true, Retry-After, a body with
+// "global":true) that lasts retryAfter. A request on any route before it
+// has passed fails the test, and gets 429 again.
+func (s *Server) RateLimitGlobal(retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.globalNext = retryAfter
+}
+
+// SilenceREST makes REST requests whose path (without /api/vN) contains
+// substr go unanswered until the client gives up.
+func (s *Server) SilenceREST(substr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.silent = append(s.silent, substr)
+}
+
+// GlobalLimits returns when each global rate limit of RateLimitGlobal
+// started.
+func (s *Server) GlobalLimits() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.globalHits...)
 }
 
 // channelLocked returns the live channel with the given ID.
