@@ -3,6 +3,7 @@ package retrieval
 import (
 	"hash/fnv"
 	"math/bits"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -144,6 +145,7 @@ type scratch struct {
 	cells    []cell   // per sentence
 	paraMask []uint64 // paragraph → query terms matched by its sentences
 	touched  []int32
+	bits     []uint64 // sortTouched's bitmap, all zero between uses
 }
 
 func (ix *Index) getScratch() *scratch {
@@ -161,6 +163,42 @@ func (ix *Index) putScratch(s *scratch) {
 	}
 	s.touched = s.touched[:0]
 	ix.scratch.Put(s)
+}
+
+// sortTouchedFrom is the corpus size, in sentences, from which the touched
+// sentences are sorted: below it the scratch arrays stay in the caches
+// and sorting costs more than it saves (7% on the nine books, 45,000
+// sentences; even at 180,000; 2× faster at 720,000).
+var sortTouchedFrom = 1 << 17 // a variable for the tests
+
+// sortTouched puts the touched sentences in order in a big corpus:
+// through a bitmap of the sentences when there are many, in time linear in
+// their number and the corpus's size/64.
+func (s *scratch) sortTouched() {
+	if len(s.cells) < sortTouchedFrom {
+		return
+	}
+	if len(s.touched) < 2048 {
+		slices.Sort(s.touched)
+		return
+	}
+	need := (len(s.cells) + 63) / 64
+	if cap(s.bits) < need {
+		s.bits = make([]uint64, need)
+	}
+	set := s.bits[:need]
+	for _, t := range s.touched {
+		set[t>>6] |= 1 << (t & 63)
+	}
+	out := s.touched[:0]
+	for w, b := range set {
+		for b != 0 {
+			out = append(out, int32(w*64+bits.TrailingZeros64(b)))
+			b &= b - 1
+		}
+		set[w] = 0
+	}
+	s.touched = out
 }
 
 // hide forgets what the sentences from before on matched.
@@ -354,6 +392,11 @@ func (ix *Index) Search(q Query) Result {
 	if q.Before > 0 {
 		sc.hide(q.Before)
 	}
+	// The stages below read each touched sentence's neighbours, paragraph
+	// and holds: in sentence order those reads go forward through memory
+	// instead of jumping about it, which in a big corpus is most of their
+	// cost. The order changes no result (the heap's order is total).
+	sc.sortTouched()
 	// The question's words spread over the paragraph: the union of what
 	// its sentences match.
 	if ix.params.Paragraph > 0 {
