@@ -44,7 +44,7 @@ func TestPredicateAt(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := ""
-		if i := predicateAt(tt.q); i >= 0 {
+		if i := predicateAt(tt.q, analyze(tt.q, nil, nil)); i >= 0 {
 			got = tt.q[i : i+len(tt.want)]
 			if tt.want == "" {
 				got = tt.q[i:]

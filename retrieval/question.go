@@ -26,8 +26,11 @@ type Question struct {
 
 // analyzeQuestion analyzes a query's question.
 func (ix *Index) analyzeQuestion(q Query) Question {
-	verb := predicateAt(q.Text)
-	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: ix.queryTerms(q, verb), Speaker: speechSubject(q.Text, verb)}
+	// The question is tokenized once, for its terms, its predicate and
+	// its focus.
+	toks := analyze(q.Text, nil, ix.stem)
+	verb := predicateAt(q.Text, toks)
+	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: ix.queryTerms(q, toks, verb), Speaker: speechSubject(q.Text, verb)}
 	a.own = QuestionTerms(a.Terms)
 	for _, t := range a.Terms {
 		if t.Focus && !t.Name && !t.Frame {
@@ -59,40 +62,28 @@ var fillerWords = map[string]bool{"happen": true, "happened": true, "happens": t
 
 // predicateAt finds the verb a "What did Macron call …?" question asks
 // about: a question word, "did", "does" or "do", a capitalized subject, then
-// a lower-case word. It returns the verb's byte offset, or -1.
-func predicateAt(q string) int {
-	type word struct {
-		w     string
-		start int
-	}
-	var toks []word
-	for i := 0; ; {
-		start, end, ok := nextWord(q, i)
-		if !ok {
-			break
-		}
-		toks = append(toks, word{stripPossessive(Normalize(q[start:end])), start})
-		i = end
-	}
+// a lower-case word. It returns the verb's byte offset, or -1. toks are
+// the question's tokens.
+func predicateAt(q string, toks []Token) int {
 	for i := 0; i+3 < len(toks); i++ {
-		if !whWord[toks[i].w] {
+		if !whWord[toks[i].Word] {
 			continue
 		}
 		j := i + 1
-		if (toks[i].w == "what" || toks[i].w == "which") && !doAux[toks[j].w] {
+		if (toks[i].Word == "what" || toks[i].Word == "which") && !doAux[toks[j].Word] {
 			j++ // "what gas did …"
 		}
-		if j >= len(toks) || !doAux[toks[j].w] {
+		if j >= len(toks) || !doAux[toks[j].Word] {
 			return -1
 		}
 		k := j + 1
-		for k < len(toks) && capitalized(q[toks[k].start:]) {
+		for k < len(toks) && capitalized(q[toks[k].Start:]) {
 			k++
 		}
-		if k == j+1 || k >= len(toks) || stopWords[toks[k].w] {
+		if k == j+1 || k >= len(toks) || stopWords[toks[k].Word] {
 			return -1
 		}
-		return toks[k].start
+		return toks[k].Start
 	}
 	return -1
 }
@@ -105,7 +96,7 @@ var (
 // SpeechSubject returns the named subject of a question that asks what
 // someone said or thought ("What did Putin say in reply?" gives "Putin"),
 // or "" for any other question.
-func SpeechSubject(q string) string { return speechSubject(q, predicateAt(q)) }
+func SpeechSubject(q string) string { return speechSubject(q, predicateAt(q, analyze(q, nil, nil))) }
 
 // speechSubject is [SpeechSubject] with the offset of the question's
 // predicate found already.
@@ -217,8 +208,7 @@ func termSet(words string) map[string]bool {
 // the last of the words after "what" or "which" (and "kind/sort/type of")
 // before a stop word or a verb ("What tool lay beside…" gives "tool"): "What local dish did…" gives "dish", "What kind of
 // creature does…" gives "creature". It returns the noun's byte offset, or -1.
-func focusAt(q string) int {
-	toks := analyze(q, nil, nil)
+func focusAt(toks []Token) int {
 	for i, t := range toks {
 		if t.Word != "what" && t.Word != "which" {
 			continue

@@ -216,17 +216,24 @@ func (s *scratch) hide(before int) {
 
 // QueryTerms analyzes a query into weighted terms: the question's own terms
 // at weight 1, then earlier questions' terms at lower weight.
-func (ix *Index) QueryTerms(q Query) []QueryTerm { return ix.queryTerms(q, predicateAt(q.Text)) }
+func (ix *Index) QueryTerms(q Query) []QueryTerm {
+	toks := analyze(q.Text, nil, ix.stem)
+	return ix.queryTerms(q, toks, predicateAt(q.Text, toks))
+}
 
-// queryTerms is [Index.QueryTerms] with the offset of the question's
-// predicate (see [predicateAt]) found already.
-func (ix *Index) queryTerms(q Query, verb int) []QueryTerm {
-	focus := focusAt(q.Text)
+// queryTerms is [Index.QueryTerms] with the question's tokens and the
+// offset of its predicate (see [predicateAt]) found already.
+func (ix *Index) queryTerms(q Query, question []Token, verb int) []QueryTerm {
+	focus := focusAt(question)
 	var out []QueryTerm
 	has := map[string]bool{}
 	add := func(text string, w float64, hist bool) {
 		prev := ""
-		for _, t := range analyze(text, nil, ix.stem) {
+		toks := question
+		if hist {
+			toks = analyze(text, nil, ix.stem)
+		}
+		for _, t := range toks {
 			// "how long" asks for a duration: "long" frames the question;
 			// it still ranks ("How long is the Rhine?" finds "1,230 km
 			// long"). "How tall" or "how far" name what is measured.
