@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"storybot/corpus"
@@ -41,8 +42,12 @@ type Engine struct {
 	th     Thresholds
 	log    *slog.Logger
 	stats  Stats
-	byRef  map[string]int // "title, ¶n" (lower case) → paragraph
-	byID   map[string]int // document ID → document
+	// words counts the corpus's words, and byRef maps "title, ¶n" (lower
+	// case) to its paragraph: both on first use, as they read the whole
+	// corpus and a saved index is ready in less time.
+	words func() int
+	byRef func() map[string]int
+	byID  map[string]int // document ID → document
 }
 
 // New returns an engine over an index.
@@ -61,18 +66,23 @@ func New(ix *retrieval.Index, opts Options) *Engine {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := ix.Corpus()
-	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byRef: map[string]int{}, byID: map[string]int{}}
+	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byID: map[string]int{}}
 	if opts.Thresholds != nil {
 		e.th = *opts.Thresholds
 	}
-	e.stats = Stats{Documents: len(c.Docs), Paragraphs: len(c.Paragraphs), Sentences: len(c.Sentences), Words: c.Words(), Bytes: c.Bytes}
+	e.stats = Stats{Documents: len(c.Docs), Paragraphs: len(c.Paragraphs), Sentences: len(c.Sentences), Bytes: c.Bytes}
 	for i, d := range c.Docs {
 		e.stats.Titles = append(e.stats.Titles, d.Title)
 		e.byID[d.ID] = i
 	}
-	for i := range c.Paragraphs {
-		e.byRef[strings.ToLower(c.Ref(i))] = i
-	}
+	e.words = sync.OnceValue(c.Words)
+	e.byRef = sync.OnceValue(func() map[string]int {
+		m := make(map[string]int, len(c.Paragraphs))
+		for i := range c.Paragraphs {
+			m[strings.ToLower(c.Ref(i))] = i
+		}
+		return m
+	})
 	return e
 }
 
@@ -89,7 +99,11 @@ func Story() (*Engine, error) {
 func (e *Engine) HasModel() bool { return e.opts.Generator != nil }
 
 // Stats describes the corpus.
-func (e *Engine) Stats() Stats { return e.stats }
+func (e *Engine) Stats() Stats {
+	s := e.stats
+	s.Words = e.words()
+	return s
+}
 
 // SetThresholds changes the thresholds; it must not run concurrently with
 // answers.
@@ -247,7 +261,7 @@ func (e *Engine) located(c Citation, para int) Citation {
 // ("Title, ¶3").
 func (e *Engine) Source(ref string) (Source, error) {
 	ref = strings.TrimSpace(ref)
-	if para, ok := e.byRef[strings.ToLower(ref)]; ok {
+	if para, ok := e.byRef()[strings.ToLower(ref)]; ok {
 		return e.source(para, -1), nil
 	}
 	parts := strings.Split(ref, "/")
