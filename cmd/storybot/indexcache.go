@@ -29,6 +29,8 @@ const (
 	// that died, is removed.
 	tempMaxAge = time.Hour
 	savedExt   = ".index"
+	// preloadAfter is how long after start-up the tables are parsed.
+	preloadAfter = 100 * time.Millisecond
 )
 
 // loadIndex returns the index of the corpus at dir (a folder or one book;
@@ -36,14 +38,17 @@ const (
 // saved index in cfg's cache folder when one matches, else built, logging
 // the files skipped, and saved for the next start. Failing to save only
 // logs a warning. The embedded story is never saved: it is indexed in
-// about a millisecond. loadIndex also parses the retrieval tables in the
-// background, from the start, so that the first question does not wait
-// for them.
+// about 2 ms.
+//
+// preloadAfter the index is ready, loadIndex parses the retrieval tables
+// in the background (retrieval's Index.Preload), so that the first
+// question of a bot or a chat does not wait for them; a command that
+// answers at once and exits, as ask does, is done before and does not
+// pay for tables it may not need.
 func loadIndex(cfg Config, dir string, logger *slog.Logger) (*retrieval.Index, error) {
-	go retrieval.Preload()
 	ix, err := loadSavedIndex(cfg, dir, logger)
 	if err == nil {
-		go ix.Preload()
+		time.AfterFunc(preloadAfter, ix.Preload)
 	}
 	return ix, err
 }
