@@ -338,7 +338,8 @@ func BenchmarkLoadSavedGutenberg(b *testing.B) {
 }
 
 // BenchmarkLoadSaved100MB is BenchmarkLoadSavedGutenberg for a library of
-// about 100 MB: 22 copies of the nine books, each a document of its own.
+// over 100 MiB: copies of the nine books (23, 106 MB), each book a
+// document of its own.
 func BenchmarkLoadSaved100MB(b *testing.B) {
 	src := sharedDir(b, "corpora", "gutenberg")
 	dir := b.TempDir()
