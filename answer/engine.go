@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"storybot/corpus"
@@ -41,9 +42,13 @@ type Engine struct {
 	th     Thresholds
 	log    *slog.Logger
 	stats  Stats
-	byRef  map[string]int // "title, ¶n" (lower case) → paragraph
-	byID   map[string]int // document ID → document
-	marks  []Mark         // the chapters a reader's progress can name
+	// words counts the corpus's words, and byRef maps "title, ¶n" (lower
+	// case) to its paragraph: both on first use, as they read the whole
+	// corpus and a saved index is ready in less time.
+	words func() int
+	byRef func() map[string]int
+	byID  map[string]int // document ID → document
+	marks []Mark         // the chapters a reader's progress can name
 
 	// A view through [Engine.UpTo] sees the paragraphs before paraEnd and
 	// the sentences before sentEnd; full is the whole engine, nil in it.
@@ -69,18 +74,23 @@ func New(ix *retrieval.Index, opts Options) *Engine {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := ix.Corpus()
-	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byRef: map[string]int{}, byID: map[string]int{}}
+	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byID: map[string]int{}}
 	if opts.Thresholds != nil {
 		e.th = *opts.Thresholds
 	}
-	e.stats = Stats{Documents: len(c.Docs), Paragraphs: len(c.Paragraphs), Sentences: len(c.Sentences), Words: c.Words(), Bytes: c.Bytes}
+	e.stats = Stats{Documents: len(c.Docs), Paragraphs: len(c.Paragraphs), Sentences: len(c.Sentences), Bytes: c.Bytes}
 	for i, d := range c.Docs {
 		e.stats.Titles = append(e.stats.Titles, d.Title)
 		e.byID[d.ID] = i
 	}
-	for i := range c.Paragraphs {
-		e.byRef[strings.ToLower(c.Ref(i))] = i
-	}
+	e.words = sync.OnceValue(c.Words)
+	e.byRef = sync.OnceValue(func() map[string]int {
+		m := make(map[string]int, len(c.Paragraphs))
+		for i := range c.Paragraphs {
+			m[strings.ToLower(c.Ref(i))] = i
+		}
+		return m
+	})
 	e.marks = e.chapterMarks()
 	return e
 }
@@ -98,7 +108,11 @@ func Story() (*Engine, error) {
 func (e *Engine) HasModel() bool { return e.opts.Generator != nil }
 
 // Stats describes the corpus.
-func (e *Engine) Stats() Stats { return e.stats }
+func (e *Engine) Stats() Stats {
+	s := e.stats
+	s.Words = e.words()
+	return s
+}
 
 // SetThresholds changes the thresholds; it must not run concurrently with
 // answers.
@@ -273,7 +287,7 @@ func (e *Engine) Source(ref string) (Source, error) {
 // lookup is [Engine.Source] over the whole corpus, with the paragraph.
 func (e *Engine) lookup(ref string) (Source, int, error) {
 	ref = strings.TrimSpace(ref)
-	if para, ok := e.byRef[strings.ToLower(ref)]; ok {
+	if para, ok := e.byRef()[strings.ToLower(ref)]; ok {
 		return e.source(para, -1), para, nil
 	}
 	parts := strings.Split(ref, "/")

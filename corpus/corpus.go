@@ -238,6 +238,16 @@ func Load(fsys fs.FS) (*Corpus, error) { return LoadOptions(fsys, Options{}) }
 
 // LoadOptions is [Load] within the limits of opt.
 func LoadOptions(fsys fs.FS, opt Options) (*Corpus, error) {
+	paths, err := listFiles(fsys)
+	if err != nil {
+		return nil, err
+	}
+	return loadPaths(fsys, paths, opt)
+}
+
+// listFiles returns the files of fsys that a reader knows, in path order,
+// leaving out hidden folders.
+func listFiles(fsys fs.FS) ([]string, error) {
 	var paths []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -258,7 +268,7 @@ func LoadOptions(fsys fs.FS, opt Options) (*Corpus, error) {
 		return nil, err
 	}
 	sort.Strings(paths)
-	return loadPaths(fsys, paths, opt)
+	return paths, nil
 }
 
 // loadPaths loads the files paths of fsys, in that order.
@@ -506,11 +516,34 @@ func (c *Corpus) SentenceID(sent int) string {
 	return fmt.Sprintf("%s/%d/%d", c.Docs[p.Doc].ID, p.N, s.N)
 }
 
-// Words counts the words of the corpus.
+// Words counts the words of the corpus: its paragraphs' runs of
+// characters other than white space, as [strings.Fields] splits them.
 func (c *Corpus) Words() int {
 	n := 0
 	for _, p := range c.Paragraphs {
-		n += len(strings.Fields(p.Text))
+		n += countFields(p.Text)
+	}
+	return n
+}
+
+// countFields is len(strings.Fields(s)), without making the fields.
+func countFields(s string) int {
+	n := 0
+	inField := false
+	for i := 0; i < len(s); {
+		var space bool
+		if b := s[i]; b < utf8.RuneSelf {
+			space = asciiSpace[b]
+			i++
+		} else {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			space = unicode.IsSpace(r)
+			i += size
+		}
+		if !space && !inField {
+			n++
+		}
+		inField = !space
 	}
 	return n
 }

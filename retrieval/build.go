@@ -1,6 +1,8 @@
 package retrieval
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -78,12 +80,14 @@ func newBuilder() *builder {
 	for _, w := range titleWords {
 		b.titleIDs[b.termID(w)] = true
 	}
+	// In order, so that the same corpus gets the same term IDs (and saves
+	// to the same bytes).
 	b.titleGender = map[int32]uint8{}
-	for w, g := range personTitles {
-		b.titleGender[b.termID(w)] = g
+	for _, w := range slices.Sorted(maps.Keys(personTitles)) {
+		b.titleGender[b.termID(w)] = personTitles[w]
 	}
 	b.saidIDs = map[int32]bool{}
-	for w := range saidVerbs {
+	for _, w := range slices.Sorted(maps.Keys(saidVerbs)) {
 		b.saidIDs[b.termID(w)] = true
 	}
 	return b

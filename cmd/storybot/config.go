@@ -42,6 +42,9 @@ type CoreConfig struct {
 	MaxBookMB int `envconfig:"MAX_BOOK_MB" default:"50"`
 	// LogLevel is debug, info, warn or error.
 	LogLevel string `envconfig:"LOG_LEVEL" default:"info"`
+	// IndexCacheDir is the folder of saved indexes: empty for the user's
+	// cache folder, "off" for none.
+	IndexCacheDir string `envconfig:"INDEX_CACHE_DIR"`
 	// MaxQuestion caps a question's length in characters.
 	MaxQuestion int `envconfig:"MAX_QUESTION_CHARS" default:"500"`
 

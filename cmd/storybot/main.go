@@ -20,7 +20,6 @@ import (
 	"storybot/answer"
 	"storybot/bot/gateway"
 	"storybot/corpus"
-	"storybot/retrieval"
 	"storybot/seeds"
 )
 
@@ -90,8 +89,9 @@ and why, and how long loading took.`},
 .env): DISCORD_TOKEN (required), DISCORD_GUILD_ID, DISCORD_API_BASE,
 DISCUSSION_CHANNELS, MODERATOR_ROLE_ID, USER_RATE_PER_MINUTE, USER_RATE_BURST,
 CHANNEL_RATE_PER_MINUTE, CHANNEL_RATE_BURST, DATABASE_PATH, and those of every
-command: CORPUS_DIR, MAX_BOOK_MB, MAX_QUESTION_CHARS, LOG_LEVEL and the
-LLM_* settings. README.md (Configuration) says what each means.`},
+command: CORPUS_DIR, MAX_BOOK_MB, INDEX_CACHE_DIR, MAX_QUESTION_CHARS,
+LOG_LEVEL and the LLM_* settings. README.md (Configuration) says what each
+means.`},
 }
 
 // run is the whole program; main only wires the process to it.
@@ -243,12 +243,7 @@ func loadCorpusWith(dir string, opt corpus.Options, logger *slog.Logger) (*corpu
 		c, err = corpus.LoadPath(dir, opt)
 	}
 	if c != nil && logger != nil {
-		for _, s := range c.Skipped {
-			logger.Warn("skipped file", "path", s.Path, "reason", s.Reason)
-		}
-		for _, w := range c.Warnings {
-			logger.Warn("file loaded with a warning", "path", w.Path, "warning", w.Message)
-		}
+		logCorpusFiles(c, logger)
 	}
 	if err != nil {
 		if errors.Is(err, corpus.ErrEmptyCorpus) {
@@ -257,6 +252,16 @@ func loadCorpusWith(dir string, opt corpus.Options, logger *slog.Logger) (*corpu
 		return nil, err
 	}
 	return c, nil
+}
+
+// logCorpusFiles logs the files a corpus skipped or loaded with a warning.
+func logCorpusFiles(c *corpus.Corpus, logger *slog.Logger) {
+	for _, s := range c.Skipped {
+		logger.Warn("skipped file", "path", s.Path, "reason", s.Reason)
+	}
+	for _, w := range c.Warnings {
+		logger.Warn("file loaded with a warning", "path", w.Path, "warning", w.Message)
+	}
 }
 
 // emptyCorpusError says why a corpus has nothing to answer from, naming
@@ -339,11 +344,11 @@ func dirName(dir string) string {
 // and one is configured.
 func loadEngine(ctx context.Context, cfg Config, dir string, withModel bool, logger *slog.Logger) (*answer.Engine, error) {
 	start := time.Now()
-	c, err := loadCorpusWith(dir, cfg.CorpusOptions(), logger)
+	ix, err := loadIndex(cfg, dir, logger)
 	if err != nil {
 		return nil, err
 	}
-	ix := retrieval.NewIndex(c)
+	c := ix.Corpus()
 	logger.Debug("corpus indexed", "dir", dirName(dir), "documents", len(c.Docs), "sentences", len(c.Sentences), "took", time.Since(start))
 	opts := answer.Options{MaxQuestion: cfg.MaxQuestion, Passages: cfg.LLMPassages, PassageWords: cfg.LLMPassageWords, Logger: logger}
 	if withModel {

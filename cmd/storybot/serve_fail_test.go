@@ -26,16 +26,6 @@ import (
 	"storybot/internal/logbuf"
 )
 
-// TestMain lets the serve tests run this test binary as storybot itself:
-// with STORYBOT_TEST_MAIN=1 it is the command.
-func TestMain(m *testing.M) {
-	if os.Getenv("STORYBOT_TEST_MAIN") == "1" {
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
-
 // serveEnv sets the environment of serve against fake, in an empty
 // working directory, and returns the configuration.
 func serveEnv(t *testing.T, fake *fakediscord.Server, base string) Config {
