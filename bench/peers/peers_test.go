@@ -195,3 +195,53 @@ func peerCopies() []int {
 	}
 	return out
 }
+
+// TestGrowth prints how storybot's query time grows with the corpus: the
+// indexes of 1×, 4× and 16× the books are built side by side and the same
+// queries timed on each in turn, round after round, so that a busy machine
+// slows all three alike. Run with PEERS=1.
+func TestGrowth(t *testing.T) {
+	if os.Getenv("PEERS") == "" {
+		t.Skip("set PEERS=1 to measure growth")
+	}
+	sizes := []int{1, 4, 16}
+	var ixs []*retrieval.Index
+	for _, n := range sizes {
+		ixs = append(ixs, retrieval.NewIndex(books(t, n)))
+	}
+	qs := queries(t, books(t, 1))
+	const rounds = 7
+	times := make([][][]time.Duration, len(sizes))
+	for k := range sizes {
+		times[k] = make([][]time.Duration, len(qs))
+	}
+	for _, ix := range ixs {
+		for _, q := range qs {
+			ix.Search(retrieval.Query{Text: q, Limit: 10})
+		}
+	}
+	// Each round runs all the queries on one index, then on the next, so
+	// that each index has the caches to itself as it would alone.
+	for r := 0; r < rounds; r++ {
+		for k, ix := range ixs {
+			for i, q := range qs {
+				t0 := time.Now()
+				ix.Search(retrieval.Query{Text: q, Limit: 10})
+				times[k][i] = append(times[k][i], time.Since(t0))
+			}
+		}
+	}
+	var p50s, p99s []time.Duration
+	for k := range sizes {
+		p50, p99 := percentiles(times[k])
+		p50s, p99s = append(p50s, p50), append(p99s, p99)
+	}
+	for k, n := range sizes {
+		line := fmt.Sprintf("%2d× books: query p50 %v p99 %v", n, p50s[k], p99s[k])
+		if k > 0 {
+			line += fmt.Sprintf(" | %d× the corpus of the line above: p50 %.2f×, p99 %.2f× the time", n/sizes[k-1],
+				float64(p50s[k])/float64(p50s[k-1]), float64(p99s[k])/float64(p99s[k-1]))
+		}
+		fmt.Println(line)
+	}
+}
