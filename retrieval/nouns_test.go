@@ -18,6 +18,7 @@ func TestClassOfNoun(t *testing.T) {
 		{"official", nounOther},
 		{"great", nounOther},
 		{"harbour", nounPlace},
+		{"forwards", nounOther}, // mostly an adverb: "shoved himself forwards"
 		{"meeting", nounOther},
 		{"church", nounOther},
 		{"", nounOther},
@@ -25,6 +26,25 @@ func TestClassOfNoun(t *testing.T) {
 	} {
 		if got := classOfNoun(tt.word); got != tt.want {
 			t.Errorf("classOfNoun(%q) = %v, want %v", tt.word, got, tt.want)
+		}
+	}
+}
+
+// TestKindOf checks the noun kinds table, in stems as the index has them.
+func TestKindOf(t *testing.T) {
+	for _, tt := range []struct {
+		term, kind string
+		want       bool
+	}{
+		{"violin", "instrument", true},
+		{"lute", "instrument", true},
+		{"couch", "instrument", false}, // furniture is an "instrumentality"
+		{"couch", "furnitur", true},
+		{"shovel", "tool", true},
+		{"dog", "tool", false},
+	} {
+		if got := isKindOf(tt.term, tt.kind); got != tt.want {
+			t.Errorf("isKindOf(%q, %q) = %v, want %v", tt.term, tt.kind, got, tt.want)
 		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"bufio"
 	"compress/gzip"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -69,8 +70,12 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
+	counts, err := readCounts(*dict)
+	if err != nil {
+		return err
+	}
 	if *nouns != "" {
-		if err := writeNouns(*dict, lines["noun"], lines["adj"], *nouns); err != nil {
+		if err := writeNouns(*dict, lines["noun"], lines["adj"], counts, *nouns); err != nil {
 			return err
 		}
 	}
@@ -134,7 +139,7 @@ const (
 // writeNouns writes the person and place noun table:
 // lemma<TAB>person|place, with a third column "plural" for lemmas that are
 // also adjectives.
-func writeNouns(dict string, nounLines, adjLines [][]string, path string) error {
+func writeNouns(dict string, nounLines, adjLines [][]string, counts map[string]posCounts, path string) error {
 	data, err := os.ReadFile(filepath.Join(dict, "data.noun"))
 	if err != nil {
 		return err
@@ -161,6 +166,12 @@ func writeNouns(dict string, nounLines, adjLines [][]string, path string) error 
 		c := ""
 		switch ss.lex {
 		case lexPerson:
+			if cn := counts[lemma]; cn.modifier() > cn.noun && cn.adv > 0 {
+				// Mostly an adverb ("forward", "longer"): "shoved
+				// himself forwards" names no person. (A place noun that
+				// is mostly an adverb still answers where: "northwest".)
+				continue
+			}
 			c = "person"
 		case lexLocation:
 			c = "place"
@@ -177,6 +188,51 @@ func writeNouns(dict string, nounLines, adjLines [][]string, path string) error 
 		"noun<TAB>person|place: the class of its most frequent sense; a third column \"plural\" marks",
 		"words that are also adjectives and name a person or place only in the plural (\"officials\").",
 	}, class)
+}
+
+// posCounts are how often a lemma's senses are tagged in WordNet's
+// semantic concordance, by part of speech.
+type posCounts struct{ noun, verb, adj, adv int }
+
+// modifier is the count of the lemma as an adjective or adverb.
+func (c posCounts) modifier() int { return c.adj + c.adv }
+
+// readCounts reads cntlist.rev (sense key, sense number, tag count a
+// line): the tag counts of every lemma by part of speech. A dictionary
+// without it gives no counts.
+func readCounts(dict string) (map[string]posCounts, error) {
+	data, err := os.ReadFile(filepath.Join(dict, "cntlist.rev"))
+	if errors.Is(err, os.ErrNotExist) {
+		return map[string]posCounts{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]posCounts{}
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.Fields(line)
+		if len(f) != 3 {
+			continue
+		}
+		lemma, rest, ok := strings.Cut(f[0], "%")
+		n, err := strconv.Atoi(f[2])
+		if !ok || err != nil || rest == "" {
+			continue
+		}
+		c := out[lemma]
+		switch rest[0] {
+		case '1':
+			c.noun += n
+		case '2':
+			c.verb += n
+		case '3', '5':
+			c.adj += n
+		case '4':
+			c.adv += n
+		}
+		out[lemma] = c
+	}
+	return out, nil
 }
 
 // writeTable writes key<TAB>value lines in key order under a header of
@@ -482,6 +538,13 @@ func writeKinds(dict string, nounLines [][]string, path string) error {
 						continue
 					}
 					for _, w := range hs.words {
+						// "instrumentality, instrumentation" (devices,
+						// containers, furniture…) is as general as
+						// those, and its term is "instrument"'s: a couch
+						// is no musical instrument.
+						if w == "instrumentality" || w == "instrumentation" {
+							continue
+						}
 						if u := term(w); u != "" && !seen[u] && !topKinds[u] {
 							seen[u] = true
 							out = append(out, u)
