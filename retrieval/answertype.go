@@ -85,7 +85,7 @@ var answerTypes = [numTypes]typeRow{
 	TypeDate: {name: "date", kinds: []kind{kindDate}, holds: holdDate, strict: true, distinctive: true,
 		asks: func(w qwords) bool { return w.whatOf(whatDate) }},
 	TypeTime: {name: "time", kinds: []kind{kindDate, kindTime}, holds: holdTime, distinctive: true,
-		asks: func(w qwords) bool { return w.howLongAgo() || w.wh(whenWords) }},
+		asks: func(w qwords) bool { return w.howLongAgo() || w.wh(whenWords) || w.whatTime() }},
 	TypePerson: {name: "person", kinds: []kind{kindName, kindPersonNoun}, holds: holdName | holdPersonNoun,
 		// "Who is Vladimir Putin?" asks what a person is, not for a name.
 		asks: func(w qwords) bool { return w.wh(whoWords) && !w.identity },
@@ -228,6 +228,19 @@ func (w qwords) anyOf(set map[string]bool) bool {
 	}
 	return false
 }
+
+// whatTime reports "what time" or "what hour" asking for a time of day
+// ("What time was the alarm set for?"), not "what time period".
+func (w qwords) whatTime() bool {
+	for i := range w.w {
+		if (w.is(i, "what") || w.is(i, "which")) && (w.is(i+1, "time") || w.is(i+1, "hour")) && !w.in(i+2, timeSpanWords) {
+			return true
+		}
+	}
+	return false
+}
+
+var timeSpanWords = wordSet("period periods frame frames span spans zone zones")
 
 func (w qwords) howLongAgo() bool {
 	for i := range w.w {

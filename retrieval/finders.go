@@ -25,7 +25,7 @@ var (
 	durationRE = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+(?:more\s+|full\s+|long\s+)?` + timeUnit + `|overnight|all (?:day|night|week|year))\b`)
 	dateRE     = regexp.MustCompile(`\b(?:` + monthName + `(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{3,4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthName + `(?:,?\s+\d{3,4})?|` + dayName + `|(?:1[0-9]|20)\d{2}s?|(?:c\.?\s?|ca\.\s?)\d{3,4}|(?:\d{1,2}(?:st|nd|rd|th)|` + ordinalWords + `)[\s-]+[Cc]entur(?:y|ies)|\d{1,4}\s?(?:BC|AD|BCE|CE)|\d{1,2}/\d{1,2}/\d{2,4})\b`)
 	relTimeRE  = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+` + timeUnit + `\s+(?:before|after|ago|later|earlier|prior)|(?:yesterday|today|tonight|tomorrow|last (?:year|month|week|night)|next (?:year|month|week|day)|(?:in|at|by|during|since|until|before|after) (?:the )?(?:morning|afternoon|evening|night|noon|midnight|dawn|dusk|spring|summer|autumn|fall|winter)))\b`)
-	clockRE    = regexp.MustCompile(`(?i)\b\d{1,2}(?::\d{2})?\s?(?:a\.m\.|p\.m\.|am|pm|o'clock)`)
+	clockRE    = regexp.MustCompile(`(?i)\b\d{1,2}(?:[:.]\d{2})?\s?(?:a\.m\.|p\.m\.|am|pm|o'clock)`)
 )
 
 // ageRE finds what may be an age: a number of at most three digits or in
@@ -64,7 +64,21 @@ func ages(s *sentenceText) []Span {
 			// What follows must not be something counted: a word that is
 			// not a stop word.
 			if st, e, ok := nextWord(s.text, r[1]); ok && strings.TrimSpace(s.text[r[1]:st]) == "" {
-				if w := Normalize(s.text[st:e]); !stopWords[w] && !ageWordSet[w] {
+				w := Normalize(s.text[st:e])
+				// "three other gentlemen": the counted word after "other".
+				if countWords[w] {
+					if st2, e2, ok := nextWord(s.text, e); ok && strings.TrimSpace(s.text[e:st2]) == "" {
+						if w2 := Normalize(s.text[st2:e2]); !stopWords[w2] && !ageWordSet[w2] {
+							continue
+						}
+					}
+				}
+				if !stopWords[w] && !ageWordSet[w] {
+					continue
+				}
+				// "three or four times", "two or three other gentlemen":
+				// a range of a count.
+				if (w == "or" || w == "to") && countedRange(s.text, e) {
 					continue
 				}
 			}
@@ -72,6 +86,32 @@ func ages(s *sentenceText) []Span {
 		out = append(out, Span{r[0], r[1]})
 	}
 	return mergeSpans(out)
+}
+
+// countWords stand between a number and what it counts: "three other
+// gentlemen", "two more days".
+var countWords = wordSet("other more fewer such")
+
+// countedRange reports that the text from i goes on with a number and,
+// after at most two stop words, a word that names what is counted
+// ("four times", "three other gentlemen"), not an age ("five years old").
+func countedRange(text string, i int) bool {
+	st, e, ok := nextWord(text, i)
+	if !ok || !isNumeral(Normalize(text[st:e])) {
+		return false
+	}
+	for range 3 {
+		st, e, ok = nextWord(text, e)
+		if !ok || strings.ContainsAny(text[i:st], ",;:.!?") {
+			return false
+		}
+		w := Normalize(text[st:e])
+		if stopWords[w] {
+			continue
+		}
+		return !ageWordSet[w] && !strings.HasPrefix(w, "year")
+	}
+	return false
 }
 
 // distanceRE finds a distance: a number and a unit of length.

@@ -42,6 +42,9 @@ type Index struct {
 	// persons holds the name terms (the last word of a name) that the
 	// corpus uses of a person, with the gender learnt (see mentions.go).
 	persons map[int32]uint8
+	// places holds, in order, the name terms the corpus mostly writes
+	// after "in", "at", "to"…: places' names (see mentions.go).
+	places []int32
 	// resolved maps a term to the sentences that refer to a person it names
 	// without the name (see mentions.go), in order.
 	resolved [][]int32

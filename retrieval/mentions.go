@@ -49,7 +49,11 @@ type rawMention struct {
 	// speech: a verb of saying stands right before or after the name or
 	// pronoun ("said Elizabeth", "she cried").
 	speech bool
-	terms  []int32 // the name's terms, its title included
+	// locative is 2 when the name stands after a preposition of place
+	// ("in England", "at Whitby"), 1 after "to" or "from", which also
+	// stand before persons, and 0 otherwise or for a possessive.
+	locative uint8
+	terms    []int32 // the name's terms, its title included
 }
 
 // personTitles give a name's gender; a title with none is genderAny.
@@ -112,10 +116,41 @@ func (b *builder) mentionsOf(text string, toks []buildToken, dst []rawMention) [
 			continue
 		}
 		m.speech = b.saidNear(toks, k) || b.saidNear(toks, k+len(m.terms)-1)
+		if !possessiveAt(text, toks[k+len(m.terms)-1]) {
+			m.locative = placePreposition(text[:t.start])
+		}
 		dst = append(dst, m)
 		k += len(m.terms) - 1
 	}
 	return dst
+}
+
+// placePreposition weighs the word that text ends in as a sign that a
+// name after it is a place: 2 for prepositions that stand before places
+// and seldom before persons ("in", "at", "near"…), 1 for "to" and "from",
+// 0 for any other.
+func placePreposition(before string) uint8 {
+	before = strings.TrimRight(before, " ")
+	w := strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:])
+	switch {
+	case placeOnlyPrepositions[w]:
+		return 2
+	case w == "to" || w == "from":
+		return 1
+	}
+	return 0
+}
+
+var placeOnlyPrepositions = wordSet("in at near into inside across throughout")
+
+// possessiveAt reports a token written with "'s" or "’s".
+func possessiveAt(text string, t buildToken) bool {
+	start, end, ok := nextWord(text, int(t.start))
+	if !ok {
+		return false
+	}
+	w := text[start:end]
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s")
 }
 
 // saidNear reports a verb of saying just before or after token k.
@@ -201,11 +236,35 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 			}
 		}
 	}
+	// A name that stands after "in", "at", "near"…, or (counting half)
+	// "to" and "from", in a quarter of its uses or more is a place's ("in
+	// England", "to London"), whatever pronouns follow it; a person's
+	// name does in a few percent ("to Lucy").
+	uses, locative := map[int32]int{}, map[int32]int{}
+	for s := range n {
+		for i := range mentions[s] {
+			if m := &mentions[s][i]; isName(m) {
+				uses[key(m)] += 2
+				locative[key(m)] += int(m.locative)
+			}
+		}
+	}
+	place := func(k int32) bool { return 4*locative[k] >= uses[k] && locative[k] >= 4 }
+	ix.places = ix.places[:0]
+	for k := range uses {
+		if place(k) {
+			ix.places = append(ix.places, k)
+		}
+	}
+	slices.Sort(ix.places)
 	genderOf := func(m *rawMention) uint8 {
 		if m.title == genderMale || m.title == genderFemale {
 			return m.title
 		}
 		k := key(m)
+		if place(k) {
+			return genderNone
+		}
 		switch mk, fk := male[k], female[k]; {
 		case mk >= 2 && mk >= 2*fk:
 			return genderMale

@@ -76,17 +76,24 @@ func TestResolveMentions(t *testing.T) {
 		{"I slept badly", []string{"harker", "jonathan"}},
 		{"My room was cold", []string{"harker", "jonathan"}},
 		{"I left Munich", []string{"harker", "jonathan"}},
+		// A name that mostly stands after "in", "at", "to"… is a place,
+		// whatever pronoun follows it.
+		{"Whitby was grey", nil},
+		{"Whitby lay by the sea", nil},
 	} {
 		s := find(tt.sentence)
 		if got := resolvedTerms(ix, s); !slices.Equal(got, tt.want) {
 			t.Errorf("resolved(%q) = %q, want %q", ix.corpus.Sentences[s].Text, got, tt.want)
 		}
 	}
-	// The gender of each was learnt from the text.
+	// The gender of each was learnt from the text; a place has none.
 	for name, want := range map[string]uint8{"elizabeth": genderFemale, "collin": genderMale} {
 		if got := ix.persons[ix.vocab[name]]; got != want {
 			t.Errorf("gender of %s = %d, want %d", name, got, want)
 		}
+	}
+	if g, ok := ix.persons[ix.vocab["whitbi"]]; ok {
+		t.Errorf("Whitby is taken for a person (gender %d)", g)
 	}
 }
 
@@ -101,5 +108,43 @@ func TestQuoteState(t *testing.T) {
 		if got := q.inside(strings.Index(text, tt.at)); got != tt.want {
 			t.Errorf("inside(%q) = %v, want %v", tt.at, got, tt.want)
 		}
+	}
+}
+
+// TestFittingSpans checks that in a book a who-answer is no place's name
+// and a where-answer no person's, nor a possessive or, for a city, a
+// street.
+func TestFittingSpans(t *testing.T) {
+	ix := mentionIndex(t)
+	ix.long = 1 // read it as a book
+	find := func(prefix string) int {
+		t.Helper()
+		for i, s := range ix.corpus.Sentences {
+			if strings.HasPrefix(s.Text, prefix) {
+				return i
+			}
+		}
+		t.Fatalf("no sentence starts with %q", prefix)
+		return -1
+	}
+	for _, tt := range []struct {
+		question, sentence, want string
+	}{
+		{"Who lived by the sea?", "Whitby lay by the sea", ""},
+		{"Who came to dinner?", "Mr. Collins came to dinner", "Mr. Collins"},
+		{"Where did Mina live?", "Mina lived in Whitby", "Whitby"},
+		{"Where did the boats come?", "The boats came to Whitby", "Whitby"},
+	} {
+		q := ix.analyzeQuestion(Query{Text: tt.question})
+		got := ""
+		if sp, ok := ix.AnswerSpan(find(tt.sentence), &q); ok {
+			got = ix.corpus.Sentences[find(tt.sentence)].Text[sp.Start:sp.End]
+		}
+		if got != tt.want {
+			t.Errorf("%q in %q: span %q, want %q", tt.question, tt.sentence, got, tt.want)
+		}
+	}
+	if !streetName("Charlottenstrasse") || !streetName("Baker Street") || streetName("Prague") {
+		t.Error("streetName")
 	}
 }

@@ -34,7 +34,7 @@ import (
 // bumped).
 // Ranking that reads the index at query time (search.go, the Params) is
 // not saved, and needs no new version.
-const AnalysisVersion = 3
+const AnalysisVersion = 4
 
 // FormatVersion is the layout of a saved index's file: header, framing of
 // the sections and trailer. What the sections hold is [AnalysisVersion]'s.
@@ -143,6 +143,7 @@ var (
 		{"STEM", saveStems, loadStems},
 		{"ALIA", saveAliases, loadAliases},
 		{"PERS", savePersons, loadPersons},
+		{"PLAC", savePlaces, loadPlaces},
 		{"RSLV", func(e *encoder, s *saving) { putRagged(e, s.ix.resolved) }, loadResolved},
 		{"WORD", func(e *encoder, s *saving) { e.u64(uint64(s.ix.words)) }, loadWords},
 		{"CAND", saveCands, loadCands},
@@ -854,6 +855,23 @@ func loadPersons(d *decoder, l *loading) {
 			return
 		}
 		l.ix.persons[id] = genders[i]
+	}
+}
+
+func savePlaces(e *encoder, s *saving) {
+	e.u32(uint32(len(s.ix.places)))
+	putI32s(e, s.ix.places)
+}
+
+func loadPlaces(d *decoder, l *loading) {
+	if l.ix.places = getI32s(d, d.count(4)); len(l.ix.places) == 0 {
+		l.ix.places = nil // as built
+	}
+	for i, id := range l.ix.places {
+		if id < 0 || int(id) >= len(l.ix.terms) || i > 0 && id <= l.ix.places[i-1] {
+			d.failf("place term %d of %d, out of order or range", id, len(l.ix.terms))
+			return
+		}
 	}
 }
 

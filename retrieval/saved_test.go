@@ -73,7 +73,7 @@ func roundTrip(tb testing.TB, ix *Index) *Index {
 // Load rebuilds; lazyFields are filled at query time and start empty.
 var (
 	savedFields = []string{"corpus", "terms", "sorted", "postings", "sentTerms", "sentFlags", "inNames", "anaphoric", "holds",
-		"tieKey", "stem", "aliases", "persons", "resolved", "words", "cands"}
+		"tieKey", "stem", "aliases", "persons", "places", "resolved", "words", "cands"}
 	rebuiltFields = []string{"vocab", "df", "sentLen", "sentPara", "sentDoc", "avgLen", "params", "synonyms", "negIDs", "long"}
 	lazyFields    = []string{"scratch", "kinds"}
 )
@@ -120,6 +120,7 @@ func diffIndexes(a, b *Index) []string {
 	eq("stem", a.stem, b.stem)
 	eq("aliases", a.aliases, b.aliases)
 	eq("persons", a.persons, b.persons)
+	eq("places", a.places, b.places)
 	eq("resolved", a.resolved, b.resolved)
 	eq("words", a.words, b.words)
 	eq("vocab", a.vocab, b.vocab)

@@ -1,6 +1,9 @@
 package retrieval
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // AnswerSpan picks the short answer of a sentence for a question: the
 // candidate of the expected type (see [Index.AnswerSpans]) nearest to the
@@ -22,6 +25,9 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 				cands = append(cands, Span{tok.Start, tok.End})
 			}
 		}
+	}
+	if ix.long >= 0.5 && len(ix.persons) > 0 {
+		cands = ix.fitting(text, cands, q)
 	}
 	if len(cands) == 0 {
 		return Span{}, false
@@ -51,6 +57,58 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	return best, true
 }
 
+// fitting keeps the candidate short answers of a book that are of the
+// kind the question asks for, as far as the book tells: a who-answer must
+// not be the name of a place ("Lambton", "England"); a where-answer must
+// not be a person's name nor a possessive ("Lucy's"); a city, town or
+// village is no street ("Charlottenstrasse"). In a short text too little
+// is known of its names to tell.
+func (ix *Index) fitting(text string, cands []Span, q *Question) []Span {
+	out := cands[:0:0]
+	for _, c := range cands {
+		span := text[c.Start:c.End]
+		switch q.Type {
+		case TypePerson:
+			if capitalized(span) && ix.namesPlace(span) && !ix.namesPerson(span) {
+				continue
+			}
+		case TypePlace:
+			if ix.namesPerson(span) && !ix.namesPlace(span) || strings.HasSuffix(span, "'s") || strings.HasSuffix(span, "’s") {
+				continue
+			}
+			if q.asksSettlement() && streetName(span) {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// asksSettlement reports a question that asks which city, town or village.
+func (q *Question) asksSettlement() bool {
+	for _, t := range q.Terms {
+		if !t.History && settlementWords[t.Word] {
+			return true
+		}
+	}
+	return false
+}
+
+var settlementWords = wordSet("city cities town towns village villages capital")
+
+// streetName reports a name that ends in a word for a street or square:
+// "Charlottenstrasse", "Baker Street", "Grosvenor Square".
+func streetName(span string) bool {
+	l := strings.ToLower(span)
+	for _, suf := range []string{"strasse", "straße", "street", "st.", "road", "lane", "avenue", "square", "gasse", "platz", "boulevard"} {
+		if strings.HasSuffix(l, suf) {
+			return true
+		}
+	}
+	return false
+}
+
 // verbForm reports a word that is most likely a verb: an irregular past
 // ("saw") or a word ending in -ed or -ing.
 func verbForm(w string) bool {
@@ -69,6 +127,22 @@ func (ix *Index) namesPerson(span string) bool {
 	for _, t := range analyze(span, nil, ix.stem) {
 		if id, ok := ix.vocab[t.Term]; ok && !t.Stop {
 			if _, person := ix.persons[id]; person {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// namesPlace reports whether a span of text holds a name the corpus
+// writes mostly as a place's ("in England").
+func (ix *Index) namesPlace(span string) bool {
+	if len(ix.places) == 0 {
+		return false
+	}
+	for _, t := range analyze(span, nil, ix.stem) {
+		if id, ok := ix.vocab[t.Term]; ok && !t.Stop {
+			if _, found := slices.BinarySearch(ix.places, id); found {
 				return true
 			}
 		}
