@@ -19,6 +19,9 @@ import (
 // verdicts are the hand rules that say a best hit does not answer.
 type verdicts struct {
 	lowCoverage, hinges, strictMissing, unattributed bool
+	// nameless: the question asks for a name and the best hit and the
+	// sentences beside it in its paragraph name nothing it does not.
+	nameless bool
 }
 
 // Signals are what the decision to answer weighs.
@@ -50,6 +53,9 @@ type Signals struct {
 	FollowUp bool
 	// The hand rules' verdicts.
 	LowCoverage, Hinges, StrictMissing, Unattributed bool
+	// Nameless: the question asks for a name the best passage does not
+	// hold (a rule, not weighed by the model).
+	Nameless bool
 	// Proximity and Phrase of the best hit.
 	Proximity, Phrase float64
 	// Terms is how many terms the question has of its own.
@@ -62,7 +68,7 @@ func (e *Engine) signals(history []string, res retrieval.Result, best retrieval.
 		HasType: best.HasType, Holds: best.Holds, Names: best.Names, NamesNear: best.NamesNear, Numbers: best.Numbers,
 		Missing: best.Missing, Negation: best.Negation, Content: best.Content,
 		Long: res.Long, FollowUp: len(history) > 0, LowCoverage: v.lowCoverage, Hinges: v.hinges,
-		StrictMissing: v.strictMissing, Unattributed: v.unattributed, Proximity: best.Proximity, Phrase: best.Phrase}
+		StrictMissing: v.strictMissing, Unattributed: v.unattributed, Nameless: v.nameless, Proximity: best.Proximity, Phrase: best.Phrase}
 	var mass, unknown, para float64
 	for _, t := range res.Terms {
 		if t.History {
@@ -166,7 +172,7 @@ func (e *Engine) answers(s Signals) bool {
 
 // ruledOut reports whether a hand rule says the best hit does not answer.
 func (s Signals) ruledOut() bool {
-	return s.LowCoverage || s.Hinges || s.StrictMissing || s.Unattributed
+	return s.LowCoverage || s.Hinges || s.StrictMissing || s.Unattributed || s.Nameless
 }
 
 // RuledOut reports whether a hand rule says the best hit does not answer.

@@ -159,7 +159,23 @@ func (e *Engine) pick(res retrieval.Result) (best retrieval.Hit, v verdicts, ok 
 	}
 chosen:
 	v.unattributed = th.Attribution && res.Speaker != "" && !e.ix.Attributed(best.Sentence, res.Speaker)
+	// In a book a name is a proper name; in an encyclopedia's article the
+	// name of a process or a law often is not ("photosynthesis").
+	v.nameless = res.Long >= 0.5 && res.AsksName && !e.namesNear(best.Sentence, &res.Question)
 	return best, v, true
+}
+
+// namesNear reports whether a sentence, or one beside it in its
+// paragraph, holds a name the question does not.
+func (e *Engine) namesNear(sent int, q *retrieval.Question) bool {
+	c := e.corpus
+	para := c.Sentences[sent].Para
+	for _, s := range []int{sent, sent - 1, sent + 1} {
+		if s >= 0 && s < len(c.Sentences) && c.Sentences[s].Para == para && e.ix.NamesNew(s, q) {
+			return true
+		}
+	}
+	return false
 }
 
 // hingesOnUnknown reports whether a question with no earlier questions has

@@ -285,3 +285,24 @@ func TestNamingVerb(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksName(t *testing.T) {
+	for _, tt := range []struct {
+		q    string
+		want bool
+	}{
+		{"What is the name of Gregor's boss?", true},
+		{"What was Lucy's father's name?", true},
+		{"What is Mrs. Samsa's first name?", true},
+		{"What name did the zoo keepers give it?", true},
+		{"Under what name did Dracula buy the house in Piccadilly?", true},
+		{"Which terrorist group did Macron name in particular?", false},
+		{"Where does that name come from?", false},
+		{"What does the name Carfax mean?", false},
+		{"Who is Mr. Darcy?", false},
+	} {
+		if got := asksName(tt.q, analyze(tt.q, nil, nil)); got != tt.want {
+			t.Errorf("asksName(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}

@@ -484,3 +484,14 @@ func yearAfter(text string, start int) bool {
 	}
 	return false
 }
+
+// NamesNew reports whether a sentence holds a name that can answer the
+// question: a proper name that is not the question's own (see [answers]).
+func (ix *Index) NamesNew(sent int, q *Question) bool {
+	for _, c := range ix.sentenceCands(sent) {
+		if c.kind == kindName && ix.answers(c, q.own) {
+			return true
+		}
+	}
+	return false
+}

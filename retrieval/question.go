@@ -17,6 +17,10 @@ type Question struct {
 	// Speaker is the named subject of a question that asks what someone
 	// said or thought ("Putin" in "What did Putin say?"), or "".
 	Speaker string
+	// AsksName: the question asks what someone or something is named
+	// ("What is the name of Gregor's boss?", "What was Lucy's father's
+	// name?", "Under what name did he buy the house?").
+	AsksName bool
 	// own is [QuestionTerms] of Terms.
 	own map[string]bool
 	// focus is the term of the noun a "what/which … " question asks for a
@@ -30,7 +34,8 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	// its focus.
 	toks := analyze(q.Text, nil, ix.stem)
 	verb := predicateAt(q.Text, toks)
-	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: ix.queryTerms(q, toks, verb), Speaker: speechSubject(q.Text, verb)}
+	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: ix.queryTerms(q, toks, verb), Speaker: speechSubject(q.Text, verb),
+		AsksName: asksName(q.Text, toks)}
 	a.own = QuestionTerms(a.Terms)
 	for _, t := range a.Terms {
 		if t.Focus && !t.Name && !t.Frame {
@@ -38,6 +43,40 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 		}
 	}
 	return a
+}
+
+// asksName reports a question that asks for a name: "what" or "which"
+// first and the word "name", or "what name" anywhere; not one that asks
+// what a name means or where it comes from.
+func asksName(q string, toks []Token) bool {
+	first, name := "", false
+	for i, t := range toks {
+		switch t.Word {
+		case "mean", "means", "meant", "meaning":
+			return false
+		case "name":
+			// A noun ("the name", "his first name", "Lucy's father's
+			// name"), not the verb of "Which group did Macron name?".
+			if i > 0 && (nameDeterminers[toks[i-1].Word] || possessiveWord(q, toks[i-1])) {
+				name = true
+				if toks[i-1].Word == "what" {
+					return true
+				}
+			}
+		}
+		if first == "" && !leadingConjunctions[t.Word] {
+			first = t.Word
+		}
+	}
+	return name && (first == "what" || first == "which")
+}
+
+var nameDeterminers = wordSet("what the a his her their its my your our first last full real maiden christian family given")
+
+// possessiveWord reports a token written with "'s" or "’s" in q.
+func possessiveWord(q string, t Token) bool {
+	w := q[t.Start:t.End]
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'")
 }
 
 // QuestionTerms is the set of the question's own terms (not the earlier

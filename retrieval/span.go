@@ -17,6 +17,16 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	switch {
 	case q.Type != TypeNone:
 		cands = ix.AnswerSpans(sent, q.Type, q.own)
+	case q.AsksName && ix.long >= 0.5:
+		// "What is the name of the inn?": in a book, a proper name the
+		// question does not give. (In an article the name asked for is
+		// as often a common noun: on SQuAD such names were right 99
+		// times in 235.)
+		for _, c := range ix.sentenceCands(sent) {
+			if c.kind == kindName && ix.answers(c, q.own) {
+				cands = append(cands, c.span())
+			}
+		}
 	case q.focus != "":
 		// "What tool did he grab?": a word of the sentence that names a
 		// kind of tool ("shovel").
