@@ -466,11 +466,11 @@ func (s *Server) sendInteraction(user User, channelID string, typ int, data map[
 		p["context"] = 1
 		p["authorizing_integration_owners"] = map[string]any{"0": s.GuildID}
 	} else {
-		p["guild_id"] = s.GuildID
+		p["guild_id"] = s.guildOfLocked(ch)
 		p["guild_locale"] = "en-US"
 		p["member"] = s.memberJSONLocked(user, true)
 		p["context"] = 0
-		p["authorizing_integration_owners"] = map[string]any{"0": s.GuildID}
+		p["authorizing_integration_owners"] = map[string]any{"0": s.guildOfLocked(ch)}
 	}
 	if msg != nil {
 		it.messageID = msg.ID
