@@ -86,7 +86,7 @@ type Channel struct {
 	// and messages in it carry that guild's ID, and GUILD_CREATE lists
 	// only the fake's own channels.
 	GuildID string
-	deleted   bool
+	deleted bool
 }
 
 // Options configures [New]. The zero value is a guild with the default
