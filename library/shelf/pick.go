@@ -83,7 +83,7 @@ func (v View) Limited() bool { return v.Progress.Chapter > 0 }
 // matching [library.ErrNotFound] when r asks for a book that is not the
 // server's.
 func (s *Shelf) Pick(ctx context.Context, r Reader) (View, error) {
-	v, err := s.choose(ctx, r)
+	v, err := s.Which(ctx, r)
 	if err != nil {
 		return View{}, err
 	}
@@ -96,15 +96,48 @@ func (s *Shelf) Pick(ctx context.Context, r Reader) (View, error) {
 			return View{}, err
 		}
 	}
+	if v.Progress.Chapter == 0 {
+		return v, nil
+	}
+	n := s.chapterOf(v, v.Progress)
+	if n == 0 {
+		v.Progress, v.Whose = library.Progress{}, ""
+		return v, nil
+	}
+	lim, err := v.Engine.UpTo(answer.Progress{Chapter: n, Reader: v.Whose})
+	if err != nil {
+		return View{}, fmt.Errorf("reading progress: %w", err)
+	}
+	v.Engine = lim
+	if m, ok := lim.Progress(); ok {
+		v.Mark = m
+	} else {
+		v.Mark = v.Engine.Chapters()[n-1]
+	}
+	return v, nil
+}
+
+// Which is [Shelf.Pick] without the engine of a library book, which it
+// neither builds nor waits for: the book (with the chapters of the
+// default corpus when that is the one), where the choice comes from, and
+// the progress that applies. Mark is not set.
+func (s *Shelf) Which(ctx context.Context, r Reader) (View, error) {
+	v, err := s.choose(ctx, r)
+	if err != nil {
+		return View{}, err
+	}
 	if r.GuildID == "" {
 		return v, nil
 	}
-	return s.limit(ctx, r, v)
+	return s.progressOf(ctx, r, v)
 }
+
+// DefaultName names the default corpus to people.
+func (s *Shelf) DefaultName() string { return s.defName }
 
 // choose finds the book of r, without its engine for a library book.
 func (s *Shelf) choose(ctx context.Context, r Reader) (View, error) {
-	def := View{Engine: s.def, Title: s.defName, From: FromDefault}
+	def := View{Engine: s.def, Book: s.defBook, Title: s.defName, From: FromDefault}
 	if r.GuildID == "" {
 		return def, nil
 	}
@@ -142,8 +175,10 @@ func (s *Shelf) choose(ctx context.Context, r Reader) (View, error) {
 	return def, nil
 }
 
-// limit applies the progress of r through v's book.
-func (s *Shelf) limit(ctx context.Context, r Reader, v View) (View, error) {
+// progressOf sets the progress of r through v's book: the member's own,
+// unless the answer is public and it goes further than the channel's;
+// else the channel's, or for a thread without one, its channel's.
+func (s *Shelf) progressOf(ctx context.Context, r Reader, v View) (View, error) {
 	get := func(channel, user string) (library.Progress, error) {
 		if channel == "" && user == "" {
 			return library.Progress{}, nil
@@ -178,22 +213,8 @@ func (s *Shelf) limit(ctx context.Context, r Reader, v View) (View, error) {
 	default:
 		p, whose = own, ReaderYou
 	}
-	if p.Chapter == 0 {
-		return v, nil
-	}
-	n := s.chapterOf(v, p)
-	if n == 0 {
-		return v, nil
-	}
-	lim, err := v.Engine.UpTo(answer.Progress{Chapter: n, Reader: whose})
-	if err != nil {
-		return View{}, fmt.Errorf("reading progress: %w", err)
-	}
-	v.Engine, v.Progress, v.Whose = lim, p, whose
-	if m, ok := lim.Progress(); ok {
-		v.Mark = m
-	} else {
-		v.Mark = v.Engine.Chapters()[n-1]
+	if p.Chapter > 0 {
+		v.Progress, v.Whose = p, whose
 	}
 	return v, nil
 }

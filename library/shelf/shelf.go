@@ -73,6 +73,7 @@ type Shelf struct {
 	store       Store
 	def         *answer.Engine
 	defName     string
+	defBook     library.Book // ID 0, with the default corpus's chapters
 	aopts       answer.Options
 	copts       corpus.Options
 	budget      int64
@@ -136,8 +137,12 @@ func New(opts Options) (*Shelf, error) {
 			}
 		}
 	}
+	defBook := library.Book{Title: opts.DefaultName}
+	for _, m := range opts.Default.Chapters() {
+		defBook.Chapters = append(defBook.Chapters, library.Chapter{N: m.N, Label: m.Label, Name: m.Name})
+	}
 	return &Shelf{
-		store: opts.Store, def: opts.Default, defName: opts.DefaultName, aopts: opts.Answer, copts: opts.Corpus,
+		store: opts.Store, def: opts.Default, defName: opts.DefaultName, defBook: defBook, aopts: opts.Answer, copts: opts.Corpus,
 		budget: opts.Memory, readTimeout: opts.ReadTimeout, log: opts.Logger,
 		builders: make(chan struct{}, opts.Builds),
 		entries:  map[int64]*entry{}, lru: list.New(),
