@@ -105,8 +105,10 @@ func (p *Plugin) answer(ctx context.Context, x *bot.Interaction, text string, pr
 	if err != nil {
 		return err
 	}
+	actx, cancel := context.WithTimeout(ctx, p.opts.AnswerTimeout)
+	defer cancel()
 	// A book read for the first time takes a while: say so.
-	pk, err := p.pick(ctx, r, func(title string) {
+	pk, err := p.pick(actx, r, func(title string) {
 		if err := x.Defer(ctx); err == nil {
 			x.EditDeferred(ctx, bot.RenderNotice(fmt.Sprintf("Opening **%s** for the first time since I started; the answer follows in a moment…", bot.Truncate(title, 200))))
 		}
@@ -128,8 +130,6 @@ func (p *Plugin) answer(ctx context.Context, x *bot.Interaction, text string, pr
 		question.Mode = answer.ModeAuto
 	}
 
-	actx, cancel := context.WithTimeout(ctx, p.opts.AnswerTimeout)
-	defer cancel()
 	var a answer.Answer
 	if eng.HasModel() && question.Mode != answer.ModeKeyword {
 		st := newStreamer(text)

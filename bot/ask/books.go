@@ -40,11 +40,13 @@ type picked struct {
 
 // pick returns the engine for a question of r: the plugin's own without
 // Books. slow, when not nil, is called before waiting for a book to be
-// indexed.
+// indexed; waiting ends with ctx, or after the answer timeout.
 func (p *Plugin) pick(ctx context.Context, r shelf.Reader, slow func(title string)) (picked, error) {
 	if p.books == nil {
 		return picked{eng: p.eng}, nil
 	}
+	ctx, cancel := context.WithTimeout(ctx, p.opts.AnswerTimeout)
+	defer cancel()
 	r.Wait = slow
 	v, err := p.books.Pick(ctx, r)
 	switch {
@@ -62,6 +64,9 @@ func (p *Plugin) pick(ctx context.Context, r shelf.Reader, slow func(title strin
 func interactionReader(x *bot.Interaction, public bool) (shelf.Reader, error) {
 	r := shelf.Reader{GuildID: x.GuildID, ChannelID: x.ChannelID, ParentID: bot.ThreadParent(x), UserID: x.UserID(), Public: public}
 	if v := strings.TrimSpace(x.StringOption("book")); v != "" {
+		if x.GuildID == "" {
+			return shelf.Reader{}, bot.Refuse("Books belong to a server's library: ask with `book:` in the server.")
+		}
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
 			return shelf.Reader{}, bot.Refusef("Pick the book from the list shown as you type (%q is not one).", bot.Truncate(v, 50))

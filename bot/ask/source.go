@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -61,9 +62,13 @@ func (p *Plugin) suggest(ctx context.Context, x *bot.Interaction) error {
 	if err != nil {
 		return x.Suggest(ctx, choices)
 	}
-	pk, err := p.pick(ctx, r, nil)
+	// Suggestions are due within Discord's 3 s: a book still being
+	// indexed gets none this time.
+	sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	pk, err := p.pick(sctx, r, nil)
 	if err != nil {
-		return err
+		return x.Suggest(ctx, choices)
 	}
 	for _, c := range pk.eng.Suggest(strings.TrimSpace(x.Focused()), 25) {
 		if c.ID == "" || len(c.ID) > 100 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"storybot/answer"
 	"storybot/bot"
@@ -22,7 +23,9 @@ func (p *Plugin) progress(ctx context.Context, x *bot.Interaction) error {
 	if !mine && !p.isChannelModerator(x) {
 		return bot.Refuse(msgNotModerator + " Set your own progress with `mine:true`.")
 	}
-	v, err := p.shelf.Pick(ctx, reader(x))
+	pctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	v, err := p.shelf.Pick(pctx, reader(x))
 	if err != nil {
 		return fmt.Errorf("the book in use: %w", err)
 	}

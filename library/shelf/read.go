@@ -5,8 +5,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"testing/fstest"
 	"unicode"
@@ -130,28 +130,31 @@ func textBytes(c *corpus.Corpus) int64 {
 	return n
 }
 
+var extRE = regexp.MustCompile(`^\.[a-z0-9]{1,9}$`)
+
 // SafeName is a file name that can stand in a path and a passage's ID:
-// its last element, letters, digits, spaces and ".-_()'" only, the
-// extension kept and the rest cut to 60 characters; "book" when nothing is
-// left.
+// its last element; letters, digits, spaces and "-_()'" only, any other
+// character (a dot too) made "_"; the extension kept, in lower case, and
+// the rest cut to 60 characters; "book" when nothing is left. Titles made
+// from file names read "_" as a space, as they read ".".
 func SafeName(filename string) string {
-	base := path.Base(strings.ReplaceAll(filename, "\\", "/"))
-	ext := strings.ToLower(path.Ext(base))
-	if len(ext) > 10 || !fs.ValidPath("x"+ext) {
+	base := strings.TrimRight(strings.TrimSpace(path.Base(strings.ReplaceAll(filename, "\\", "/"))), " .")
+	stem, ext := base, strings.ToLower(path.Ext(base))
+	if extRE.MatchString(ext) {
+		stem = base[:len(base)-len(ext)]
+	} else {
 		ext = ""
 	}
-	stem := strings.TrimSuffix(base, path.Ext(base))
 	var b strings.Builder
 	for _, r := range stem {
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" .-_()'", r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune(" -_()'", r):
 			b.WriteRune(r)
 		default:
 			b.WriteByte('_')
 		}
 	}
-	s := strings.Trim(b.String(), " .")
-	s = clip(s, 60)
+	s := strings.Trim(clip(b.String(), 60), " _")
 	if s == "" {
 		s = "book"
 	}

@@ -172,8 +172,10 @@ func (s *Shelf) Loaded(id int64) bool {
 
 // Read reads and indexes a book file as the shelf does (see [ReadBook]),
 // within the shelf's limits, with title and author replacing the file's
-// when not empty.
+// when not empty. It takes its turn among the shelf's builds.
 func (s *Shelf) Read(filename string, data []byte, title, author string) (*Book, error) {
+	s.builders <- struct{}{}
+	defer func() { <-s.builders }()
 	return ReadBook(filename, data, title, author, s.corpusFor(int64(len(data))), s.aopts)
 }
 

@@ -132,7 +132,7 @@ func TestSafeName(t *testing.T) {
 		"Dracula.EPUB":                   "Dracula.epub",
 		"../../etc/passwd.txt":           "passwd.txt",
 		`C:\books\emma.txt`:              "emma.txt",
-		"a/b\x00c<d>.md":                 "b_c_d_.md",
+		"a/b\x00c<d>.md":                 "b_c_d.md",
 		".hidden.txt":                    "hidden.txt",
 		".txt":                           "book.txt",
 		strings.Repeat("x", 99) + ".pdf": strings.Repeat("x", 60) + ".pdf",
@@ -426,4 +426,30 @@ func heapAlloc() uint64 {
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
 	return m.HeapAlloc
+}
+
+// FuzzSafeName: a safe name stands in a path as one element, without
+// control characters, at most 60 characters and an extension, and making
+// it safe again changes nothing.
+func FuzzSafeName(f *testing.F) {
+	for _, s := range []string{"Dracula.epub", "../../x.txt", `a\b.md`, ".txt", "", "\x00.pdf", "Ünï.html", "a.verylongextension"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := shelf.SafeName(s)
+		if got == "" || strings.ContainsAny(got, "/\\\x00") || got == "." || got == ".." || strings.HasPrefix(got, ".") {
+			t.Fatalf("SafeName(%q) = %q", s, got)
+		}
+		for _, r := range got {
+			if r < 0x20 || r == 0x7f {
+				t.Fatalf("SafeName(%q) = %q holds a control character", s, got)
+			}
+		}
+		if n := len([]rune(got)); n > 71 {
+			t.Fatalf("SafeName(%q) = %q, %d characters", s, got, n)
+		}
+		if again := shelf.SafeName(got); again != got {
+			t.Fatalf("SafeName(%q) = %q, then %q", s, got, again)
+		}
+	})
 }
