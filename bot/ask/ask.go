@@ -110,7 +110,7 @@ func (p *Plugin) answer(ctx context.Context, x *bot.Interaction, text string, pr
 	// A book read for the first time takes a while: say so.
 	pk, err := p.pick(actx, r, func(title string) {
 		if err := x.Defer(ctx); err == nil {
-			x.EditDeferred(ctx, bot.RenderNotice(fmt.Sprintf("Opening **%s** for the first time since I started; the answer follows in a moment…", bot.Truncate(title, 200))))
+			x.EditDeferred(ctx, bot.RenderNotice(fmt.Sprintf("Opening **%s** (its index is being built); the answer follows in a moment…", bot.Truncate(title, 200))))
 		}
 	})
 	if err != nil {

@@ -84,7 +84,7 @@ func TestFirstQuestionOfASlowBook(t *testing.T) {
 		}
 	}
 	if _, err := first.WaitOriginal(bottest.Ctx(t, 3*time.Second), func(m *fakediscord.Message) bool {
-		return strings.Contains(m.Content, "Opening **The Miller of Dunmore** for the first time")
+		return strings.Contains(m.Content, "Opening **The Miller of Dunmore** (its index is being built)")
 	}); err != nil {
 		t.Errorf("the deferred answer never said the book was being opened: %v", err)
 	}

@@ -79,7 +79,8 @@ func (p *Plugin) add(ctx context.Context, x *bot.Interaction) error {
 	case errors.Is(err, library.ErrFull):
 		return bot.Refusef("This server's library is full (LIBRARY_MAX_BOOKS is %d). Remove a book with `/book remove` first.", p.maxBooks)
 	case errors.Is(err, library.ErrInvalidInput):
-		return cant(strings.TrimPrefix(err.Error(), "add book: invalid input: "))
+		_, why, _ := strings.Cut(err.Error(), library.ErrInvalidInput.Error()+": ")
+		return cant(why)
 	case err != nil:
 		return fmt.Errorf("store %s: %w", name, err)
 	}

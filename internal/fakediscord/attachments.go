@@ -112,17 +112,10 @@ func (s *Server) Downloads() []Download {
 }
 
 // serveAttachment serves GET /attachments/CHANNEL/ID/NAME, as the CDN
-// does: no authentication, and a bot token sent there fails the test.
+// does: no authentication, and a bot token sent there fails the test. A
+// download is recorded before it is answered, so that a test that sees
+// the bot's reply sees the download too.
 func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
-	d := Download{Path: r.URL.Path, At: s.now()}
-	defer func() {
-		s.cdn.mu.Lock()
-		s.cdn.downloads = append(s.cdn.downloads, d)
-		s.cdn.mu.Unlock()
-		s.mu.Lock()
-		s.notifyLocked()
-		s.mu.Unlock()
-	}()
 	if r.Header.Get("Authorization") != "" {
 		s.errorf("GET %s: an Authorization header sent to the CDN, which needs none", r.URL.Path)
 	}
@@ -134,7 +127,7 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 		f, ok = s.cdn.files[parts[1]]
 		ok = ok && f.Filename == parts[2]
 	}
-	s.cdn.mu.Unlock()
+	d := Download{Path: r.URL.Path, At: s.now()}
 	switch {
 	case r.Method != http.MethodGet:
 		d.Status = http.StatusMethodNotAllowed
@@ -142,18 +135,26 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 		d.Status = http.StatusNotFound
 	case f.Redirect != "":
 		d.ID, d.Status = parts[1], http.StatusFound
-		http.Redirect(w, r, f.Redirect, http.StatusFound)
-		return
 	default:
 		d.ID, d.Status = parts[1], http.StatusOK
+	}
+	s.cdn.downloads = append(s.cdn.downloads, d)
+	s.cdn.mu.Unlock()
+	s.mu.Lock()
+	s.notifyLocked()
+	s.mu.Unlock()
+	switch d.Status {
+	case http.StatusFound:
+		http.Redirect(w, r, f.Redirect, http.StatusFound)
+	case http.StatusOK:
 		if f.ContentType != "" {
 			w.Header().Set("Content-Type", f.ContentType)
 		}
 		w.Header().Set("Content-Length", strconv.Itoa(len(f.Data)))
 		w.Write(f.Data)
-		return
+	default:
+		http.Error(w, fmt.Sprintf("%d", d.Status), d.Status)
 	}
-	http.Error(w, fmt.Sprintf("%d", d.Status), d.Status)
 }
 
 // guildOfLocked returns the guild a channel is in: its GuildID, or the
