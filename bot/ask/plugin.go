@@ -4,6 +4,11 @@
 // discussion channels and in threads the bot answered in (with the memory
 // of the conversation), and the 👍/👎 feedback on answers.
 //
+// With [Options].Books, every one of them answers from the book of the
+// server's library the channel talks about, as far as the asker or the
+// channel has read (see storybot/library/shelf); /ask and /search take
+// book:, /ask spoilers:.
+//
 // Each command is one file: its definition, its handler and one line in
 // [Plugin.Register].
 package ask

@@ -365,8 +365,9 @@ func (s *Server) Button(user User, message *Message, customID string) *Interacti
 	s.t.Helper()
 	s.mu.Lock()
 	m := s.messages[message.ID]
+	found, disabled := findButton(m, customID) // under the lock: the bot may be editing m
 	s.mu.Unlock()
-	switch found, disabled := findButton(m, customID); {
+	switch {
 	case !found:
 		s.errorf("message %s has no component with custom_id %q", message.ID, customID)
 	case disabled:

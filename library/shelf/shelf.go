@@ -96,6 +96,8 @@ type entry struct {
 	eng   *answer.Engine
 	err   error
 	elem  *list.Element // in lru once ready
+	// dropped: the book was removed; its build is thrown away.
+	dropped bool
 }
 
 // Stats count what the shelf holds and has done.
@@ -210,6 +212,7 @@ func (s *Shelf) Drop(id int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if e := s.entries[id]; e != nil {
+		e.dropped = true
 		s.forgetLocked(e)
 	}
 }
@@ -285,16 +288,21 @@ func (s *Shelf) build(e *entry, b library.Book) {
 	defer close(e.ready)
 	s.stats.Builds++
 	current := s.entries[b.ID] == e
+	if err == nil && e.dropped {
+		err = fmt.Errorf("book %d: %w", b.ID, library.ErrNotFound) // removed meanwhile
+	}
 	if err != nil || !current {
+		// Failed, removed, or replaced by [Shelf.Put]: nothing is kept, and
+		// only a replaced build still answers those who waited for it.
 		s.used -= e.cost
 		if current {
 			delete(s.entries, b.ID)
 		}
-		if err == nil {
-			err = fmt.Errorf("book %d: %w", b.ID, library.ErrNotFound) // removed meanwhile
+		e.eng, e.err = eng, err
+		if err != nil {
+			e.eng = nil
+			s.log.Warn("library: could not index a book", "book", b.ID, "guild", b.GuildID, "err", err)
 		}
-		e.err = err
-		s.log.Warn("library: could not index a book", "book", b.ID, "guild", b.GuildID, "err", err)
 		return
 	}
 	e.eng = eng
