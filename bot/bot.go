@@ -17,7 +17,8 @@
 // [ModeratorsOnly]).
 //
 // The plugins are storybot/bot/ask (/ask, /search, /source, /story,
-// mentions and threads) and storybot/bot/qa (moderated Q&A sessions).
+// mentions and threads), storybot/bot/qa (moderated Q&A sessions) and
+// storybot/bot/library (/book: the servers' libraries).
 package bot
 
 import (

@@ -196,7 +196,7 @@ func (sb SourceButtons) Register(r *Router) {
 		}
 		var srcs []answer.Source
 		for _, id := range list {
-			src, err := sb.Passages.Source(id)
+			src, err := sb.source(ctx, x, id)
 			if err != nil {
 				log.Warn("source of button", "id", id, "err", err)
 				continue

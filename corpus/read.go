@@ -64,6 +64,16 @@ func readerFor(name string) *format {
 	return readers[strings.ToLower(path.Ext(name))]
 }
 
+// KindOf returns the kind of document a file of that name is read as
+// ([KindText], [KindMarkdown], [KindEPUB], [KindHTML], [KindPDF]), by its
+// extension, or "" when storybot does not read that kind of file.
+func KindOf(name string) string {
+	if f := readerFor(name); f != nil {
+		return f.kind
+	}
+	return ""
+}
+
 // lines returns text without a byte-order mark, with CRLF and CR line ends
 // made LF.
 func lines(data []byte) string {

@@ -19,9 +19,9 @@ const (
 	CommandAskStory = "Ask the story" // message command, in the Apps menu
 )
 
-// askCommand is /ask, with a mode choice when withModel; maxQuestion caps
-// its question.
-func askCommand(withModel bool, maxQuestion int) *discordgo.ApplicationCommand {
+// askCommand is /ask, with a mode choice when withModel and the book:
+// and spoilers: options withBooks; maxQuestion caps its question.
+func askCommand(withModel bool, maxQuestion int, withBooks bool) *discordgo.ApplicationCommand {
 	c := &discordgo.ApplicationCommand{
 		Name:        CommandAsk,
 		Description: "Ask a question about the story",
@@ -39,6 +39,13 @@ func askCommand(withModel bool, maxQuestion int) *discordgo.ApplicationCommand {
 				Description: "Only you see the answer",
 			},
 		},
+	}
+	if withBooks {
+		c.Options = append(c.Options, bookOption(), &discordgo.ApplicationCommandOption{
+			Type:        discordgo.ApplicationCommandOptionBoolean,
+			Name:        "spoilers",
+			Description: "Answer from the whole book, what comes after your progress hidden behind spoiler bars",
+		})
 	}
 	if withModel {
 		c.Options = append(c.Options, &discordgo.ApplicationCommandOption{
@@ -59,7 +66,7 @@ var askStoryCommand = &discordgo.ApplicationCommand{Type: discordgo.MessageAppli
 
 // ask answers /ask.
 func (p *Plugin) ask(ctx context.Context, x *bot.Interaction) error {
-	return p.answer(ctx, x, x.StringOption("question"), x.BoolOption("private"), answer.Mode(x.StringOption("mode")))
+	return p.answer(ctx, x, x.StringOption("question"), x.BoolOption("private"), answer.Mode(x.StringOption("mode")), x.BoolOption("spoilers"))
 }
 
 // askMessage answers the text of the message "Ask the story" was used on.
@@ -76,13 +83,13 @@ func (p *Plugin) askMessage(ctx context.Context, x *bot.Interaction) error {
 		// Message Content intent (see [bot.Intents]).
 		return bot.Refuse("I can't read that message's text here. Ask with `/ask` instead, or mention me in a reply to it.")
 	}
-	return p.answer(ctx, x, text, false, "")
+	return p.answer(ctx, x, text, false, "", false)
 }
 
 // answer answers a question asked by an interaction. A keyword answer is
 // sent at once (the bot defers it when it takes long); a model answer is
 // deferred at once and edited as it streams.
-func (p *Plugin) answer(ctx context.Context, x *bot.Interaction, text string, private bool, mode answer.Mode) error {
+func (p *Plugin) answer(ctx context.Context, x *bot.Interaction, text string, private bool, mode answer.Mode, spoilers bool) error {
 	x.SetEphemeral(private)
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -94,12 +101,28 @@ func (p *Plugin) answer(ctx context.Context, x *bot.Interaction, text string, pr
 	if err := p.allow(x.Caller(), x.ChannelID); err != nil {
 		return err
 	}
+	r, err := interactionReader(x, !private)
+	if err != nil {
+		return err
+	}
+	actx, cancel := context.WithTimeout(ctx, p.opts.AnswerTimeout)
+	defer cancel()
+	// A book read for the first time takes a while: say so.
+	pk, err := p.pick(actx, r, func(title string) {
+		if err := x.Defer(ctx); err == nil {
+			x.EditDeferred(ctx, bot.RenderNotice(fmt.Sprintf("Opening **%s** (its index is being built); the answer follows in a moment…", bot.Truncate(title, 200))))
+		}
+	})
+	if err != nil {
+		return err
+	}
+	eng := pk.eng
 	// In a thread the bot answered in, earlier questions are the context.
 	var conv string
 	if p.isThread(x.Session, x.ChannelID) {
 		conv = "c:" + x.ChannelID
 	}
-	question := answer.Question{Text: text, Mode: mode}
+	question := answer.Question{Text: text, Mode: mode, Spoilers: spoilers}
 	if conv != "" {
 		question.History = p.memory.history(conv, time.Now())
 	}
@@ -107,11 +130,8 @@ func (p *Plugin) answer(ctx context.Context, x *bot.Interaction, text string, pr
 		question.Mode = answer.ModeAuto
 	}
 
-	actx, cancel := context.WithTimeout(ctx, p.opts.AnswerTimeout)
-	defer cancel()
 	var a answer.Answer
-	var err error
-	if p.eng.HasModel() && question.Mode != answer.ModeKeyword {
+	if eng.HasModel() && question.Mode != answer.ModeKeyword {
 		st := newStreamer(text)
 		question.Stream = st.update
 		if err := x.Defer(ctx); err != nil {
@@ -119,14 +139,15 @@ func (p *Plugin) answer(ctx context.Context, x *bot.Interaction, text string, pr
 		}
 		a, err = func() (answer.Answer, error) {
 			defer st.run(ctx, x, p.opts.EditInterval, p.log)()
-			return p.eng.Answer(actx, question)
+			return eng.Answer(actx, question)
 		}()
 	} else {
-		a, err = p.eng.Answer(actx, question)
+		a, err = eng.Answer(actx, question)
 	}
 	if err != nil {
 		return answerError(actx, err)
 	}
+	a = withOwnProgress(a, pk.view)
 	if conv != "" {
 		p.memory.add(conv, text, time.Now())
 	}
@@ -138,8 +159,8 @@ func (p *Plugin) answer(ctx context.Context, x *bot.Interaction, text string, pr
 			return fmt.Errorf("send answer: %w", err)
 		}
 	}
-	p.log.Info("answered", "interaction", x.ID, "mode", a.Mode, "found", a.Found,
-		"citations", len(a.Citations), "private", x.Ephemeral())
+	p.log.Info("answered", "interaction", x.ID, "mode", a.Mode, "found", a.Found, "beyond", a.Beyond,
+		"citations", len(a.Citations), "private", x.Ephemeral(), "book", pk.view.Book.ID, "chapter", pk.view.Progress.Chapter)
 	return nil
 }
 

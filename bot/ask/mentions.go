@@ -11,6 +11,7 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
+	"storybot/library/shelf"
 )
 
 // noticeEvery is how often a user is told, in a channel, that they ask too fast.
@@ -54,10 +55,17 @@ func (p *Plugin) onMessage(ctx context.Context, s *discordgo.Session, m *discord
 	q := answer.Question{Text: text, History: p.memory.history(conv, now)}
 	actx, cancel := context.WithTimeout(ctx, p.opts.AnswerTimeout)
 	defer cancel()
-	a, err := p.eng.Answer(actx, q)
+	// Every reply here is public: never beyond the channel's progress.
+	pk, err := p.pick(actx, shelf.Reader{GuildID: m.GuildID, ChannelID: m.ChannelID, ParentID: parentOf(s, m.ChannelID),
+		UserID: m.Author.ID, Public: true}, nil)
+	if err != nil {
+		return err
+	}
+	a, err := pk.eng.Answer(actx, q)
 	if err != nil {
 		return answerError(actx, err)
 	}
+	a = withOwnProgress(a, pk.view)
 	p.memory.add(conv, text, now)
 	if isThreadChannel(s, m.ChannelID) {
 		p.threads.Put(m.ChannelID, true)

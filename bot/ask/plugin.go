@@ -4,6 +4,11 @@
 // discussion channels and in threads the bot answered in (with the memory
 // of the conversation), and the 👍/👎 feedback on answers.
 //
+// With [Options].Books, every one of them answers from the book of the
+// server's library the channel talks about, as far as the asker or the
+// channel has read (see storybot/library/shelf); /ask and /search take
+// book:, /ask spoilers:.
+//
 // Each command is one file: its definition, its handler and one line in
 // [Plugin.Register].
 package ask
@@ -89,6 +94,14 @@ type Options struct {
 	// answered with. Defaults 6 and 30 minutes.
 	HistoryTurns int
 	HistoryAge   time.Duration
+
+	// Books, when set, picks the book every question is answered from: the
+	// one the channel, its thread's channel or the server chose from its
+	// library, or the one asked for with book:, seen as far as the asker
+	// or the channel has read (see storybot/library/shelf). /ask and
+	// /search then take book:, and /ask spoilers:. Nil answers everything
+	// from Engine.
+	Books Books
 }
 
 func (o *Options) setDefaults() {
@@ -125,6 +138,7 @@ func (o *Options) setDefaults() {
 type Plugin struct {
 	opts       Options
 	eng        Engine
+	books      Books // nil: Engine answers everything
 	log        *slog.Logger
 	sources    *bot.SourceIDs
 	discussion map[string]bool
@@ -152,6 +166,7 @@ func New(opts Options) (*Plugin, error) {
 	p := &Plugin{
 		opts:       opts,
 		eng:        opts.Engine,
+		books:      opts.Books,
 		log:        opts.Logger,
 		sources:    opts.Sources,
 		discussion: make(map[string]bool),
@@ -170,15 +185,19 @@ func New(opts Options) (*Plugin, error) {
 
 // Register implements [bot.Plugin].
 func (p *Plugin) Register(r *bot.Router) {
-	r.Command(askCommand(p.eng.HasModel(), p.opts.MaxQuestion), p.ask)
-	r.Command(searchCommand(p.opts.MaxQuestion), p.search)
+	r.Command(askCommand(p.eng.HasModel(), p.opts.MaxQuestion, p.books != nil), p.ask)
+	r.Command(searchCommand(p.opts.MaxQuestion, p.books != nil), p.search)
+	if p.books != nil {
+		r.Autocomplete("/"+CommandAsk, p.suggestBook)
+		r.Autocomplete("/"+CommandSearch, p.suggestBook)
+	}
 	r.Command(sourceCommand, p.source)
 	r.Autocomplete("/"+CommandSource, p.suggest)
 	r.Command(storyCommand, p.story)
 	r.Command(askStoryCommand, p.askMessage)
 	r.Component(bot.FeedbackPrefix, p.feedback)
 	r.Message(p.onMessage)
-	p.log.Info("answering questions", "discussion_channels", len(p.discussion), "model", p.eng.HasModel())
+	p.log.Info("answering questions", "discussion_channels", len(p.discussion), "model", p.eng.HasModel(), "library", p.books != nil)
 }
 
 // Texts shown to users.

@@ -13,9 +13,10 @@ import (
 // CommandSearch is /search.
 const CommandSearch = "search"
 
-// searchCommand is /search; maxQuestion caps its query.
-func searchCommand(maxQuestion int) *discordgo.ApplicationCommand {
-	return &discordgo.ApplicationCommand{
+// searchCommand is /search, with the book: option withBooks;
+// maxQuestion caps its query.
+func searchCommand(maxQuestion int, withBooks bool) *discordgo.ApplicationCommand {
+	c := &discordgo.ApplicationCommand{
 		Name:        CommandSearch,
 		Description: "Find the passages of the story that best match some words",
 		Options: []*discordgo.ApplicationCommandOption{{
@@ -26,6 +27,10 @@ func searchCommand(maxQuestion int) *discordgo.ApplicationCommand {
 			MaxLength:   min(maxQuestion, 6000),
 		}},
 	}
+	if withBooks {
+		c.Options = append(c.Options, bookOption())
+	}
+	return c
 }
 
 // search lists the passages that best match the query.
@@ -40,7 +45,15 @@ func (p *Plugin) search(ctx context.Context, x *bot.Interaction) error {
 	if err := p.allow(x.Caller(), x.ChannelID); err != nil {
 		return err
 	}
-	results, err := p.eng.Search(query, 5)
+	r, err := interactionReader(x, true)
+	if err != nil {
+		return err
+	}
+	pk, err := p.pick(ctx, r, nil)
+	if err != nil {
+		return err
+	}
+	results, err := pk.eng.Search(query, 5)
 	if err != nil {
 		return answerError(ctx, err)
 	}

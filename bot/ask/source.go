@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -31,7 +32,20 @@ var sourceCommand = &discordgo.ApplicationCommand{
 // source shows a passage with its neighbours.
 func (p *Plugin) source(ctx context.Context, x *bot.Interaction) error {
 	ref := strings.TrimSpace(x.StringOption("ref"))
-	src, err := p.eng.Source(ref)
+	var src answer.Source
+	var err error
+	if p.books == nil {
+		src, err = p.eng.Source(ref)
+	} else {
+		r, rerr := interactionReader(x, true)
+		if rerr != nil {
+			return rerr
+		}
+		src, err = p.books.Source(ctx, r, ref, false)
+	}
+	if errors.Is(err, answer.ErrBeyond) {
+		return bot.Refuse("That passage comes after where this channel has read, so I won't show it here. `/ask spoilers:true` answers from the whole book, the later text hidden.")
+	}
 	if errors.Is(err, answer.ErrUnknownRef) {
 		return bot.Refusef("No passage has the reference %q. Pick one from the list shown as you type.", bot.Truncate(ref, 100))
 	}
@@ -44,7 +58,19 @@ func (p *Plugin) source(ctx context.Context, x *bot.Interaction) error {
 // suggest offers the references that start with or contain what was typed.
 func (p *Plugin) suggest(ctx context.Context, x *bot.Interaction) error {
 	choices := []*discordgo.ApplicationCommandOptionChoice{}
-	for _, c := range p.eng.Suggest(strings.TrimSpace(x.Focused()), 25) {
+	r, err := interactionReader(x, true)
+	if err != nil {
+		return x.Suggest(ctx, choices)
+	}
+	// Suggestions are due within Discord's 3 s: a book still being
+	// indexed gets none this time.
+	sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	pk, err := p.pick(sctx, r, nil)
+	if err != nil {
+		return x.Suggest(ctx, choices)
+	}
+	for _, c := range pk.eng.Suggest(strings.TrimSpace(x.Focused()), 25) {
 		if c.ID == "" || len(c.ID) > 100 {
 			continue
 		}

@@ -73,6 +73,7 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
+	"storybot/library/shelf"
 	"storybot/qa"
 )
 
@@ -92,12 +93,24 @@ type Answerer interface {
 
 var _ Answerer = (*answer.Engine)(nil)
 
+// Books picks the book a session's drafts are answered from: its
+// channel's, as far as the channel (or the asker, when less far) has
+// read; *shelf.Shelf implements it.
+type Books interface {
+	Pick(ctx context.Context, r shelf.Reader) (shelf.View, error)
+}
+
 // Options configure [New]. Zero values mean the documented defaults.
 type Options struct {
 	// Store keeps sessions, questions, votes and decisions. Required.
 	Store Store
 	// Answerer drafts the answer shown on each card. Required.
 	Answerer Answerer
+	// Books, when set, picks the book each draft is answered from instead
+	// of Answerer (see storybot/library/shelf): drafts are posted where
+	// the session's channel reads them, so they never draw on the text
+	// beyond its progress.
+	Books Books
 	// Logger receives logs; nil means [slog.Default].
 	Logger *slog.Logger
 	// ModeratorRoleID is a role whose members moderate besides those with
@@ -124,6 +137,7 @@ type Options struct {
 type Plugin struct {
 	st      Store
 	ans     Answerer
+	books   Books // nil: ans drafts every answer
 	log     *slog.Logger
 	modRole string
 	sources *bot.SourceIDs
@@ -170,6 +184,7 @@ func New(opts Options) (*Plugin, error) {
 		limit:       limit,
 		st:          opts.Store,
 		ans:         opts.Answerer,
+		books:       opts.Books,
 		log:         opts.Logger,
 		modRole:     opts.ModeratorRoleID,
 		sources:     opts.Sources,

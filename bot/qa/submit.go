@@ -11,6 +11,7 @@ import (
 
 	"storybot/answer"
 	"storybot/bot"
+	"storybot/library/shelf"
 	"storybot/qa"
 )
 
@@ -95,7 +96,7 @@ func (p *Plugin) submit(ctx context.Context, x *bot.Interaction, sess qa.Session
 		return err
 	}
 	dctx, cancel := context.WithTimeout(ctx, p.timeout)
-	a, err := p.ans.Answer(dctx, answer.Question{Text: text})
+	a, err := p.draft(dctx, x, sess, text)
 	cancel()
 	if err != nil {
 		// The moderators answer it themselves.
@@ -184,4 +185,19 @@ func (p *Plugin) refreshCard(ctx context.Context, s *discordgo.Session, q qa.Que
 			p.log.Warn("qa: update public question", "question", q.ID, "channel", q.PublicChannelID, "err", err)
 		}
 	}
+}
+
+// draft answers a question of sess from the book of the session's
+// channel, as far as the channel (or the asker, when less far) has read.
+func (p *Plugin) draft(ctx context.Context, x *bot.Interaction, sess qa.Session, text string) (answer.Answer, error) {
+	ans := p.ans
+	if p.books != nil {
+		v, err := p.books.Pick(ctx, shelf.Reader{GuildID: sess.GuildID, ChannelID: sess.ChannelID, ParentID: bot.ThreadParent(x),
+			UserID: x.UserID(), Public: true})
+		if err != nil {
+			return answer.Answer{}, fmt.Errorf("pick the session's book: %w", err)
+		}
+		ans = v.Engine
+	}
+	return ans.Answer(ctx, answer.Question{Text: text})
 }

@@ -29,7 +29,9 @@ type jsonAnswer struct {
 	Related   []answer.Citation `json:"related,omitempty"`
 	Mode      answer.Mode       `json:"mode,omitempty"`
 	Notice    string            `json:"notice,omitempty"`
-	Error     string            `json:"error,omitempty"`
+	// Beyond: only the text after --until-chapter answers (see answer.Answer).
+	Beyond bool   `json:"beyond,omitempty"`
+	Error  string `json:"error,omitempty"`
 }
 
 // jsonQuestion is one input line of ask --jsonl.
@@ -41,7 +43,7 @@ type jsonQuestion struct {
 
 func toJSON(id string, a answer.Answer) jsonAnswer {
 	j := jsonAnswer{ID: id, Question: a.Question, Found: a.Found, Answer: a.Text, Span: a.Span,
-		Citations: a.Citations, Related: a.Related, Mode: a.Mode, Notice: a.Notice}
+		Citations: a.Citations, Related: a.Related, Mode: a.Mode, Notice: a.Notice, Beyond: a.Beyond}
 	if j.Citations == nil {
 		j.Citations = []answer.Citation{}
 	}
@@ -54,6 +56,7 @@ func runAsk(ctx context.Context, cfg Config, logger *slog.Logger, args []string,
 	asJSON := fs.Bool("json", false, "print the answer, or the error, as one JSON object")
 	jsonl := fs.Bool("jsonl", false, "read questions as JSON lines on stdin, write one answer line each")
 	llm := addLLMFlags(fs)
+	prog := addProgressFlags(fs, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -80,15 +83,21 @@ func runAsk(ctx context.Context, cfg Config, logger *slog.Logger, args []string,
 	if !*jsonl && len(pos) == 0 {
 		return errors.New(`ask needs a question, e.g. storybot ask "Where did Macron meet Putin?"`)
 	}
+	if err := prog.check(); err != nil {
+		return err
+	}
 	eng, err := loadEngine(ctx, cfg, *corpus, useModel, logger)
 	if err != nil {
 		return err
 	}
+	if eng, err = prog.apply(eng); err != nil {
+		return err
+	}
 	mode := modeFor(useModel)
 	if *jsonl {
-		return askJSONL(ctx, eng, mode, stdin, stdout)
+		return askJSONL(ctx, eng, answer.Question{Mode: mode, Spoilers: prog.spoilers}, stdin, stdout)
 	}
-	q := answer.Question{Text: strings.Join(pos, " "), Mode: mode}
+	q := answer.Question{Text: strings.Join(pos, " "), Mode: mode, Spoilers: prog.spoilers}
 	if *asJSON {
 		a, err := eng.Answer(ctx, q)
 		if err != nil {
@@ -107,15 +116,15 @@ func writeJSONError(w io.Writer, err error) {
 	enc.Encode(jsonAnswer{Citations: []answer.Citation{}, Error: err.Error()})
 }
 
-// askJSONL answers each input line in order. A bad line gets an answer line
-// with an error, and the id when it could be read, so the output stays
-// aligned with the input.
-func askJSONL(ctx context.Context, eng *answer.Engine, mode answer.Mode, stdin io.Reader, stdout io.Writer) error {
+// askJSONL answers each input line in order, as base asks (its mode and
+// spoilers). A bad line gets an answer line with an error, and the id
+// when it could be read, so the output stays aligned with the input.
+func askJSONL(ctx context.Context, eng *answer.Engine, base answer.Question, stdin io.Reader, stdout io.Writer) error {
 	return eachQuestion(ctx, stdin, stdout, func(in jsonQuestion, bad error) any {
 		if bad != nil {
 			return jsonAnswer{ID: in.ID, Citations: []answer.Citation{}, Error: bad.Error()}
 		}
-		a, err := eng.Answer(ctx, answer.Question{Text: in.Question, History: in.History, Mode: mode})
+		a, err := eng.Answer(ctx, answer.Question{Text: in.Question, History: in.History, Mode: base.Mode, Spoilers: base.Spoilers})
 		if err != nil {
 			return jsonAnswer{ID: in.ID, Citations: []answer.Citation{}, Error: err.Error()}
 		}
@@ -308,6 +317,7 @@ func runChat(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	corpus := corpusFlag(fs, cfg)
 	llm := addLLMFlags(fs)
+	prog := addProgressFlags(fs, true)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -319,8 +329,14 @@ func runChat(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 	if err != nil {
 		return err
 	}
+	if err := prog.check(); err != nil {
+		return err
+	}
 	eng, err := loadEngine(ctx, cfg, *corpus, useModel, logger)
 	if err != nil {
+		return err
+	}
+	if eng, err = prog.apply(eng); err != nil {
 		return err
 	}
 	var lines lineReader
@@ -339,7 +355,7 @@ func runChat(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 		sc.Buffer(make([]byte, 64*1024), 1<<20)
 		lines = promptLines{scanLines{sc}, stdout}
 	}
-	return chat(ctx, eng, modeFor(useModel), lines, out)
+	return chat(ctx, eng, answer.Question{Mode: modeFor(useModel), Spoilers: prog.spoilers}, lines, out)
 }
 
 // promptLines prints the prompt before each line, for input that is not a
@@ -354,9 +370,9 @@ func (p promptLines) ReadLine() (string, error) {
 	return p.lineReader.ReadLine()
 }
 
-// chat answers the lines of lines on out until /quit, the end of input or
-// ctx is done.
-func chat(ctx context.Context, eng *answer.Engine, mode answer.Mode, lines lineReader, out io.Writer) error {
+// chat answers the lines of lines on out, as base asks (its mode and
+// spoilers), until /quit, the end of input or ctx is done.
+func chat(ctx context.Context, eng *answer.Engine, base answer.Question, lines lineReader, out io.Writer) error {
 	st := eng.Stats()
 	fmt.Fprintf(out, "Ask about %s (%d documents, %d sentences). /help lists the commands.\n",
 		strings.Join(st.Titles[:min(3, len(st.Titles))], "; "), st.Documents, st.Sentences)
@@ -404,7 +420,7 @@ func chat(ctx context.Context, eng *answer.Engine, mode answer.Mode, lines lineR
 			fmt.Fprintf(out, "There is no %s command; /help lists them.\n", line)
 			continue
 		}
-		q := answer.Question{Text: line, History: history, Mode: mode}
+		q := answer.Question{Text: line, History: history, Mode: base.Mode, Spoilers: base.Spoilers}
 		if err := askText(ctx, eng, q, out); err != nil {
 			if ctx.Err() != nil {
 				return nil

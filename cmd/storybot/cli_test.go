@@ -260,7 +260,7 @@ func TestChatLineEditing(t *testing.T) {
 		io.Reader
 		io.Writer
 	}{strings.NewReader(keys), &screen}, "> ")
-	if err := chat(context.Background(), eng, answer.ModeKeyword, rawTerm{tm}, tm); err != nil {
+	if err := chat(context.Background(), eng, answer.Question{Mode: answer.ModeKeyword}, rawTerm{tm}, tm); err != nil {
 		t.Fatal(err)
 	}
 	out := screen.String()

@@ -79,6 +79,8 @@ type DiscordConfig struct {
 
 	// DatabasePath is the SQLite file for Q&A sessions and feedback.
 	DatabasePath string `envconfig:"DATABASE_PATH" default:"storybot.db"`
+
+	LibraryConfig
 }
 
 // CorpusOptions are the limits of loading the corpus.
@@ -105,6 +107,9 @@ func loadConfigFor(discord bool) (Config, error) {
 	}
 	if err := envconfig.Process("", &c.DiscordConfig); err != nil && discord {
 		return Config{}, settingError(err)
+	}
+	if err := c.LibraryConfig.check(); err != nil && discord {
+		return Config{}, err
 	}
 	if (c.LLMBaseURL == "") != (c.LLMModel == "") {
 		return Config{}, errors.New("set both LLM_BASE_URL and LLM_MODEL to use a language model, or neither")

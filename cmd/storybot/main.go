@@ -46,7 +46,7 @@ func main() {
 const usage = `storybot answers questions about a story.
 
 Usage:
-  storybot ask [--corpus PATH] [--json | --jsonl] [--llm | --no-llm] "question"
+  storybot ask [--corpus PATH] [--until-chapter N [--spoilers]] [--json | --jsonl] [--llm | --no-llm] "question"
   storybot search [--corpus PATH] [--jsonl] [--limit N] ["query"]
   storybot chat [--corpus PATH] [--llm | --no-llm]
   storybot eval [--corpus PATH] [--llm] [-v] [--json] [--curve] FILE
@@ -62,8 +62,8 @@ Settings come from the environment or .env; README.md lists them all.
 // commandHelp is what --help says of each command: its usage lines, what
 // it does, and for serve the environment it reads.
 var commandHelp = map[string]struct{ usage, about string }{
-	"ask": {`storybot ask [--corpus PATH] [--json] [--llm | --no-llm] "question"
-       storybot ask --jsonl [--corpus PATH] [--llm | --no-llm] < questions.jsonl`,
+	"ask": {`storybot ask [--corpus PATH] [--until-chapter N [--spoilers]] [--json] [--llm | --no-llm] "question"
+       storybot ask --jsonl [--corpus PATH] [--until-chapter N [--spoilers]] [--llm | --no-llm] < questions.jsonl`,
 		`Prints the answer, the quoted evidence and the sources. --json prints one JSON
 object instead; --jsonl reads {"id":…,"question":…,"history":[…]} lines on stdin
 and writes one answer line for each, in order (README.md: Batch contract).
@@ -88,7 +88,8 @@ and why, and how long loading took.`},
 		`Runs the Discord bot until SIGINT or SIGTERM. It reads the environment (or
 .env): DISCORD_TOKEN (required), DISCORD_GUILD_ID, DISCORD_API_BASE,
 DISCUSSION_CHANNELS, MODERATOR_ROLE_ID, USER_RATE_PER_MINUTE, USER_RATE_BURST,
-CHANNEL_RATE_PER_MINUTE, CHANNEL_RATE_BURST, DATABASE_PATH, and those of every
+CHANNEL_RATE_PER_MINUTE, CHANNEL_RATE_BURST, DATABASE_PATH, LIBRARY_ROLE_ID,
+LIBRARY_MAX_BOOKS, LIBRARY_MAX_FILE_MB, LIBRARY_MEMORY_MB, and those of every
 command: CORPUS_DIR, MAX_BOOK_MB, INDEX_CACHE_DIR, MAX_QUESTION_CHARS,
 LOG_LEVEL and the LLM_* settings. README.md (Configuration) says what each
 means.`},

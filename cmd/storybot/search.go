@@ -34,6 +34,7 @@ func runSearch(ctx context.Context, cfg Config, logger *slog.Logger, args []stri
 	corpus := corpusFlag(fs, cfg)
 	jsonl := fs.Bool("jsonl", false, "read questions as JSON lines on stdin (as ask --jsonl), write one passages line each")
 	limit := fs.Int("limit", 0, "how many passages (default: what the model is given, LLM_PASSAGES and LLM_PASSAGE_WORDS)")
+	prog := addProgressFlags(fs, false)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -49,6 +50,9 @@ func runSearch(ctx context.Context, cfg Config, logger *slog.Logger, args []stri
 	}
 	eng, err := loadEngine(ctx, cfg, *corpus, false, logger)
 	if err != nil {
+		return err
+	}
+	if eng, err = prog.apply(eng); err != nil {
 		return err
 	}
 	if *jsonl {

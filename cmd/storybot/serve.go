@@ -53,16 +53,31 @@ func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.
 		}
 		logger.Info("database open", "path", cfg.DatabasePath)
 		sources = bot.NewSourceIDs(st, logger)
-		answers, err := ask.New(askOptions(cfg, eng, st, sources, logger))
+		var lib *servedLibrary
+		if cfg.LibraryMaxBooks > 0 {
+			if lib, err = newLibrary(cfg, eng, st, logger); err != nil {
+				return nil, err
+			}
+		}
+		aopts := askOptions(cfg, eng, st, sources, logger)
+		qopts := botqa.Options{Store: st, Answerer: eng, Logger: logger,
+			ModeratorRoleID: cfg.ModeratorRole, Sources: sources, MaxQuestion: cfg.MaxQuestion}
+		if lib != nil {
+			aopts.Books, qopts.Books = lib.shelf, lib.shelf
+		}
+		answers, err := ask.New(aopts)
 		if err != nil {
 			return nil, err
 		}
-		sessions, err := botqa.New(botqa.Options{Store: st, Answerer: eng, Logger: logger,
-			ModeratorRoleID: cfg.ModeratorRole, Sources: sources, MaxQuestion: cfg.MaxQuestion})
+		sessions, err := botqa.New(qopts)
 		if err != nil {
 			return nil, fmt.Errorf("moderated Q&A: %w", err)
 		}
-		return []bot.Plugin{bot.SourceButtons{IDs: sources, Passages: eng, Logger: logger}, answers, sessions}, nil
+		plugins := []bot.Plugin{bot.SourceButtons{IDs: sources, Passages: lib.passages(eng), Logger: logger}, answers, sessions}
+		if lib != nil {
+			plugins = append(plugins, lib.plugin)
+		}
+		return plugins, nil
 	}
 	b, err := bot.New(s, bot.Options{
 		Logger:  logger,

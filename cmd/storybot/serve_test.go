@@ -121,9 +121,14 @@ func TestLayers(t *testing.T) {
 		{"storybot/qa/memstore", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite"}},
 		{"storybot/qa/qatest", []string{"storybot/bot", "github.com/bwmarrin/discordgo"}},
 		{"storybot/qa/sqlite", []string{"storybot/bot", "github.com/bwmarrin/discordgo"}},
-		{"storybot/bot", []string{"storybot/bot/ask", "storybot/bot/qa", "storybot/qa", "modernc.org/sqlite"}},
-		{"storybot/bot/ask", []string{"storybot/bot/qa", "storybot/qa/sqlite", "storybot/qa/memstore", "modernc.org/sqlite"}},
-		{"storybot/bot/qa", []string{"storybot/bot/ask", "storybot/qa/sqlite", "storybot/qa/memstore", "modernc.org/sqlite"}},
+		{"storybot/bot", []string{"storybot/bot/ask", "storybot/bot/qa", "storybot/bot/library", "storybot/qa", "storybot/library", "modernc.org/sqlite"}},
+		{"storybot/bot/ask", []string{"storybot/bot/qa", "storybot/bot/library", "storybot/qa/sqlite", "storybot/qa/memstore", "modernc.org/sqlite"}},
+		{"storybot/bot/qa", []string{"storybot/bot/ask", "storybot/bot/library", "storybot/qa/sqlite", "storybot/qa/memstore", "modernc.org/sqlite"}},
+		{"storybot/bot/library", []string{"storybot/bot/ask", "storybot/bot/qa", "storybot/qa/sqlite", "storybot/library/memstore", "modernc.org/sqlite"}},
+		{"storybot/library", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite", "storybot/retrieval", "storybot/answer"}},
+		{"storybot/library/memstore", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite"}},
+		{"storybot/library/librarytest", []string{"storybot/bot", "github.com/bwmarrin/discordgo"}},
+		{"storybot/library/shelf", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite", "storybot/qa"}},
 	}
 	for _, r := range rules {
 		deps := map[string]bool{}

@@ -82,6 +82,12 @@
 //     message holding the clicked component.
 //   - Advance moves the fake's clock, to test the 3 s and 15 min limits
 //     without waiting.
+//   - Files attached to a command ([Server.Attach],
+//     [Server.SlashCommandFiles]) are served on loopback at the URL the
+//     interaction names, under /attachments/, as the CDN would;
+//     [Server.Downloads] records each request.
+//   - A channel with its own [Channel].GuildID is in a second guild, to
+//     test that servers are kept apart.
 //
 // # Failure modes
 //

@@ -663,7 +663,7 @@ func (s *Server) guildCreateLocked() map[string]any {
 	for _, id := range s.channelOrder {
 		c := s.channels[id]
 		switch {
-		case c.deleted || c.Type == ChannelDM:
+		case c.deleted || c.Type == ChannelDM || c.GuildID != "" && c.GuildID != s.GuildID:
 		case c.Type == ChannelPublicThread:
 			threads = append(threads, s.channelJSONLocked(c))
 		default:

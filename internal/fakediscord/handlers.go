@@ -502,7 +502,7 @@ func (s *Server) channelJSONLocked(c *Channel) map[string]any {
 		w["recipients"] = []any{userJSON(r)}
 		w["last_message_id"] = nil
 	default:
-		w["guild_id"] = s.GuildID
+		w["guild_id"] = s.guildOfLocked(c)
 		w["name"] = c.Name
 		w["position"] = 0
 		w["permission_overwrites"] = []any{}

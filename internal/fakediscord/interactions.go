@@ -365,8 +365,9 @@ func (s *Server) Button(user User, message *Message, customID string) *Interacti
 	s.t.Helper()
 	s.mu.Lock()
 	m := s.messages[message.ID]
+	found, disabled := findButton(m, customID) // under the lock: the bot may be editing m
 	s.mu.Unlock()
-	switch found, disabled := findButton(m, customID); {
+	switch {
 	case !found:
 		s.errorf("message %s has no component with custom_id %q", message.ID, customID)
 	case disabled:
@@ -466,11 +467,11 @@ func (s *Server) sendInteraction(user User, channelID string, typ int, data map[
 		p["context"] = 1
 		p["authorizing_integration_owners"] = map[string]any{"0": s.GuildID}
 	} else {
-		p["guild_id"] = s.GuildID
+		p["guild_id"] = s.guildOfLocked(ch)
 		p["guild_locale"] = "en-US"
 		p["member"] = s.memberJSONLocked(user, true)
 		p["context"] = 0
-		p["authorizing_integration_owners"] = map[string]any{"0": s.GuildID}
+		p["authorizing_integration_owners"] = map[string]any{"0": s.guildOfLocked(ch)}
 	}
 	if msg != nil {
 		it.messageID = msg.ID

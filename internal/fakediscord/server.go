@@ -81,7 +81,12 @@ type Channel struct {
 	ParentID string // for threads
 	// Recipient is the user of a DM channel; empty means Alice.
 	Recipient string
-	deleted   bool
+	// GuildID puts the channel in another guild than the fake's, to test
+	// that servers are kept apart; "" is the fake's guild. Interactions
+	// and messages in it carry that guild's ID, and GUILD_CREATE lists
+	// only the fake's own channels.
+	GuildID string
+	deleted bool
 }
 
 // Options configures [New]. The zero value is a guild with the default
@@ -157,7 +162,8 @@ type Server struct {
 	silent       []string      // path parts of requests never answered
 	recent       []time.Time   // authenticated requests in the last second
 
-	gw gateway
+	gw  gateway
+	cdn cdn // attached files (attachments.go)
 }
 
 // New starts a fake Discord on 127.0.0.1 and closes it when t ends. Any
@@ -223,6 +229,7 @@ func New(t testing.TB, opts Options) *Server {
 	mux.HandleFunc("/ws/", s.serveGateway)
 	mux.HandleFunc("/resume", s.serveGateway)
 	mux.HandleFunc("/resume/", s.serveGateway)
+	mux.HandleFunc("/attachments/", s.serveAttachment)
 	mux.HandleFunc("/", s.serveREST)
 	// Assigned before serving: handlers read s.srv (URL), and a request
 	// from another process synchronizes with nothing in this one.

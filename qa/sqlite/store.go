@@ -1,8 +1,10 @@
 // Package sqlite is the SQLite adapter of storybot/qa: a [qa.Store] in one
 // file (modernc.org/sqlite, no cgo), with versioned migrations, the audit
 // trail in the same transactions as the changes, the feedback on the
-// bot's answers, and the citation lists of its Sources buttons (see
-// [Store.PutSources]).
+// bot's answers, the citation lists of its Sources buttons (see
+// [Store.PutSources]), and the servers' libraries, a [storybot/library.Store]
+// (books with their files, the books channels talk about, reading
+// progress; see [Store.AddBook]).
 //
 // Write transactions go through a single connection and begin IMMEDIATE, so
 // concurrent writers, in this process or another one on the same file,
