@@ -18,7 +18,7 @@ type Local struct {
 	mu     sync.Mutex
 	leases map[string]localLease
 	gates  map[string]*localGate
-	done   map[string]string     // key → version done
+	done   map[string]string        // key → version done
 	locks  map[string]chan struct{} // key → a one-slot lock held while do runs
 }
 
