@@ -461,16 +461,17 @@ func (s *Server) sendInteraction(user User, channelID string, typ int, data map[
 		"locale":          "en-US",
 		"entitlements":    []any{},
 	}
+	guildID := s.guildOfLocked(channelID)
 	if ch.Type == ChannelDM {
 		p["user"] = userJSON(user)
 		p["context"] = 1
 		p["authorizing_integration_owners"] = map[string]any{"0": s.GuildID}
 	} else {
-		p["guild_id"] = s.GuildID
+		p["guild_id"] = guildID
 		p["guild_locale"] = "en-US"
 		p["member"] = s.memberJSONLocked(user, true)
 		p["context"] = 0
-		p["authorizing_integration_owners"] = map[string]any{"0": s.GuildID}
+		p["authorizing_integration_owners"] = map[string]any{"0": guildID}
 	}
 	if msg != nil {
 		it.messageID = msg.ID
@@ -480,8 +481,8 @@ func (s *Server) sendInteraction(user User, channelID string, typ int, data map[
 	s.byToken[it.Token] = it
 	it.SentAt = s.nowLocked()
 	s.mu.Unlock()
-	s.requireSession("interaction")
-	s.dispatch("INTERACTION_CREATE", p)
+	s.requireSession(guildID, "interaction")
+	s.dispatch(guildID, "INTERACTION_CREATE", p)
 	return it
 }
 

@@ -43,6 +43,7 @@ type route struct {
 // parameters.
 var routes = []route{
 	{"GET", "/gateway", false, false, (*Server).getGateway},
+	{"GET", "/gateway/bot", false, true, (*Server).getGatewayBot},
 	{"GET", "/users/@me", false, true, (*Server).getMe},
 	{"POST", "/users/@me/channels", true, true, (*Server).postDM},
 	{"GET", "/applications/@me", false, true, (*Server).getApplication},
