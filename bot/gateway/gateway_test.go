@@ -427,6 +427,21 @@ func TestShards(t *testing.T) {
 	if err := fake.WaitReady(ctxFor(t, 5*time.Second)); err != nil {
 		t.Fatal(err)
 	}
+	count := func(c *client, typ string) int {
+		n := 0
+		for _, e := range c.seen() {
+			if e == typ {
+				n++
+			}
+		}
+		return n
+	}
+	// READY and GUILD_CREATE are on their way when the fake has sent them.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if c0.g.Ready() && c1.g.Ready() && count(c0, "GUILD_CREATE") == 1 && count(c1, "GUILD_CREATE") == 1 {
+			break
+		}
+	}
 	if !c0.g.Ready() || !c1.g.Ready() {
 		t.Errorf("Ready = %v, %v after READY; want true", c0.g.Ready(), c1.g.Ready())
 	}
@@ -437,15 +452,6 @@ func TestShards(t *testing.T) {
 	}
 	if !strings.Contains(c0.logs.String(), "wait for a turn to identify: the database is away") {
 		t.Errorf("no log of the failed turn:\n%s", c0.logs.String())
-	}
-	count := func(c *client, typ string) int {
-		n := 0
-		for _, e := range c.seen() {
-			if e == typ {
-				n++
-			}
-		}
-		return n
 	}
 	if count(c0, "GUILD_CREATE") != 1 || count(c1, "GUILD_CREATE") != 1 {
 		t.Errorf("GUILD_CREATE: shard 0 got %d, shard 1 %d; want one each", count(c0, "GUILD_CREATE"), count(c1, "GUILD_CREATE"))

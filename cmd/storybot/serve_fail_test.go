@@ -291,7 +291,8 @@ func startServe(t *testing.T, fake *fakediscord.Server, base string, env ...stri
 	p.cmd.Dir = p.dir
 	p.cmd.Env = append(os.Environ(), "STORYBOT_TEST_MAIN=1", "DISCORD_TOKEN="+fake.Token, "DISCORD_GUILD_ID="+fake.GuildID,
 		"DISCORD_API_BASE="+base, "LOG_LEVEL=info", "CORPUS_DIR=", "DISCUSSION_CHANNELS=", "DATABASE_PATH=storybot.db",
-		"LLM_BASE_URL=", "LLM_MODEL=")
+		"LLM_BASE_URL=", "LLM_MODEL=", "DATABASE_URL=", "SHARD_COUNT=", "SHARD_LEASE=15s", "HTTP_ADDR=", "INTERACTIONS_ADDR=",
+		"DISCORD_PUBLIC_KEY=")
 	p.cmd.Env = append(p.cmd.Env, env...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {

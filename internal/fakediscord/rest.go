@@ -27,6 +27,9 @@ type Request struct {
 	Files   []Attachment
 	Status  int
 	At      time.Time
+	// HTTP marks the initial response of an interaction that came as the
+	// answer to the fake's POST to the interactions endpoint.
+	HTTP bool
 }
 
 // route is a REST route the fake serves. spec is the path as written in

@@ -184,7 +184,8 @@ type Server struct {
 
 	gw gateway
 
-	guilds []ShardGuild // the main guild first; fixed after New
+	guilds   []ShardGuild // the main guild first; fixed after New
+	endpoint *endpoint    // where interactions go over HTTP; nil: the gateway
 }
 
 // New starts a fake Discord on 127.0.0.1 and closes it when t ends. Any
