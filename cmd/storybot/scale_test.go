@@ -486,7 +486,9 @@ func TestScaleTwoProcesses(t *testing.T) {
 		t.Errorf("concurrent decisions: approve got %q, reject got %q; want exactly one winner and the loser told who", approve, reject)
 	}
 	if winner != "" {
-		waitCard(t, fake, stage, "1", func(m *fakediscord.Message) bool { return strings.Contains(m.Text(), winner) && len(m.CustomIDs()) == 0 })
+		waitCard(t, fake, stage, "1", func(m *fakediscord.Message) bool {
+			return strings.Contains(m.Text(), winner) && len(m.CustomIDs()) == 0
+		})
 	}
 	for i, p := range []string{"approve", "reject"} {
 		r, _ := its[i].WaitResponse(ctx)
