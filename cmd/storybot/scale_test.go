@@ -462,6 +462,12 @@ func TestScaleTwoProcesses(t *testing.T) {
 	}
 	fake.SlashCommand(fake.Alice, stage, "qa", fakediscord.Subcommand("ask", fakediscord.StringOption("question", "Why did the presidents talk about Syria?")))
 	card := waitCard(t, fake, stage, "1", func(m *fakediscord.Message) bool { return len(m.CustomIDs()) > 0 })
+	// The card is recorded once posted; a moderator clicks later than that.
+	poll(t, 5*time.Second, "the card recorded", func() bool {
+		var id string
+		conn.QueryRow(ctx, `SELECT card_message_id FROM questions WHERE id = 1`).Scan(&id)
+		return id == card.ID
+	})
 	fake.UseInteractionsEndpoint(priv, "http://"+procs[0].endpoint, "http://"+procs[1].endpoint)
 	var its [2]*fakediscord.Interaction
 	var wg sync.WaitGroup
@@ -485,9 +491,10 @@ func TestScaleTwoProcesses(t *testing.T) {
 	default:
 		t.Errorf("concurrent decisions: approve got %q, reject got %q; want exactly one winner and the loser told who", approve, reject)
 	}
+	t.Logf("concurrent decisions through %s and %s: %s", its[0].Endpoint, its[1].Endpoint, winner)
 	if winner != "" {
 		waitCard(t, fake, stage, "1", func(m *fakediscord.Message) bool {
-			return strings.Contains(m.Text(), winner) && len(m.CustomIDs()) == 0
+			return m.ID == card.ID && strings.Contains(m.Text(), winner) && len(m.CustomIDs()) == 0
 		})
 	}
 	for i, p := range []string{"approve", "reject"} {
@@ -504,10 +511,12 @@ func TestScaleTwoProcesses(t *testing.T) {
 	killed := time.Now()
 	victim.cmd.Process.Signal(syscall.SIGKILL)
 	<-victim.exited
-	took := poll(t, 30*time.Second, "the survivor takes the dead process's shard", func() bool {
+	claimed := poll(t, 30*time.Second, "the survivor claims the dead process's shard", func() bool {
 		s := survivor.shards()
-		return len(s) > 0 && s[len(s)-1] == 1 && fake.ShardSessions()[1].Connected
+		return len(s) > 0 && s[len(s)-1] == 1
 	})
+	poll(t, 30*time.Second, "the survivor connects the shard", func() bool { return fake.ShardSessions()[1].Connected })
+	took := time.Since(killed)
 	it := askedAndAnswered(t, fake, fake.ShardGuilds()[1].ChannelID)
 	answeredAfter := time.Since(killed)
 	if !survivor.answered(it.ID) {
@@ -516,8 +525,8 @@ func TestScaleTwoProcesses(t *testing.T) {
 	// The stated time: 4/3 of SHARD_LEASE, then the IDENTIFY (which waits
 	// at most 5 s for its bucket), with 2 s for connecting and answering.
 	stated := lease*4/3 + 5250*time.Millisecond + 2*time.Second
-	t.Logf("SIGKILL → shard 1 READY on the survivor in %v; → a question there answered in %v (lease %v, stated at most %v)",
-		took.Round(10*time.Millisecond), answeredAfter.Round(10*time.Millisecond), lease, stated)
+	t.Logf("SIGKILL → shard 1 claimed by the survivor in %v, READY in %v (the IDENTIFY waited for its bucket); → a question there answered in %v (lease %v, stated at most %v)",
+		claimed.Round(10*time.Millisecond), took.Round(10*time.Millisecond), answeredAfter.Round(10*time.Millisecond), lease, stated)
 	if answeredAfter > stated {
 		t.Errorf("answered %v after the kill, want within %v", answeredAfter, stated)
 	}
