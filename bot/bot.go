@@ -16,6 +16,11 @@
 // limit ([CheckQuestion]) and the moderator check ([IsModerator],
 // [ModeratorsOnly]).
 //
+// With [Options.Sharding] a bot runs as one of several processes sharing
+// the gateway's shards (storybot/bot/shard), and [Bot.ServeInteraction]
+// serves interactions that arrive over HTTP (storybot/bot/interactions)
+// through the same router.
+//
 // The plugins are storybot/bot/ask (/ask, /search, /source, /story,
 // mentions and threads) and storybot/bot/qa (moderated Q&A sessions).
 package bot

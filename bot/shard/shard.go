@@ -247,6 +247,10 @@ func (m *Manager) join(ctx context.Context) error {
 func (m *Manager) tick(ctx context.Context) {
 	now := time.Now()
 	count := m.Count()
+	// A database that does not answer must not hold the round up past the
+	// time to close a shard whose lease cannot be renewed.
+	ctx, cancel := context.WithTimeout(ctx, m.round()/2)
+	defer cancel()
 	if _, err := m.opts.Leases.Acquire(ctx, m.member(), m.opts.Holder, m.opts.Lease); err != nil {
 		m.log.Warn("shards: renew membership", "err", err)
 	}

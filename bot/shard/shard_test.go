@@ -59,6 +59,7 @@ type mortal struct {
 	Leases
 	mu   sync.Mutex
 	dead bool
+	hang bool // calls wait for their context instead of failing
 }
 
 func (m *mortal) die() { m.mu.Lock(); m.dead = true; m.mu.Unlock() }
@@ -70,6 +71,13 @@ func (m *mortal) isDead() bool {
 
 func (m *mortal) Acquire(ctx context.Context, name, holder string, ttl time.Duration) (bool, error) {
 	if m.isDead() {
+		m.mu.Lock()
+		hang := m.hang
+		m.mu.Unlock()
+		if hang {
+			<-ctx.Done()
+			return false, ctx.Err()
+		}
 		return false, errors.New("dead")
 	}
 	return m.Leases.Acquire(ctx, name, holder, ttl)
@@ -187,18 +195,26 @@ func TestTakeOver(t *testing.T) {
 	}
 }
 
-// TestLostDatabase: a process that cannot renew closes its shards before
-// their leases expire, so another one never runs them beside it.
+// TestLostDatabase: a process that cannot renew, because the database
+// refuses or does not answer at all, closes its shards before their leases
+// expire, so another one never runs them beside it.
 func TestLostDatabase(t *testing.T) {
-	c := cluster.NewLocal()
-	f := &fleet{t: t, holder: map[int]string{}}
-	p1 := startProc(t, f, c, "p1", 1)
-	waitFor(t, 10*lease, "p1 holds the shard", func() bool { return len(p1.m.Held()) == 1 })
-	p1.leases.die() // the database is unreachable for p1, which still runs
-	startProc(t, f, c, "p2", 1)
-	waitFor(t, 4*lease, "p2 takes the shard", func() bool { return f.holders()[0] == "p2" })
-	if held := p1.m.Held(); len(held) != 0 {
-		t.Errorf("p1 still holds %v", held)
+	for _, hang := range []bool{false, true} {
+		t.Run(fmt.Sprintf("hang=%v", hang), func(t *testing.T) {
+			c := cluster.NewLocal()
+			f := &fleet{t: t, holder: map[int]string{}}
+			p1 := startProc(t, f, c, "p1", 1)
+			waitFor(t, 10*lease, "p1 holds the shard", func() bool { return len(p1.m.Held()) == 1 })
+			p1.leases.mu.Lock()
+			p1.leases.hang = hang
+			p1.leases.mu.Unlock()
+			p1.leases.die() // the database is gone for p1, which still runs
+			startProc(t, f, c, "p2", 1)
+			waitFor(t, 4*lease, "p2 takes the shard", func() bool { return f.holders()[0] == "p2" })
+			if held := p1.m.Held(); len(held) != 0 {
+				t.Errorf("p1 still holds %v", held)
+			}
+		})
 	}
 }
 

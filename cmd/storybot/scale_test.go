@@ -13,6 +13,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"reflect"
 	"regexp"
 	"strconv"
 	"strings"
@@ -582,4 +584,42 @@ func finalText(t *testing.T, it *fakediscord.Interaction) string {
 		t.Fatal(fmt.Errorf("interaction %s: %w", it.ID, err))
 	}
 	return m.Text()
+}
+
+// TestSettingsDocumented: every setting is in .env.example, in the
+// README's configuration table and in serve --help.
+func TestSettingsDocumented(t *testing.T) {
+	env, err := os.ReadFile("../../.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	var walk func(reflect.Type)
+	walk = func(rt reflect.Type) {
+		for i := range rt.NumField() {
+			f := rt.Field(i)
+			if f.Anonymous {
+				walk(f.Type)
+			} else if tag := f.Tag.Get("envconfig"); tag != "" {
+				names = append(names, tag)
+			}
+		}
+	}
+	walk(reflect.TypeFor[Config]())
+	help := commandHelp["serve"].about
+	for _, name := range names {
+		if !regexp.MustCompile(`(?m)^` + name + `=`).Match(env) {
+			t.Errorf(".env.example lacks %s", name)
+		}
+		if !regexp.MustCompile("(?m)^\\| [^|]*`" + name + "`[^|]*\\|").Match(readme) {
+			t.Errorf("the README's configuration table lacks %s", name)
+		}
+		if !strings.Contains(help, name) && !strings.HasPrefix(name, "LLM_") {
+			t.Errorf("serve --help lacks %s", name)
+		}
+	}
 }
