@@ -182,7 +182,7 @@ func New(s *discordgo.Session, opts Options) (*Bot, error) {
 
 		gateways: map[int]*gateway.Gateway{},
 	}
-	b.router.Use(Recover(b.log), Report(b.log), Observe(opts.Metrics), Defer(opts.DeferAfter))
+	b.router.Use(Observe(opts.Metrics), Recover(b.log), Report(b.log), Defer(opts.DeferAfter))
 	if opts.Passages != nil {
 		SourceButtons{IDs: opts.Sources, Passages: opts.Passages, Logger: b.log}.Register(b.router)
 	}

@@ -39,6 +39,24 @@ type Interaction struct {
 	noDefer   bool // the route may open a form: never defer automatically
 	done      bool // the handler returned: defer no more
 	firstAt   time.Time
+	outcome   string // set by Recover and Report for Observe
+}
+
+// setOutcome notes how the handler's work ended (see [Outcome]).
+func (x *Interaction) setOutcome(o string) {
+	x.mu.Lock()
+	x.outcome = o
+	x.mu.Unlock()
+}
+
+// outcomeOr returns the outcome noted, or def when none was.
+func (x *Interaction) outcomeOr(def string) string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.outcome != "" {
+		return x.outcome
+	}
+	return def
 }
 
 // NewInteraction returns i, arrived on s now, to be answered.

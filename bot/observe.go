@@ -56,20 +56,19 @@ func Kind(t discordgo.InteractionType) string {
 }
 
 // Observe records every interaction with m; nil m records nothing. The bot
-// puts it inside [Report], so that it sees the handler's error.
+// puts it outside [Recover] and [Report], which note the outcome on the
+// interaction, so that the time to the first response counts the notice a
+// refusal or a failure gets.
 func Observe(m Metrics) Middleware {
 	return func(next Handler) Handler {
 		if m == nil {
 			return next
 		}
-		return func(ctx context.Context, x *Interaction) (err error) {
-			outcome := "panic"
-			defer func() {
-				first, sent := x.FirstResponse()
-				m.Interaction(Kind(x.Type), outcome, first, sent, time.Since(x.Received))
-			}()
-			err = next(ctx, x)
-			outcome = Outcome(err)
+		return func(ctx context.Context, x *Interaction) error {
+			err := next(ctx, x)
+			outcome := x.outcomeOr(Outcome(err))
+			first, sent := x.FirstResponse()
+			m.Interaction(Kind(x.Type), outcome, first, sent, time.Since(x.Received))
 			return err
 		}
 	}

@@ -48,6 +48,17 @@ func (b *Bot) Connected() bool {
 	return false
 }
 
+// Serving reports whether the plugins' routes are registered, so that
+// interactions are served rather than kept waiting.
+func (b *Bot) Serving() bool {
+	select {
+	case <-b.routed:
+		return true
+	default:
+		return false
+	}
+}
+
 // Shards returns the shards this process holds: none before they are
 // taken, and [0] without sharding once connected.
 func (b *Bot) Shards() []int {

@@ -402,15 +402,33 @@ func (m *Manager) release(id int) {
 	}
 }
 
-// leave closes every connection and releases every lease.
+// leave closes every connection, at once, and releases every lease.
 func (m *Manager) leave() {
-	for _, id := range m.Held() {
-		m.stop(id)
-		m.release(id)
-		m.log.Info("shards: released a shard", "shard", id)
+	m.mu.Lock()
+	runs := m.running
+	m.running = map[int]*run{}
+	m.mu.Unlock()
+	for _, r := range runs {
+		r.cancel()
+	}
+	deadline := time.After(3 * time.Second)
+	for id, r := range runs {
+		select {
+		case <-r.done:
+		case <-deadline:
+			m.log.Warn("shards: a shard's connection did not close within 3s", "shard", id)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
+	count := m.Count()
+	for id := range runs {
+		if err := m.opts.Leases.Release(ctx, leaseName(count, id), m.opts.Holder); err != nil {
+			m.log.Warn("shards: release a shard", "shard", id, "err", err)
+		} else {
+			m.log.Info("shards: released a shard", "shard", id)
+		}
+	}
 	if err := m.opts.Leases.Release(ctx, m.member(), m.opts.Holder); err != nil {
 		m.log.Warn("shards: leave", "err", err)
 	}

@@ -108,10 +108,11 @@ func (o *ops) checks() []health.Check {
 			return nil
 		}},
 		{Name: "discord", Check: func(context.Context) error {
-			if b := o.bot.Load(); b != nil && b.Connected() {
+			b := o.bot.Load()
+			if b != nil && b.Connected() {
 				return nil
 			}
-			if o.endpoint.Load() {
+			if b != nil && b.Serving() && o.endpoint.Load() {
 				return nil
 			}
 			return errors.New("no gateway connection is READY and no interactions endpoint listens")
