@@ -16,6 +16,11 @@
 // limit ([CheckQuestion]) and the moderator check ([IsModerator],
 // [ModeratorsOnly]).
 //
+// With [Options.Sharding] a bot runs as one of several processes sharing
+// the gateway's shards (storybot/bot/shard), and [Bot.ServeInteraction]
+// serves interactions that arrive over HTTP (storybot/bot/interactions)
+// through the same router.
+//
 // The plugins are storybot/bot/ask (/ask, /search, /source, /story,
 // mentions and threads), storybot/bot/qa (moderated Q&A sessions) and
 // storybot/bot/library (/book: the servers' libraries).
@@ -90,8 +95,28 @@ type Options struct {
 	// Prepare, when set, runs once the gateway is READY, before the
 	// commands are registered and events are served, and returns more
 	// plugins: those that need a database, so that a bot that cannot
-	// connect creates none. Events that arrive meanwhile wait.
+	// connect creates none. Events that arrive meanwhile wait. With
+	// Sharding it runs at once, before connecting.
 	Prepare func(ctx context.Context) ([]Plugin, error)
+
+	// Sharding, when set, runs the bot on the shards of Discord's gateway
+	// that this process holds among those it shares with other processes
+	// (see [Sharding]); nil runs one connection without shards, which
+	// Discord allows up to 2,500 servers.
+	Sharding *Sharding
+	// Commands, when set, registers the commands only when they changed
+	// since a process last registered them: once among processes started
+	// together, and not again at a restart. Nil registers them at every
+	// start.
+	Commands Once
+	// Metrics, when set, receives what the bot measures (see [Metrics]).
+	Metrics Metrics
+}
+
+// Once runs work once per version, whichever process gets there first;
+// storybot/cluster's coordinators implement it.
+type Once interface {
+	Once(ctx context.Context, key, version string, do func(context.Context) error) (ran bool, err error)
 }
 
 func (o *Options) setDefaults() {
@@ -130,6 +155,10 @@ type Bot struct {
 	routed  chan struct{} // closed once every plugin's routes are registered
 	stopped chan struct{} // closed when Run returns
 	gateway *gateway.Gateway
+
+	gwmu     sync.Mutex
+	gateways map[int]*gateway.Gateway // by shard, 0 without sharding
+	shards   func() []int             // the shards held, with Sharding
 }
 
 // New returns a bot serving s with opts, its plugins registered. Configure
@@ -151,8 +180,10 @@ func New(s *discordgo.Session, opts Options) (*Bot, error) {
 		ready:   make(chan *discordgo.Ready, 1),
 		routed:  make(chan struct{}),
 		stopped: make(chan struct{}),
+
+		gateways: map[int]*gateway.Gateway{},
 	}
-	b.router.Use(Recover(b.log), Report(b.log), Defer(opts.DeferAfter))
+	b.router.Use(Observe(opts.Metrics), Recover(b.log), Report(b.log), Defer(opts.DeferAfter))
 	if opts.Passages != nil {
 		SourceButtons{IDs: opts.Sources, Passages: opts.Passages, Logger: b.log}.Register(b.router)
 	}
@@ -180,13 +211,17 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.mu.Lock()
 	b.work = work
 	b.mu.Unlock()
+	if b.opts.Sharding != nil {
+		return b.runSharded(ctx, cancelWork)
+	}
 
 	gopts := b.opts.Gateway
 	gopts.Token = b.s.Token
 	gopts.Intents = int(b.s.Identify.Intents)
 	gopts.Lookup = b.lookup
-	gopts.Handle = b.dispatch
+	gopts.Handle = b.handler()
 	b.gateway = gateway.New(gopts)
+	b.track(0, b.gateway)
 	gw := runGateway(ctx, b.gateway)
 	defer gw.stop(b.log)
 
@@ -301,24 +336,43 @@ func (b *Bot) register(ctx context.Context, r *discordgo.Ready, start time.Time)
 		appID = r.Application.ID
 	}
 	cmds := b.Commands()
-	b.log.Info("registering commands", "commands", len(cmds))
-	// discordgo sleeps through a 429 without looking at the context: wait
-	// for the answer beside it.
-	done := make(chan error, 1)
-	go func() {
-		_, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, cmds, discordgo.WithContext(rctx))
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if err != nil {
-			return fmt.Errorf("register commands: %w", RESTError(err))
+	overwrite := func(ctx context.Context) error {
+		b.log.Info("registering commands", "commands", len(cmds))
+		// discordgo sleeps through a 429 without looking at the context:
+		// wait for the answer beside it.
+		done := make(chan error, 1)
+		go func() {
+			_, err := b.s.ApplicationCommandBulkOverwrite(appID, b.opts.GuildID, cmds, discordgo.WithContext(ctx))
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("register commands: %w", RESTError(err))
+			}
+			return nil
+		case <-ctx.Done():
+			if ctx.Err() == context.DeadlineExceeded {
+				return fmt.Errorf("register commands: no answer within %v", b.opts.RegisterTimeout)
+			}
+			return ctx.Err()
 		}
-	case <-rctx.Done():
+	}
+	var err error
+	if b.opts.Commands != nil {
+		var ran bool
+		ran, err = b.opts.Commands.Once(rctx, commandsKey(appID, b.opts.GuildID), commandsVersion(cmds), overwrite)
+		if err == nil && !ran {
+			b.log.Info("commands already registered, unchanged", "commands", len(cmds))
+		}
+	} else {
+		err = overwrite(rctx)
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return fmt.Errorf("register commands: no answer within %v", b.opts.RegisterTimeout)
+		return err
 	}
 	scope := "global"
 	if b.opts.GuildID != "" {
@@ -347,10 +401,15 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	if ic.Interaction == nil {
 		return
 	}
-	x := NewInteraction(s, ic.Interaction)
+	b.serveInteraction(NewInteraction(s, ic.Interaction))
+}
+
+// serveInteraction serves x through the router, or tells the user the bot
+// is restarting.
+func (b *Bot) serveInteraction(x *Interaction) {
 	ctx, ok := b.begin()
 	if !ok {
-		if ic.Type != discordgo.InteractionApplicationCommandAutocomplete {
+		if x.Type != discordgo.InteractionApplicationCommandAutocomplete {
 			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 			defer cancel()
 			_ = x.Notice(sctx, msgShuttingDown)
@@ -359,7 +418,7 @@ func (b *Bot) onInteraction(s *discordgo.Session, ic *discordgo.InteractionCreat
 	}
 	defer b.end()
 	if err := b.router.Serve(ctx, x); err != nil {
-		b.log.Error("interaction failed", "err", err, "interaction", ic.ID, "type", ic.Type.String())
+		b.log.Error("interaction failed", "err", err, "interaction", x.ID, "type", x.Type.String())
 	}
 }
 
@@ -379,7 +438,12 @@ func (b *Bot) onMessage(s *discordgo.Session, mc *discordgo.MessageCreate) {
 	}
 	defer b.end()
 	defer b.recoverMessage(ctx, s, m)
-	b.reportMessage(ctx, s, m, b.router.ServeMessage(ctx, s, m))
+	start := time.Now()
+	err := b.router.ServeMessage(ctx, s, m)
+	if err != nil && b.opts.Metrics != nil {
+		b.opts.Metrics.Message(Outcome(err), time.Since(start))
+	}
+	b.reportMessage(ctx, s, m, err)
 }
 
 // begin registers a unit of work, or reports false when shutting down.

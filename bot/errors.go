@@ -21,6 +21,8 @@ type Error struct {
 	// Err is the failure behind Message, logged in full; nil for a refusal,
 	// which is not logged as a failure.
 	Err error
+	// limited marks a refusal for asking too fast ([RateLimited]).
+	limited bool
 }
 
 func (e *Error) Error() string {
@@ -38,6 +40,13 @@ func Refuse(msg string) error { return &Error{Message: msg} }
 // Refusef is [Refuse] with a format.
 func Refusef(format string, args ...any) error { return Refuse(fmt.Sprintf(format, args...)) }
 
+// RateLimited returns a refusal, showing msg, of someone who asks too
+// fast: a [Refuse] that the bot's metrics count apart.
+func RateLimited(msg string) error { return &Error{Message: msg, limited: true} }
+
+// RateLimitedf is [RateLimited] with a format.
+func RateLimitedf(format string, args ...any) error { return RateLimited(fmt.Sprintf(format, args...)) }
+
 // Explain returns err, to be logged, with msg to show the user instead of
 // the default apology.
 func Explain(msg string, err error) error { return &Error{Message: msg, Err: err} }
@@ -50,6 +59,12 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return msgSorry
+}
+
+// isRateLimited reports whether err refuses someone who asks too fast.
+func isRateLimited(err error) bool {
+	e, ok := errors.AsType[*Error](err)
+	return ok && e.limited
 }
 
 // isRefusal reports whether err only refuses, with nothing to log.

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 )
@@ -25,16 +26,77 @@ type Interaction struct {
 	// "" for commands.
 	Arg string
 
+	// Received is when the interaction arrived.
+	Received time.Time
+
+	// initial sends the initial response; nil means Discord's callback
+	// endpoint (see [Interaction.SetInitial]).
+	initial func(ctx context.Context, r *discordgo.InteractionResponse) error
+
 	mu        sync.Mutex
 	ephemeral bool
 	state     int  // 0 nothing sent, 1 deferred, 2 responded
 	noDefer   bool // the route may open a form: never defer automatically
 	done      bool // the handler returned: defer no more
+	firstAt   time.Time
+	outcome   string // set by Recover and Report for Observe
 }
 
-// NewInteraction returns i, arrived on s, to be answered.
+// setOutcome notes how the handler's work ended (see [Outcome]).
+func (x *Interaction) setOutcome(o string) {
+	x.mu.Lock()
+	x.outcome = o
+	x.mu.Unlock()
+}
+
+// outcomeOr returns the outcome noted, or def when none was.
+func (x *Interaction) outcomeOr(def string) string {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.outcome != "" {
+		return x.outcome
+	}
+	return def
+}
+
+// NewInteraction returns i, arrived on s now, to be answered.
 func NewInteraction(s *discordgo.Session, i *discordgo.Interaction) *Interaction {
-	return &Interaction{Interaction: i, Session: s}
+	return &Interaction{Interaction: i, Session: s, Received: time.Now()}
+}
+
+// SetInitial makes the initial response (a message, a deferral, a form or
+// choices) go through send instead of Discord's callback endpoint: for an
+// interaction that arrived as an HTTP request, whose answer is the HTTP
+// response. Edits and follow-ups still go through the session. Call it
+// before serving x.
+func (x *Interaction) SetInitial(send func(ctx context.Context, r *discordgo.InteractionResponse) error) {
+	x.initial = send
+}
+
+// sendInitial sends the initial response r and notes when; call it with
+// x.mu held.
+func (x *Interaction) sendInitial(ctx context.Context, r *discordgo.InteractionResponse) error {
+	var err error
+	if x.initial != nil {
+		err = x.initial(ctx, r)
+	} else {
+		err = x.Session.InteractionRespond(x.Interaction, r, discordgo.WithContext(ctx))
+	}
+	if err == nil && x.firstAt.IsZero() {
+		x.firstAt = time.Now()
+	}
+	return err
+}
+
+// FirstResponse returns how long after [Interaction.Received] the initial
+// response went out, and false while none has.
+func (x *Interaction) FirstResponse() (time.Duration, bool) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.firstAt.IsZero() {
+		return 0, false
+	}
+	return x.firstAt.Sub(x.Received), true
 }
 
 // SetEphemeral makes the responses not yet sent private to the user (or
@@ -60,7 +122,7 @@ func (x *Interaction) Respond(ctx context.Context, m Message) error {
 	var err error
 	switch x.state {
 	case 0:
-		err = respond(ctx, x.Session, x.Interaction, m, x.ephemeral)
+		err = x.sendInitial(ctx, responseOf(m, x.ephemeral))
 	case 1:
 		err = edit(ctx, x.Session, x.Interaction, m)
 	default:
@@ -86,7 +148,7 @@ func (x *Interaction) deferLocked(ctx context.Context) error {
 	if x.state != 0 {
 		return nil
 	}
-	err := deferResponse(ctx, x.Session, x.Interaction, x.ephemeral)
+	err := x.sendInitial(ctx, deferral(x.ephemeral))
 	if err == nil {
 		x.state = 1
 	}
@@ -138,10 +200,10 @@ func (x *Interaction) Notice(ctx context.Context, text string) error {
 func (x *Interaction) OpenForm(ctx context.Context, form *discordgo.InteractionResponseData) error {
 	x.mu.Lock()
 	defer x.mu.Unlock()
-	err := x.Session.InteractionRespond(x.Interaction, &discordgo.InteractionResponse{
+	err := x.sendInitial(ctx, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseModal,
 		Data: form,
-	}, discordgo.WithContext(ctx))
+	})
 	if err == nil {
 		x.state = 2
 	}
@@ -155,10 +217,10 @@ func (x *Interaction) Suggest(ctx context.Context, choices []*discordgo.Applicat
 	if choices == nil {
 		choices = []*discordgo.ApplicationCommandOptionChoice{}
 	}
-	err := x.Session.InteractionRespond(x.Interaction, &discordgo.InteractionResponse{
+	err := x.sendInitial(ctx, &discordgo.InteractionResponse{
 		Type: discordgo.InteractionApplicationCommandAutocompleteResult,
 		Data: &discordgo.InteractionResponseData{Choices: choices},
-	}, discordgo.WithContext(ctx))
+	})
 	if err == nil {
 		x.state = 2
 	}

@@ -16,6 +16,7 @@ func Recover(log *slog.Logger) Middleware {
 		return func(ctx context.Context, x *Interaction) (err error) {
 			defer func() {
 				if r := recover(); r != nil {
+					x.setOutcome("panic")
 					log.Error("panic handling interaction", "panic", r, "interaction", x.ID, "route", x.Route,
 						"stack", string(debug.Stack()))
 					err = nil
@@ -40,6 +41,7 @@ func Report(log *slog.Logger) Middleware {
 			if err == nil {
 				return nil
 			}
+			x.setOutcome(Outcome(err))
 			if isRefusal(err) {
 				log.Debug("interaction refused", "reason", err, "interaction", x.ID, "route", x.Route, "user", x.UserID())
 			} else {

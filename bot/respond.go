@@ -30,10 +30,10 @@ func flags(ephemeral bool) discordgo.MessageFlags {
 	return 0
 }
 
-// respond sends the initial response to an interaction with m, ephemeral
+// responseOf is the initial response to an interaction with m, ephemeral
 // when asked, pinging no one.
-func respond(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, m Message, ephemeral bool) error {
-	return s.InteractionRespond(i, &discordgo.InteractionResponse{
+func responseOf(m Message, ephemeral bool) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
 			Content:         m.Content,
@@ -43,24 +43,24 @@ func respond(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction
 			Flags:           flags(ephemeral),
 			Files:           m.Files,
 		},
-	}, discordgo.WithContext(ctx))
+	}
 }
 
-// deferResponse acknowledges an interaction with a "thinking…" state to be
+// deferral acknowledges an interaction with a "thinking…" state to be
 // replaced by [edit] within 15 minutes; ephemeral makes the final answer
 // ephemeral too.
-func deferResponse(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, ephemeral bool) error {
-	return s.InteractionRespond(i, &discordgo.InteractionResponse{
+func deferral(ephemeral bool) *discordgo.InteractionResponse {
+	return &discordgo.InteractionResponse{
 		Type: discordgo.InteractionResponseDeferredChannelMessageWithSource,
 		Data: &discordgo.InteractionResponseData{
 			AllowedMentions: NoMentions(),
 			Flags:           flags(ephemeral),
 		},
-	}, discordgo.WithContext(ctx))
+	}
 }
 
-// edit replaces the original response of an interaction (after
-// [deferResponse] or [respond]) with m, pinging no one.
+// edit replaces the original response of an interaction (after a
+// [deferral] or a [responseOf]) with m, pinging no one.
 func edit(ctx context.Context, s *discordgo.Session, i *discordgo.Interaction, m Message) error {
 	embeds := nonNilEmbeds(m.Embeds)
 	components := nonNilComponents(m.Components)

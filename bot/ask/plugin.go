@@ -212,11 +212,11 @@ func (p *Plugin) allow(u *discordgo.User, channelID string) error {
 	now := time.Now()
 	if u != nil {
 		if ok, wait := p.users.Allow(u.ID, now); !ok {
-			return bot.Refusef("You're asking quickly. Please wait %s and try again.", waitText(wait))
+			return bot.RateLimitedf("You're asking quickly. Please wait %s and try again.", waitText(wait))
 		}
 	}
 	if ok, wait := p.channels.Allow(channelID, now); !ok {
-		return bot.Refusef("This channel is asking a lot right now. Please wait %s and try again.", waitText(wait))
+		return bot.RateLimitedf("This channel is asking a lot right now. Please wait %s and try again.", waitText(wait))
 	}
 	return nil
 }

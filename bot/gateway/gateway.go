@@ -139,6 +139,18 @@ type Options struct {
 	// with d false; the wait is random, up to 5 times that. Default 1s
 	// (so 1–5 s, as Discord asks).
 	InvalidSessionWait time.Duration
+
+	// Shard and ShardCount are sent in IDENTIFY as [Shard, ShardCount] when
+	// ShardCount > 0: the connection then gets the events of the guilds
+	// whose (guild_id >> 22) % ShardCount is Shard, and shard 0 those of
+	// DMs. A zero ShardCount sends no shard: one connection gets every event.
+	Shard, ShardCount int
+	// BeforeIdentify, when set, is waited for before every IDENTIFY (after
+	// the IdentifyInterval of this gateway's own IDENTIFYs): shards in one
+	// process or several space out their IDENTIFYs by Discord's
+	// max_concurrency buckets with it. An error ends that connection, which
+	// is retried like one that failed.
+	BeforeIdentify func(ctx context.Context) error
 }
 
 func (o *Options) setDefaults() {
@@ -176,7 +188,8 @@ type Gateway struct {
 	resumeURL    string
 	lastIdentify time.Time
 
-	seq atomic.Int64 // last sequence number; read by heartbeats
+	seq   atomic.Int64 // last sequence number; read by heartbeats
+	ready atomic.Bool  // a connection is READY or RESUMED now
 
 	mu    sync.Mutex
 	stats Stats
@@ -192,6 +205,10 @@ func New(opts Options) *Gateway {
 	opts.setDefaults()
 	return &Gateway{opts: opts, log: opts.Logger}
 }
+
+// Ready reports whether a connection is open and has been sent READY (or
+// RESUMED): events are arriving.
+func (g *Gateway) Ready() bool { return g.ready.Load() }
 
 // Stats returns the counts so far.
 func (g *Gateway) Stats() Stats {
@@ -427,6 +444,7 @@ func (g *Gateway) connect(ctx context.Context) ending {
 	}
 	g.count(func(s *Stats) { s.Connections++ })
 	c := &conn{ws: ws, url: u, done: make(chan struct{})}
+	defer g.ready.Store(false)
 	// Closing on cancel unblocks every read and write of this connection.
 	stop := context.AfterFunc(ctx, func() { c.close(websocket.CloseNormalClosure, "shutting down") })
 	defer stop()
@@ -464,12 +482,23 @@ func (g *Gateway) connect(ctx context.Context) ending {
 				return ending{err: ctx.Err()}
 			}
 		}
-		g.log.Info("identifying", "intents", g.opts.Intents)
+		if g.opts.BeforeIdentify != nil {
+			if err := g.opts.BeforeIdentify(ctx); err != nil {
+				return ending{err: fmt.Errorf("wait for a turn to identify: %w", err)}
+			}
+		}
+		d := map[string]any{
+			"token": g.opts.Token, "intents": g.opts.Intents,
+			"properties": map[string]string{"os": runtime.GOOS, "browser": "storybot", "device": "storybot"}}
+		if g.opts.ShardCount > 0 {
+			d["shard"] = [2]int{g.opts.Shard, g.opts.ShardCount}
+			g.log.Info("identifying", "intents", g.opts.Intents, "shard", g.opts.Shard, "shards", g.opts.ShardCount)
+		} else {
+			g.log.Info("identifying", "intents", g.opts.Intents)
+		}
 		g.lastIdentify = time.Now()
 		g.seq.Store(0)
-		err = c.send(map[string]any{"op": 2, "d": map[string]any{
-			"token": g.opts.Token, "intents": g.opts.Intents,
-			"properties": map[string]string{"os": runtime.GOOS, "browser": "storybot", "device": "storybot"}}})
+		err = c.send(map[string]any{"op": 2, "d": d})
 		g.count(func(s *Stats) { s.Identifies++ })
 	}
 	if err != nil {
@@ -500,9 +529,11 @@ func (g *Gateway) connect(ctx context.Context) ending {
 				json.Unmarshal(f.D, &r)
 				g.sessionID, g.resumeURL = r.SessionID, r.ResumeURL
 				ready = true
+				g.ready.Store(true)
 				g.log.Info("READY", "session", r.SessionID)
 			case "RESUMED":
 				ready = true
+				g.ready.Store(true)
 				g.log.Info("RESUMED", "session", g.sessionID, "seq", g.seq.Load())
 			}
 			g.opts.Handle(Event{Type: f.T, Data: f.D})

@@ -398,3 +398,67 @@ func TestCancelInEveryState(t *testing.T) {
 		})
 	}
 }
+
+// TestShards: two gateways of a bot of two shards each identify with their
+// shard, after BeforeIdentify lets them (its error is retried), are Ready
+// once READY, and get only their own guild.
+func TestShards(t *testing.T) {
+	fake := fakediscord.New(t, fakediscord.Options{HeartbeatInterval: 100 * time.Millisecond, Shards: 2})
+	var mu sync.Mutex
+	turns := 0
+	gate := func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		turns++
+		if turns == 1 {
+			return errors.New("the database is away")
+		}
+		return nil
+	}
+	c0 := start(t, fake, fast(gateway.Options{Shard: 0, ShardCount: 2, BeforeIdentify: gate}))
+	if err := fake.WaitGateway(ctxFor(t, 5*time.Second), func(cs []fakediscord.GatewayConn) bool {
+		return len(cs) > 0 && cs[len(cs)-1].Identified
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The fake wants 5 s between the IDENTIFYs of one max_concurrency bucket.
+	time.Sleep(fakediscord.IdentifyInterval)
+	c1 := start(t, fake, fast(gateway.Options{Shard: 1, ShardCount: 2, BeforeIdentify: gate}))
+	if err := fake.WaitReady(ctxFor(t, 5*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	count := func(c *client, typ string) int {
+		n := 0
+		for _, e := range c.seen() {
+			if e == typ {
+				n++
+			}
+		}
+		return n
+	}
+	// READY and GUILD_CREATE are on their way when the fake has sent them.
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if c0.g.Ready() && c1.g.Ready() && count(c0, "GUILD_CREATE") == 1 && count(c1, "GUILD_CREATE") == 1 {
+			break
+		}
+	}
+	if !c0.g.Ready() || !c1.g.Ready() {
+		t.Errorf("Ready = %v, %v after READY; want true", c0.g.Ready(), c1.g.Ready())
+	}
+	for i, ss := range fake.ShardSessions() {
+		if !ss.Connected || ss.Identifies != 1 {
+			t.Errorf("shard %d: %+v, want connected after one IDENTIFY", i, ss)
+		}
+	}
+	if !strings.Contains(c0.logs.String(), "wait for a turn to identify: the database is away") {
+		t.Errorf("no log of the failed turn:\n%s", c0.logs.String())
+	}
+	if count(c0, "GUILD_CREATE") != 1 || count(c1, "GUILD_CREATE") != 1 {
+		t.Errorf("GUILD_CREATE: shard 0 got %d, shard 1 %d; want one each", count(c0, "GUILD_CREATE"), count(c1, "GUILD_CREATE"))
+	}
+	c1.cancel()
+	c1.wait(t, 5*time.Second)
+	if c1.g.Ready() {
+		t.Error("Ready after Run returned")
+	}
+}

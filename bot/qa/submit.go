@@ -88,8 +88,8 @@ func (p *Plugin) submit(ctx context.Context, x *bot.Interaction, sess qa.Session
 	text = strings.TrimSpace(text)
 	if p.limit != nil {
 		if ok, wait := p.limit.Allow(sess.GuildID+"/"+x.UserID(), time.Now()); !ok {
-			return x.Respond(ctx, bot.RenderNotice(fmt.Sprintf("You're sending questions quickly: please wait %d seconds and try again. Nothing was submitted.",
-				int(wait.Seconds())+1)))
+			return bot.RateLimitedf("You're sending questions quickly: please wait %d seconds and try again. Nothing was submitted.",
+				int(wait.Seconds())+1)
 		}
 	}
 	if err := x.Defer(ctx); err != nil {

@@ -81,6 +81,29 @@ type DiscordConfig struct {
 	DatabasePath string `envconfig:"DATABASE_PATH" default:"storybot.db"`
 
 	LibraryConfig
+	ScaleConfig
+}
+
+// ScaleConfig are serve's settings for running past one process (see
+// scale.go and README.md, Running at scale).
+type ScaleConfig struct {
+	// DatabaseURL, postgres://…, keeps everything in PostgreSQL and lets
+	// several processes share the bot; empty means SQLite at DatabasePath.
+	DatabaseURL Secret `envconfig:"DATABASE_URL"`
+	// ShardCount is a number of gateway shards, or "auto" for Discord's
+	// recommendation; empty means auto with DATABASE_URL, and one
+	// connection without shards otherwise.
+	ShardCount string `envconfig:"SHARD_COUNT"`
+	// ShardLease is how long a process's claim on a shard lasts unless
+	// renewed.
+	ShardLease time.Duration `envconfig:"SHARD_LEASE" default:"15s"`
+	// HTTPAddr serves /healthz, /readyz and /metrics.
+	HTTPAddr string `envconfig:"HTTP_ADDR"`
+	// InteractionsAddr serves Discord's interactions endpoint; it needs
+	// DiscordPublicKey.
+	InteractionsAddr string `envconfig:"INTERACTIONS_ADDR"`
+	// DiscordPublicKey is the application's public key, in hexadecimal.
+	DiscordPublicKey string `envconfig:"DISCORD_PUBLIC_KEY"`
 }
 
 // CorpusOptions are the limits of loading the corpus.

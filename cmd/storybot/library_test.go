@@ -128,6 +128,7 @@ func (e *libEnv) start() {
 		case <-time.After(20 * time.Second):
 			t.Errorf("serve did not stop")
 		}
+		waitGatewayClosed(t, e.fake)
 		e.stop = nil
 	}
 }

@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"storybot/answer"
-	"storybot/bot/gateway"
 	"storybot/corpus"
 	"storybot/seeds"
 )
@@ -89,10 +88,11 @@ and why, and how long loading took.`},
 .env): DISCORD_TOKEN (required), DISCORD_GUILD_ID, DISCORD_API_BASE,
 DISCUSSION_CHANNELS, MODERATOR_ROLE_ID, USER_RATE_PER_MINUTE, USER_RATE_BURST,
 CHANNEL_RATE_PER_MINUTE, CHANNEL_RATE_BURST, DATABASE_PATH, LIBRARY_ROLE_ID,
-LIBRARY_MAX_BOOKS, LIBRARY_MAX_FILE_MB, LIBRARY_MEMORY_MB, and those of every
-command: CORPUS_DIR, MAX_BOOK_MB, INDEX_CACHE_DIR, MAX_QUESTION_CHARS,
-LOG_LEVEL and the LLM_* settings. README.md (Configuration) says what each
-means.`},
+LIBRARY_MAX_BOOKS, LIBRARY_MAX_FILE_MB, LIBRARY_MEMORY_MB, and to run as
+several processes DATABASE_URL, SHARD_COUNT, SHARD_LEASE, HTTP_ADDR,
+INTERACTIONS_ADDR, DISCORD_PUBLIC_KEY; and those of every command: CORPUS_DIR,
+MAX_BOOK_MB, INDEX_CACHE_DIR, MAX_QUESTION_CHARS, LOG_LEVEL and the LLM_*
+settings. README.md (Configuration, Running at scale) says what each means.`},
 }
 
 // run is the whole program; main only wires the process to it.
@@ -161,11 +161,7 @@ func runCommand(ctx context.Context, cmd string, cfg Config, logger *slog.Logger
 	if cfg.DiscordToken == "" {
 		return errNoToken // before loading the corpus
 	}
-	eng, err := loadEngine(ctx, cfg, cfg.Corpus, cfg.LLMConfigured(), logger)
-	if err != nil {
-		return err
-	}
-	return runServe(ctx, cfg, eng, logger, gateway.Options{})
+	return serveCommand(ctx, cfg, logger)
 }
 
 // wantsHelp reports whether args ask for help before any "--".
@@ -344,6 +340,12 @@ func dirName(dir string) string {
 // loadEngine builds the answering engine, with the model when withModel
 // and one is configured.
 func loadEngine(ctx context.Context, cfg Config, dir string, withModel bool, logger *slog.Logger) (*answer.Engine, error) {
+	return loadEngineWith(ctx, cfg, dir, withModel, logger, nil)
+}
+
+// loadEngineWith is loadEngine with the model wrapped by wrap, when not
+// nil (serve counts the model's errors).
+func loadEngineWith(ctx context.Context, cfg Config, dir string, withModel bool, logger *slog.Logger, wrap func(answer.Generator) answer.Generator) (*answer.Engine, error) {
 	start := time.Now()
 	ix, err := loadIndex(cfg, dir, logger)
 	if err != nil {
@@ -359,6 +361,9 @@ func loadEngine(ctx context.Context, cfg Config, dir string, withModel bool, log
 		gen, err := newGenerator(ctx, cfg, logger)
 		if err != nil {
 			return nil, err
+		}
+		if wrap != nil {
+			gen = wrap(gen)
 		}
 		opts.Generator = gen
 	}

@@ -12,6 +12,9 @@ import (
 	"storybot/bot/ask"
 	"storybot/bot/gateway"
 	botqa "storybot/bot/qa"
+	"storybot/cluster"
+	"storybot/internal/pgdb"
+	"storybot/library"
 	"storybot/qa/sqlite"
 )
 
@@ -22,45 +25,95 @@ var errNoToken = errors.New("DISCORD_TOKEN is not set: create a bot at https://d
 // connects with cfg's token to cfg.DiscordAPIBase, then opens the store at
 // cfg.DatabasePath (so that a bot that cannot connect creates no file),
 // registers the commands (in cfg.DiscordGuildID, or globally) and shuts
-// down gracefully. gw tunes the gateway connection (tests shorten its
-// waits); the zero value means its defaults.
+// down gracefully. With cfg.DatabaseURL the store is PostgreSQL, opened
+// first, and the process shares the bot with others (see scale.go). gw
+// tunes the gateway connection (tests shorten its waits); the zero value
+// means its defaults.
 func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.Logger, gw gateway.Options) error {
+	o := newOps()
+	o.corpus.Store(true)
+	return serve(ctx, cfg, eng, logger, gw, o)
+}
+
+// serve is runServe, showing its state through o.
+func serve(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.Logger, gw gateway.Options, o *ops) error {
 	if cfg.DiscordToken == "" {
 		return errNoToken
+	}
+	if err := checkScale(cfg.ScaleConfig); err != nil {
+		return err
 	}
 	messageContent := len(cfg.DiscussionChannels) > 0
 	s, err := bot.NewSession(string(cfg.DiscordToken), cfg.DiscordAPIBase, bot.Intents(messageContent), logger)
 	if err != nil {
 		return fmt.Errorf("DISCORD_API_BASE: %w", err)
 	}
-	logger.Info("starting", "api", cfg.DiscordAPIBase, "database", cfg.DatabasePath, "message_content_intent", messageContent)
+	database := cfg.DatabasePath
+	if cfg.DatabaseURL != "" {
+		database = "PostgreSQL (DATABASE_URL)"
+	}
+	logger.Info("starting", "api", cfg.DiscordAPIBase, "database", database, "message_content_intent", messageContent)
 
-	var st *sqlite.Store
+	// The store: qa/sqlite, opened once connected, or qa/postgres, opened
+	// now, since the shards are shared through it.
+	type store interface {
+		botqa.Store
+		ask.FeedbackRecorder
+		bot.SourceStore
+	}
+	var st store
+	var coord cluster.Coordinator = cluster.NewLocal()
+	var commands bot.Once
+	var sqliteStore *sqlite.Store
 	defer func() {
-		if st != nil {
-			st.Close()
+		if sqliteStore != nil {
+			sqliteStore.Close()
 		}
 	}()
+	if cfg.DatabaseURL != "" {
+		pg, pgCoord, err := postgresStore(ctx, cfg, logger)
+		if err != nil {
+			return err
+		}
+		defer pg.Close()
+		st, coord, commands = pg, pgCoord, pgCoord
+		ping := pg.Ping
+		o.db.Store(&ping)
+		logger.Info("database open", "url", pgdb.Where(pg.Pool().Config().ConnConfig))
+	}
+	engine := observedEngine{eng, o.metrics}
 	// The Sources buttons under answers are made by both plugins and
 	// answered by the bot: they share one encoder, which keeps long lists
 	// in the database.
 	var sources *bot.SourceIDs
 	prepare := func(ctx context.Context) ([]bot.Plugin, error) {
-		var err error
-		st, err = sqlite.Open(ctx, cfg.DatabasePath, logger)
-		if err != nil {
-			return nil, fmt.Errorf("open database %s (DATABASE_PATH): %w", cfg.DatabasePath, err)
+		if st == nil {
+			var err error
+			sqliteStore, err = sqlite.Open(ctx, cfg.DatabasePath, logger)
+			if err != nil {
+				return nil, fmt.Errorf("open database %s (DATABASE_PATH): %w", cfg.DatabasePath, err)
+			}
+			st = sqliteStore
+			ping := func(ctx context.Context) error { _, err := sqliteStore.SchemaVersion(ctx); return err }
+			o.db.Store(&ping)
+			logger.Info("database open", "path", cfg.DatabasePath)
 		}
-		logger.Info("database open", "path", cfg.DatabasePath)
 		sources = bot.NewSourceIDs(st, logger)
 		var lib *servedLibrary
 		if cfg.LibraryMaxBooks > 0 {
-			if lib, err = newLibrary(cfg, eng, st, logger); err != nil {
-				return nil, err
+			// The library lives in SQLite for now; with DATABASE_URL it
+			// is off (README: A library per server).
+			if ls, ok := st.(library.Store); !ok {
+				logger.Warn("the library of books (/book) is kept only in SQLite for now: it is off with DATABASE_URL")
+			} else {
+				var err error
+				if lib, err = newLibrary(cfg, eng, ls, logger); err != nil {
+					return nil, err
+				}
 			}
 		}
-		aopts := askOptions(cfg, eng, st, sources, logger)
-		qopts := botqa.Options{Store: st, Answerer: eng, Logger: logger,
+		aopts := askOptions(cfg, engine, st, sources, logger)
+		qopts := botqa.Options{Store: st, Answerer: engine, Logger: logger,
 			ModeratorRoleID: cfg.ModeratorRole, Sources: sources, MaxQuestion: cfg.MaxQuestion}
 		if lib != nil {
 			aopts.Books, qopts.Books = lib.shelf, lib.shelf
@@ -80,14 +133,24 @@ func runServe(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.
 		return plugins, nil
 	}
 	b, err := bot.New(s, bot.Options{
-		Logger:  logger,
-		GuildID: cfg.DiscordGuildID,
-		Prepare: prepare,
-		Gateway: gw,
+		Logger:   logger,
+		GuildID:  cfg.DiscordGuildID,
+		Prepare:  prepare,
+		Gateway:  gw,
+		Sharding: sharding(cfg, coord),
+		Commands: commands,
+		Metrics:  o.metrics,
 	})
 	if err != nil {
 		return err
 	}
+	o.bot.Store(b)
+	o.metrics.Shards(func() int { return len(b.Shards()) })
+	stopEndpoint, err := startInteractions(cfg, b, o, logger)
+	if err != nil {
+		return err
+	}
+	defer stopEndpoint()
 	return explainServe(b.Run(ctx), cfg)
 }
 
@@ -108,7 +171,7 @@ func explainServe(err error, cfg Config) error {
 			}
 			return fmt.Errorf("a privileged intent the bot asked for is not enabled in the Developer Portal (Discord closed the gateway connection with %d %s)", ce.Code, ce.Text)
 		case 4011:
-			return fmt.Errorf("the bot is in too many servers for one gateway connection (over 2,500) and storybot does not shard (Discord closed the connection with %d %s)", ce.Code, ce.Text)
+			return fmt.Errorf("the bot is in too many servers for one gateway connection (over 2,500): set SHARD_COUNT=auto (Discord closed the connection with %d %s)", ce.Code, ce.Text)
 		case 4010, 4012, 4013:
 			return fmt.Errorf("the gateway refused what storybot sent (%d %s): this is a bug in storybot, please report it", ce.Code, ce.Text)
 		}

@@ -164,6 +164,7 @@ func TestServeSourcesAfterRestart(t *testing.T) {
 			if err := <-done; err != nil {
 				t.Errorf("serve = %v", err)
 			}
+			waitGatewayClosed(t, fake)
 		}
 	}
 	stop := start()
@@ -191,6 +192,27 @@ func TestServeSourcesAfterRestart(t *testing.T) {
 	}
 	if !r.Ephemeral || len(shown.Embeds) < 2 || strings.Contains(shown.Content, "no longer available") {
 		t.Errorf("Sources after a restart = %+v (%d embeds), want the passages", shown.Content, len(shown.Embeds))
+	}
+}
+
+// waitGatewayClosed waits until the fake has seen every gateway
+// connection close: a serve that has returned has closed its own, but the
+// fake may read the close after the next serve's IDENTIFY, which it would
+// take for two sessions on one shard.
+func waitGatewayClosed(t *testing.T, fake *fakediscord.Server) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	err := fake.WaitGateway(ctx, func(cs []fakediscord.GatewayConn) bool {
+		for _, c := range cs {
+			if c.Closed.IsZero() {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -281,7 +303,8 @@ func startServe(t *testing.T, fake *fakediscord.Server, base string, env ...stri
 	p.cmd.Dir = p.dir
 	p.cmd.Env = append(os.Environ(), "STORYBOT_TEST_MAIN=1", "DISCORD_TOKEN="+fake.Token, "DISCORD_GUILD_ID="+fake.GuildID,
 		"DISCORD_API_BASE="+base, "LOG_LEVEL=info", "CORPUS_DIR=", "DISCUSSION_CHANNELS=", "DATABASE_PATH=storybot.db",
-		"LLM_BASE_URL=", "LLM_MODEL=")
+		"LLM_BASE_URL=", "LLM_MODEL=", "DATABASE_URL=", "SHARD_COUNT=", "SHARD_LEASE=15s", "HTTP_ADDR=", "INTERACTIONS_ADDR=",
+		"DISCORD_PUBLIC_KEY=")
 	p.cmd.Env = append(p.cmd.Env, env...)
 	stderr, err := p.cmd.StderrPipe()
 	if err != nil {

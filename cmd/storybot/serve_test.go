@@ -121,7 +121,8 @@ func TestLayers(t *testing.T) {
 		{"storybot/qa/memstore", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite"}},
 		{"storybot/qa/qatest", []string{"storybot/bot", "github.com/bwmarrin/discordgo"}},
 		{"storybot/qa/sqlite", []string{"storybot/bot", "github.com/bwmarrin/discordgo"}},
-		{"storybot/bot", []string{"storybot/bot/ask", "storybot/bot/qa", "storybot/bot/library", "storybot/qa", "storybot/library", "modernc.org/sqlite"}},
+		{"storybot/bot", []string{"storybot/bot/ask", "storybot/bot/qa", "storybot/bot/library", "storybot/qa", "storybot/library", "modernc.org/sqlite",
+			"github.com/jackc/pgx/v5", "storybot/cluster", "github.com/prometheus/client_golang"}},
 		{"storybot/bot/ask", []string{"storybot/bot/qa", "storybot/bot/library", "storybot/qa/sqlite", "storybot/qa/memstore", "modernc.org/sqlite"}},
 		{"storybot/bot/qa", []string{"storybot/bot/ask", "storybot/bot/library", "storybot/qa/sqlite", "storybot/qa/memstore", "modernc.org/sqlite"}},
 		{"storybot/bot/library", []string{"storybot/bot/ask", "storybot/bot/qa", "storybot/qa/sqlite", "storybot/library/memstore", "modernc.org/sqlite"}},
@@ -129,6 +130,11 @@ func TestLayers(t *testing.T) {
 		{"storybot/library/memstore", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite"}},
 		{"storybot/library/librarytest", []string{"storybot/bot", "github.com/bwmarrin/discordgo"}},
 		{"storybot/library/shelf", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite", "storybot/qa"}},
+		{"storybot/qa/postgres", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "modernc.org/sqlite"}},
+		{"storybot/cluster", []string{"storybot/bot", "github.com/jackc/pgx/v5"}},
+		{"storybot/cluster/postgres", []string{"storybot/bot", "github.com/bwmarrin/discordgo", "storybot/qa"}},
+		{"storybot/metrics", []string{"storybot/bot", "storybot/qa"}},
+		{"storybot/bot/shard", []string{"storybot/cluster", "github.com/jackc/pgx/v5", "github.com/bwmarrin/discordgo"}},
 	}
 	for _, r := range rules {
 		deps := map[string]bool{}

@@ -156,12 +156,3 @@ func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, fmt.Sprintf("%d", d.Status), d.Status)
 	}
 }
-
-// guildOfLocked returns the guild a channel is in: its GuildID, or the
-// fake's guild.
-func (s *Server) guildOfLocked(c *Channel) string {
-	if c != nil && c.GuildID != "" {
-		return c.GuildID
-	}
-	return s.GuildID
-}

@@ -102,4 +102,23 @@
 // records each connection: the path dialled, IDENTIFY or RESUME,
 // heartbeats and the close codes each side sent. As on Discord, a client
 // that closes with 1000 or 1001 ends its session.
+//
+// # Shards and the interactions endpoint
+//
+// With [Options.Shards] the fake plays a bot of several shards: GET
+// /gateway/bot recommends that count with [Options.MaxConcurrency], each
+// shard has its own session and a guild of its own besides the main one
+// ([Server.ShardGuilds]), and events go to the shard of their guild,
+// (guild_id >> 22) % shards, DMs to shard 0. It fails the test for an
+// IDENTIFY that names no shard or a wrong one (and closes with 4011 or
+// 4010), for a second connection on a shard that has one, and for two
+// IDENTIFYs of one max_concurrency bucket less than 5 s apart.
+// [Server.ShardSessions] tells which shards are connected. The methods that
+// act on "the current connection" act on shard 0's.
+//
+// [Server.UseInteractionsEndpoint] makes interactions arrive as signed
+// POSTs to one or more URLs in turn, as to processes behind a load
+// balancer, instead of over the gateway; the answer is held to the rules
+// of the callback route (3 s included), and [SignInteraction] signs a
+// request of a test's own.
 package fakediscord

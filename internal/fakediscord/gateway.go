@@ -53,6 +53,9 @@ type GatewayConn struct {
 	ClientClose int
 	// ServerClose is the close code the fake sent, 0 if none.
 	ServerClose int
+	// Shard is the shard the connection identified or resumed on (0
+	// without sharding).
+	Shard int
 }
 
 // IdentifyPayload is what the bot sent in its last IDENTIFY.
@@ -61,34 +64,57 @@ type IdentifyPayload struct {
 	Intents    int
 	Properties map[string]string
 	Shard      *[2]int
+	at         time.Time
 }
 
-// gateway is the fake's gateway state: one session, its event log for
-// RESUME, and the connection currently attached to it.
+// gateway is the fake's gateway state: a session for each shard, with
+// its event log for RESUME and the connection currently attached to it.
+// Without sharding there is one, shard 0.
 type gateway struct {
 	mu         sync.Mutex
 	wg         sync.WaitGroup
 	conns      map[*gwConn]bool
-	current    *gwConn // identified or resumed connection; nil between connections
-	sessionID  string
-	seq        int
-	log        []gwFrame // dispatches of this session, for replay on RESUME
-	identify   *IdentifyPayload
-	intentBits atomic.Int64 // of the last IDENTIFY; read without mu
-	sessions   int          // IDENTIFYs seen
-	resumes    int          // successful RESUMEs
+	shards     map[int]*gwSession // by shard ID
+	intentBits atomic.Int64       // of the last IDENTIFY; read without mu
+	identified int                // IDENTIFYs accepted
+	resumes    int                // successful RESUMEs
 	closed     bool
 
-	// resumable is false once the session has ended: the bot closed with
-	// 1000 or 1001, or InvalidSession(false) was sent.
-	resumable bool
 	// history records every connection, in order of opening.
 	history    []*GatewayConn
 	identifies []time.Time
+	// buckets is when each max_concurrency bucket last identified.
+	buckets map[int]time.Time
 	// Faults set by tests.
 	silent          GatewayStep
 	closeAfterResum []int // close codes for the next RESUMED connections
 	closeOnIdentify int   // close code for every IDENTIFY, 0 for none
+}
+
+// gwSession is one shard's gateway session.
+type gwSession struct {
+	shard     int
+	current   *gwConn // identified or resumed connection; nil between connections
+	sessionID string
+	seq       int
+	log       []gwFrame // dispatches of this session, for replay on RESUME
+	identify  *IdentifyPayload
+	// resumable is false once the session has ended: the bot closed with
+	// 1000 or 1001, or InvalidSession(false) was sent.
+	resumable bool
+}
+
+// session returns shard's session, creating it. Holds g.mu.
+func (g *gateway) sessionLocked(shard int) *gwSession {
+	if g.shards == nil {
+		g.shards = map[int]*gwSession{}
+	}
+	ss := g.shards[shard]
+	if ss == nil {
+		ss = &gwSession{shard: shard}
+		g.shards[shard] = ss
+	}
+	return ss
 }
 
 type gwFrame struct {
@@ -103,6 +129,7 @@ type gwConn struct {
 	ws      *websocket.Conn
 	wmu     sync.Mutex
 	rec     *GatewayConn // guarded by gateway.mu
+	sess    *gwSession   // the session it identified or resumed; guarded by gateway.mu
 	dropAck atomic.Bool
 }
 
@@ -191,8 +218,8 @@ func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		g.mu.Lock()
 		delete(g.conns, c)
-		if g.current == c {
-			g.current = nil
+		if c.sess != nil && c.sess.current == c {
+			c.sess.current = nil
 		}
 		if c.rec.Closed.IsZero() {
 			c.rec.Closed = time.Now()
@@ -272,8 +299,8 @@ func (s *Server) onClientClose(c *gwConn, code int) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	c.rec.ClientClose = code
-	if (code == websocket.CloseNormalClosure || code == websocket.CloseGoingAway) && (g.current == c || g.current == nil) {
-		g.resumable = false
+	if ss := c.sess; ss != nil && (code == websocket.CloseNormalClosure || code == websocket.CloseGoingAway) && (ss.current == c || ss.current == nil) {
+		ss.resumable = false
 	}
 }
 
@@ -301,64 +328,105 @@ func (s *Server) onIdentify(c *gwConn, raw json.RawMessage) bool {
 		return false
 	}
 	g.mu.Unlock()
-	if !s.tokenOK(d.Token) {
-		s.errorf("gateway: IDENTIFY with a wrong token")
+	closeWith := func(code int) bool {
 		g.mu.Lock()
-		c.closeWithLocked(4004, closeText[4004])
+		c.closeWithLocked(code, closeText[code])
 		g.mu.Unlock()
 		return false
 	}
+	if !s.tokenOK(d.Token) {
+		s.errorf("gateway: IDENTIFY with a wrong token")
+		return closeWith(4004)
+	}
 	if d.Intents == nil {
 		s.errorf("gateway: IDENTIFY without intents")
-		g.mu.Lock()
-		c.closeWithLocked(4013, closeText[4013])
-		g.mu.Unlock()
-		return false
+		return closeWith(4013)
 	}
 	if bad := *d.Intents & s.opts.DisallowedIntents; bad != 0 {
 		// Not a test failure: Discord's answer to a privileged intent that
 		// the application is not approved for.
-		g.mu.Lock()
-		c.closeWithLocked(4014, closeText[4014])
-		g.mu.Unlock()
-		return false
+		return closeWith(4014)
 	}
 	if want := s.opts.RequireIntents; *d.Intents&want != want {
 		s.errorf("gateway: IDENTIFY intents %#x lack required %#x", *d.Intents, want&^*d.Intents)
 	}
-	var gc map[string]any
-	if *d.Intents&IntentGuilds != 0 {
-		s.mu.Lock()
-		gc = s.guildCreateLocked()
-		s.mu.Unlock()
+	shard, count := 0, 1
+	if d.Shard != nil {
+		shard, count = d.Shard[0], d.Shard[1]
+	}
+	switch want := s.shardCount(); {
+	case d.Shard == nil && want > 1:
+		s.errorf("gateway: IDENTIFY without a shard while the fake plays %d shards", want)
+		return closeWith(4011)
+	case count != want || shard < 0 || shard >= count:
+		s.errorf("gateway: IDENTIFY with shard [%d, %d], want [0..%d, %d]", shard, count, want-1, want)
+		return closeWith(4010)
 	}
 	g.mu.Lock()
-	g.sessions++
-	g.resumable = true
+	ss := g.sessionLocked(shard)
+	if cur := ss.current; cur != nil && cur != c && cur.rec.Closed.IsZero() {
+		g.mu.Unlock()
+		s.errorf("gateway: IDENTIFY on shard %d while another connection holds it: two sessions would both get its events", shard)
+		g.mu.Lock()
+	}
+	if s.opts.Shards > 0 {
+		bucket := shard % s.maxConcurrency()
+		if last, ok := g.buckets[bucket]; ok && time.Since(last) < IdentifyInterval {
+			gap := time.Since(last)
+			g.mu.Unlock()
+			s.errorf("gateway: IDENTIFY of shard %d %v after the last of its max_concurrency bucket %d, want %v apart", shard, gap.Round(time.Millisecond), bucket, IdentifyInterval)
+			g.mu.Lock()
+		}
+		if g.buckets == nil {
+			g.buckets = map[int]time.Time{}
+		}
+		g.buckets[bucket] = time.Now()
+	}
+	g.mu.Unlock()
+	var gcs []map[string]any
+	var unavailable []any
+	s.mu.Lock()
+	for _, id := range s.guildsOfShardLocked(shard) {
+		unavailable = append(unavailable, map[string]any{"id": id, "unavailable": true})
+		if *d.Intents&IntentGuilds != 0 {
+			gcs = append(gcs, s.guildCreateLocked(id))
+		}
+	}
+	s.mu.Unlock()
+	if unavailable == nil {
+		unavailable = []any{}
+	}
+	g.mu.Lock()
+	g.identified++
+	ss.resumable = true
 	c.rec.Identified = true
+	c.rec.Shard = shard
+	c.sess = ss
 	g.intentBits.Store(int64(*d.Intents))
-	g.identify = &IdentifyPayload{Token: d.Token, Intents: *d.Intents, Properties: d.Properties, Shard: d.Shard}
-	g.sessionID = fmt.Sprintf("fake-session-%d", g.sessions)
-	g.seq = 0
-	g.log = nil
-	g.current = c
+	ss.identify = &IdentifyPayload{Token: d.Token, Intents: *d.Intents, Properties: d.Properties, Shard: d.Shard, at: time.Now()}
+	ss.sessionID = fmt.Sprintf("fake-session-%d", g.identified)
+	ss.seq = 0
+	ss.log = nil
+	ss.current = c
 	ready := map[string]any{
 		"v":                  9,
-		"session_id":         g.sessionID,
+		"session_id":         ss.sessionID,
 		"session_type":       "normal",
 		"resume_gateway_url": s.resumeURL(),
 		"user":               userJSON(s.BotUser),
 		"application":        map[string]any{"id": s.AppID, "flags": 1 << 19},
-		"guilds":             []any{map[string]any{"id": s.GuildID, "unavailable": true}},
+		"guilds":             unavailable,
 		"private_channels":   []any{},
 		"relationships":      []any{},
 	}
 	if d.Shard != nil {
 		ready["shard"] = d.Shard
 	}
-	err := s.dispatchLocked("READY", ready)
-	if err == nil && gc != nil {
-		err = s.dispatchLocked("GUILD_CREATE", gc)
+	err := s.dispatchLocked(ss, "READY", ready)
+	for _, gc := range gcs {
+		if err == nil {
+			err = s.dispatchLocked(ss, "GUILD_CREATE", gc)
+		}
 	}
 	g.mu.Unlock()
 	s.mu.Lock()
@@ -389,28 +457,36 @@ func (s *Server) onResume(c *gwConn, raw json.RawMessage) bool {
 		s.mu.Unlock()
 	}()
 	defer g.mu.Unlock()
-	if d.SessionID != g.sessionID || d.Seq > g.seq || !g.resumable {
+	var ss *gwSession
+	for _, x := range g.shards {
+		if x.sessionID != "" && x.sessionID == d.SessionID {
+			ss = x
+		}
+	}
+	if ss == nil || d.Seq > ss.seq || !ss.resumable {
 		// Unknown or ended session: op 9, not resumable; the bot must
 		// identify again.
 		return c.write(gwFrame{Op: 9, D: false}) == nil
 	}
-	for _, f := range g.log {
+	for _, f := range ss.log {
 		if *f.S > d.Seq {
 			if err := c.write(f); err != nil {
 				return false
 			}
 		}
 	}
-	g.current = c
+	ss.current = c
+	c.sess = ss
+	c.rec.Shard = ss.shard
 	g.resumes++
 	c.rec.Resumed = true
-	if err := s.dispatchLocked("RESUMED", map[string]any{}); err != nil {
+	if err := s.dispatchLocked(ss, "RESUMED", map[string]any{}); err != nil {
 		return false
 	}
 	if len(g.closeAfterResum) > 0 {
 		code := g.closeAfterResum[0]
 		g.closeAfterResum = g.closeAfterResum[1:]
-		g.current = nil
+		ss.current = nil
 		c.closeWithLocked(code, closeText[code])
 		return false
 	}
@@ -430,35 +506,37 @@ var closeText = map[int]string{
 	4014: "Disallowed intent(s).",
 }
 
-// dispatchLocked sends an op 0 event with the next sequence number to
-// the current connection, keeping it for replay. Holds g.mu.
-func (s *Server) dispatchLocked(t string, d any) error {
-	g := &s.gw
-	g.seq++
-	seq := g.seq
+// dispatchLocked sends an op 0 event with the next sequence number of
+// session ss to its current connection, keeping it for replay. Holds g.mu.
+func (s *Server) dispatchLocked(ss *gwSession, t string, d any) error {
+	ss.seq++
+	seq := ss.seq
 	f := gwFrame{Op: 0, T: t, S: &seq, D: d}
 	if t != "RESUMED" {
-		g.log = append(g.log, f)
+		ss.log = append(ss.log, f)
 	}
-	if g.current == nil {
+	if ss.current == nil {
 		return nil // delivered on RESUME
 	}
-	if err := g.current.write(f); err != nil {
-		g.current = nil
+	if err := ss.current.write(f); err != nil {
+		ss.current = nil
 		return err
 	}
 	return nil
 }
 
-// dispatch sends an event to the bot.
-func (s *Server) dispatch(t string, d any) {
+// dispatch sends an event about guildID ("" for a DM) to the session of
+// its shard.
+func (s *Server) dispatch(guildID, t string, d any) {
+	shard := s.shardOf(guildID)
 	s.gw.mu.Lock()
-	if s.gw.sessionID == "" {
+	ss := s.gw.shards[shard]
+	if ss == nil || ss.sessionID == "" {
 		s.gw.mu.Unlock()
-		s.errorf("%s before the bot identified; call WaitReady first", t)
+		s.errorf("%s before the bot identified on shard %d; call WaitReady first", t, shard)
 		return
 	}
-	s.dispatchLocked(t, d)
+	s.dispatchLocked(ss, t, d)
 	s.gw.mu.Unlock()
 }
 
@@ -467,35 +545,47 @@ func (s *Server) dispatch(t string, d any) {
 func (s *Server) dispatchMessageCreate(channelID string, w map[string]any) {
 	s.mu.Lock()
 	guild := s.isGuildChannel(channelID)
+	guildID := s.guildOfLocked(channelID)
 	s.mu.Unlock()
 	intents := s.gw.intents()
 	if guild && intents&IntentGuildMessages == 0 || !guild && intents&IntentDirectMessages == 0 {
 		return
 	}
+	shard := s.shardOf(guildID)
 	s.gw.mu.Lock()
 	defer s.gw.mu.Unlock()
-	if s.gw.sessionID != "" {
-		s.dispatchLocked("MESSAGE_CREATE", w)
+	if ss := s.gw.shards[shard]; ss != nil && ss.sessionID != "" {
+		s.dispatchLocked(ss, "MESSAGE_CREATE", w)
 	}
 }
 
-// requireSession fails the test when no session has been identified.
-func (s *Server) requireSession(what string) {
+// requireSession fails the test when no session has been identified on
+// the shard of guildID.
+func (s *Server) requireSession(guildID, what string) {
+	shard := s.shardOf(guildID)
 	s.gw.mu.Lock()
-	ok := s.gw.sessionID != ""
+	ss := s.gw.shards[shard]
+	ok := ss != nil && ss.sessionID != ""
 	s.gw.mu.Unlock()
 	if !ok {
-		s.errorf("%s sent before the bot identified; call WaitReady first", what)
+		s.errorf("%s sent before the bot identified on shard %d; call WaitReady first", what, shard)
 	}
 }
 
-// WaitReady waits until a connection is identified or resumed and has
-// been sent READY (or RESUMED).
+// WaitReady waits until every shard the fake plays (one without
+// sharding) has a connection identified or resumed, sent READY (or
+// RESUMED).
 func (s *Server) WaitReady(ctx context.Context) error {
+	n := s.shardCount()
 	err := s.waitFor(ctx, func() bool {
 		s.gw.mu.Lock()
 		defer s.gw.mu.Unlock()
-		return s.gw.current != nil
+		for shard := range n {
+			if ss := s.gw.shards[shard]; ss == nil || ss.current == nil {
+				return false
+			}
+		}
+		return true
 	})
 	if err != nil {
 		return fmt.Errorf("wait for gateway READY: %w", err)
@@ -503,22 +593,58 @@ func (s *Server) WaitReady(ctx context.Context) error {
 	return nil
 }
 
-// Identify returns the last IDENTIFY payload, or the zero value before
-// the first.
+// Identify returns the last IDENTIFY payload accepted, or the zero value
+// before the first.
 func (s *Server) Identify() IdentifyPayload {
 	s.gw.mu.Lock()
 	defer s.gw.mu.Unlock()
-	if s.gw.identify == nil {
+	var last *IdentifyPayload
+	var at time.Time
+	for _, ss := range s.gw.shards {
+		if ss.identify != nil && (last == nil || ss.identify.at.After(at)) {
+			last, at = ss.identify, ss.identify.at
+		}
+	}
+	if last == nil {
 		return IdentifyPayload{}
 	}
-	return *s.gw.identify
+	return *last
 }
 
 // GatewayStats reports how many times the bot identified and resumed.
 func (s *Server) GatewayStats() (identifies, resumes int) {
 	s.gw.mu.Lock()
 	defer s.gw.mu.Unlock()
-	return s.gw.sessions, s.gw.resumes
+	return s.gw.identified, s.gw.resumes
+}
+
+// ShardSession is what the fake knows of one shard's session.
+type ShardSession struct {
+	Shard int
+	// Connected reports a connection identified or resumed on it now.
+	Connected bool
+	// Identifies counts the IDENTIFYs accepted on the shard.
+	Identifies int
+}
+
+// ShardSessions returns the state of each shard's session, by shard.
+func (s *Server) ShardSessions() []ShardSession {
+	n := s.shardCount()
+	s.gw.mu.Lock()
+	defer s.gw.mu.Unlock()
+	out := make([]ShardSession, n)
+	for i := range out {
+		out[i].Shard = i
+		if ss := s.gw.shards[i]; ss != nil {
+			out[i].Connected = ss.current != nil
+		}
+	}
+	for _, c := range s.gw.history {
+		if c.Identified && c.Shard < n {
+			out[c.Shard].Identifies++
+		}
+	}
+	return out
 }
 
 // GatewayConns returns a record of every gateway connection so far, in
@@ -566,11 +692,21 @@ func (s *Server) silentAt(step GatewayStep) bool {
 	return s.gw.silent == step
 }
 
-// DropAcks makes the current connection stop acknowledging heartbeats,
-// as a zombie connection does; later connections are acknowledged.
+// current returns the connection of shard 0, the only one without
+// sharding; nil when none. Holds g.mu.
+func (g *gateway) currentLocked() *gwConn {
+	if ss := g.shards[0]; ss != nil {
+		return ss.current
+	}
+	return nil
+}
+
+// DropAcks makes the current connection (of shard 0) stop acknowledging
+// heartbeats, as a zombie connection does; later connections are
+// acknowledged.
 func (s *Server) DropAcks() {
 	s.gw.mu.Lock()
-	c := s.gw.current
+	c := s.gw.currentLocked()
 	if c != nil {
 		c.dropAck.Store(true)
 	}
@@ -580,14 +716,15 @@ func (s *Server) DropAcks() {
 	}
 }
 
-// CloseGateway closes the current connection with a close frame of code
-// (4000 Unknown error, 4004 Authentication failed, …) and detaches it.
+// CloseGateway closes the current connection (of shard 0) with a close
+// frame of code (4000 Unknown error, 4004 Authentication failed, …) and
+// detaches it.
 func (s *Server) CloseGateway(code int) {
 	g := &s.gw
 	g.mu.Lock()
-	c := g.current
-	g.current = nil
+	c := g.currentLocked()
 	if c != nil {
+		c.sess.current = nil
 		c.closeWithLocked(code, closeText[code])
 	}
 	g.mu.Unlock()
@@ -614,18 +751,18 @@ func (s *Server) CloseOnIdentify(code int) {
 	s.gw.mu.Unlock()
 }
 
-// InvalidSession sends op 9 Invalid Session on the current connection and
-// returns when it was sent. With resumable false the session ends: a
-// RESUME is refused and the bot must identify again.
+// InvalidSession sends op 9 Invalid Session on the current connection
+// (of shard 0) and returns when it was sent. With resumable false the
+// session ends: a RESUME is refused and the bot must identify again.
 func (s *Server) InvalidSession(resumable bool) time.Time {
 	g := &s.gw
 	g.mu.Lock()
-	c := g.current
+	c := g.currentLocked()
 	if c != nil {
 		if !resumable {
-			g.resumable = false
+			c.sess.resumable = false
 		}
-		g.current = nil
+		c.sess.current = nil
 		c.write(gwFrame{Op: 9, D: resumable})
 	}
 	g.mu.Unlock()
@@ -635,15 +772,15 @@ func (s *Server) InvalidSession(resumable bool) time.Time {
 	return time.Now()
 }
 
-// Reconnect sends op 7 (Reconnect) on the current connection and detaches
-// it; events sent meanwhile are replayed when the bot resumes. Use
-// WaitReady to wait for the new connection.
+// Reconnect sends op 7 (Reconnect) on the current connection (of shard 0)
+// and detaches it; events sent meanwhile are replayed when the bot
+// resumes. Use WaitReady to wait for the new connection.
 func (s *Server) Reconnect() {
 	g := &s.gw
 	g.mu.Lock()
-	c := g.current
-	g.current = nil
+	c := g.currentLocked()
 	if c != nil {
+		c.sess.current = nil
 		c.write(gwFrame{Op: 7})
 	}
 	g.mu.Unlock()
@@ -652,9 +789,9 @@ func (s *Server) Reconnect() {
 	}
 }
 
-func (s *Server) guildCreateLocked() map[string]any {
+func (s *Server) guildCreateLocked(guildID string) map[string]any {
 	roles := []any{
-		map[string]any{"id": s.EveryoneRoleID, "name": "@everyone", "permissions": fmt.Sprint(PermEveryone),
+		map[string]any{"id": guildID, "name": "@everyone", "permissions": fmt.Sprint(PermEveryone),
 			"position": 0, "color": 0, "hoist": false, "managed": false, "mentionable": false, "flags": 0},
 		map[string]any{"id": s.ModRoleID, "name": "moderator", "permissions": fmt.Sprint(PermModerator),
 			"position": 1, "color": 0, "hoist": false, "managed": false, "mentionable": true, "flags": 0},
@@ -663,7 +800,7 @@ func (s *Server) guildCreateLocked() map[string]any {
 	for _, id := range s.channelOrder {
 		c := s.channels[id]
 		switch {
-		case c.deleted || c.Type == ChannelDM || c.GuildID != "" && c.GuildID != s.GuildID:
+		case c.deleted || c.Type == ChannelDM || s.guildOfLocked(c.ID) != guildID:
 		case c.Type == ChannelPublicThread:
 			threads = append(threads, s.channelJSONLocked(c))
 		default:
@@ -677,7 +814,7 @@ func (s *Server) guildCreateLocked() map[string]any {
 		members = append(members, m)
 	}
 	return map[string]any{
-		"id": s.GuildID, "name": "Fake Guild", "icon": nil, "owner_id": s.Moderator.ID,
+		"id": guildID, "name": "Fake Guild", "icon": nil, "owner_id": s.Moderator.ID,
 		"joined_at": time.Unix(1600000000, 0).UTC().Format(time.RFC3339), "large": false,
 		"unavailable": false, "member_count": len(members), "roles": roles, "emojis": []any{},
 		"features": []any{}, "channels": channels, "threads": threads, "members": members,
@@ -716,7 +853,10 @@ func (s *Server) PostMessage(user User, channelID, content string, opts ...PostO
 	for _, o := range opts {
 		o(m)
 	}
-	s.requireSession("PostMessage")
+	s.mu.Lock()
+	guildID := s.guildOfLocked(channelID)
+	s.mu.Unlock()
+	s.requireSession(guildID, "PostMessage")
 	s.mu.Lock()
 	_, ok := s.channelLocked(channelID)
 	s.mu.Unlock()

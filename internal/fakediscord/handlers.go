@@ -21,6 +21,40 @@ func (s *Server) getGateway(c *call) {
 	c.writeJSON(http.StatusOK, map[string]any{"url": s.gatewayURL()})
 }
 
+// getGatewayBot answers GET /gateway/bot: the URL, the shards the fake
+// plays (its recommendation) and the session start limit.
+func (s *Server) getGatewayBot(c *call) {
+	if s.silentAt(StepLookup) {
+		select {
+		case <-c.r.Context().Done():
+		case <-s.quit:
+		}
+		c.req.Status = 0 // never answered
+		return
+	}
+	s.gw.mu.Lock()
+	used := s.gw.identified
+	s.gw.mu.Unlock()
+	c.writeJSON(http.StatusOK, map[string]any{
+		"url":    s.gatewayURL(),
+		"shards": s.shardCount(),
+		"session_start_limit": map[string]any{
+			"total": 1000, "remaining": max(1000-used, 0), "reset_after": 86400000,
+			"max_concurrency": s.maxConcurrency(),
+		},
+	})
+}
+
+// knownGuild reports whether id is one of the fake's guilds.
+func (s *Server) knownGuild(id string) bool {
+	for _, g := range s.guilds {
+		if g.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Server) getMe(c *call) {
 	c.writeJSON(http.StatusOK, userJSON(s.BotUser))
 }
@@ -87,7 +121,7 @@ func (s *Server) putCommands(c *call) {
 		return
 	}
 	guild, hasGuild := c.params["guild_id"]
-	if hasGuild && guild != s.GuildID {
+	if hasGuild && !s.knownGuild(guild) {
 		c.violate(http.StatusForbidden, 50001, "Missing Access", "unknown guild "+guild)
 		return
 	}
@@ -486,7 +520,10 @@ func (s *Server) createThread(ch Channel, ownerID string) map[string]any {
 		for k, v := range w {
 			ev[k] = v
 		}
-		s.dispatch("THREAD_CREATE", ev)
+		s.mu.Lock()
+		guildID := s.guildOfLocked(ch.ID)
+		s.mu.Unlock()
+		s.dispatch(guildID, "THREAD_CREATE", ev)
 	}
 	return w
 }
@@ -502,7 +539,7 @@ func (s *Server) channelJSONLocked(c *Channel) map[string]any {
 		w["recipients"] = []any{userJSON(r)}
 		w["last_message_id"] = nil
 	default:
-		w["guild_id"] = s.guildOfLocked(c)
+		w["guild_id"] = s.guildOfLocked(c.ID)
 		w["name"] = c.Name
 		w["position"] = 0
 		w["permission_overwrites"] = []any{}

@@ -1,12 +1,17 @@
 package fakediscord
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -40,6 +45,9 @@ type Interaction struct {
 	// SentAt is when the INTERACTION_CREATE event was sent, on the fake's
 	// clock.
 	SentAt time.Time
+	// Endpoint is the URL the interaction was POSTed to (see
+	// [Server.UseInteractionsEndpoint]), "" when it went over the gateway.
+	Endpoint string
 
 	s         *Server
 	messageID string // the message holding the component, for type 3 and some 5
@@ -60,6 +68,9 @@ type Response struct {
 	Delay time.Duration
 	// Choices holds the autocomplete choices of a ResponseAutocomplete.
 	Choices []*discordgo.ApplicationCommandOptionChoice
+	// HTTP reports a response that came as the answer to the fake's POST
+	// to the interactions endpoint, not through the callback route.
+	HTTP bool
 }
 
 // WaitResponse waits for the initial response to the interaction.
@@ -157,7 +168,7 @@ func (s *Server) postCallback(c *call) {
 		return
 	}
 	hasData := len(body.Data) > 0 && string(body.Data) != "null"
-	resp := &Response{Type: body.Type, Data: body.Data, Delay: delay}
+	resp := &Response{Type: body.Type, Data: body.Data, Delay: delay, HTTP: c.req.HTTP}
 	if hasData {
 		var d struct {
 			Flags   int                                         `json:"flags"`
@@ -462,16 +473,17 @@ func (s *Server) sendInteraction(user User, channelID string, typ int, data map[
 		"locale":          "en-US",
 		"entitlements":    []any{},
 	}
+	guildID := s.guildOfLocked(channelID)
 	if ch.Type == ChannelDM {
 		p["user"] = userJSON(user)
 		p["context"] = 1
 		p["authorizing_integration_owners"] = map[string]any{"0": s.GuildID}
 	} else {
-		p["guild_id"] = s.guildOfLocked(ch)
+		p["guild_id"] = guildID
 		p["guild_locale"] = "en-US"
 		p["member"] = s.memberJSONLocked(user, true)
 		p["context"] = 0
-		p["authorizing_integration_owners"] = map[string]any{"0": s.guildOfLocked(ch)}
+		p["authorizing_integration_owners"] = map[string]any{"0": guildID}
 	}
 	if msg != nil {
 		it.messageID = msg.ID
@@ -480,10 +492,117 @@ func (s *Server) sendInteraction(user User, channelID string, typ int, data map[
 	s.interactions[it.ID] = it
 	s.byToken[it.Token] = it
 	it.SentAt = s.nowLocked()
+	var key ed25519.PrivateKey
+	if ep := s.endpoint; ep != nil {
+		it.Endpoint, key = ep.urls[ep.next%len(ep.urls)], ep.key
+		ep.next++
+	}
 	s.mu.Unlock()
-	s.requireSession("interaction")
-	s.dispatch("INTERACTION_CREATE", p)
+	if it.Endpoint != "" {
+		s.gw.wg.Add(1)
+		go s.postInteraction(it, key, p)
+		return it
+	}
+	s.requireSession(guildID, "interaction")
+	s.dispatch(guildID, "INTERACTION_CREATE", p)
 	return it
+}
+
+// endpoint is where interactions go over HTTP.
+type endpoint struct {
+	key  ed25519.PrivateKey
+	urls []string
+	next int
+}
+
+// UseInteractionsEndpoint makes every interaction from now on a POST to
+// one of urls, in turn (as a load balancer in front of several processes
+// would spread them), signed with key as Discord signs them
+// (X-Signature-Ed25519 over X-Signature-Timestamp and the body), instead of
+// an INTERACTION_CREATE event: as when an application sets an Interactions
+// Endpoint URL. The 200 answer's body is the initial response and is held
+// to every rule of the callback route; any other answer fails the test, as
+// Discord shows the user that the interaction failed. No urls sends them
+// over the gateway again.
+func (s *Server) UseInteractionsEndpoint(key ed25519.PrivateKey, urls ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if len(urls) == 0 {
+		s.endpoint = nil
+		return
+	}
+	s.endpoint = &endpoint{key: key, urls: slices.Clone(urls)}
+}
+
+// SignInteraction returns the headers Discord sends with body at ts:
+// X-Signature-Timestamp (Unix seconds) and X-Signature-Ed25519.
+func SignInteraction(key ed25519.PrivateKey, ts time.Time, body []byte) http.Header {
+	stamp := strconv.FormatInt(ts.Unix(), 10)
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("X-Signature-Timestamp", stamp)
+	h.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(key, append([]byte(stamp), body...))))
+	return h
+}
+
+// postInteraction POSTs interaction it, whose payload is p, to its
+// endpoint and takes the answer as its initial response.
+func (s *Server) postInteraction(it *Interaction, key ed25519.PrivateKey, p map[string]any) {
+	defer s.gw.wg.Done()
+	body, err := json.Marshal(p)
+	if err != nil {
+		s.errorf("marshal interaction: %v", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.quit:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	req, err := http.NewRequestWithContext(ctx, "POST", it.Endpoint, bytes.NewReader(body))
+	if err != nil {
+		s.errorf("interactions endpoint %q: %v", it.Endpoint, err)
+		return
+	}
+	req.Header = SignInteraction(key, time.Now(), body)
+	req.Header.Set("User-Agent", "Discord-Interactions/1.0 (+https://discord.com)")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.errorf("POST interaction %s to the interactions endpoint %s: %v", it.ID, it.Endpoint, err)
+		return
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
+	if resp.StatusCode != http.StatusOK {
+		s.errorf("the interactions endpoint %s answered %d %q to interaction %s: Discord shows the user that it failed",
+			it.Endpoint, resp.StatusCode, clip(string(b)), it.ID)
+		return
+	}
+	path := "/interactions/" + it.ID + "/" + it.Token + "/callback"
+	r, _ := http.NewRequest("POST", path, nil)
+	c := &call{s: s, w: &recorder{header: http.Header{}}, r: r,
+		req: Request{Method: "POST", Path: path, Route: "/interactions/{interaction_id}/{interaction_token}/callback",
+			Header: resp.Header.Clone(), Body: b, At: s.now(), HTTP: true},
+		params: map[string]string{"interaction_id": it.ID, "interaction_token": it.Token}}
+	defer func() {
+		s.mu.Lock()
+		s.requests = append(s.requests, c.req)
+		s.notifyLocked()
+		s.mu.Unlock()
+	}()
+	if !json.Valid(b) {
+		c.invalid(violations{{code: "MODEL_TYPE_CONVERT", msg: "the endpoint's answer is not JSON: " + clip(string(b))}})
+		return
+	}
+	if err := s.schemas.validate("POST", c.req.Route, b); err != nil {
+		c.invalid(violations{{code: "SCHEMA", msg: err.Error()}})
+		return
+	}
+	s.postCallback(c)
 }
 
 func (s *Server) memberJSONLocked(u User, withUser bool) map[string]any {

@@ -260,7 +260,7 @@ func (s *Server) wireLocked(m *Message) map[string]any {
 		w["edited_timestamp"] = m.EditTimes[n-1].UTC().Format(time.RFC3339Nano)
 	}
 	if !dm {
-		w["guild_id"] = s.guildOfLocked(s.channels[m.ChannelID])
+		w["guild_id"] = s.guildOfLocked(m.ChannelID)
 	}
 	if m.Reference != nil {
 		ref := *m.Reference
@@ -268,7 +268,7 @@ func (s *Server) wireLocked(m *Message) map[string]any {
 			ref.ChannelID = m.ChannelID
 		}
 		if ref.GuildID == "" && !dm {
-			ref.GuildID = s.guildOfLocked(s.channels[m.ChannelID])
+			ref.GuildID = s.guildOfLocked(m.ChannelID)
 		}
 		w["message_reference"] = ref
 	}

@@ -27,6 +27,9 @@ type Request struct {
 	Files   []Attachment
 	Status  int
 	At      time.Time
+	// HTTP marks the initial response of an interaction that came as the
+	// answer to the fake's POST to the interactions endpoint.
+	HTTP bool
 }
 
 // route is a REST route the fake serves. spec is the path as written in
@@ -43,6 +46,7 @@ type route struct {
 // parameters.
 var routes = []route{
 	{"GET", "/gateway", false, false, (*Server).getGateway},
+	{"GET", "/gateway/bot", false, true, (*Server).getGatewayBot},
 	{"GET", "/users/@me", false, true, (*Server).getMe},
 	{"POST", "/users/@me/channels", true, true, (*Server).postDM},
 	{"GET", "/applications/@me", false, true, (*Server).getApplication},

@@ -81,10 +81,9 @@ type Channel struct {
 	ParentID string // for threads
 	// Recipient is the user of a DM channel; empty means Alice.
 	Recipient string
-	// GuildID puts the channel in another guild than the fake's, to test
-	// that servers are kept apart; "" is the fake's guild. Interactions
-	// and messages in it carry that guild's ID, and GUILD_CREATE lists
-	// only the fake's own channels.
+	// GuildID is the guild of a guild channel; empty means the main guild
+	// (Server.GuildID). A channel of another guild tests that servers are
+	// kept apart: interactions and messages in it carry that guild's ID.
 	GuildID string
 	deleted bool
 }
@@ -108,6 +107,28 @@ type Options struct {
 	// approved for: an IDENTIFY asking for one is closed with 4014, as on
 	// Discord (not a test failure).
 	DisallowedIntents int
+	// Shards makes the fake play a bot of that many shards: GET
+	// /gateway/bot recommends it, every IDENTIFY must name a shard of it,
+	// no two connections may hold one shard, IDENTIFYs of one
+	// max_concurrency bucket must be 5 s apart, and each shard besides the
+	// main guild's gets a guild of its own (see [Server.ShardGuilds]).
+	// Zero plays one unsharded connection, without those checks.
+	Shards int
+	// MaxConcurrency is GET /gateway/bot's session_start_limit.max_concurrency:
+	// shard i identifies in bucket i % MaxConcurrency. Default 1.
+	MaxConcurrency int
+}
+
+// IdentifyInterval is how far apart Discord wants the IDENTIFYs of one
+// max_concurrency bucket.
+const IdentifyInterval = 5 * time.Second
+
+// ShardGuild is a guild of the fake, the shard whose session gets its
+// events, and its text channel.
+type ShardGuild struct {
+	ID        string
+	Shard     int
+	ChannelID string
 }
 
 // noSpecOnce logs the absence of the OpenAPI description once a process.
@@ -164,6 +185,9 @@ type Server struct {
 
 	gw  gateway
 	cdn cdn // attached files (attachments.go)
+
+	guilds   []ShardGuild // the main guild first; fixed after New
+	endpoint *endpoint    // where interactions go over HTTP; nil: the gateway
 }
 
 // New starts a fake Discord on 127.0.0.1 and closes it when t ends. Any
@@ -224,6 +248,20 @@ func New(t testing.TB, opts Options) *Server {
 	}, opts.Channels...) {
 		s.addChannel(c)
 	}
+	s.guilds = []ShardGuild{{ID: s.GuildID, Shard: s.shardOf(s.GuildID), ChannelID: s.ChannelID}}
+	for shard := range s.shardCount() {
+		if shard == s.guilds[0].Shard {
+			continue
+		}
+		// The first snowflake after the main guild's whose shard is this one.
+		id := int64(100000000000000040)
+		for ShardOf(strconv.FormatInt(id, 10), s.shardCount()) != shard {
+			id += 1 << 22
+		}
+		g := ShardGuild{ID: strconv.FormatInt(id, 10), Shard: shard, ChannelID: strconv.FormatInt(200000000000000000+int64(shard), 10)}
+		s.guilds = append(s.guilds, g)
+		s.addChannel(Channel{ID: g.ChannelID, Name: fmt.Sprintf("general-%d", shard), Type: ChannelText, GuildID: g.ID})
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/ws", s.serveGateway)
 	mux.HandleFunc("/ws/", s.serveGateway)
@@ -237,6 +275,60 @@ func New(t testing.TB, opts Options) *Server {
 	s.srv.Start()
 	t.Cleanup(s.close)
 	return s
+}
+
+// ShardOf returns the shard whose session gets the events of guildID among
+// count shards, as Discord computes it: (guild_id >> 22) % count. A DM
+// ("") is shard 0's.
+func ShardOf(guildID string, count int) int {
+	id, err := strconv.ParseUint(guildID, 10, 64)
+	if err != nil || count <= 1 {
+		return 0
+	}
+	return int((id >> 22) % uint64(count))
+}
+
+// shardCount is the number of shards the fake plays, 1 without sharding.
+func (s *Server) shardCount() int { return max(s.opts.Shards, 1) }
+
+func (s *Server) maxConcurrency() int { return max(s.opts.MaxConcurrency, 1) }
+
+func (s *Server) shardOf(guildID string) int { return ShardOf(guildID, s.shardCount()) }
+
+// ShardGuilds returns the fake's guilds, the main one (GuildID, with
+// ChannelID) first, then one for each other shard with [Options.Shards].
+func (s *Server) ShardGuilds() []ShardGuild { return append([]ShardGuild(nil), s.guilds...) }
+
+// guildsOfShardLocked returns the IDs of the guilds on shard.
+func (s *Server) guildsOfShardLocked(shard int) []string {
+	var out []string
+	for _, g := range s.guilds {
+		if g.Shard == shard {
+			out = append(out, g.ID)
+		}
+	}
+	return out
+}
+
+// guildOfLocked returns the guild of a channel, "" for a DM; a thread is
+// in its parent's guild.
+func (s *Server) guildOfLocked(channelID string) string {
+	c := s.channels[channelID]
+	if c == nil {
+		return s.GuildID
+	}
+	if c.Type == ChannelDM {
+		return ""
+	}
+	if c.GuildID == "" && c.ParentID != "" {
+		if p := s.channels[c.ParentID]; p != nil && p.GuildID != "" {
+			return p.GuildID
+		}
+	}
+	if c.GuildID == "" {
+		return s.GuildID
+	}
+	return c.GuildID
 }
 
 func (s *Server) addChannel(c Channel) {
