@@ -20,9 +20,26 @@ var (
 	chapterRE  = regexp.MustCompile(`(?i)^\s*what\s+(?:is|was)\s+(?:the\s+(?:title|name)\s+of\s+)?(chapter|part|stave|book|letter|volume)\s+(\w+)(?:\s+called|'s\s+(?:title|name))?\s*\??\s*$`)
 )
 
+// bookWords are the words one of which every question about the book
+// itself holds (see authorRE and the others): a cheap test before them.
+var bookWords = []string{"book", "novel", "story", "text", "work", "author", "chapter", "part", "stave", "letter", "volume"}
+
+func mayAskBook(q string) bool {
+	l := strings.ToLower(q)
+	for _, w := range bookWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // bookAnswer answers a question about the corpus's documents themselves,
 // or reports false when the question is not one.
 func (e *Engine) bookAnswer(q string) (Answer, bool) {
+	if !mayAskBook(q) {
+		return Answer{}, false
+	}
 	c := e.corpus
 	a := Answer{Question: q, Mode: ModeKeyword, Found: true, Confidence: 1}
 	var parts []string

@@ -2,6 +2,8 @@ package retrieval
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -67,10 +69,14 @@ func isASCII(s string) bool {
 }
 
 // stemmer stems words, remembering results. It is not safe for concurrent use
-// while it learns; after freeze it only reads its cache.
+// while it learns; after freeze it only reads its cache, and remembers the
+// stems of words the corpus does not have (a question's) in a [memo].
 type stemmer struct {
 	cache  map[string]string
 	frozen bool
+	// unknown holds stems of words missing from cache, learnt after
+	// freeze.
+	unknown memo[string]
 }
 
 func newStemmer() *stemmer { return &stemmer{cache: make(map[string]string, 1<<14)} }
@@ -79,11 +85,45 @@ func (s *stemmer) stem(w string) string {
 	if t, ok := s.cache[w]; ok {
 		return t
 	}
-	t := stemWord(w)
 	if !s.frozen {
+		t := stemWord(w)
 		s.cache[w] = t
+		return t
 	}
+	if t, ok := s.unknown.load(w); ok {
+		return t
+	}
+	t := stemWord(w)
+	s.unknown.store(w, t)
 	return t
+}
+
+// memo remembers values by word, safe for concurrent use, and bounded:
+// after maxMemo words it stops learning (about 64k words, a few MiB).
+type memo[V any] struct {
+	m sync.Map
+	n atomic.Int64
+}
+
+const maxMemo = 1 << 16
+
+func (c *memo[V]) load(k string) (V, bool) {
+	v, ok := c.m.Load(k)
+	if !ok {
+		var zero V
+		return zero, false
+	}
+	return v.(V), true
+}
+
+func (c *memo[V]) store(k string, v V) {
+	if c.n.Load() >= maxMemo {
+		return
+	}
+	// A word may be a substring of a long text: keep only its bytes.
+	if _, loaded := c.m.LoadOrStore(strings.Clone(k), v); !loaded {
+		c.n.Add(1)
+	}
 }
 
 func stemWord(w string) string {

@@ -3,6 +3,7 @@ package retrieval
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -159,5 +160,43 @@ func TestFunctionWords(t *testing.T) {
 		if stopWords[w] {
 			t.Errorf("%q is both a stop word and a function word kept for ranking", w)
 		}
+	}
+}
+
+// TestStemmerUnknown checks that a frozen stemmer stems words it never saw
+// as Snowball does, from several goroutines at once, remembering at most
+// maxMemo of them and never adding to its frozen cache.
+func TestStemmerUnknown(t *testing.T) {
+	s := newStemmer()
+	s.stem("running")
+	s.frozen = true
+	words := []string{"galloping", "gallops", "horses", "running", "zeppelins", "unseen"}
+	var wg sync.WaitGroup
+	for g := 0; g < 4; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 50 {
+				for _, w := range words {
+					if got, want := s.stem(w), stemWord(w); got != want {
+						t.Errorf("stem(%q) = %q, want %q", w, got, want)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if len(s.cache) != 1 {
+		t.Errorf("frozen cache grew to %d words", len(s.cache))
+	}
+	if n := s.unknown.n.Load(); n != int64(len(words)-1) {
+		t.Errorf("remembered %d unknown words, want %d", n, len(words)-1)
+	}
+	s.unknown.n.Store(maxMemo)
+	if got := s.stem("aardvarks"); got != stemWord("aardvarks") {
+		t.Errorf("stem past the bound = %q", got)
+	}
+	if _, ok := s.unknown.load("aardvarks"); ok {
+		t.Error("remembered a word past the bound")
 	}
 }

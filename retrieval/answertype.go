@@ -184,7 +184,11 @@ type qwords struct {
 var identityRE = regexp.MustCompile(`^\s*(?i:who)\s+(?i:is|was|are|were)\s+\p{Lu}[\p{L}'’.-]*(?:\s+(?:(?:of|the|de|van|von)\s+)?\p{Lu}[\p{L}'’.-]*)*\s*\??\s*$`)
 
 func newQWords(q string) qwords {
-	w := qwords{w: questionWords(q), identity: identityRE.MatchString(q)}
+	w := qwords{w: questionWords(q)}
+	// identityRE is costly; only a question starting "who" can match it.
+	if t := strings.TrimLeft(q, " \t\r\n\f\v"); len(t) >= 3 && strings.EqualFold(t[:3], "who") {
+		w.identity = identityRE.MatchString(q)
+	}
 	for w.first < len(w.w) && leadingConjunctions[w.w[w.first]] {
 		w.first++
 	}

@@ -276,6 +276,10 @@ func placePhrases(s *sentenceText) []Span {
 // question terms, or a name holding a name of the question, is left out.
 // A common noun ("the dukes") is offered only where no name answers.
 func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bool) []Span {
+	return ix.answerSpans(sent, t, newOwnTerms(questionTerms))
+}
+
+func (ix *Index) answerSpans(sent int, t AnswerType, questionTerms ownTerms) []Span {
 	var out []Span
 	c := ix.sentenceCands(sent)
 	for _, k := range t.row().kinds {
@@ -298,7 +302,7 @@ func (ix *Index) AnswerSpans(sent int, t AnswerType, questionTerms map[string]bo
 // whom the president met), nor share a word with the question and add
 // only one of its own; no candidate may be made only of the question's
 // words.
-func (ix *Index) answers(c candidate, q map[string]bool) bool {
+func (ix *Index) answers(c candidate, q ownTerms) bool {
 	kind := c.kind
 	terms := ix.candTerms(c)
 	if len(terms) == 0 {
@@ -312,10 +316,10 @@ func (ix *Index) answers(c candidate, q map[string]bool) bool {
 		shared, other := false, 0
 		for _, id := range terms {
 			t := ix.terms[id]
-			if q[t] || relatedToName(t, q) {
+			if q.set[t] || relatedToName(t, q) {
 				return false
 			}
-			if _, ok := q[t]; ok || relatedToAny(t, q, false) {
+			if _, ok := q.set[t]; ok || relatedToAny(t, q, false) {
 				shared = true
 			} else {
 				other++
@@ -337,7 +341,7 @@ func (ix *Index) answers(c candidate, q map[string]bool) bool {
 // to the question's words: k/(k+d) for the fewest indexed words d between
 // it and a word of the question (ids: the question's own index terms), 0
 // when no question word stands outside it. A k of 0 skips the nearness.
-func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool, ids []int32, k float64) (has bool, near float64) {
+func (ix *Index) answerFit(sent int, t AnswerType, questionTerms ownTerms, ids []int32, k float64) (has bool, near float64) {
 	c := ix.sentenceCands(sent)
 	kinds := t.signalKinds()
 	if k == 0 {
@@ -416,10 +420,10 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms map[string]bool
 
 // ownWords reports whether every term is a question term or differs from
 // one only by a short ending (Russian for Russia).
-func (ix *Index) ownWords(terms []int32, q map[string]bool) bool {
+func (ix *Index) ownWords(terms []int32, q ownTerms) bool {
 	for _, id := range terms {
 		t := ix.terms[id]
-		if _, ok := q[t]; !ok && !relatedToAny(t, q, false) {
+		if _, ok := q.set[t]; !ok && !relatedToAny(t, q, false) {
 			return false
 		}
 	}
@@ -428,15 +432,39 @@ func (ix *Index) ownWords(terms []int32, q map[string]bool) bool {
 
 // relatedToName reports whether t differs only by a short ending from a
 // term the question wrote capitalized.
-func relatedToName(t string, q map[string]bool) bool { return relatedToAny(t, q, true) }
+func relatedToName(t string, q ownTerms) bool { return relatedToAny(t, q, true) }
 
-func relatedToAny(t string, q map[string]bool, namesOnly bool) bool {
-	for x, name := range q {
-		if (name || !namesOnly) && related(t, x) {
+func relatedToAny(t string, q ownTerms, namesOnly bool) bool {
+	if len(t) < 4 {
+		return false // see related
+	}
+	for _, x := range q.list {
+		if (x.name || !namesOnly) && related(t, x.term) {
 			return true
 		}
 	}
 	return false
+}
+
+// ownTerms are a question's own terms (see [QuestionTerms]) as a set and,
+// for the tests that look at each, as a list.
+type ownTerms struct {
+	set  map[string]bool
+	list []ownTerm
+}
+
+type ownTerm struct {
+	term string
+	name bool
+}
+
+func newOwnTerms(set map[string]bool) ownTerms {
+	o := ownTerms{set: set, list: make([]ownTerm, 0, len(set))}
+	for t, name := range set {
+		o.list = append(o.list, ownTerm{t, name})
+	}
+	slices.SortFunc(o.list, func(a, b ownTerm) int { return strings.Compare(a.term, b.term) })
+	return o
 }
 
 // related reports whether one term extends the other by at most two letters,

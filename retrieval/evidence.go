@@ -2,48 +2,70 @@ package retrieval
 
 import "slices"
 
-// evidence fills in what a hit holds of the question: the expected type,
-// its names and its numbers (see [Hit]).
-func (ix *Index) evidence(h *Hit, q *Question) {
-	s := h.Sentence
-	holds := q.Type.row().holds
-	h.Holds = holds == 0 || ix.holds[s]&holds != 0
-	var names, said, near, nums, numsNear, mass, missing, content, contentHeld float64
-	qNeg := false
+// evidenceTerm is a question term as [Index.evidence] weighs it, looked up
+// once per search.
+type evidenceTerm struct {
+	id                  int32
+	known               bool
+	name, number, frame bool
+	w, mass             float64
+}
+
+// evidenceQuery is the question's own terms prepared for [Index.evidence].
+type evidenceQuery struct {
+	holds hold
+	terms []evidenceTerm
+	neg   bool
+}
+
+// prepareEvidence looks the question's own terms up in the index.
+func (ix *Index) prepareEvidence(q *Question) evidenceQuery {
+	e := evidenceQuery{holds: q.Type.row().holds}
+	floor := ix.idf(1) * 0.5
 	for _, t := range q.Terms {
 		if t.History {
 			continue
 		}
-		w := max(t.IDF, ix.idf(1)*0.5)
 		id, known := ix.vocab[t.Term]
-		mass += t.Weight * t.IDF
-		if negations[t.Word] {
-			qNeg = true
+		e.neg = e.neg || negations[t.Word]
+		e.terms = append(e.terms, evidenceTerm{id: id, known: known, name: t.Name, number: t.Number, frame: t.Frame,
+			w: max(t.IDF, floor), mass: t.Weight * t.IDF})
+	}
+	return e
+}
+
+// evidence fills in what a hit holds of the question: the expected type,
+// its names and its numbers (see [Hit]).
+func (ix *Index) evidence(h *Hit, q *evidenceQuery) {
+	s := h.Sentence
+	h.Holds = q.holds == 0 || ix.holds[s]&q.holds != 0
+	var names, said, near, nums, numsNear, mass, missing, content, contentHeld float64
+	for _, t := range q.terms {
+		id, known, w := t.id, t.known, t.w
+		mass += t.mass
+		has := known && ix.has(s, id)
+		held := has || known && (ix.near1(s, id) || ix.refersTo(s, id))
+		if known && !t.frame && !held {
+			missing = max(missing, t.mass)
 		}
-		held := known && (ix.has(s, id) || ix.near1(s, id) || ix.refersTo(s, id))
-		if known && !t.Frame && !held {
-			missing = max(missing, t.Weight*t.IDF)
-		}
-		if !t.Name && !t.Frame {
-			content += t.Weight * t.IDF
+		if !t.name && !t.frame {
+			content += t.mass
 			if held {
-				contentHeld += t.Weight * t.IDF
+				contentHeld += t.mass
 			}
 		}
-		if t.Name && !t.Number {
+		if t.name && !t.number {
 			names += w
-			if known {
-				if ix.has(s, id) {
-					said += w
-					near += w
-				} else if ix.near1(s, id) || ix.refersTo(s, id) {
-					near += w
-				}
+			if has {
+				said += w
+				near += w
+			} else if held {
+				near += w
 			}
 		}
-		if t.Number {
+		if t.number {
 			nums++
-			if known && (ix.has(s, id) || ix.has(s-1, id) || ix.has(s+1, id)) {
+			if has || known && (ix.has(s-1, id) || ix.has(s+1, id)) {
 				numsNear++
 			}
 		}
@@ -59,7 +81,7 @@ func (ix *Index) evidence(h *Hit, q *Question) {
 	for _, id := range ix.negIDs {
 		sNeg = sNeg || ix.has(s, id)
 	}
-	h.Negation = qNeg != sNeg
+	h.Negation = q.neg != sNeg
 	h.Names, h.NamesNear, h.Numbers = 1, 1, 1
 	if names > 0 {
 		h.Names, h.NamesNear = said/names, near/names

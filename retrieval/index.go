@@ -14,24 +14,27 @@ import (
 // word sequence of every sentence kept for proximity and coverage. It is
 // safe for concurrent searches once built.
 type Index struct {
-	corpus    *corpus.Corpus
-	vocab     map[string]int32
-	terms     []string // term ID → term
-	sorted    []string // vocabulary in order, for prefix expansion
-	df        []int32
-	postings  [][]posting
-	sentTerms [][]int32 // the non-stop terms of each sentence, in order
-	sentFlags [][]uint8 // flagIng and flagName of each of those words
-	inNames   []bool    // term ID → used inside a name somewhere
-	anaphoric []uint8   // how a sentence refers back: anaphorNone, Weak, Strong
-	holds     []hold    // the kinds of answer a sentence may hold
-	sentLen   []float32
-	sentPara  []int32  // sentence → paragraph
-	sentDoc   []int32  // sentence → document
-	tieKey    []uint64 // sentence → hash of its text, to break ties neutrally
-	avgLen    float64
-	stem      *stemmer
-	params    Params
+	// corrections remembers [Index.corrected] for the unknown terms of
+	// questions (-1: none).
+	corrections memo[int32]
+	corpus      *corpus.Corpus
+	vocab       map[string]int32
+	terms       []string // term ID → term
+	sorted      []string // vocabulary in order, for prefix expansion
+	df          []int32
+	postings    [][]posting
+	sentTerms   [][]int32 // the non-stop terms of each sentence, in order
+	sentFlags   [][]uint8 // flagIng and flagName of each of those words
+	inNames     []bool    // term ID → used inside a name somewhere
+	anaphoric   []uint8   // how a sentence refers back: anaphorNone, Weak, Strong
+	holds       []hold    // the kinds of answer a sentence may hold
+	sentLen     []float32
+	sentPara    []int32  // sentence → paragraph
+	sentDoc     []int32  // sentence → document
+	tieKey      []uint64 // sentence → hash of its text, to break ties neutrally
+	avgLen      float64
+	stem        *stemmer
+	params      Params
 	// aliases maps a name term to the phrases that stand for it in the
 	// corpus ("french presid" for "macron"), learnt from appositions.
 	aliases map[string][]string

@@ -86,7 +86,7 @@ func TestAnswerFit(t *testing.T) {
 	// "1870" stands right before "tesla"; "1901" is 7 indexed words after
 	// "karlovac" (much later long school rich famous …).
 	nearness := func(sent int) float64 {
-		_, v := ix.answerFit(sent, TypeDate, q, ids, 4)
+		_, v := ix.answerFit(sent, TypeDate, newOwnTerms(q), ids, 4)
 		return v
 	}
 	near, far, none := nearness(0), nearness(1), nearness(2)
@@ -122,6 +122,10 @@ func TestCorrected(t *testing.T) {
 		if got != tt.want {
 			t.Errorf("corrected(%q) = %q, want %q", tt.unknown, got, tt.want)
 		}
+		// Asked again, the remembered answer is the same.
+		if id2, ok2 := ix.corrected(tt.unknown); ok2 != ok || ok && id2 != id {
+			t.Errorf("corrected(%q) again = %d, %v; first %d, %v", tt.unknown, id2, ok2, id, ok)
+		}
 	}
 	// A misspelt question finds its sentence and counts the word as known.
 	r := ix.Search(Query{Text: "Who develped the theory?"})
@@ -143,7 +147,7 @@ func TestPlacePhrase(t *testing.T) {
 	ix := NewIndex(c)
 	q := map[string]bool{"chloroplast": false, "amino": false, "acid": false}
 	for sent, want := range []bool{true, false} {
-		if has, _ := ix.answerFit(sent, TypePlace, q, nil, 0); has != want {
+		if has, _ := ix.answerFit(sent, TypePlace, newOwnTerms(q), nil, 0); has != want {
 			t.Errorf("answerFit(%q, place) = %v, want %v", c.Sentences[sent].Text, has, want)
 		}
 		if spans := ix.AnswerSpans(sent, TypePlace, q); len(spans) != 0 {
@@ -161,7 +165,7 @@ func TestAnswerSpansNamesFirst(t *testing.T) {
 	if want := []string{"Marine Le Pen"}; !slices.Equal(got, want) {
 		t.Errorf("AnswerSpans = %q, want %q", got, want)
 	}
-	if has, _ := ix.answerFit(0, TypePerson, map[string]bool{"marin": true, "le": true, "pen": true}, nil, 0); !has {
+	if has, _ := ix.answerFit(0, TypePerson, newOwnTerms(map[string]bool{"marin": true, "le": true, "pen": true}), nil, 0); !has {
 		t.Error("answerFit: the nouns (member, officials) do not count where the only name is the question's")
 	}
 }

@@ -22,7 +22,7 @@ type Question struct {
 	// name?", "Under what name did he buy the house?").
 	AsksName bool
 	// own is [QuestionTerms] of Terms.
-	own map[string]bool
+	own ownTerms
 	// focus is the term of the noun a "what/which … " question asks for a
 	// kind of ("tool"), or "".
 	focus string
@@ -34,9 +34,9 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	// its focus.
 	toks := analyze(q.Text, nil, ix.stem)
 	verb := predicateAt(q.Text, toks)
-	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: ix.queryTerms(q, toks, verb), Speaker: speechSubject(q.Text, verb),
+	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: ix.queryTerms(q, toks, verb), Speaker: speechSubject(q.Text, toks, verb),
 		AsksName: asksName(q.Text, toks)}
-	a.own = QuestionTerms(a.Terms)
+	a.own = newOwnTerms(QuestionTerms(a.Terms))
 	for _, t := range a.Terms {
 		if t.Focus && !t.Name && !t.Frame {
 			a.focus = t.Term
@@ -135,24 +135,26 @@ var (
 // SpeechSubject returns the named subject of a question that asks what
 // someone said or thought ("What did Putin say in reply?" gives "Putin"),
 // or "" for any other question.
-func SpeechSubject(q string) string { return speechSubject(q, predicateAt(q, analyze(q, nil, nil))) }
+func SpeechSubject(q string) string {
+	toks := analyze(q, nil, nil)
+	return speechSubject(q, toks, predicateAt(q, toks))
+}
 
 // speechSubject is [SpeechSubject] with the offset of the question's
 // predicate found already.
-func speechSubject(q string, at int) string {
+func speechSubject(q string, toks []Token, at int) string {
 	if at < 0 {
 		return ""
 	}
-	toks := analyze(q[at:], nil, nil)
-	if len(toks) == 0 || !askedSpeech[toks[0].Term] {
+	// The verb's token, and the capitalized word just before it.
+	i := 0
+	for i < len(toks) && toks[i].Start < at {
+		i++
+	}
+	if i == 0 || i >= len(toks) || !askedSpeech[toks[i].Term] {
 		return ""
 	}
-	// The subject is the capitalized run just before the verb.
-	words := analyze(q[:at], nil, nil)
-	if len(words) == 0 {
-		return ""
-	}
-	last := words[len(words)-1]
+	last := toks[i-1]
 	if !capitalized(q[last.Start:]) {
 		return ""
 	}

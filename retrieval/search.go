@@ -529,8 +529,9 @@ func (ix *Index) Search(q Query) Result {
 	if len(hits) > limit {
 		hits = hits[:limit]
 	}
+	ev := ix.prepareEvidence(&res.Question)
 	for i := range hits[:min(len(hits), evidenceHits)] {
-		ix.evidence(&hits[i], &res.Question)
+		ix.evidence(&hits[i], &ev)
 	}
 	res.Hits = hits
 	return res
@@ -896,6 +897,19 @@ func (ix *Index) corrected(t string) (int32, bool) {
 	if len(t) < minCorrected || ix.params.Spelling == 0 {
 		return 0, false
 	}
+	if id, ok := ix.corrections.load(t); ok {
+		return id, id >= 0
+	}
+	id, ok := ix.correct(t)
+	if !ok {
+		id = -1
+	}
+	ix.corrections.store(t, id)
+	return id, ok
+}
+
+// correct is [Index.corrected] worked out afresh.
+func (ix *Index) correct(t string) (int32, bool) {
 	best, bestDF := int32(-1), int32(0)
 	buf := make([]byte, 0, len(t)+1)
 	try := func(b []byte) {

@@ -12,11 +12,11 @@ import (
 // question or a sentence with no candidate.
 func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	text := ix.corpus.Sentences[sent].Text
-	toks := analyze(text, nil, ix.stem)
+	var toks []Token // analyzed only when needed
 	var cands []Span
 	switch {
 	case q.Type != TypeNone:
-		cands = ix.AnswerSpans(sent, q.Type, q.own)
+		cands = ix.answerSpans(sent, q.Type, q.own)
 	case q.AsksName && ix.long >= 0.5:
 		// "What is the name of the inn?": in a book, a proper name the
 		// question does not give. (In an article the name asked for is
@@ -30,8 +30,9 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	case q.focus != "":
 		// "What tool did he grab?": a word of the sentence that names a
 		// kind of tool ("shovel").
+		toks = analyze(text, nil, ix.stem)
 		for _, tok := range toks {
-			if _, own := q.own[tok.Term]; !own && !tok.Stop && !verbForm(tok.Word) && isKindOf(tok.Term, q.focus) {
+			if _, own := q.own.set[tok.Term]; !own && !tok.Stop && !verbForm(tok.Word) && isKindOf(tok.Term, q.focus) {
 				cands = append(cands, Span{tok.Start, tok.End})
 			}
 		}
@@ -39,12 +40,17 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	if ix.long >= 0.5 && len(ix.persons) > 0 {
 		cands = ix.fitting(text, cands, q)
 	}
-	if len(cands) == 0 {
+	switch {
+	case len(cands) == 0:
 		return Span{}, false
+	case len(cands) == 1:
+		return cands[0], true
+	case toks == nil:
+		toks = analyze(text, nil, ix.stem)
 	}
 	var anchors []Span
 	for _, tok := range toks {
-		if _, ok := q.own[tok.Term]; ok && !tok.Stop {
+		if _, ok := q.own.set[tok.Term]; ok && !tok.Stop {
 			anchors = append(anchors, Span{Start: tok.Start, End: tok.End})
 		}
 	}
