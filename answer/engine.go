@@ -32,6 +32,11 @@ type Options struct {
 	// Thresholds tune when and with what the engine answers; nil means
 	// [DefaultThresholds].
 	Thresholds *Thresholds
+	// Observe, when set, is called with every answer [Engine.Answer]
+	// gives (not with errors), by this engine, its views through
+	// [Engine.UpTo] and the engines made with its [Engine.Options]: how
+	// metrics count answers. It must be safe for concurrent use.
+	Observe func(Answer)
 }
 
 // Engine answers questions about one corpus. It is safe for concurrent use.
@@ -125,10 +130,17 @@ func (e *Engine) Index() *retrieval.Index { return e.ix }
 // as given ([ErrEmptyQuestion], [ErrInvalidQuestion]); a question the story
 // does not answer is an [Answer] with Found false.
 func (e *Engine) Answer(ctx context.Context, q Question) (Answer, error) {
+	var a Answer
+	var err error
 	if e.full != nil {
-		return e.progressAnswer(ctx, q)
+		a, err = e.progressAnswer(ctx, q)
+	} else {
+		a, err = e.answer(ctx, q)
 	}
-	return e.answer(ctx, q)
+	if err == nil && e.opts.Observe != nil {
+		e.opts.Observe(a)
+	}
+	return a, err
 }
 
 // answer answers from what the engine sees.

@@ -187,7 +187,7 @@ func (e *Engine) progressAnswer(ctx context.Context, q Question) (Answer, error)
 	if q.Spoilers {
 		q.Spoilers = false
 		q.Stream = nil // the text must be hidden before anyone sees it
-		a, err := e.full.Answer(ctx, q)
+		a, err := e.full.answer(ctx, q)
 		if err != nil {
 			return a, err
 		}
@@ -198,7 +198,7 @@ func (e *Engine) progressAnswer(ctx context.Context, q Question) (Answer, error)
 		return a, err
 	}
 	q.Mode, q.Stream = ModeKeyword, nil
-	fa, err := e.full.Answer(ctx, q)
+	fa, err := e.full.answer(ctx, q)
 	if err != nil {
 		return Answer{}, err
 	}

@@ -347,3 +347,43 @@ func TestProgressOnABook(t *testing.T) {
 		t.Logf("reading to %s: %d of %d answers say the book answers later", m.Label, beyond/2, len(questions))
 	}
 }
+
+// TestObserved checks that an observed engine reports every answer once,
+// its views' answers included (beyond, spoiled or found), as given, and
+// errors not at all.
+func TestObserved(t *testing.T) {
+	ctx := context.Background()
+	var seen []answer.Answer
+	e := bookEngine(t, answer.Options{}).Observed(func(a answer.Answer) { seen = append(seen, a) })
+	v := upTo(t, e, 1, "")
+	for _, q := range []answer.Question{
+		{Text: "How old is Anna?"},                                          // found in the view
+		{Text: "At which inn did the captain take a room?"},                 // beyond: the whole book asked too
+		{Text: "At which inn did the captain take a room?", Spoilers: true}, // from the whole book
+	} {
+		q.Mode = answer.ModeKeyword
+		n := len(seen)
+		a, err := v.Answer(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != n+1 {
+			t.Fatalf("%q: observed %d answers, want 1", q.Text, len(seen)-n)
+		}
+		if got := seen[len(seen)-1]; got.Text != a.Text || got.Found != a.Found || got.Beyond != a.Beyond {
+			t.Errorf("%q: observed %+v, answered %+v", q.Text, got, a)
+		}
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := e.Answer(cancelled, answer.Question{Text: "How old is Anna?"}); err == nil {
+		t.Fatal("answered with its context cancelled")
+	}
+	if len(seen) != 3 {
+		t.Errorf("an error was observed: %d answers", len(seen))
+	}
+	// The engines made with its options (a library's books) report too.
+	if e.Options().Observe == nil {
+		t.Error("Options() lost Observe")
+	}
+}

@@ -4,9 +4,10 @@
 // It knows nothing of Discord, of SQL or of indexing: the Discord side is
 // storybot/bot/library, the engines that answer from the books are kept
 // by storybot/library/shelf, and storage is behind [Store], implemented by
-// storybot/qa/sqlite (the bot's database file) and
-// storybot/library/memstore (memory); storybot/library/librarytest is the
-// suite every implementation passes.
+// storybot/qa/sqlite (the bot's database file), storybot/qa/postgres
+// (PostgreSQL, for several processes) and storybot/library/memstore
+// (memory); storybot/library/librarytest is the suite every
+// implementation passes.
 //
 // # Model
 //

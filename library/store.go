@@ -5,8 +5,9 @@ import "context"
 // Store keeps the guilds' libraries: their books with the files, the
 // books channels and guilds talk about, and the reading progress. It is
 // what a storage adapter implements (storybot/qa/sqlite,
-// storybot/library/memstore) and what storybot/library/librarytest
-// checks; callers take the smaller interfaces it is made of.
+// storybot/qa/postgres, storybot/library/memstore) and what
+// storybot/library/librarytest checks; callers take the smaller
+// interfaces it is made of.
 // Implementations are safe for concurrent use and keep the guarantees in
 // the package comment.
 type Store interface {

@@ -183,20 +183,6 @@ func (g observedModel) Generate(ctx context.Context, in answer.GenerateInput, on
 	return s, err
 }
 
-// observedEngine counts the answers the engine gives, by mode and result.
-type observedEngine struct {
-	*answer.Engine
-	m *metrics.Metrics
-}
-
-func (e observedEngine) Answer(ctx context.Context, q answer.Question) (answer.Answer, error) {
-	a, err := e.Engine.Answer(ctx, q)
-	if err == nil {
-		e.m.Answer(string(a.Mode), a.Found)
-	}
-	return a, err
-}
-
 // holderName names this process in the shard leases: host, process ID and
 // a random part, so that a restarted process is a new holder.
 func holderName() string {

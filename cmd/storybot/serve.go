@@ -54,12 +54,14 @@ func serve(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.Log
 	}
 	logger.Info("starting", "api", cfg.DiscordAPIBase, "database", database, "message_content_intent", messageContent)
 
-	// The store: qa/sqlite, opened once connected, or qa/postgres, opened
-	// now, since the shards are shared through it.
+	// The store of everything, the library included: qa/sqlite, opened
+	// once connected, or qa/postgres, opened now, since the shards are
+	// shared through it.
 	type store interface {
 		botqa.Store
 		ask.FeedbackRecorder
 		bot.SourceStore
+		library.Store
 	}
 	var st store
 	var coord cluster.Coordinator = cluster.NewLocal()
@@ -81,7 +83,10 @@ func serve(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.Log
 		o.db.Store(&ping)
 		logger.Info("database open", "url", pgdb.Where(pg.Pool().Config().ConnConfig))
 	}
-	engine := observedEngine{eng, o.metrics}
+	// Every answer is counted, from the default corpus or a book of the
+	// library (whose engines take eng's options).
+	eng = eng.Observed(func(a answer.Answer) { o.metrics.Answer(string(a.Mode), a.Found) })
+	engine := eng
 	// The Sources buttons under answers are made by both plugins and
 	// answered by the bot: they share one encoder, which keeps long lists
 	// in the database.
@@ -101,15 +106,9 @@ func serve(ctx context.Context, cfg Config, eng *answer.Engine, logger *slog.Log
 		sources = bot.NewSourceIDs(st, logger)
 		var lib *servedLibrary
 		if cfg.LibraryMaxBooks > 0 {
-			// The library lives in SQLite for now; with DATABASE_URL it
-			// is off (README: A library per server).
-			if ls, ok := st.(library.Store); !ok {
-				logger.Warn("the library of books (/book) is kept only in SQLite for now: it is off with DATABASE_URL")
-			} else {
-				var err error
-				if lib, err = newLibrary(cfg, eng, ls, logger); err != nil {
-					return nil, err
-				}
+			var err error
+			if lib, err = newLibrary(cfg, eng, st, logger); err != nil {
+				return nil, err
 			}
 		}
 		aopts := askOptions(cfg, engine, st, sources, logger)

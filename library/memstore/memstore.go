@@ -1,7 +1,7 @@
 // Package memstore is a [library.Store] in memory: what tests and a bot
 // without a database can use, and the reference a new adapter can be read
 // beside. It passes storybot/library/librarytest like storybot/qa/sqlite
-// does; everything is lost when the process ends.
+// and storybot/qa/postgres do; everything is lost when the process ends.
 package memstore
 
 import (

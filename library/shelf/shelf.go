@@ -24,8 +24,8 @@ import (
 	"storybot/library"
 )
 
-// Store is what the shelf reads of the libraries; storybot/qa/sqlite and
-// storybot/library/memstore implement it.
+// Store is what the shelf reads of the libraries; storybot/qa/sqlite,
+// storybot/qa/postgres and storybot/library/memstore implement it.
 type Store interface {
 	Book(ctx context.Context, guildID string, id int64) (library.Book, error)
 	Books(ctx context.Context, guildID string) ([]library.Book, error)

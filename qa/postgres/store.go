@@ -1,17 +1,19 @@
 // Package postgres is the PostgreSQL adapter of storybot/qa: a [qa.Store]
 // (github.com/jackc/pgx/v5) for a bot run as several processes on one
-// database, with the feedback on the bot's answers and the citation lists
-// of its Sources buttons (see [Store.PutSources]) in the same database.
+// database, with the feedback on the bot's answers, the citation lists of
+// its Sources buttons (see [Store.PutSources]) and the servers' libraries
+// (a storybot/library.Store; see [Store.AddBook]) in the same database.
 //
 // Its schema is the migrations in migrations/, applied by
 // storybot/internal/pgdb under the part name "qa": once, however many
-// processes start together. Every change and its audit entry are one
+// processes start together. Every Q&A change and its audit entry are one
 // transaction. Changes to a question lock its canonical question's row
 // first (SELECT … FOR UPDATE), and changes to a session's questions hold its
 // session's row, so of several concurrent decisions exactly one wins and
 // the others read the winner; submissions to one session are serialized,
-// so near-duplicates group as they do in one process. Times are kept to the
-// millisecond, as timestamptz.
+// so near-duplicates group as they do in one process. A guild's book adds
+// take turns on an advisory lock, so that its limit of books holds. Times
+// are kept to the millisecond, as timestamptz.
 package postgres
 
 import (
