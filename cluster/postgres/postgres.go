@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"storybot/cluster"
+	"storybot/internal/migration"
 	"storybot/internal/pgdb"
 )
 
@@ -35,8 +36,8 @@ const Part = "cluster"
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-var migrations = func() []pgdb.Migration {
-	ms, err := pgdb.Load(migrationFS, "migrations")
+var migrations = func() []migration.Migration {
+	ms, err := migration.Load(migrationFS, "migrations")
 	if err != nil {
 		panic(err)
 	}

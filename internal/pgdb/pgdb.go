@@ -1,9 +1,10 @@
 // Package pgdb opens storybot's PostgreSQL database and keeps the schema
 // of each part that stores tables in it (the Q&A store, the coordination of
-// processes, and any later one such as the library) at its latest version.
+// processes) at its latest version.
 //
 // Each part owns a set of migrations, embedded files named NNN_name.sql
-// with NNN = 001, 002, …, applied in order by [Migrate] and recorded in the
+// with NNN = 001, 002, … (read by storybot/internal/migration), applied in
+// order by [Migrate] and recorded in the
 // table schema_migrations under the part's name. [Migrate] runs them in
 // one transaction under an advisory lock, so that when several processes
 // start together exactly one applies them and the others find them done.
@@ -14,16 +15,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"path"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"storybot/internal/migration"
 )
 
 // ErrSchemaTooNew means the database was migrated by a newer storybot.
@@ -73,43 +72,6 @@ func Redact(err error) error {
 	return err
 }
 
-// Migration is one schema change of a part.
-type Migration struct {
-	Version int
-	Name    string
-	SQL     string
-}
-
-// Load reads dir/NNN_name.sql from fsys and checks that versions run 1..n
-// without gaps.
-func Load(fsys fs.FS, dir string) ([]Migration, error) {
-	names, err := fs.Glob(fsys, path.Join(dir, "*.sql"))
-	if err != nil {
-		return nil, fmt.Errorf("list migrations: %w", err)
-	}
-	var ms []Migration
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: name is not NNN_name.sql", name)
-		}
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("read migration %s: %w", name, err)
-		}
-		ms = append(ms, Migration{Version: v, Name: base, SQL: string(data)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].Version < ms[j].Version })
-	for i, m := range ms {
-		if m.Version != i+1 {
-			return nil, fmt.Errorf("migration %s: want version %d", m.Name, i+1)
-		}
-	}
-	return ms, nil
-}
-
 // LockClass is the first key of the advisory locks storybot takes; the
 // second is made from what is locked, with the current schema, e.g.
 // hashtext(current_schema() || '/migrate/qa').
@@ -121,7 +83,7 @@ const LockClass = 0x5707
 // wait for one another; only the first applies anything. It returns how
 // many it applied, and [ErrSchemaTooNew] when the database records a
 // version this program does not know.
-func Migrate(ctx context.Context, pool *pgxpool.Pool, part string, ms []Migration, logger *slog.Logger) (int, error) {
+func Migrate(ctx context.Context, pool *pgxpool.Pool, part string, ms []migration.Migration, logger *slog.Logger) (int, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}

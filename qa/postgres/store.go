@@ -29,6 +29,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"storybot/internal/migration"
 	"storybot/internal/pgdb"
 	"storybot/qa"
 )
@@ -42,8 +43,8 @@ const Part = "qa"
 var migrationFS embed.FS
 
 // migrations is every embedded migration, in version order.
-var migrations = func() []pgdb.Migration {
-	ms, err := pgdb.Load(migrationFS, "migrations")
+var migrations = func() []migration.Migration {
+	ms, err := migration.Load(migrationFS, "migrations")
 	if err != nil {
 		panic(err)
 	}

@@ -143,8 +143,8 @@ func TestLoadMigrations(t *testing.T) {
 		t.Fatalf("len(migrations) = %d, want >= 2", len(migrations))
 	}
 	for i, m := range migrations {
-		if m.version != i+1 {
-			t.Errorf("migrations[%d].version = %d, want %d", i, m.version, i+1)
+		if m.Version != i+1 {
+			t.Errorf("migrations[%d].version = %d, want %d", i, m.Version, i+1)
 		}
 	}
 }
