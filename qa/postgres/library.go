@@ -131,16 +131,8 @@ func (s *Store) Books(ctx context.Context, guildID string) ([]library.Book, erro
 	if err != nil {
 		return nil, fmt.Errorf("list books: %w", err)
 	}
-	defer rows.Close()
-	var out []library.Book
-	for rows.Next() {
-		b, err := scanBook(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list books: %w", err)
-		}
-		out = append(out, b)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, scanBook)
+	if err != nil {
 		return nil, fmt.Errorf("list books: %w", err)
 	}
 	return out, nil
@@ -226,16 +218,8 @@ func (s *Store) Choices(ctx context.Context, guildID string) ([]library.Choice, 
 	if err != nil {
 		return nil, fmt.Errorf("book choices: %w", err)
 	}
-	defer rows.Close()
-	var out []library.Choice
-	for rows.Next() {
-		c, err := scanChoice(rows)
-		if err != nil {
-			return nil, fmt.Errorf("book choices: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, scanChoice)
+	if err != nil {
 		return nil, fmt.Errorf("book choices: %w", err)
 	}
 	return out, nil

@@ -64,17 +64,8 @@ func queryQuestions(ctx context.Context, q querier, guildID, query string, args 
 	if err != nil {
 		return nil, err
 	}
-	var out []qa.Question
-	for rows.Next() {
-		qu, err := scanQuestion(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, qu)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, scanQuestion)
+	if err != nil {
 		return nil, err
 	}
 	if err := fillAlsoAsked(ctx, q, guildID, out); err != nil {
@@ -218,16 +209,8 @@ func findCanonical(ctx context.Context, tx pgx.Tx, nq qa.NewQuestion) (*qa.Quest
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var open []qa.Question
-	for rows.Next() {
-		q, err := scanQuestion(rows)
-		if err != nil {
-			return nil, err
-		}
-		open = append(open, q)
-	}
-	if err := rows.Err(); err != nil {
+	open, err := collect(rows, scanQuestion)
+	if err != nil {
 		return nil, err
 	}
 	return qa.Canonical(nq.Text, open), nil

@@ -95,16 +95,8 @@ func (s *Store) ActiveSessions(ctx context.Context, guildID string) ([]qa.Sessio
 	if err != nil {
 		return nil, fmt.Errorf("active sessions: %w", err)
 	}
-	defer rows.Close()
-	var out []qa.Session
-	for rows.Next() {
-		sess, err := scanSession(rows)
-		if err != nil {
-			return nil, fmt.Errorf("active sessions: %w", err)
-		}
-		out = append(out, sess)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collect(rows, scanSession)
+	if err != nil {
 		return nil, fmt.Errorf("active sessions: %w", err)
 	}
 	return out, nil

@@ -132,6 +132,11 @@ type querier interface {
 
 type rowScanner interface{ Scan(dest ...any) error }
 
+// collect scans every row with scan, closing rows; no rows give nil.
+func collect[T any](rows pgx.Rows, scan func(rowScanner) (T, error)) ([]T, error) {
+	return pgx.AppendRows([]T(nil), rows, func(r pgx.CollectableRow) (T, error) { return scan(r) })
+}
+
 // utc returns a nullable time in UTC; NULL is the zero time.
 func utc(t *time.Time) time.Time {
 	if t == nil {
@@ -189,17 +194,13 @@ func (s *Store) Audit(ctx context.Context, guildID string, limit int) ([]qa.Audi
 	if err != nil {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
-	defer rows.Close()
-	var out []qa.AuditEntry
-	for rows.Next() {
+	out, err := collect(rows, func(r rowScanner) (qa.AuditEntry, error) {
 		var e qa.AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.GuildID, &e.ActorID, &e.Action, &e.TargetKind, &e.TargetID, &e.Detail); err != nil {
-			return nil, fmt.Errorf("read audit: %w", err)
-		}
+		err := r.Scan(&e.ID, &e.At, &e.GuildID, &e.ActorID, &e.Action, &e.TargetKind, &e.TargetID, &e.Detail)
 		e.At = e.At.UTC()
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+		return e, err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("read audit: %w", err)
 	}
 	return out, nil
