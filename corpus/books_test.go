@@ -3,13 +3,12 @@ package corpus
 import (
 	"archive/zip"
 	"bytes"
-	"compress/zlib"
 	"fmt"
 	"html"
 	"strings"
 	"testing"
 
-	"golang.org/x/text/encoding/charmap"
+	"storybot/internal/testbook"
 )
 
 // testBook is a book to write in every format, to check that each reads
@@ -93,30 +92,13 @@ func (b testBook) gutenbergText() []byte {
 			fmt.Fprintf(&w, "\n\n%s\n\n\n", ch.Heading)
 		}
 		for _, p := range ch.Paras {
-			w.WriteString(wrap(p, 70))
+			w.WriteString(testbook.Wrap(p, 70))
 			w.WriteString("\n\n")
 		}
 	}
 	fmt.Fprintf(&w, "\n\n*** END OF THE PROJECT GUTENBERG EBOOK %s ***\n\n", strings.ToUpper(b.Title))
 	w.WriteString("Updated editions will replace the previous one--the old editions will\nbe renamed.\n\nSTART: FULL LICENSE\n\nTHE FULL PROJECT GUTENBERG LICENSE\n")
 	return []byte(strings.ReplaceAll(w.String(), "\n", "\r\n"))
-}
-
-// wrap breaks text into lines of at most width bytes, at spaces.
-func wrap(text string, width int) string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(w) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	return strings.Join(append(lines, line), "\n")
 }
 
 // html writes the book as one HTML page, with a script, a style and a
@@ -138,7 +120,7 @@ func (b testBook) html() []byte {
 			fmt.Fprintf(&w, "<h2 id=\"c%d\">%s</h2>\n", i+1, html.EscapeString(ch.Heading))
 		}
 		for _, p := range ch.Paras {
-			fmt.Fprintf(&w, "<p>%s</p>\n", wrap(html.EscapeString(p), 76))
+			fmt.Fprintf(&w, "<p>%s</p>\n", testbook.Wrap(html.EscapeString(p), 76))
 		}
 		w.WriteString("</div>\n")
 	}
@@ -270,7 +252,7 @@ func (b testBook) pdf() []byte {
 			y += 3 * lead
 		}
 		for _, p := range ch.Paras {
-			lines := strings.Split(wrap("    "+p, cols), "\n")
+			lines := strings.Split(testbook.Wrap("    "+p, cols), "\n")
 			for i, l := range lines {
 				if y > bottom {
 					newPage()
@@ -300,62 +282,11 @@ func writePDF(title, author string, pages [][]pdfLineOut) []byte {
 			if l.bold {
 				font = "F2"
 			}
-			fmt.Fprintf(&c, "BT /%s %.1f Tf %.2f %.2f Td (%s) Tj ET\n", font, l.size, l.x, 792-l.y, pdfString(l.text))
+			fmt.Fprintf(&c, "BT /%s %.1f Tf %.2f %.2f Td (%s) Tj ET\n", font, l.size, l.x, 792-l.y, testbook.PDFString(l.text))
 		}
 		contents = append(contents, c.String())
 	}
-	return buildPDF(fmt.Sprintf("<< /Title (%s) /Author (%s) /Producer (storybot test) >>", pdfString(title), pdfString(author)), contents, nil)
-}
-
-// buildPDF assembles a PDF: the info dictionary, one page a content
-// stream (compressed), and extra objects for the pages' resources.
-func buildPDF(info string, contents []string, xobject []byte) []byte {
-	var b bytes.Buffer
-	var offsets []int
-	obj := func(body string) {
-		offsets = append(offsets, b.Len())
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", len(offsets), body)
-	}
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	widths := strings.TrimSpace(strings.Repeat("600 ", 224))
-	var kids []string
-	for i := range contents {
-		kids = append(kids, fmt.Sprintf("%d 0 R", 7+2*i))
-	}
-	obj("<< /Type /Catalog /Pages 2 0 R >>")
-	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(contents)))
-	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [" + widths + "] >>")
-	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [" + widths + "] >>")
-	obj(info)
-	if xobject != nil {
-		obj(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n%s\nendstream", len(xobject), xobject))
-	} else {
-		obj("<< >>")
-	}
-	for i, c := range contents {
-		var z bytes.Buffer
-		w := zlib.NewWriter(&z)
-		w.Write([]byte(c))
-		w.Close()
-		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> /XObject << /Im1 6 0 R >> >> /Contents %d 0 R >>", 8+2*i))
-		obj(fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", z.Len(), z.Bytes()))
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(offsets)+1)
-	for _, o := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", o)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info 5 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(offsets)+1, xref)
-	return b.Bytes()
-}
-
-// pdfString writes s in WinAnsi as a PDF string literal.
-func pdfString(s string) string {
-	enc, err := charmap.Windows1252.NewEncoder().String(s)
-	if err != nil {
-		enc = s
-	}
-	return strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(enc)
+	return testbook.PDF(fmt.Sprintf("<< /Title (%s) /Author (%s) /Producer (storybot test) >>", testbook.PDFString(title), testbook.PDFString(author)), contents, nil)
 }
 
 // loadOne loads one file as a corpus, failing the test on an error.

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"storybot/internal/testbook"
 )
 
 func mapFS(name string, data []byte) fstest.MapFS {
@@ -313,10 +315,10 @@ func TestHostile(t *testing.T) {
 		{"truncated.epub", epub[:len(epub)/2], Options{}, "not a readable EPUB: the zip archive is corrupt or truncated"},
 		{"notzip.epub", []byte("PK\x03\x04 this is not a zip"), Options{}, "not a readable EPUB"},
 		{"nocontainer.epub", zipFiles(map[string]string{"a.xhtml": "<p>x</p>"}), Options{}, "not a readable EPUB: META-INF/container.xml"},
-		{"scan.pdf", buildPDF("<< >>", []string{"q 612 0 0 792 0 0 cm /Im1 Do Q\n"}, bytes.Repeat([]byte{128}, 64)), Options{}, "this PDF has no text; it may be a scan"},
+		{"scan.pdf", testbook.PDF("<< >>", []string{"q 612 0 0 792 0 0 cm /Im1 Do Q\n"}, bytes.Repeat([]byte{128}, 64)), Options{}, "this PDF has no text; it may be a scan"},
 		{"truncated.pdf", pdf[:len(pdf)/2], Options{}, "not a readable PDF"},
 		{"notpdf.pdf", []byte("<html>not a pdf</html>"), Options{}, "not a readable PDF: no %PDF header"},
-		{"bomb.pdf", buildPDF("<< >>", []string{strings.Repeat(" ", 8<<20)}, nil), small, "refused: the PDF's pages unpack to more than 2 MB, the limit (a decompression bomb?)"},
+		{"bomb.pdf", testbook.PDF("<< >>", []string{strings.Repeat(" ", 8<<20)}, nil), small, "refused: the PDF's pages unpack to more than 2 MB, the limit (a decompression bomb?)"},
 		{"big.txt", bytes.Repeat([]byte("All work and no play. "), 100000), small, "too large: 2.1 MB, over the limit of 1 MB"},
 		{"nested.html", []byte(nested), Options{}, ""},
 		{"binary.txt", []byte("\x00\x01\x02ELF"), Options{}, "binary (contains NUL bytes)"},
@@ -352,7 +354,7 @@ func TestLoadPath(t *testing.T) {
 		t.Fatalf("LoadPath(%s) = %v, %v; want one EPUB titled The Lighthouse Keeper", book, c, err)
 	}
 	scan := filepath.Join(dir, "scan.pdf")
-	os.WriteFile(scan, buildPDF("<< >>", []string{"q Q\n"}, nil), 0o666)
+	os.WriteFile(scan, testbook.PDF("<< >>", []string{"q Q\n"}, nil), 0o666)
 	if _, err := LoadPath(scan, Options{}); err == nil || !strings.Contains(err.Error(), scan) || !strings.Contains(err.Error(), "this PDF has no text; it may be a scan") {
 		t.Errorf("LoadPath(scan) error = %v, want the file and the reason", err)
 	}
@@ -388,7 +390,7 @@ func fixtureBooks() map[string][]byte {
 		"lighthouse2.epub":       shortBook.epub(2, nil),
 		"lighthouse3.epub":       shortBook.epub(3, nil),
 		"lighthouse.pdf":         shortBook.pdf(),
-		"hostile/scan.pdf":       buildPDF("<< >>", []string{"q 612 0 0 792 0 0 cm /Im1 Do Q\n"}, bytes.Repeat([]byte{128}, 64)),
+		"hostile/scan.pdf":       testbook.PDF("<< >>", []string{"q 612 0 0 792 0 0 cm /Im1 Do Q\n"}, bytes.Repeat([]byte{128}, 64)),
 		"hostile/drm.epub":       shortBook.epub(3, map[string]string{"META-INF/encryption.xml": `<encryption><EncryptedData><EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><CipherData><CipherReference URI="OEBPS/text/ch01.xhtml"/></CipherData></EncryptedData></encryption>`}),
 		"hostile/traversal.epub": zipWith(map[string]string{"../../evil.xhtml": "<p>x</p>"}),
 		"hostile/truncated.epub": shortBook.epub(2, nil)[:1500],

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"storybot/internal/testbook"
 )
 
 var fuzzSeeds = []string{
@@ -155,6 +157,6 @@ func FuzzReadEPUB(f *testing.F) {
 
 func FuzzReadPDF(f *testing.F) {
 	f.Add(shortBook.pdf())
-	f.Add(buildPDF("<< /Title (T) >>", []string{"BT /F1 20 Tf 72 700 Td (CHAPTER I) Tj ET BT /F1 10 Tf 72 680 Td (Text here.) Tj ET\n"}, nil))
+	f.Add(testbook.PDF("<< /Title (T) >>", []string{"BT /F1 20 Tf 72 700 Td (CHAPTER I) Tj ET BT /F1 10 Tf 72 680 Td (Text here.) Tj ET\n"}, nil))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzReader(t, "book.pdf", data) })
 }

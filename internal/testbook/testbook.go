@@ -55,7 +55,7 @@ func (b Book) Text() []byte {
 	for _, ch := range b.Chapters {
 		fmt.Fprintf(&w, "\n\n%s\n\n\n", ch.Heading)
 		for _, p := range ch.Paras {
-			w.WriteString(wrap(p, 70) + "\n\n")
+			w.WriteString(Wrap(p, 70) + "\n\n")
 		}
 	}
 	fmt.Fprintf(&w, "\n\n*** END OF THE PROJECT GUTENBERG EBOOK %s ***\n", strings.ToUpper(b.Title))
@@ -69,7 +69,7 @@ func (b Book) Markdown() []byte {
 	for _, ch := range b.Chapters {
 		fmt.Fprintf(&w, "## %s\n\n", ch.Heading)
 		for _, p := range ch.Paras {
-			w.WriteString(wrap(p, 76) + "\n\n")
+			w.WriteString(Wrap(p, 76) + "\n\n")
 		}
 	}
 	return []byte(w.String())
@@ -170,7 +170,7 @@ func (b Book) PDF() []byte {
 		if bold {
 			font = "F2"
 		}
-		fmt.Fprintf(&page, "BT /%s %.1f Tf %.2f %.2f Td (%s) Tj ET\n", font, size, x, 792-y, pdfString(text))
+		fmt.Fprintf(&page, "BT /%s %.1f Tf %.2f %.2f Td (%s) Tj ET\n", font, size, x, 792-y, PDFString(text))
 	}
 	newPage := func() {
 		if page.Len() > 0 {
@@ -188,7 +188,7 @@ func (b Book) PDF() []byte {
 		line(16, left, true, ch.Heading)
 		y += 3 * lead
 		for _, p := range ch.Paras {
-			for i, l := range strings.Split(wrap("    "+p, cols), "\n") {
+			for i, l := range strings.Split(Wrap("    "+p, cols), "\n") {
 				if y > bottom {
 					newPage()
 				}
@@ -203,10 +203,13 @@ func (b Book) PDF() []byte {
 		}
 	}
 	newPage()
-	return buildPDF(fmt.Sprintf("<< /Title (%s) /Author (%s) >>", pdfString(b.Title), pdfString(b.Author)), contents)
+	return PDF(fmt.Sprintf("<< /Title (%s) /Author (%s) >>", PDFString(b.Title), PDFString(b.Author)), contents, nil)
 }
 
-func buildPDF(info string, contents []string) []byte {
+// PDF assembles a PDF of Courier text: the info dictionary, one page a
+// content stream (compressed), and, when image is not nil, an 8×8 grey
+// image /Im1 the pages can draw.
+func PDF(info string, contents []string, image []byte) []byte {
 	var b bytes.Buffer
 	var offsets []int
 	obj := func(body string) {
@@ -217,19 +220,24 @@ func buildPDF(info string, contents []string) []byte {
 	widths := strings.TrimSpace(strings.Repeat("600 ", 224))
 	var kids []string
 	for i := range contents {
-		kids = append(kids, fmt.Sprintf("%d 0 R", 6+2*i))
+		kids = append(kids, fmt.Sprintf("%d 0 R", 7+2*i))
 	}
 	obj("<< /Type /Catalog /Pages 2 0 R >>")
 	obj(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(contents)))
 	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [" + widths + "] >>")
 	obj("<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold /Encoding /WinAnsiEncoding /FirstChar 32 /LastChar 255 /Widths [" + widths + "] >>")
 	obj(info)
+	if image != nil {
+		obj(fmt.Sprintf("<< /Type /XObject /Subtype /Image /Width 8 /Height 8 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length %d >>\nstream\n%s\nendstream", len(image), image))
+	} else {
+		obj("<< >>")
+	}
 	for i, c := range contents {
 		var z bytes.Buffer
 		w := zlib.NewWriter(&z)
 		w.Write([]byte(c))
 		w.Close()
-		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>", 7+2*i))
+		obj(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> /XObject << /Im1 6 0 R >> >> /Contents %d 0 R >>", 8+2*i))
 		obj(fmt.Sprintf("<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream", z.Len(), z.Bytes()))
 	}
 	xref := b.Len()
@@ -243,10 +251,11 @@ func buildPDF(info string, contents []string) []byte {
 
 // ScannedPDF is a PDF whose one page holds no text.
 func ScannedPDF() []byte {
-	return buildPDF("<< /Title (Scan) >>", []string{"0 0 1 rg 72 72 100 100 re f\n"})
+	return PDF("<< /Title (Scan) >>", []string{"0 0 1 rg 72 72 100 100 re f\n"}, nil)
 }
 
-func pdfString(s string) string {
+// PDFString writes s in WinAnsi as a PDF string literal.
+func PDFString(s string) string {
 	enc, err := charmap.Windows1252.NewEncoder().String(s)
 	if err != nil {
 		enc = s
@@ -254,7 +263,8 @@ func pdfString(s string) string {
 	return strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(enc)
 }
 
-func wrap(text string, width int) string {
+// Wrap breaks text into lines of at most width bytes, at spaces.
+func Wrap(text string, width int) string {
 	var lines []string
 	line := ""
 	for _, w := range strings.Fields(text) {
