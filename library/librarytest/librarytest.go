@@ -23,28 +23,13 @@ import (
 	"testing"
 	"time"
 
+	"storybot/internal/testclock"
 	"storybot/library"
 )
 
 // NewStore returns a new, empty store, closed when t ends, that reads the
 // time from now for every time it records.
 type NewStore func(t *testing.T, now func() time.Time) library.Store
-
-// T0 is when the clocks of [NewClock] start.
-var T0 = time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC)
-
-// NewClock returns a deterministic clock that starts at [T0] and moves one
-// minute on at every reading. It is safe for concurrent use.
-func NewClock() func() time.Time {
-	var mu sync.Mutex
-	t := T0
-	return func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		t = t.Add(time.Minute)
-		return t
-	}
-}
 
 // Run runs the suite against stores made by newStore, each subtest on a
 // new one.
@@ -64,7 +49,7 @@ func Run(t *testing.T, newStore NewStore) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.test(t, newStore(t, NewClock()))
+			tt.test(t, newStore(t, testclock.New()))
 		})
 	}
 }
@@ -115,7 +100,7 @@ func testBooks(t *testing.T, s library.Store) {
 		t.Errorf("IDs %d, %d: want positive and increasing", a.ID, b.ID)
 	}
 	if a.Title != "Dracula" || a.Size != 1<<20 || len(a.SHA256) != 64 || a.Key() != a.SHA256[:10] ||
-		!a.AddedAt.After(T0) || a.AddedAt.Location() != time.UTC || a.GuildID != "g1" {
+		!a.AddedAt.After(testclock.T0) || a.AddedAt.Location() != time.UTC || a.GuildID != "g1" {
 		t.Errorf("added book = %+v", a)
 	}
 	got, err := s.Book(ctx, "g1", a.ID)
@@ -431,7 +416,7 @@ func testChoices(t *testing.T, s library.Store) {
 	choose("c1", 0) // the default corpus
 	choose("c2", a.ID)
 	c, err := s.Choice(ctx, "g1", "")
-	if err != nil || c.BookID != a.ID || c.SetBy != "mod1" || !c.SetAt.After(T0) || c.SetAt.Location() != time.UTC || c.GuildID != "g1" || c.ChannelID != "" {
+	if err != nil || c.BookID != a.ID || c.SetBy != "mod1" || !c.SetAt.After(testclock.T0) || c.SetAt.Location() != time.UTC || c.GuildID != "g1" || c.ChannelID != "" {
 		t.Errorf("Choice(guild) = %+v, %v", c, err)
 	}
 	if c, err := s.Choice(ctx, "g1", "c2"); err != nil || c.BookID != a.ID {
@@ -473,7 +458,7 @@ func testProgress(t *testing.T, s library.Store) {
 	set(library.Progress{BookID: a.ID, ChannelID: "c1", Chapter: 3, Label: "ch. 3"}) // replaces
 
 	p, err := s.Progress(ctx, "g1", a.ID, "c1", "")
-	if err != nil || p.Chapter != 3 || p.Label != "ch. 3" || p.SetBy != "mod1" || !p.SetAt.After(T0) || p.SetAt.Location() != time.UTC ||
+	if err != nil || p.Chapter != 3 || p.Label != "ch. 3" || p.SetBy != "mod1" || !p.SetAt.After(testclock.T0) || p.SetAt.Location() != time.UTC ||
 		p.GuildID != "g1" || p.BookID != a.ID || p.ChannelID != "c1" || p.UserID != "" {
 		t.Errorf("channel progress = %+v, %v; want ch. 3", p, err)
 	}

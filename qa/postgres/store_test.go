@@ -13,12 +13,14 @@ import (
 	"storybot/internal/pgtest"
 	"storybot/qa"
 	"storybot/qa/qatest"
+
+	"storybot/internal/testclock"
 )
 
 var _ bot.SourceStore = (*Store)(nil)
 
 // openAt opens the store at url with the clock now, or with a
-// [qatest.NewClock] when now is nil, and closes it when t ends.
+// [testclock.New] when now is nil, and closes it when t ends.
 func openAt(t *testing.T, url string, now func() time.Time) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), url, nil)
@@ -26,7 +28,7 @@ func openAt(t *testing.T, url string, now func() time.Time) *Store {
 		t.Fatalf("Open: %v", err)
 	}
 	if now == nil {
-		now = qatest.NewClock()
+		now = testclock.New()
 	}
 	s.now = now
 	t.Cleanup(func() { s.Close() })

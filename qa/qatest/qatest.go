@@ -18,10 +18,10 @@ package qatest
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
+	"storybot/internal/testclock"
 	"storybot/qa"
 )
 
@@ -29,22 +29,6 @@ import (
 // time from now, once for every change it records (as its audit entry
 // does): the suite's golden transcript depends on it.
 type NewStore func(t *testing.T, now func() time.Time) qa.Store
-
-// T0 is when the clocks of [NewClock] start.
-var T0 = time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC)
-
-// NewClock returns a deterministic clock that starts at [T0] and moves one
-// minute on at every reading. It is safe for concurrent use.
-func NewClock() func() time.Time {
-	var mu sync.Mutex
-	t := T0
-	return func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		t = t.Add(time.Minute)
-		return t
-	}
-}
 
 // Run runs the suite against stores made by newStore, each subtest on a
 // new one.
@@ -66,7 +50,7 @@ func Run(t *testing.T, newStore NewStore) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			tt.test(t, newStore(t, NewClock()))
+			tt.test(t, newStore(t, testclock.New()))
 		})
 	}
 }

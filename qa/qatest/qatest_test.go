@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"storybot/qa/memstore"
+
+	"storybot/internal/testclock"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/transcript.md from the in-memory store")
@@ -18,7 +20,7 @@ func TestUpdateTranscript(t *testing.T) {
 		t.Skip("run with -update to rewrite testdata/transcript.md")
 	}
 	s := memstore.New()
-	s.SetClock(NewClock())
+	s.SetClock(testclock.New())
 	if err := os.WriteFile(filepath.Join("testdata", "transcript.md"), transcript(t, s), 0o644); err != nil {
 		t.Fatal(err)
 	}

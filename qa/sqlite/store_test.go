@@ -10,10 +10,12 @@ import (
 
 	"storybot/qa"
 	"storybot/qa/qatest"
+
+	"storybot/internal/testclock"
 )
 
 // openAt opens the store at path with the clock now, or with a
-// [qatest.NewClock] when now is nil, and closes it when t ends.
+// [testclock.New] when now is nil, and closes it when t ends.
 func openAt(t *testing.T, path string, now func() time.Time) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), path, nil)
@@ -21,7 +23,7 @@ func openAt(t *testing.T, path string, now func() time.Time) *Store {
 		t.Fatalf("Open(%q): %v", path, err)
 	}
 	if now == nil {
-		now = qatest.NewClock()
+		now = testclock.New()
 	}
 	s.now = now
 	t.Cleanup(func() { s.Close() })
