@@ -36,13 +36,7 @@ const Part = "cluster"
 //go:embed migrations/*.sql
 var migrationFS embed.FS
 
-var migrations = func() []migration.Migration {
-	ms, err := migration.Load(migrationFS, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return ms
-}()
+var migrations = migration.MustLoad(migrationFS, "migrations")
 
 // Coordinator is a [cluster.Coordinator] on a PostgreSQL database. It is
 // safe for concurrent use.

@@ -49,3 +49,13 @@ func Load(fsys fs.FS, dir string) ([]Migration, error) {
 	}
 	return ms, nil
 }
+
+// MustLoad is [Load] for a store's embedded migrations, which are fixed
+// at build time: it panics when they are not well formed.
+func MustLoad(fsys fs.FS, dir string) []Migration {
+	ms, err := Load(fsys, dir)
+	if err != nil {
+		panic(err)
+	}
+	return ms
+}

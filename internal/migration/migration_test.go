@@ -42,3 +42,12 @@ func TestLoad(t *testing.T) {
 		})
 	}
 }
+
+func TestMustLoadPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Error("MustLoad of a gap did not panic")
+		}
+	}()
+	MustLoad(fstest.MapFS{"m/002_b.sql": &fstest.MapFile{}}, "m")
+}

@@ -43,13 +43,7 @@ const Part = "qa"
 var migrationFS embed.FS
 
 // migrations is every embedded migration, in version order.
-var migrations = func() []migration.Migration {
-	ms, err := migration.Load(migrationFS, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return ms
-}()
+var migrations = migration.MustLoad(migrationFS, "migrations")
 
 // Store is a handle on the database. It is safe for concurrent use.
 type Store struct {

@@ -17,13 +17,7 @@ import (
 var migrationFS embed.FS
 
 // migrations is every embedded migration, in version order.
-var migrations = func() []migration.Migration {
-	ms, err := migration.Load(migrationFS, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return ms
-}()
+var migrations = migration.MustLoad(migrationFS, "migrations")
 
 // migrate applies the migrations newer than the file's PRAGMA user_version,
 // each in its own transaction together with the new user_version, so a
