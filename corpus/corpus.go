@@ -271,27 +271,36 @@ func listFiles(fsys fs.FS) ([]string, error) {
 	return paths, nil
 }
 
+// inParallel calls do(i) for every i in [0, n), on up to GOMAXPROCS
+// goroutines; worker makes each goroutine's do, with any state of its own.
+func inParallel(n int, worker func() func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Add(1)
+		do := worker()
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				do(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
 // loadPaths loads the files paths of fsys, in that order.
 func loadPaths(fsys fs.FS, paths []string, opt Options) (*Corpus, error) {
 	opt = opt.withDefaults()
 	// Read and split the files in parallel; assemble them in path order.
 	files := make([]parsedFile, len(paths))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(paths)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				files[i] = parseFile(fsys, paths[i], opt)
-			}
-		}()
-	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	inParallel(len(paths), func() func(int) {
+		return func(i int) { files[i] = parseFile(fsys, paths[i], opt) }
+	})
 	c := &Corpus{}
 	ids := map[string]bool{}
 	for i, f := range files {

@@ -8,8 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
-	"sync"
 )
 
 // digestVersion changes when what [Digest] hashes changes.
@@ -60,23 +58,10 @@ type fileDigest struct {
 func digestPaths(fsys fs.FS, paths []string, opt Options) ([32]byte, error) {
 	opt = opt.withDefaults()
 	files := make([]fileDigest, len(paths))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range min(runtime.GOMAXPROCS(0), len(paths)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]byte, 256<<10)
-			for i := range next {
-				files[i] = digestFile(fsys, paths[i], opt.MaxFileBytes, buf)
-			}
-		}()
-	}
-	for i := range paths {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	inParallel(len(paths), func() func(int) {
+		buf := make([]byte, 256<<10)
+		return func(i int) { files[i] = digestFile(fsys, paths[i], opt.MaxFileBytes, buf) }
+	})
 	h := sha256.New()
 	var num [8]byte
 	putInt := func(n int64) {
