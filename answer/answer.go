@@ -81,7 +81,7 @@ type Answer struct {
 	// Citations are the passages the answer cites, best first, numbered 1..n.
 	Citations []Citation
 	// Related are the closest passages when Found is false; they are not an
-	// answer and are numbered separately.
+	// answer and are numbered separately (see [Answer.Shown]).
 	Related []Citation
 	// Mode is how the answer was produced: keyword, llm or fallback.
 	Mode Mode
@@ -155,3 +155,14 @@ var (
 	ErrInvalidQuestion = errors.New("the question is not valid text")
 	ErrUnknownRef      = errors.New("no passage has that reference")
 )
+
+// Shown returns what the answer shows of the corpus, best first: its
+// citations, or, when it is not found, the passages that come closest.
+// The batch contract and eval score this list, so that a refusal keeps the
+// ranking's best passages in front of the reader.
+func (a Answer) Shown() []Citation {
+	if a.Found || len(a.Citations) > 0 {
+		return a.Citations
+	}
+	return a.Related
+}

@@ -190,6 +190,8 @@ type Assessment struct {
 	Answer  Answer
 	Signals Signals
 	OK      bool
+	// Closest are the passages a refusal would show instead.
+	Closest []Citation
 }
 
 // Assess answers a question with keywords as if the engine answered every
@@ -204,7 +206,7 @@ func (e *Engine) Assess(ctx context.Context, q Question) (Assessment, error) {
 	}
 	history, _, res := e.retrieve(text, q.History)
 	a, sig, ok := e.candidate(text, history, res)
-	return Assessment{Answer: a, Signals: sig, OK: ok}, nil
+	return Assessment{Answer: a, Signals: sig, OK: ok, Closest: e.notFound(Answer{}, res).Related}, nil
 }
 
 // retrieve searches for a cleaned question with its earlier questions,

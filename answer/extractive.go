@@ -45,7 +45,7 @@ type Thresholds struct {
 }
 
 // DefaultThresholds are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true, Confidence: 0.05}
+var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true, Confidence: 0.07}
 
 // extractive answers by quoting the best sentence (and a neighbour when it
 // completes it), marking the answering span.

@@ -20,13 +20,14 @@ import (
 
 // jsonAnswer is the batch contract of ask --json and --jsonl.
 type jsonAnswer struct {
-	ID        string            `json:"id"`
-	Question  string            `json:"question,omitempty"`
-	Found     bool              `json:"found"`
-	Answer    string            `json:"answer"`
-	Span      string            `json:"span,omitempty"`
+	ID       string `json:"id"`
+	Question string `json:"question,omitempty"`
+	Found    bool   `json:"found"`
+	Answer   string `json:"answer"`
+	Span     string `json:"span,omitempty"`
+	// Citations are the answer's passages, best first; when found is false,
+	// the passages that come closest (see [answer.Answer.Shown]).
 	Citations []answer.Citation `json:"citations"`
-	Related   []answer.Citation `json:"related,omitempty"`
 	Mode      answer.Mode       `json:"mode,omitempty"`
 	Notice    string            `json:"notice,omitempty"`
 	// Beyond: only the text after --until-chapter answers (see answer.Answer).
@@ -43,7 +44,7 @@ type jsonQuestion struct {
 
 func toJSON(id string, a answer.Answer) jsonAnswer {
 	j := jsonAnswer{ID: id, Question: a.Question, Found: a.Found, Answer: a.Text, Span: a.Span,
-		Citations: a.Citations, Related: a.Related, Mode: a.Mode, Notice: a.Notice, Beyond: a.Beyond}
+		Citations: a.Shown(), Mode: a.Mode, Notice: a.Notice, Beyond: a.Beyond}
 	if j.Citations == nil {
 		j.Citations = []answer.Citation{}
 	}

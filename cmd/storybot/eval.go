@@ -101,8 +101,9 @@ func (s *scores) add(g goldQuestion, a answer.Answer, passages []answer.Passage)
 	if a.Found {
 		s.found++
 	}
-	texts := make([]string, len(a.Citations))
-	for i, c := range a.Citations {
+	shown := a.Shown()
+	texts := make([]string, len(shown))
+	for i, c := range shown {
 		texts[i] = scoreNorm(c.Text)
 	}
 	if !g.Answerable {
@@ -449,7 +450,7 @@ func (p *progress) done() {
 }
 
 // curveThresholds are the confidence thresholds eval --curve reports.
-var curveThresholds = []float64{0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7}
+var curveThresholds = []float64{0, 0.02, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7}
 
 // curvePoints gathers, per question, what the engine would answer at each
 // threshold: the decision weighs [answer.Signals] as the engine does, with
@@ -469,8 +470,10 @@ func (c *curvePoints) add(g goldQuestion, as answer.Assessment) {
 	} else {
 		c.unanswerable++
 	}
-	var sc scores
+	// A refusal shows the closest passages: its hit@1 is theirs.
+	var sc, refusal scores
 	sc.add(g, as.Answer, nil)
+	refusal.add(g, answer.Answer{Related: as.Closest}, nil)
 	for i, th := range curveThresholds {
 		yes := as.OK && !as.Signals.RuledOut() && as.Answer.Confidence >= as.Signals.Long*th
 		switch {
@@ -480,8 +483,11 @@ func (c *curvePoints) add(g goldQuestion, as answer.Assessment) {
 			if g.Answerable && answerHolds(g, as.Answer) {
 				c.right[i]++
 			}
-		case !g.Answerable:
-			c.refused[i]++
+		default:
+			c.hit[i] += refusal.hit1
+			if !g.Answerable {
+				c.refused[i]++
+			}
 		}
 	}
 }

@@ -63,6 +63,29 @@ func TestAskJSON(t *testing.T) {
 	}
 }
 
+// TestAskJSONRefusal checks the contract of a refusal: found false, and
+// the passages that come closest as its citations, no "related" list.
+func TestAskJSONRefusal(t *testing.T) {
+	clearEnv(t)
+	out, _, err := runCLI(t, "", "ask", "--json", "Who won the French election?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a jsonAnswer
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	if a.Found || !strings.Contains(a.Answer, "doesn't say") {
+		t.Errorf("answer %+v: want a refusal", a)
+	}
+	if len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Text, "French election") {
+		t.Errorf("refusal citations %+v: want the closest passages, best first", a.Citations)
+	}
+	if strings.Contains(out, `"related"`) {
+		t.Errorf("refusal still has a related list:\n%s", out)
+	}
+}
+
 func TestAskJSONL(t *testing.T) {
 	clearEnv(t)
 	in := `{"id":"a","question":"Who did Putin invite to the Kremlin?"}
