@@ -15,13 +15,14 @@ const (
 
 // Word roles that show reference back to an earlier sentence.
 const (
-	roleThird    = 1 << iota // he, it, their…
-	roleDemo                 // this, that, these, those, such
-	roleThat                 // that (also a conjunction)
-	roleFollower             // a word after a demonstrative pronoun: "this is", "this a"
-	roleMale                 // he, him, his, himself
-	roleFemale               // she, her, hers, herself
-	roleFirst                // I, me, my, myself, mine
+	roleThird      = 1 << iota // he, it, their…
+	roleDemo                   // this, that, these, those, such
+	roleThat                   // that (also a conjunction)
+	roleFollower               // a word after a demonstrative pronoun: "this is", "this a"
+	roleMale                   // he, him, his, himself
+	roleFemale                 // she, her, hers, herself
+	roleFirst                  // I, me, my, myself, mine
+	roleDeterminer             // the, his, her, my, their, our, your: before a role ("his sister")
 )
 
 // wordRole returns the roles of a word, in any case.
@@ -58,6 +59,10 @@ func wordRole(w string) uint8 {
 		r |= roleFemale
 	case "i", "me", "my", "myself", "mine":
 		r |= roleFirst
+	}
+	switch lw {
+	case "the", "his", "her", "my", "their", "our", "your":
+		r |= roleDeterminer
 	}
 	return r
 }

@@ -27,6 +27,9 @@ type builder struct {
 	// gender each gives; saidIDs those of verbs of saying.
 	titleGender map[int32]uint8
 	saidIDs     map[int32]bool
+	// roleGender holds the term IDs of the nouns that name a person by
+	// a role ([roleNouns]) and the gender each gives.
+	roleGender map[int32]uint8
 	// mentions holds each sentence's names and personal pronouns.
 	mentions [][]rawMention
 	// wordCount counts the words of the builder's sentences.
@@ -85,6 +88,10 @@ func newBuilder() *builder {
 	b.titleGender = map[int32]uint8{}
 	for _, w := range slices.Sorted(maps.Keys(personTitles)) {
 		b.titleGender[b.termID(w)] = personTitles[w]
+	}
+	b.roleGender = map[int32]uint8{}
+	for _, w := range slices.Sorted(maps.Keys(roleNouns)) {
+		b.roleGender[b.termID(w)] = roleNouns[w]
 	}
 	b.saidIDs = map[int32]bool{}
 	for _, w := range slices.Sorted(maps.Keys(saidVerbs)) {

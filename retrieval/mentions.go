@@ -35,6 +35,10 @@ const (
 	mentionMale
 	mentionFemale
 	mentionFirst
+	// mentionRole: a person named by a role after a determiner or a
+	// possessive ("his sister", "the housekeeper", "Gregor's father");
+	// terms holds the role noun, title its gender.
+	mentionRole
 )
 
 // rawMention is a name or a personal pronoun in a sentence, found in the
@@ -71,6 +75,17 @@ var personTitles = map[string]uint8{
 	"rev": genderMale, "reverend": genderMale,
 }
 
+// roleNouns name a person by their place in a family or a household; with
+// a determiner or a possessive before them they are a mention of someone
+// ("his sister"), whom a pronoun after them stands for.
+var roleNouns = map[string]uint8{
+	"father": genderMale, "mother": genderFemale, "sister": genderFemale, "brother": genderMale,
+	"wife": genderFemale, "husband": genderMale, "daughter": genderFemale, "son": genderMale,
+	"uncle": genderMale, "aunt": genderFemale, "niece": genderFemale, "nephew": genderMale,
+	"grandmother": genderFemale, "grandfather": genderMale, "count": genderMale, "countess": genderFemale,
+	"housekeeper": genderFemale, "maid": genderFemale, "landlady": genderFemale, "landlord": genderMale, "governess": genderFemale, "nurse": genderFemale,
+}
+
 // saidVerbs are the words that attribute speech to a name beside them.
 var saidVerbs = wordSet("said says say cried replied answered asked exclaimed continued added observed returned repeated whispered called shouted rejoined resumed began interrupted thought")
 
@@ -81,6 +96,10 @@ var saidVerbs = wordSet("said says say cried replied answered asked exclaimed co
 func (b *builder) mentionsOf(text string, toks []buildToken, dst []rawMention) []rawMention {
 	for k := 0; k < len(toks); k++ {
 		t := toks[k]
+		if g, ok := b.roleAt(text, toks, k); ok {
+			dst = append(dst, rawMention{start: t.start, kind: mentionRole, title: g})
+			continue
+		}
 		switch {
 		case t.role&roleMale != 0:
 			dst = append(dst, rawMention{start: t.start, kind: mentionMale, speech: b.saidNear(toks, k)})
@@ -123,6 +142,32 @@ func (b *builder) mentionsOf(text string, toks []buildToken, dst []rawMention) [
 		k += len(m.terms) - 1
 	}
 	return dst
+}
+
+// roleAt reports a role noun at token k, in lower case and in the
+// singular, after a determiner or a possessive name ("his sister",
+// "Gregor's father") and not before the name it gives ("his daughter
+// Anna"), with the gender it gives.
+func (b *builder) roleAt(text string, toks []buildToken, k int) (uint8, bool) {
+	if k == 0 {
+		return 0, false
+	}
+	t, prev := toks[k], toks[k-1]
+	if t.capital || t.id < 0 || prev.role&roleDeterminer == 0 && !(prev.capital && prev.id >= 0) {
+		return 0, false
+	}
+	g, ok := b.roleGender[t.id]
+	if !ok || prev.role&roleDeterminer == 0 && !possessiveAt(text, prev) {
+		return 0, false
+	}
+	if k+1 < len(toks) && toks[k+1].capital && toks[k+1].spaced && toks[k+1].id >= 0 {
+		return 0, false // "his daughter Anna": the name says who
+	}
+	start, end, ok := nextWord(text, int(t.start))
+	if !ok || roleNouns[strings.ToLower(text[start:end])] == 0 {
+		return 0, false // "sisters", "fathers'"
+	}
+	return g, true
 }
 
 // placePreposition weighs the word that text ends in as a sign that a
@@ -363,6 +408,18 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 					if m.speech && !in {
 						speaker = p
 					}
+				}
+			case mentionRole:
+				// Someone named by a role ("his sister"): a pronoun after
+				// it means them, not a name before it. Who they are is not
+				// learnt: sharing paragraphs with names says "his mother"
+				// is Grete, his sister, in Metamorphosis.
+				if g := m.title; (g == genderMale || g == genderFemale) && np < len(persons) {
+					persons[np] = person{gender: g}
+					if first[g] == nil {
+						first[g] = &persons[np]
+					}
+					np++
 				}
 			case mentionFirst:
 				if !in {

@@ -80,6 +80,15 @@ func TestResolveMentions(t *testing.T) {
 		// whatever pronoun follows it.
 		{"Whitby was grey", nil},
 		{"Whitby lay by the sea", nil},
+		// A role after a determiner or a possessive is someone: the
+		// pronoun after it means them, not the woman named before
+		// ("her sister" is not Mrs. Gardiner); a plural is no one, and
+		// "his" after "Mrs. Gardiner's father" is the father, unnamed.
+		{"She was still a child", nil},
+		{"She wrote every week", []string{"gardin", "mrs"}},
+		{"He lay in bed", nil},
+		// A role before the name it gives is that name's.
+		{"She was tired", []string{"charlott"}},
 	} {
 		s := find(tt.sentence)
 		if got := resolvedTerms(ix, s); !slices.Equal(got, tt.want) {
