@@ -42,6 +42,10 @@ type Index struct {
 	// synonyms maps a stem to the stems of its synonyms.
 	synonyms map[string][]string
 	scratch  sync.Pool // *scratch
+	// docEnds holds, per document, one past its last sentence (see
+	// [Index.docBounds]).
+	docEnds    []int32
+	docEndsSet sync.Once
 	// persons holds the name terms (the last word of a name) that the
 	// corpus uses of a person, with the gender learnt (see mentions.go).
 	persons map[int32]uint8
@@ -92,6 +96,9 @@ type Params struct {
 	// Conversation weighs being beside a sentence the conversation was about
 	// ([Query].Near).
 	Conversation float64
+	// Position weighs, in a long text, a sentence in the part of its book
+	// a question points to: the start or the end ([Question].Position).
+	Position float64
 	// Phrase weighs question word pairs that stand together in a sentence.
 	Phrase float64
 	// Paragraph weighs the coverage of the question by the sentence's
@@ -149,7 +156,7 @@ type Params struct {
 }
 
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2, Conversation: 0.3, Spelling: 0.9, Near: 0.5, TypeWord: 0.3, Miss: 0.6, Hold: 0.6, BookWords: 30000, Resolved: 0.5, Kind: 0.3}
+var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2, Conversation: 0.3, Spelling: 0.9, Near: 0.5, TypeWord: 0.3, Miss: 0.6, Hold: 0.6, BookWords: 30000, Resolved: 0.5, Kind: 0.3, Position: 0.5}
 
 // longness maps a corpus length in words to [0, 1]: 0 up to half of
 // bookWords, rising with the logarithm to 1 at bookWords.

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -17,6 +18,9 @@ type Question struct {
 	// Speaker is the named subject of a question that asks what someone
 	// said or thought ("Putin" in "What did Putin say?"), or "".
 	Speaker string
+	// Position is the part of the book the question points to: at the
+	// start or at the end ("…at the end of the novel?"), or none.
+	Position Position
 	// AsksName: the question asks what someone or something is named
 	// ("What is the name of Gregor's boss?", "What was Lucy's father's
 	// name?", "Under what name did he buy the house?").
@@ -36,6 +40,9 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	verb := predicateAt(q.Text, toks)
 	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: ix.queryTerms(q, toks, verb), Speaker: speechSubject(q.Text, toks, verb),
 		AsksName: asksName(q.Text, toks)}
+	if ix.long > 0 {
+		a.Position, _ = positionCue(q.Text)
+	}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
 	for _, t := range a.Terms {
 		if t.Focus && !t.Name && !t.Frame {
@@ -43,6 +50,36 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 		}
 	}
 	return a
+}
+
+// Position is a part of a book.
+type Position uint8
+
+// Positions a question can point to.
+const (
+	PositionNone Position = iota
+	PositionStart
+	PositionEnd
+)
+
+// positionRE finds a question's pointer to the start or the end of the
+// book, at its end: "at the start of the story?", "at the end?", "in the
+// end?", "by the end of the book?"; not "at the end of the war?".
+var positionRE = regexp.MustCompile(`(?i)\b(?:at|in|by|towards?|near) the (?:very )?(start|beginning|opening|end|close)(?: of (?:the|this) (?:story|book|novel|tale))?\s*[?.!]*\s*$`)
+
+// positionCue returns the part of the book a question points to and the
+// byte offset where its pointer starts (len(q) without one): the pointer's
+// words are not searched for.
+func positionCue(q string) (Position, int) {
+	m := positionRE.FindStringSubmatchIndex(q)
+	if m == nil {
+		return PositionNone, len(q)
+	}
+	switch strings.ToLower(q[m[2]:m[3]]) {
+	case "end", "close":
+		return PositionEnd, m[0]
+	}
+	return PositionStart, m[0]
 }
 
 // asksName reports a question that asks for a name: "what" or "which"

@@ -233,7 +233,16 @@ func (ix *Index) queryTerms(q Query, question []Token, verb int) []QueryTerm {
 		if hist {
 			toks = analyze(text, nil, ix.stem)
 		}
+		// In a book, "at the end of the novel" says where to look, not
+		// what.
+		cue := len(text)
+		if ix.long > 0 {
+			_, cue = positionCue(text)
+		}
 		for _, t := range toks {
+			if t.Start >= cue {
+				break
+			}
 			// "how long" asks for a duration: "long" frames the question;
 			// it still ranks ("How long is the Rhine?" finds "1,230 km
 			// long"). "How tall" or "how far" name what is measured.
@@ -423,6 +432,10 @@ func (ix *Index) Search(q Query) Result {
 	pr := ix.params
 	window, coverW, windowCov, paraW := pr.Window, pr.Coverage*mass, pr.WindowCoverage, pr.Paragraph*mass
 	conversation := pr.Conversation * mass
+	position := 0.0
+	if res.Position != PositionNone {
+		position = pr.Position * ix.long * mass
+	}
 	// first is the first-stage score of a sentence from its own and its
 	// neighbours' matches, with its coverages.
 	first := func(si int) (score, coverage, windowCoverage float64) {
@@ -469,6 +482,9 @@ func (ix *Index) Search(q Query) Result {
 		}
 		if conversation > 0 && len(q.Near) > 0 && ix.near(si, q.Near) {
 			score += conversation
+		}
+		if position > 0 && ix.inPart(si, res.Position) {
+			score += position
 		}
 		if paraW > 0 {
 			score += paraW * coverAll(sc.paraMask[para])
@@ -845,6 +861,45 @@ func (ix *Index) exact(sent int, mask uint64, terms []QueryTerm, own uint64, ter
 		}
 	}
 	return v
+}
+
+// partShare is the share of a book, by sentences, that its start or its
+// end is: where "at the end of the novel" looks.
+const partShare = 0.05
+
+// inPart reports whether sentence si stands in the part p of its document.
+func (ix *Index) inPart(si int, p Position) bool {
+	ends := ix.docBounds()
+	d := ix.sentDoc[si]
+	first := int32(0)
+	if d > 0 {
+		first = ends[d-1]
+	}
+	n := float64(ends[d] - first)
+	at := float64(int32(si) - first)
+	switch p {
+	case PositionStart:
+		return at < partShare*n
+	case PositionEnd:
+		return at >= (1-partShare)*n
+	}
+	return false
+}
+
+// docBounds returns, per document, one past its last sentence.
+func (ix *Index) docBounds() []int32 {
+	ix.docEndsSet.Do(func() {
+		ends := make([]int32, len(ix.corpus.Docs))
+		for si, d := range ix.sentDoc {
+			ends[d] = int32(si) + 1
+		}
+		// A document with no sentence ends where the one before it does.
+		for d := 1; d < len(ends); d++ {
+			ends[d] = max(ends[d], ends[d-1])
+		}
+		ix.docEnds = ends
+	})
+	return ix.docEnds
 }
 
 // near reports whether a sentence is one of near or beside one in its
