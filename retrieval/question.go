@@ -71,6 +71,9 @@ var positionRE = regexp.MustCompile(`(?i)\b(?:at|in|by|towards?|near) the (?:ver
 // byte offset where its pointer starts (len(q) without one): the pointer's
 // words are not searched for.
 func positionCue(q string) (Position, int) {
+	if !mayPoint(q) {
+		return PositionNone, len(q)
+	}
 	m := positionRE.FindStringSubmatchIndex(q)
 	if m == nil {
 		return PositionNone, len(q)
@@ -80,6 +83,17 @@ func positionCue(q string) (Position, int) {
 		return PositionEnd, m[0]
 	}
 	return PositionStart, m[0]
+}
+
+// mayPoint reports whether q has a word [positionRE] needs, so that most
+// questions are not matched against it.
+func mayPoint(q string) bool {
+	for _, w := range [...]string{"nd", "ND", "tart", "TART", "eginning", "EGINNING", "pening", "PENING", "lose", "LOSE"} {
+		if strings.Contains(q, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // asksName reports a question that asks for a name: "what" or "which"
