@@ -42,10 +42,6 @@ type Index struct {
 	// synonyms maps a stem to the stems of its synonyms.
 	synonyms map[string][]string
 	scratch  sync.Pool // *scratch
-	// docEnds holds, per document, one past its last sentence (see
-	// [Index.docBounds]).
-	docEnds    []int32
-	docEndsSet sync.Once
 	// persons holds the name terms (the last word of a name) that the
 	// corpus uses of a person, with the gender learnt (see mentions.go).
 	persons map[int32]uint8

@@ -38,11 +38,9 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	// its focus.
 	toks := analyze(q.Text, nil, ix.stem)
 	verb := predicateAt(q.Text, toks)
-	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: ix.queryTerms(q, toks, verb), Speaker: speechSubject(q.Text, toks, verb),
+	terms, position := ix.queryTerms(q, toks, verb)
+	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: terms, Position: position, Speaker: speechSubject(q.Text, toks, verb),
 		AsksName: asksName(q.Text, toks)}
-	if ix.long > 0 {
-		a.Position, _ = positionCue(q.Text)
-	}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
 	for _, t := range a.Terms {
 		if t.Focus && !t.Name && !t.Frame {

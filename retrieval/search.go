@@ -218,15 +218,18 @@ func (s *scratch) hide(before int) {
 // at weight 1, then earlier questions' terms at lower weight.
 func (ix *Index) QueryTerms(q Query) []QueryTerm {
 	toks := analyze(q.Text, nil, ix.stem)
-	return ix.queryTerms(q, toks, predicateAt(q.Text, toks))
+	terms, _ := ix.queryTerms(q, toks, predicateAt(q.Text, toks))
+	return terms
 }
 
 // queryTerms is [Index.QueryTerms] with the question's tokens and the
-// offset of its predicate (see [predicateAt]) found already.
-func (ix *Index) queryTerms(q Query, question []Token, verb int) []QueryTerm {
+// offset of its predicate (see [predicateAt]) found already; it also
+// returns the part of the book the question points to (in a book only).
+func (ix *Index) queryTerms(q Query, question []Token, verb int) ([]QueryTerm, Position) {
 	focus := focusAt(question)
 	var out []QueryTerm
 	has := map[string]bool{}
+	var position Position
 	add := func(text string, w float64, hist bool) {
 		prev := ""
 		toks := question
@@ -237,7 +240,11 @@ func (ix *Index) queryTerms(q Query, question []Token, verb int) []QueryTerm {
 		// what.
 		cue := len(text)
 		if ix.long > 0 {
-			_, cue = positionCue(text)
+			var p Position
+			p, cue = positionCue(text)
+			if !hist {
+				position = p
+			}
 		}
 		for _, t := range toks {
 			if t.Start >= cue {
@@ -303,7 +310,7 @@ func (ix *Index) queryTerms(q Query, question []Token, verb int) []QueryTerm {
 		add(q.History[i], w, true)
 		w /= 2
 	}
-	return out
+	return out, position
 }
 
 // Search ranks the sentences for a query.
@@ -869,14 +876,12 @@ const partShare = 0.05
 
 // inPart reports whether sentence si stands in the part p of its document.
 func (ix *Index) inPart(si int, p Position) bool {
-	ends := ix.docBounds()
-	d := ix.sentDoc[si]
-	first := int32(0)
-	if d > 0 {
-		first = ends[d-1]
-	}
-	n := float64(ends[d] - first)
-	at := float64(int32(si) - first)
+	c := ix.corpus
+	d := c.Docs[ix.sentDoc[si]]
+	first := c.Paragraphs[d.FirstParagraph].FirstSentence
+	lp := c.Paragraphs[d.FirstParagraph+d.ParagraphCount-1]
+	n := float64(lp.FirstSentence + lp.SentenceCount - first)
+	at := float64(si - first)
 	switch p {
 	case PositionStart:
 		return at < partShare*n
@@ -884,22 +889,6 @@ func (ix *Index) inPart(si int, p Position) bool {
 		return at >= (1-partShare)*n
 	}
 	return false
-}
-
-// docBounds returns, per document, one past its last sentence.
-func (ix *Index) docBounds() []int32 {
-	ix.docEndsSet.Do(func() {
-		ends := make([]int32, len(ix.corpus.Docs))
-		for si, d := range ix.sentDoc {
-			ends[d] = int32(si) + 1
-		}
-		// A document with no sentence ends where the one before it does.
-		for d := 1; d < len(ends); d++ {
-			ends[d] = max(ends[d], ends[d-1])
-		}
-		ix.docEnds = ends
-	})
-	return ix.docEnds
 }
 
 // near reports whether a sentence is one of near or beside one in its
