@@ -74,7 +74,7 @@ func roundTrip(tb testing.TB, ix *Index) *Index {
 var (
 	savedFields = []string{"corpus", "terms", "sorted", "postings", "sentTerms", "sentFlags", "inNames", "anaphoric", "holds",
 		"tieKey", "stem", "aliases", "persons", "places", "resolved", "words", "cands"}
-	rebuiltFields = []string{"vocab", "df", "sentLen", "sentPara", "sentDoc", "avgLen", "params", "synonyms", "negIDs", "long"}
+	rebuiltFields = []string{"vocab", "df", "sentLen", "sentPara", "sentDoc", "avgLen", "params", "synonyms", "negIDs", "long", "blocks"}
 	lazyFields    = []string{"scratch", "kinds", "corrections"}
 )
 

@@ -142,9 +142,15 @@ type cell struct {
 
 // scratch is a search's working memory, reused through the index's pool.
 type scratch struct {
-	cells    []cell   // per sentence
-	paraMask []uint64 // paragraph → query terms matched by its sentences
-	touched  []int32
+	// cells are those of the block being searched, one more than its
+	// sentences so that the last's next neighbour reads as nothing.
+	cells   []cell
+	touched []int32 // the cells touched, by their place in the block
+	lists   []postingList
+	kept    []scored // the first stage's heap
+	// paraMask are the query terms matched by each paragraph of the block.
+	paraMask []uint64
+	masks    []uint64 // the terms each kept sentence matched
 	bits     []uint64 // sortTouched's bitmap, all zero between uses
 }
 
@@ -152,30 +158,45 @@ func (ix *Index) getScratch() *scratch {
 	if s, ok := ix.scratch.Get().(*scratch); ok {
 		return s
 	}
-	n := len(ix.sentTerms)
-	return &scratch{cells: make([]cell, n), paraMask: make([]uint64, len(ix.corpus.Paragraphs))}
+	n, paras := 0, 0
+	for b := 0; b+1 < len(ix.blocks); b++ {
+		lo, hi := ix.blocks[b], ix.blocks[b+1]
+		if hi > lo {
+			n = max(n, int(hi-lo))
+			paras = max(paras, int(ix.sentPara[hi-1]-ix.sentPara[lo]+1))
+		}
+	}
+	return &scratch{cells: make([]cell, n+1), paraMask: make([]uint64, paras)}
 }
 
 func (ix *Index) putScratch(s *scratch) {
-	for _, t := range s.touched {
-		s.cells[t] = cell{}
-		s.paraMask[ix.sentPara[t]] = 0
-	}
-	s.touched = s.touched[:0]
+	s.clear()
 	ix.scratch.Put(s)
 }
 
+// clear empties the touched cells.
+func (s *scratch) clear() {
+	for _, t := range s.touched {
+		s.cells[t] = cell{}
+	}
+	s.touched = s.touched[:0]
+}
+
+// pruneFirstStage turns on the first stage's pruning by score bounds (a
+// variable for the tests, which check that it changes no result).
+var pruneFirstStage = true
+
 // sortTouchedFrom is the corpus size, in sentences, from which the touched
-// sentences are sorted: below it the scratch arrays stay in the caches
+// sentences are sorted: below it the corpus's arrays stay in the caches
 // and sorting costs more than it saves (7% on the nine books, 45,000
 // sentences; even at 180,000; 2× faster at 720,000).
 var sortTouchedFrom = 1 << 17 // a variable for the tests
 
-// sortTouched puts the touched sentences in order in a big corpus:
-// through a bitmap of the sentences when there are many, in time linear in
-// their number and the corpus's size/64.
-func (s *scratch) sortTouched() {
-	if len(s.cells) < sortTouchedFrom {
+// sortTouched puts in order the touched cells of a block, in a corpus of n
+// sentences if it is big: through a bitmap of the block when there are
+// many, in time linear in their number and the block's size/64.
+func (s *scratch) sortTouched(n int) {
+	if n < sortTouchedFrom {
 		return
 	}
 	if len(s.touched) < 2048 {
@@ -198,20 +219,6 @@ func (s *scratch) sortTouched() {
 		}
 		set[w] = 0
 	}
-	s.touched = out
-}
-
-// hide forgets what the sentences from before on matched.
-func (s *scratch) hide(before int) {
-	kept := s.touched[:0]
-	for _, t := range s.touched {
-		if int(t) >= before {
-			s.cells[t] = cell{}
-			continue
-		}
-		kept = append(kept, t)
-	}
-	s.touched = kept
 }
 
 // QueryTerms analyzes a query into weighted terms: the question's own terms
@@ -344,24 +351,28 @@ func (ix *Index) Search(q Query) Result {
 			ownMass += termMass[i]
 		}
 	}
-	// Exact terms first, so a prefix-related term only scores where the
-	// exact one is absent.
+	// The postings the first stage adds, in the order it adds them: exact
+	// terms first, so a prefix-related term only scores where the exact one
+	// is absent. Each sentence's sum runs in this order whatever the blocks
+	// below.
+	lists := sc.lists[:0]
+	defer func() { sc.lists = lists[:0] }()
 	for i, qt := range res.Terms {
 		if id, ok := ix.vocab[qt.Term]; ok {
-			ix.accumulate(sc, id, i, qt.Weight*qt.IDF, false)
+			lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: qt.Weight * qt.IDF})
 		}
 	}
 	if ix.params.Expansion > 0 {
 		for i, qt := range res.Terms {
 			for _, id := range ix.related(qt.Term) {
-				ix.accumulate(sc, id, i, qt.Weight*ix.params.Expansion*ix.idf(int(ix.df[id])), true)
+				lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: qt.Weight * ix.params.Expansion * ix.idf(int(ix.df[id])), related: true})
 			}
 		}
 	}
 	if ix.params.Synonym > 0 {
 		for i, qt := range res.Terms {
 			for _, syn := range ix.synonyms[qt.Term] {
-				ix.accumulateRelated(sc, syn, i, qt, ix.params.Synonym)
+				lists = ix.appendRelated(lists, syn, i, qt, ix.params.Synonym)
 			}
 		}
 	}
@@ -371,12 +382,12 @@ func (ix *Index) Search(q Query) Result {
 			r := wn[qt.Term]
 			if ix.params.WordNet > 0 {
 				for _, t := range r.synonyms {
-					ix.accumulateRelated(sc, t, i, qt, ix.params.WordNet)
+					lists = ix.appendRelated(lists, t, i, qt, ix.params.WordNet)
 				}
 			}
 			if ix.params.Derived > 0 {
 				for _, t := range r.derived {
-					ix.accumulateRelated(sc, t, i, qt, ix.params.Derived)
+					lists = ix.appendRelated(lists, t, i, qt, ix.params.Derived)
 				}
 			}
 		}
@@ -387,14 +398,14 @@ func (ix *Index) Search(q Query) Result {
 				continue
 			}
 			for _, id := range ix.ofKind(qt.Term) {
-				ix.accumulateWhere(sc, id, i, qt.Weight*kindW*min(qt.IDF, ix.idf(int(ix.df[id]))), true, true)
+				lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: qt.Weight * kindW * min(qt.IDF, ix.idf(int(ix.df[id]))), related: true, common: true})
 			}
 		}
 	}
 	if resW := ix.params.Resolved * ix.long; resW > 0 {
 		for i, qt := range res.Terms {
-			if id, ok := ix.vocab[qt.Term]; ok {
-				ix.accumulateResolved(sc, id, i, qt.Weight*qt.IDF*resW)
+			if id, ok := ix.vocab[qt.Term]; ok && len(ix.resolved[id]) > 0 {
+				lists = append(lists, postingList{resolved: ix.resolved[id], bit: i, w: qt.Weight * qt.IDF * resW})
 			}
 		}
 	}
@@ -407,35 +418,25 @@ func (ix *Index) Search(q Query) Result {
 		}
 		return v
 	}
-	if len(sc.touched) >= massTableFrom {
+	postings := 0
+	for _, l := range lists {
+		postings += len(l.postings) + len(l.resolved)
+	}
+	if postings >= massTableFrom {
 		sumMass = newMassTable(termMass).sum
 	}
 	cover := func(m uint64) float64 { return sumMass(m&ownMask) / ownMass }
 	coverAll := func(m uint64) float64 { return sumMass(m) / mass }
-	if q.Before > 0 {
-		sc.hide(q.Before)
-	}
-	// The stages below read each touched sentence's neighbours, paragraph
-	// and holds: in sentence order those reads go forward through memory
-	// instead of jumping about it, which in a big corpus is most of their
-	// cost. The order changes no result (the heap's order is total).
-	sc.sortTouched()
-	// The question's words spread over the paragraph: the union of what
-	// its sentences match.
-	if ix.params.Paragraph > 0 {
-		for _, s := range sc.touched {
-			sc.paraMask[ix.sentPara[s]] |= sc.cells[s].mask
-		}
-	}
 	top := max(40, limit)
-	keep := newTopK(top, ix.betterScored)
+	keep := &topK{k: top, better: ix.betterScored, items: sc.kept[:0]}
+	defer func() { sc.kept = keep.items[:0] }()
 	holds := res.Type.row().holds
 	holdWeight := ix.params.Hold * ix.long
 	miss := 1 + (ix.params.Miss-1)*ix.long
 	strict := res.Type.Strict()
-	// The first stage scores every touched sentence with the features of
-	// its own and its neighbours' matches, keeping the best in a heap of
-	// scores alone; their hits are made after.
+	// The first stage scores the touched sentences that can still be kept
+	// with the features of their own and their neighbours' matches, keeping
+	// the best in a heap with what their hits are made of after.
 	pr := ix.params
 	window, coverW, windowCov, paraW := pr.Window, pr.Coverage*mass, pr.WindowCoverage, pr.Paragraph*mass
 	conversation := pr.Conversation * mass
@@ -445,8 +446,20 @@ func (ix *Index) Search(q Query) Result {
 	}
 	// first is the first-stage score of a sentence from its own and its
 	// neighbours' matches, with its coverages.
+	// The sentences go by blocks of whole documents, each added up, scored
+	// and cleared before the next, in cells of the block alone: they stay
+	// in the caches while every list adds to them, where cells for the
+	// whole corpus would go out to memory and back for each list. Sentences
+	// from q.Before on are left out. lo is the block's first sentence: the
+	// cell of sentence si is cells[si-lo].
+	var lo int32
+	cells := sc.cells
+	// paraBase is the block's first paragraph: the union of what the
+	// sentences of paragraph p match is sc.paraMask[p-paraBase].
+	var paraBase int32
 	first := func(si int) (score, coverage, windowCoverage float64) {
-		m := sc.cells[si].mask
+		c := si - int(lo)
+		m := cells[c].mask
 		coverage = cover(m)
 		wm := m
 		neighbours := 0.0
@@ -456,16 +469,16 @@ func (ix *Index) Search(q Query) Result {
 			if ix.sentPara[si-1] != para {
 				f = 0.5
 			}
-			neighbours += f * sc.cells[si-1].acc
-			wm |= sc.cells[si-1].mask
+			neighbours += f * cells[c-1].acc
+			wm |= cells[c-1].mask
 		}
 		if si+1 < len(ix.sentTerms) && ix.sentDoc[si+1] == doc {
 			f := 1.0
 			if ix.sentPara[si+1] != para {
 				f = 0.5
 			}
-			neighbours += f * sc.cells[si+1].acc
-			wm |= sc.cells[si+1].mask
+			neighbours += f * cells[c+1].acc
+			wm |= cells[c+1].mask
 		}
 		windowCoverage = coverAll(wm)
 		// A sentence that refers back ("He called this…") takes over part of
@@ -476,12 +489,12 @@ func (ix *Index) Search(q Query) Result {
 			if an == anaphorStrong {
 				a = pr.AnaphoraStrong
 			}
-			if lack := sc.cells[si-1].mask &^ m; a > 0 && lack != 0 {
-				inherited = a * sc.cells[si-1].acc * sumMass(lack) / sumMass(sc.cells[si-1].mask)
-				coverage += a * (cover(m|sc.cells[si-1].mask) - coverage)
+			if lack := cells[c-1].mask &^ m; a > 0 && lack != 0 {
+				inherited = a * cells[c-1].acc * sumMass(lack) / sumMass(cells[c-1].mask)
+				coverage += a * (cover(m|cells[c-1].mask) - coverage)
 			}
 		}
-		score = sc.cells[si].acc + inherited + window*neighbours + coverW*(coverage+windowCov*windowCoverage)
+		score = cells[c].acc + inherited + window*neighbours + coverW*(coverage+windowCov*windowCoverage)
 		if holds != 0 && ix.holds[si]&holds != 0 {
 			score += holdWeight * mass
 		} else if holds != 0 && strict {
@@ -494,20 +507,86 @@ func (ix *Index) Search(q Query) Result {
 			score += position
 		}
 		if paraW > 0 {
-			score += paraW * coverAll(sc.paraMask[para])
+			score += paraW * coverAll(sc.paraMask[para-paraBase])
 		}
 		return score, coverage, windowCoverage
 	}
-	for _, s := range sc.touched {
-		score, _, _ := first(int(s))
-		keep.push(scored{score, s})
+	// bound is at least first(si), from the cells of the sentence and its
+	// neighbours alone, taking each feature it cannot reckon without
+	// reading more at its most: a sentence whose bound is below the worst
+	// kept score cannot be kept, and is not scored. The slack covers
+	// rounding. Pruning needs the weights not negative, as they are.
+	prune := pruneFirstStage && window >= 0 && coverW >= 0 && windowCov >= 0 && paraW >= 0 && position >= 0 && holdWeight >= 0 && conversation >= 0
+	aMax := max(pr.Anaphora, pr.AnaphoraStrong, 0)
+	extra := paraW + position
+	if holds != 0 {
+		extra += holdWeight * mass
+	}
+	if conversation > 0 && len(q.Near) > 0 {
+		extra += conversation
+	}
+	bound := func(c int32) float64 {
+		m, acc := cells[c].mask, cells[c].acc
+		neighbours, prev, prevMask := 0.0, 0.0, uint64(0)
+		wm := m
+		if c > 0 {
+			prev, prevMask = cells[c-1].acc, cells[c-1].mask
+			neighbours += prev
+			wm |= prevMask
+		}
+		neighbours += cells[c+1].acc
+		wm |= cells[c+1].mask
+		b := acc + aMax*prev + window*neighbours + coverW*(cover(m|prevMask)+windowCov*coverAll(wm)) + extra
+		if miss > 1 {
+			b *= miss
+		}
+		return b*(1+1e-9) + 1e-12
+	}
+	end := int32(len(ix.sentTerms))
+	if q.Before > 0 && q.Before < len(ix.sentTerms) {
+		end = int32(q.Before)
+	}
+	for b := 0; b+1 < len(ix.blocks) && ix.blocks[b] < end; b++ {
+		var hi int32
+		lo, hi = ix.blocks[b], min(ix.blocks[b+1], end)
+		for j := range lists {
+			ix.addPostings(sc, &lists[j], lo, hi)
+		}
+		// The stages below read each touched sentence's neighbours, paragraph
+		// and holds: in sentence order those reads go forward through memory
+		// instead of jumping about it, which in a big corpus is most of their
+		// cost. The order changes no result (the heap's order is total).
+		sc.sortTouched(len(ix.sentTerms))
+		// The question's words spread over the paragraph: the union of what
+		// its sentences match.
+		if paraW > 0 {
+			paraBase = ix.sentPara[lo]
+			for _, c := range sc.touched {
+				sc.paraMask[ix.sentPara[lo+c]-paraBase] |= cells[c].mask
+			}
+		}
+		for _, c := range sc.touched {
+			if prune && len(keep.items) == top && bound(c) < keep.items[0].score {
+				continue
+			}
+			si := int(lo + c)
+			h := scored{sent: lo + c, acc: cells[c].acc, mask: cells[c].mask}
+			h.score, h.coverage, h.windowCoverage = first(si)
+			keep.push(h)
+		}
+		if paraW > 0 {
+			for _, c := range sc.touched {
+				sc.paraMask[ix.sentPara[lo+c]-paraBase] = 0
+			}
+		}
+		sc.clear()
 	}
 	hits := make([]Hit, len(keep.items))
+	masks := slices.Grow(sc.masks[:0], len(keep.items))[:len(keep.items)]
+	sc.masks = masks
 	for i, c := range keep.items {
-		si := int(c.sent)
-		h := Hit{Sentence: si, BM25: sc.cells[si].acc}
-		h.Score, h.Coverage, h.WindowCoverage = first(si)
-		hits[i] = h
+		hits[i] = Hit{Sentence: int(c.sent), BM25: c.acc, Score: c.score, Coverage: c.coverage, WindowCoverage: c.windowCoverage}
+		masks[i] = c.mask
 	}
 	// Re-rank the best with the costlier features.
 	qterms := res.own
@@ -521,13 +600,13 @@ func (ix *Index) Search(q Query) Result {
 		}
 	}
 	for i := range hits {
-		h := &hits[i]
+		h, mask := &hits[i], masks[i]
 		// Closeness counts in proportion to how much of the question is close:
 		// two common words side by side say little.
-		h.Proximity = ix.proximity(h.Sentence, sc.cells[h.Sentence].mask, res.Terms)
+		h.Proximity = ix.proximity(h.Sentence, mask, res.Terms)
 		h.Score += ix.params.Proximity * mass * h.Proximity * h.Coverage
 		if ix.params.Exact > 0 {
-			h.Score += ix.params.Exact * mass * ix.exact(h.Sentence, sc.cells[h.Sentence].mask, res.Terms, ownMask, termMass) / ownMass
+			h.Score += ix.params.Exact * mass * ix.exact(h.Sentence, mask, res.Terms, ownMask, termMass) / ownMass
 		}
 		if pairMass > 0 {
 			h.Phrase = ix.phrase(h.Sentence, pairs) / pairMass
@@ -601,6 +680,9 @@ func textHash(s string) uint64 {
 type scored struct {
 	score float64
 	sent  int32
+	// what the first stage found of the sentence, for its hit
+	acc, coverage, windowCoverage float64
+	mask                          uint64
 }
 
 // betterScored orders first-stage scores as [Index.better] orders hits.
@@ -616,10 +698,6 @@ type topK struct {
 	k      int
 	better func(a, b scored) bool
 	items  []scored
-}
-
-func newTopK(k int, better func(a, b scored) bool) *topK {
-	return &topK{k: k, better: better, items: make([]scored, 0, k)}
 }
 
 func (t *topK) push(h scored) {
@@ -654,7 +732,9 @@ func (t *topK) push(h scored) {
 	}
 }
 
-// massTableFrom is how many touched sentences make a [massTable] pay.
+// massTableFrom is how many postings to add make a [massTable] pay. A
+// table sums more than eight terms in another order than a loop, so the
+// two may differ in the last bit; either is used for a whole search.
 const massTableFrom = 1024
 
 // massTable sums the weights of a set of query terms given as a bit mask,
@@ -687,50 +767,67 @@ func (t *massTable) sum(m uint64) float64 {
 	return v
 }
 
-// accumulate adds one query term's postings to the scores. A related
-// (expanded) term scores only where the query term has not matched.
-func (ix *Index) accumulate(sc *scratch, id int32, bit int, w float64, related bool) {
-	ix.accumulateWhere(sc, id, bit, w, related, false)
+// postingList is one list of sentences the first stage of a search adds
+// to their scores: a term's postings, or the sentences that refer to a
+// person a term names (resolved), for query term bit at weight w.
+type postingList struct {
+	postings []posting
+	resolved []int32
+	bit      int
+	w        float64
+	// related: the list stands for a term related to the query term, and
+	// adds only where the query term has not matched; common: it skips the
+	// sentences that use the term only inside names.
+	related, common bool
+	at              int // the next posting to add
 }
 
-// accumulateWhere is accumulate, skipping with common the sentences that
-// use the term only inside names.
-func (ix *Index) accumulateWhere(sc *scratch, id int32, bit int, w float64, related, common bool) {
-	for _, p := range ix.postings[id] {
-		s := p.sent
-		if related && sc.cells[s].mask&(1<<bit) != 0 || common && !p.common {
+// addPostings adds what list l holds of the sentences of the block from lo
+// to hi to their cells, from where it was left.
+func (ix *Index) addPostings(sc *scratch, l *postingList, lo, hi int32) {
+	bit := uint64(1) << l.bit
+	cells := sc.cells
+	if l.resolved != nil {
+		at := l.at
+		for ; at < len(l.resolved) && l.resolved[at] < hi; at++ {
+			s := l.resolved[at]
+			c := &cells[s-lo]
+			if c.mask&bit != 0 {
+				continue
+			}
+			if c.mask == 0 {
+				sc.touched = append(sc.touched, s-lo)
+			}
+			c.acc += l.w * ix.termFreqScore(1, int(s))
+			c.mask |= bit
+		}
+		l.at = at
+		return
+	}
+	at := l.at
+	for ; at < len(l.postings) && l.postings[at].sent < hi; at++ {
+		p := l.postings[at]
+		c := &cells[p.sent-lo]
+		if l.related && c.mask&bit != 0 || l.common && !p.common {
 			continue
 		}
-		if sc.cells[s].mask == 0 {
-			sc.touched = append(sc.touched, s)
+		if c.mask == 0 {
+			sc.touched = append(sc.touched, p.sent-lo)
 		}
-		sc.cells[s].acc += w * ix.termFreqScore(int(p.tf), int(s))
-		sc.cells[s].mask |= 1 << bit
+		c.acc += l.w * ix.termFreqScore(int(p.tf), int(p.sent))
+		c.mask |= bit
 	}
+	l.at = at
 }
 
-// accumulateResolved scores the sentences that refer to a person a query
-// term names without the name, where the term has not matched.
-func (ix *Index) accumulateResolved(sc *scratch, id int32, bit int, w float64) {
-	for _, s := range ix.resolved[id] {
-		if sc.cells[s].mask&(1<<bit) != 0 {
-			continue
-		}
-		if sc.cells[s].mask == 0 {
-			sc.touched = append(sc.touched, s)
-		}
-		sc.cells[s].acc += w * ix.termFreqScore(1, int(s))
-		sc.cells[s].mask |= 1 << bit
-	}
-}
-
-// accumulateRelated scores a term related to query term i (a synonym or a
-// derived form) where the query term itself is absent, at weight w and at
-// most the query term's IDF.
-func (ix *Index) accumulateRelated(sc *scratch, term string, i int, qt QueryTerm, w float64) {
+// appendRelated appends the postings of a term related to query term i (a
+// synonym or a derived form), to add where the query term itself is
+// absent, at weight w and at most the query term's IDF.
+func (ix *Index) appendRelated(lists []postingList, term string, i int, qt QueryTerm, w float64) []postingList {
 	if id, ok := ix.vocab[term]; ok && term != qt.Term {
-		ix.accumulateWhere(sc, id, i, qt.Weight*w*min(qt.IDF, ix.idf(int(ix.df[id]))), true, true)
+		lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: qt.Weight * w * min(qt.IDF, ix.idf(int(ix.df[id]))), related: true, common: true})
 	}
+	return lists
 }
 
 // related returns the terms that differ from term only by a short ending:
