@@ -150,7 +150,6 @@ type scratch struct {
 	kept    []scored // the first stage's heap
 	// paraMask are the query terms matched by each paragraph of the block.
 	paraMask []uint64
-	masks    []uint64 // the terms each kept sentence matched
 	bits     []uint64 // sortTouched's bitmap, all zero between uses
 }
 
@@ -582,11 +581,8 @@ func (ix *Index) Search(q Query) Result {
 		sc.clear()
 	}
 	hits := make([]Hit, len(keep.items))
-	masks := slices.Grow(sc.masks[:0], len(keep.items))[:len(keep.items)]
-	sc.masks = masks
 	for i, c := range keep.items {
 		hits[i] = Hit{Sentence: int(c.sent), BM25: c.acc, Score: c.score, Coverage: c.coverage, WindowCoverage: c.windowCoverage}
-		masks[i] = c.mask
 	}
 	// Re-rank the best with the costlier features.
 	qterms := res.own
@@ -600,7 +596,8 @@ func (ix *Index) Search(q Query) Result {
 		}
 	}
 	for i := range hits {
-		h, mask := &hits[i], masks[i]
+		// hits are in the order of keep.items until they are sorted below.
+		h, mask := &hits[i], keep.items[i].mask
 		// Closeness counts in proportion to how much of the question is close:
 		// two common words side by side say little.
 		h.Proximity = ix.proximity(h.Sentence, mask, res.Terms)
