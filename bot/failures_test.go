@@ -221,7 +221,13 @@ func TestGlobalRateLimit(t *testing.T) {
 		_, err := s.ChannelMessageSendComplex(fake.ChannelID, &discordgo.MessageSend{Content: "first", AllowedMentions: &discordgo.MessageAllowedMentions{}})
 		errs <- err
 	}()
-	time.Sleep(150 * time.Millisecond)
+	// The others start once the first has met the global limit, however
+	// slow the machine: sent before it, they would not wait for it.
+	for deadline := time.Now().Add(5 * time.Second); len(fake.GlobalLimits()) == 0; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the first request never met the global limit")
+		}
+	}
 	go func() {
 		_, err := s.ChannelMessageSendComplex(fake.OtherChannelID, &discordgo.MessageSend{Content: "second", AllowedMentions: &discordgo.MessageAllowedMentions{}})
 		errs <- err
