@@ -8,13 +8,16 @@ import (
 
 // Deciding to answer. A wrong answer in bold costs the reader more than
 // "the story doesn't say plainly; these passages come closest", so the
-// engine answers only when a calibrated estimate that its best sentence
-// answers, [Answer].Confidence, reaches [Thresholds].Confidence. The
+// engine answers only when a calibrated estimate that its answer is right,
+// [Answer].Confidence, reaches the threshold ([Thresholds].For). The
 // estimate is a logistic model over the [Signals] of the question and its
-// best hit, trained on the development sets (cmd/storybot TestTrainConfidence
-// writes confidence_model.go); the old hand rules (too little coverage, an
-// unknown word the question hinges on, a missing answer of a strict type, a
-// speaker who says nothing) are some of its inputs.
+// best hit, trained on the development sets by cmd/storybot
+// TestTrainConfidence: one for books (confidence_model.go; it estimates
+// that the best sentence holds the evidence) and one for articles and
+// stories (confidence_article_model.go; that the answer's text holds the
+// answer). The old hand rules (too little coverage, an unknown word the
+// question hinges on, a missing answer of a strict type, a speaker who
+// says nothing) refuse on their own and are some of the models' inputs.
 
 // verdicts are the hand rules that say a best hit does not answer.
 type verdicts struct {
@@ -60,6 +63,10 @@ type Signals struct {
 	Proximity, Phrase float64
 	// Terms is how many terms the question has of its own.
 	Terms int
+	// Coverable and WindowCoverable are Coverage and WindowCoverage of
+	// what the corpus could cover: without the framing words it never uses
+	// ("long" in "How long did they talk?"), which no sentence can hold.
+	Coverable, WindowCoverable float64
 }
 
 // signals gathers the signals of a question's best hit.
@@ -69,14 +76,28 @@ func (e *Engine) signals(history []string, res retrieval.Result, best retrieval.
 		Missing: best.Missing, Negation: best.Negation, Content: best.Content,
 		Long: res.Long, FollowUp: len(history) > 0, LowCoverage: v.lowCoverage, Hinges: v.hinges,
 		StrictMissing: v.strictMissing, Unattributed: v.unattributed, Nameless: v.nameless, Proximity: best.Proximity, Phrase: best.Phrase}
-	var mass, unknown, para float64
+	var mass, unknown, para, frame, all, allFrame float64
+	own := false
 	for _, t := range res.Terms {
+		own = own || !t.History && t.Known
+	}
+	for _, t := range res.Terms {
+		m := t.Weight * t.IDF
+		all += m
+		if t.Frame && !t.Known {
+			allFrame += m
+		}
 		if t.History {
+			if !own && t.Frame && !t.Known {
+				frame += m
+			}
 			continue
 		}
 		s.Terms++
-		m := t.Weight * t.IDF
 		mass += m
+		if t.Frame && !t.Known {
+			frame += m
+		}
 		switch {
 		case t.Known || t.Frame:
 		case t.Paraphrased:
@@ -88,6 +109,19 @@ func (e *Engine) signals(history []string, res retrieval.Result, best retrieval.
 	if mass > 0 {
 		s.Unknown, s.Paraphrased = unknown/mass, para/mass
 		s.Score = best.Score / mass
+	}
+	// Coverage is a share of the own terms' mass (of all terms' mass when
+	// no own term is known); the coverable share leaves out unknown frames.
+	ownMass := mass
+	if !own {
+		ownMass = all
+	}
+	s.Coverable, s.WindowCoverable = best.Coverage, best.WindowCoverage
+	if ownMass > frame && frame > 0 {
+		s.Coverable = min(1, best.Coverage*ownMass/(ownMass-frame))
+	}
+	if all > allFrame && allFrame > 0 {
+		s.WindowCoverable = min(1, best.WindowCoverage*all/(all-allFrame))
 	}
 	if best.Score > 0 {
 		for _, h := range res.Hits {
@@ -120,6 +154,7 @@ func (s Signals) vector() []float64 {
 		b(s.LowCoverage), b(s.Hinges), b(s.StrictMissing), b(s.Unattributed),
 		s.Proximity, s.Phrase,
 		math.Log1p(float64(s.Terms)),
+		s.Coverable, s.WindowCoverable,
 	}
 }
 
@@ -141,6 +176,7 @@ var signalNames = []string{
 	"rule: low coverage", "rule: hinges on unknown", "rule: strict type missing", "rule: unattributed",
 	"proximity", "phrase",
 	"log terms",
+	"coverable", "window coverable",
 }
 
 // model is a logistic model: the probability is 1/(1+exp(-(bias + w·x))).
@@ -159,15 +195,26 @@ func (m model) prob(x []float64) float64 {
 	return 1 / (1 + math.Exp(-z))
 }
 
-// confidence estimates the chance that the best hit answers.
-func (e *Engine) confidence(s Signals) float64 { return confidenceModel.prob(s.vector()) }
+// confidence estimates the chance that the best hit answers: by the book
+// model in a book, by the article model in an article or a story, and by
+// both, weighed by [Signals].Long, in between.
+func (e *Engine) confidence(s Signals) float64 {
+	x := s.vector()
+	return (1-s.Long)*articleModel.prob(x) + s.Long*confidenceModel.prob(x)
+}
 
 // answers decides whether the best hit answers: no hand rule says it does
-// not, and, in a long text, its confidence reaches [Thresholds].Confidence
-// (scaled by how long the text is: articles and stories keep the rules
-// alone, where they are right often enough).
+// not, and its confidence reaches the threshold for a text of its length
+// (see [Thresholds.For]).
 func (e *Engine) answers(s Signals) bool {
-	return !s.ruledOut() && e.confidence(s) >= s.Long*e.th.Confidence
+	return !s.ruledOut() && e.confidence(s) >= e.th.For(s.Long)
+}
+
+// For is the confidence a best hit needs in a text that reads like a book
+// to the degree long (0 to 1, see [Signals].Long): ArticleConfidence in an
+// article, Confidence in a book, and between them in between.
+func (t Thresholds) For(long float64) float64 {
+	return (1-long)*t.ArticleConfidence + long*t.Confidence
 }
 
 // ruledOut reports whether a hand rule says the best hit does not answer.

@@ -1,14 +1,17 @@
 package answer
 
-import "testing"
+import (
+	"math"
+	"testing"
+)
 
 // TestAnswersDecision checks the decision to answer on hand-made signals:
-// the hand rules refuse everywhere; in an article the rules alone decide;
-// in a book the confidence must reach the threshold.
+// the hand rules refuse everywhere; elsewhere the confidence must reach the
+// threshold of the text's kind.
 func TestAnswersDecision(t *testing.T) {
 	e := &Engine{th: DefaultThresholds}
-	strong := Signals{Coverage: 1, WindowCoverage: 1, Score: 3, Margin: 0.5, Names: 1, NamesNear: 1, Numbers: 1, Content: 1, Terms: 4, Holds: true}
-	weak := Signals{Coverage: 0.2, WindowCoverage: 0.3, Score: 0.3, Margin: 0, Names: 0, NamesNear: 0, Numbers: 1, Content: 0, Terms: 3,
+	strong := Signals{Coverage: 1, WindowCoverage: 1, Coverable: 1, WindowCoverable: 1, Score: 3, Margin: 0.5, Names: 1, NamesNear: 1, Numbers: 1, Content: 1, Terms: 4, Holds: true}
+	weak := Signals{Coverage: 0.2, WindowCoverage: 0.3, Coverable: 0.2, WindowCoverable: 0.3, Score: 0.3, Margin: 0, Names: 0, NamesNear: 0, Numbers: 1, Content: 0, Terms: 3,
 		Typed: true, Missing: 0.6, Unknown: 0.3}
 	book := func(s Signals) Signals { s.Long = 1; return s }
 	for _, tt := range []struct {
@@ -17,7 +20,7 @@ func TestAnswersDecision(t *testing.T) {
 		want bool
 	}{
 		{"article, strong", strong, true},
-		{"article, weak but no rule against it", weak, true},
+		{"article, weak: no rule against it, but not confident", weak, false},
 		{"article, coverage too low", func() Signals { s := strong; s.LowCoverage = true; return s }(), false},
 		{"article, strict type missing", func() Signals { s := strong; s.StrictMissing = true; return s }(), false},
 		{"article, speaker says nothing", func() Signals { s := strong; s.Unattributed = true; return s }(), false},
@@ -34,7 +37,24 @@ func TestAnswersDecision(t *testing.T) {
 	if c1, c2 := e.confidence(book(weak)), e.confidence(book(strong)); c1 < 0 || c2 > 1 || c1 >= c2 {
 		t.Errorf("confidence(weak) = %.3f, confidence(strong) = %.3f: want 0 <= weak < strong <= 1", c1, c2)
 	}
-	if len(signalNames) != len(Signals{}.vector()) || len(confidenceModel.weights) != len(signalNames) {
-		t.Errorf("%d signal names, %d inputs, %d weights: they must agree", len(signalNames), len(Signals{}.vector()), len(confidenceModel.weights))
+	if c1, c2 := e.confidence(weak), e.confidence(strong); c1 < 0 || c2 > 1 || c1 >= c2 {
+		t.Errorf("in an article, confidence(weak) = %.3f, confidence(strong) = %.3f: want 0 <= weak < strong <= 1", c1, c2)
+	}
+	// The book model was trained before the last two signals were added:
+	// it has no weights for them, and weighs them as 0.
+	if len(signalNames) != len(Signals{}.vector()) || len(articleModel.weights) != len(signalNames) || len(confidenceModel.weights) > len(signalNames) {
+		t.Errorf("%d signal names, %d inputs, %d article and %d book weights: they must agree", len(signalNames), len(Signals{}.vector()),
+			len(articleModel.weights), len(confidenceModel.weights))
+	}
+}
+
+// TestThresholdFor checks that a text between an article and a book takes
+// a share of each threshold.
+func TestThresholdFor(t *testing.T) {
+	th := Thresholds{Confidence: 0.1, ArticleConfidence: 0.5}
+	for _, tt := range []struct{ long, want float64 }{{0, 0.5}, {1, 0.1}, {0.5, 0.3}, {0.25, 0.4}} {
+		if got := th.For(tt.long); math.Abs(got-tt.want) > 1e-12 {
+			t.Errorf("For(%v) = %v, want %v", tt.long, got, tt.want)
+		}
 	}
 }

@@ -206,7 +206,7 @@ func (e *Engine) Assess(ctx context.Context, q Question) (Assessment, error) {
 	}
 	history, _, res := e.retrieve(text, q.History)
 	a, sig, ok := e.candidate(text, history, res)
-	return Assessment{Answer: a, Signals: sig, OK: ok, Closest: e.notFound(Answer{}, res).Related}, nil
+	return Assessment{Answer: a, Signals: sig, OK: ok, Closest: e.refusal(a, sig, ok, res).Related}, nil
 }
 
 // retrieve searches for a cleaned question with its earlier questions,

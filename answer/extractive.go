@@ -40,21 +40,39 @@ type Thresholds struct {
 	// offered as "see also".
 	SeeAlso float64
 	// Confidence is the estimated chance of being right (see
-	// confidence.go) below which the engine does not answer.
-	Confidence float64
+	// confidence.go) below which the engine does not answer in a book;
+	// ArticleConfidence the same in an article or a story. Texts between
+	// the two take a share of each (see [Thresholds.For]).
+	Confidence, ArticleConfidence float64
 }
 
 // DefaultThresholds are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true, Confidence: 0.07}
+var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true, Confidence: 0.07, ArticleConfidence: 0.42}
 
 // extractive answers by quoting the best sentence (and a neighbour when it
 // completes it), marking the answering span.
 func (e *Engine) extractive(q string, history []string, res retrieval.Result) Answer {
 	a, sig, ok := e.candidate(q, history, res)
 	if !ok || !e.answers(sig) {
-		return e.notFound(Answer{Question: q, Mode: ModeKeyword, Confidence: a.Confidence}, res)
+		return e.refusal(a, sig, ok, res)
 	}
 	return a
+}
+
+// refusal is the answer when the engine does not answer with candidate a.
+// Refused for want of confidence alone, the answer may well be there: the
+// passages it would have quoted come first, in that order.
+func (e *Engine) refusal(a Answer, sig Signals, ok bool, res retrieval.Result) Answer {
+	unsure := ok && !sig.ruledOut()
+	r := e.notFound(Answer{Question: a.Question, Mode: ModeKeyword, Confidence: a.Confidence}, res, unsure)
+	if unsure {
+		r.Related = nil
+		for _, c := range a.Citations[:min(3, len(a.Citations))] {
+			c.N = len(r.Related) + 1
+			r.Related = append(r.Related, c)
+		}
+	}
+	return r
 }
 
 // candidate is the answer the best hit gives, whether or not it answers,
@@ -264,13 +282,18 @@ func (e *Engine) nearDuplicate(s int, used []int) bool {
 }
 
 // notFound says that the story does not answer, offering the closest
-// passages as related.
-func (e *Engine) notFound(a Answer, res retrieval.Result) Answer {
+// passages as related. In a book, or when unsure (refused for want of
+// confidence, not by a rule), it says only that the text does not say it
+// plainly: the answer may well be there, in other words.
+func (e *Engine) notFound(a Answer, res retrieval.Result, unsure bool) Answer {
 	a.Found = false
+	plainly := unsure || res.Long >= 0.5
 	a.Text = "The story doesn't say."
-	if res.Long >= 0.5 {
-		// In a book the answer may well be there, in other words.
+	switch {
+	case res.Long >= 0.5:
 		a.Text = "The book doesn't say plainly."
+	case plainly:
+		a.Text = "The story doesn't say plainly."
 	}
 	var used []int
 	for _, h := range res.Hits {
@@ -284,7 +307,7 @@ func (e *Engine) notFound(a Answer, res retrieval.Result) Answer {
 		a.Related = append(a.Related, e.cite(len(a.Related)+1, h.Sentence))
 	}
 	if len(a.Related) > 0 {
-		if res.Long >= 0.5 {
+		if plainly {
 			a.Text += " These passages come closest."
 		} else {
 			a.Text += " These passages are the closest it comes, but they don't answer the question."

@@ -3,6 +3,7 @@ package answer_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"storybot/answer"
@@ -12,9 +13,11 @@ import (
 
 // TestSameAnswerEveryFormat asks the same questions of one book in its
 // Gutenberg text, HTML, EPUB 2, EPUB 3 and PDF forms (the fixtures of
-// corpus/testdata/books) and wants the same answers and chapter citations.
+// corpus/testdata/books) and wants the same answers and chapter citations:
+// the first passage shown, cited or closest, holds the answer.
 func TestSameAnswerEveryFormat(t *testing.T) {
 	questions := []string{"What did Mara pack?", "When did the letter come?", "Who wrote this book?", "How many chapters are there?"}
+	holds := []string{"She packed a coat", "The letter came on a Tuesday"}
 	var first []answer.Answer
 	for _, f := range []string{"gutenberg.txt", "lighthouse.html", "lighthouse2.epub", "lighthouse3.epub", "lighthouse.pdf"} {
 		c, err := corpus.LoadPath("../corpus/testdata/books/"+f, corpus.Options{})
@@ -39,8 +42,11 @@ func TestSameAnswerEveryFormat(t *testing.T) {
 		if first == nil {
 			first = got
 			for i, a := range got {
-				if i < 2 && (!a.Found || len(a.Citations) == 0 || a.Citations[0].Chapter == "") {
-					t.Errorf("%s: %q = %+v, want a found answer with a chapter citation", f, questions[i], a)
+				if i >= len(holds) {
+					continue
+				}
+				if shown := a.Shown(); len(shown) == 0 || shown[0].Chapter == "" || !strings.HasPrefix(shown[0].Text, holds[i]) {
+					t.Errorf("%s: %q = %+v, want %q first, with its chapter", f, questions[i], a, holds[i])
 				}
 			}
 			continue

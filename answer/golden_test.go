@@ -69,8 +69,8 @@ func TestGoldenStory(t *testing.T) {
 		if a.Found != g.found {
 			t.Errorf("Answer(%q).Found = %v, want %v: %q", g.question, a.Found, g.found, a.Text)
 		}
-		if g.evidence != "" && (len(a.Citations) == 0 || !strings.Contains(a.Citations[0].Text, g.evidence)) {
-			t.Errorf("Answer(%q) first citation %+v, want one holding %q", g.question, a.Citations, g.evidence)
+		if shown := a.Shown(); g.evidence != "" && (len(shown) == 0 || !strings.Contains(shown[0].Text, g.evidence)) {
+			t.Errorf("Answer(%q) first passage shown %+v, want one holding %q", g.question, shown, g.evidence)
 		}
 		if g.answerHas != "" && !strings.Contains(a.Text, g.answerHas) {
 			t.Errorf("Answer(%q).Text = %q, want %q in it", g.question, a.Text, g.answerHas)

@@ -16,7 +16,7 @@ import (
 func (e *Engine) modelAnswer(ctx context.Context, q string, history []string, passages []Passage, res retrieval.Result, stream func(string)) (Answer, error) {
 	if len(passages) == 0 {
 		// Nothing to ground an answer in: no reason to ask the model.
-		a := e.notFound(Answer{Question: q, Mode: ModeLLM}, res)
+		a := e.notFound(Answer{Question: q, Mode: ModeLLM}, res, false)
 		return a, nil
 	}
 	var onDelta func(string)
@@ -40,7 +40,7 @@ func (e *Engine) modelAnswer(ctx context.Context, q string, history []string, pa
 		if !r.NoAnswer {
 			e.log.Info("model answer cited no passage; treated as not found")
 		}
-		return e.notFound(Answer{Question: q, Mode: ModeLLM}, res), nil
+		return e.notFound(Answer{Question: q, Mode: ModeLLM}, res, false), nil
 	}
 	a := Answer{Question: q, Found: true, Text: r.Text, Mode: ModeLLM}
 	for i, n := range r.Cited {

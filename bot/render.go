@@ -109,7 +109,7 @@ func RenderAnswer(ctx context.Context, a answer.Answer, sources *SourceIDs) []Me
 		shown := perPart[n]
 		if !a.Found && n == 0 {
 			for _, c := range a.Related {
-				fields = append(fields, field{name: "Related, not an answer: " + c.Ref, text: c.Text})
+				fields = append(fields, field{name: "Closest: " + c.Ref, text: c.Text})
 			}
 			shown = a.Related
 		}

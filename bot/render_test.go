@@ -154,7 +154,7 @@ func TestRenderNotFound(t *testing.T) {
 	if !strings.HasPrefix(e.Description, "The story doesn't say") {
 		t.Errorf("not-found description = %q", e.Description)
 	}
-	if len(e.Fields) != 1 || !strings.HasPrefix(e.Fields[0].Name, "Related, not an answer") {
+	if len(e.Fields) != 1 || !strings.HasPrefix(e.Fields[0].Name, "Closest: ") {
 		t.Errorf("not-found fields = %+v, want one marked related", e.Fields)
 	}
 	if got := RenderAnswer(context.Background(), answer.Answer{Question: "x"}, nil)[0].Embeds[0].Description; got != notFoundText {

@@ -262,7 +262,7 @@ func printAnswer(w io.Writer, a answer.Answer, streamed bool) {
 		}
 	}
 	if len(a.Related) > 0 {
-		fmt.Fprintln(w, "\nRelated passages (not an answer):")
+		fmt.Fprintln(w, "\nClosest passages:")
 		for _, c := range a.Related {
 			fmt.Fprintf(w, "  - %s\n      %s\n", c.Ref, oneLine(c.Text))
 		}

@@ -450,11 +450,12 @@ func (p *progress) done() {
 }
 
 // curveThresholds are the confidence thresholds eval --curve reports.
-var curveThresholds = []float64{0, 0.02, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.7}
+var curveThresholds = []float64{0, 0.02, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.42, 0.5, 0.6, 0.7}
 
 // curvePoints gathers, per question, what the engine would answer at each
 // threshold: the decision weighs [answer.Signals] as the engine does, with
-// the threshold in place of [answer.Thresholds].Confidence.
+// the threshold in place of both [answer.Thresholds].Confidence (books) and
+// ArticleConfidence (articles and stories).
 type curvePoints struct {
 	answerable, unanswerable      int
 	answered, hit, refused, right []int // per threshold
@@ -475,7 +476,7 @@ func (c *curvePoints) add(g goldQuestion, as answer.Assessment) {
 	sc.add(g, as.Answer, nil)
 	refusal.add(g, answer.Answer{Related: as.Closest}, nil)
 	for i, th := range curveThresholds {
-		yes := as.OK && !as.Signals.RuledOut() && as.Answer.Confidence >= as.Signals.Long*th
+		yes := as.OK && !as.Signals.RuledOut() && as.Answer.Confidence >= th
 		switch {
 		case yes:
 			c.answered[i]++
@@ -499,7 +500,7 @@ func (c *curvePoints) print(w io.Writer) {
 		}
 		return fmt.Sprintf("%.3f", float64(x)/float64(n))
 	}
-	fmt.Fprintln(w, "threshold  answered  refused  hit@1  abstain  precision   (in a long text the threshold is scaled by its length)")
+	fmt.Fprintln(w, "threshold  answered  refused  hit@1  abstain  precision   (the threshold stands for the book and the article one alike)")
 	for i, th := range curveThresholds {
 		n := c.answerable + c.unanswerable
 		fmt.Fprintf(w, "%9.2f  %8s  %7s  %5s  %7s  %9s\n", th, share(c.answered[i], n), share(n-c.answered[i], n),

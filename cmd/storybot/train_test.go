@@ -21,12 +21,15 @@ import (
 // TestTrainConfidence trains the decision to answer (answer/confidence.go)
 // on the development sets: the story sets, the three books of
 // ../shared/eval/books and SQuAD v1.1 and 2.0 dev-a. It runs only with
-// STORYBOT_TRAIN=1; it prints, for two folds (each trained on one half of
-// every kind of set and scored on the other), the held-out figures at each
-// threshold, then trains on all and, with STORYBOT_TRAIN=write, rewrites
-// answer/confidence_model.go.
+// STORYBOT_TRAIN=1; for each of the two models (books, articles) it prints,
+// for two folds (each trained on one half of every kind of set and scored
+// on the other), the held-out figures at each threshold (h: answered with
+// the evidence first, r: answered right, a: abstain, p: precision), then
+// trains on all and, with STORYBOT_TRAIN=write-book or write-article,
+// rewrites that model's file in answer/.
 func TestTrainConfidence(t *testing.T) {
-	if os.Getenv("STORYBOT_TRAIN") == "" {
+	mode := os.Getenv("STORYBOT_TRAIN")
+	if mode == "" {
 		t.Skip("set STORYBOT_TRAIN=1 to train the decision to answer")
 	}
 	groups := trainingSets(t)
@@ -42,26 +45,71 @@ func TestTrainConfidence(t *testing.T) {
 			}
 		}
 	}
-	thresholds := []float64{0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5}
-	for k, fold := range [2][2][]example{{foldA, foldB}, {foldB, foldA}} {
-		m := trainLogistic(fold[0], len(names), 1)
-		fmt.Printf("fold %d: trained on %d, scored on %d held out\n", k+1, len(fold[0]), len(fold[1]))
-		printCurve(fold[1], m, thresholds)
-	}
-	m := trainLogistic(append(append([]example(nil), foldA...), foldB...), len(names), 1)
-	fmt.Println("all sets, trained on all (not held out):")
 	var all []example
 	for _, g := range groups {
 		all = append(all, g.examples...)
 	}
-	printCurve(all, m, thresholds)
-	for i, n := range names {
-		fmt.Printf("  %-28s %+.3f\n", n, m.weights[i])
+	for _, kind := range []modelKind{bookKind, articleKind} {
+		fmt.Printf("== the %s model (%s)\n", kind.name, kind.about)
+		for k, fold := range [2][2][]example{{foldA, foldB}, {foldB, foldA}} {
+			m := trainLogistic(kind.select_(fold[0]), len(names), 1)
+			fmt.Printf("fold %d: trained on %d, scored on the other half, held out\n", k+1, len(kind.select_(fold[0])))
+			printCurve(kind.scored(fold[1]), m, kind)
+		}
+		m := trainLogistic(kind.select_(all), len(names), 1)
+		fmt.Println("all sets, trained on all (not held out):")
+		printCurve(kind.scored(all), m, kind)
+		for i, n := range names {
+			fmt.Printf("  %-28s %+.3f\n", n, m.weights[i])
+		}
+		fmt.Printf("  %-28s %+.3f\n", "bias", m.bias)
+		if mode == "write-"+kind.name {
+			writeModel(t, m, names, kind)
+		}
 	}
-	fmt.Printf("  %-28s %+.3f\n", "bias", m.bias)
-	if os.Getenv("STORYBOT_TRAIN") == "write" {
-		writeModel(t, m, names)
+}
+
+// modelKind is one of the two confidence models: which examples it learns
+// from, what it learns to tell, and how its threshold applies.
+type modelKind struct {
+	name, about, file, variable string
+	// learns selects the examples a model of this kind learns from.
+	learns func(example) bool
+	// label is what it estimates.
+	label func(example) bool
+	// scaled: its threshold is scaled by the text's length in the curve.
+	scaled     bool
+	thresholds []float64
+}
+
+var (
+	bookKind = modelKind{name: "book", about: "every set; the best passage holds the evidence", file: "confidence_model.go", variable: "confidenceModel",
+		learns: func(example) bool { return true }, label: func(ex example) bool { return ex.hit }, scaled: true,
+		thresholds: []float64{0, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5}}
+	articleKind = modelKind{name: "article", about: "articles and stories; the answer's text holds the answer", file: "confidence_article_model.go", variable: "articleModel",
+		learns: func(ex example) bool { return ex.long < 0.5 }, label: func(ex example) bool { return ex.right },
+		thresholds: []float64{0, 0.2, 0.3, 0.35, 0.4, 0.42, 0.45, 0.5, 0.6}}
+)
+
+// select_ returns the examples the kind learns from, labelled as it learns.
+func (k modelKind) select_(exs []example) []example {
+	var out []example
+	for _, ex := range exs {
+		if k.learns(ex) {
+			ex.y = k.label(ex)
+			out = append(out, ex)
+		}
 	}
+	return out
+}
+
+// scored returns the examples the kind's curve is scored on: for the
+// article model the short texts only.
+func (k modelKind) scored(exs []example) []example {
+	if k.scaled {
+		return exs
+	}
+	return k.select_(exs)
 }
 
 // example is one question's signals and whether the best passage answers
@@ -72,6 +120,8 @@ type example struct {
 	ruled      bool    // a hand rule refuses it
 	long       float64 // how long the corpus is
 	y          bool    // the best passage answers (its first citation holds the evidence)
+	hit        bool    // the same, kept when y is set to another label
+	right      bool    // the answer's text holds a gold answer
 	answerable bool
 	weight     float64
 }
@@ -136,7 +186,7 @@ func trainingSets(t *testing.T) []trainingGroup {
 				}
 				var sc scores
 				sc.add(q, as.Answer, nil)
-				g.examples = append(g.examples, example{set: sp.name, x: as.Signals.Vector(), y: sc.hit1 == 1,
+				g.examples = append(g.examples, example{set: sp.name, x: as.Signals.Vector(), y: sc.hit1 == 1, hit: sc.hit1 == 1, right: sc.right == 1,
 					ruled: as.Signals.RuledOut(), long: as.Signals.Long,
 					answerable: q.Answerable, weight: sp.weight})
 				articles = append(articles, ai)
@@ -274,7 +324,8 @@ func solve(a [][]float64, b []float64) []float64 {
 // printCurve prints, per set and threshold, what answering above the
 // threshold gives: hit@1 (of the answerable questions), abstention (of the
 // unanswerable ones) and precision (of the answers given).
-func printCurve(exs []example, m logistic, thresholds []float64) {
+func printCurve(exs []example, m logistic, kind modelKind) {
+	thresholds := kind.thresholds
 	bySet := map[string][]example{}
 	for _, ex := range exs {
 		bySet[ex.set] = append(bySet[ex.set], ex)
@@ -299,7 +350,11 @@ func printCurve(exs []example, m logistic, thresholds []float64) {
 		for _, th := range thresholds {
 			var ans, hit, unans, abst, found, right int
 			for _, ex := range bySet[s] {
-				yes := !ex.ruled && m.prob(ex.x) >= th*ex.long
+				th := th
+				if kind.scaled {
+					th *= ex.long
+				}
+				yes := !ex.ruled && m.prob(ex.x) >= th
 				if ex.answerable {
 					ans++
 				} else {
@@ -307,15 +362,17 @@ func printCurve(exs []example, m logistic, thresholds []float64) {
 				}
 				if yes {
 					found++
-					if ex.y {
+					if ex.hit {
 						hit++
+					}
+					if ex.right {
 						right++
 					}
 				} else if !ex.answerable {
 					abst++
 				}
 			}
-			fmt.Fprintf(&b, " | %.2f h%s a%s p%s", th, share(hit, ans), share(abst, unans), share(right, found))
+			fmt.Fprintf(&b, " | %.2f h%s r%s a%s p%s", th, share(hit, ans), share(right, ans), share(abst, unans), share(right, found))
 		}
 		fmt.Println(b.String())
 	}
@@ -329,15 +386,15 @@ func share(x, n int) string {
 }
 
 // writeModel rewrites answer/confidence_model.go with the trained weights.
-func writeModel(t *testing.T, m logistic, names []string) {
+func writeModel(t *testing.T, m logistic, names []string, kind modelKind) {
 	t.Helper()
 	var b bytes.Buffer
 	fmt.Fprintln(&b, "// Code generated by cmd/storybot TestTrainConfidence; DO NOT EDIT.")
 	fmt.Fprintln(&b)
 	fmt.Fprintln(&b, "package answer")
 	fmt.Fprintln(&b)
-	fmt.Fprintln(&b, "// confidenceModel is the trained decision to answer (see confidence.go).")
-	fmt.Fprintf(&b, "var confidenceModel = model{bias: %.4f, weights: []float64{\n", m.bias)
+	fmt.Fprintf(&b, "// %s is the trained decision to answer: the %s model (%s; see confidence.go).\n", kind.variable, kind.name, kind.about)
+	fmt.Fprintf(&b, "var %s = model{bias: %.4f, weights: []float64{\n", kind.variable, m.bias)
 	for i, n := range names {
 		fmt.Fprintf(&b, "\t%.4f, // %s\n", m.weights[i], n)
 	}
@@ -346,7 +403,7 @@ func writeModel(t *testing.T, m logistic, names []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile("../../answer/confidence_model.go", src, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join("..", "..", "answer", kind.file), src, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
