@@ -32,7 +32,9 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 		// kind of tool ("shovel").
 		toks = analyze(text, nil, ix.stem)
 		for _, tok := range toks {
-			if _, own := q.own.set[tok.Term]; !own && !tok.Stop && !verbForm(tok.Word) && isKindOf(tok.Term, q.focus) {
+			// Not a function word: "any" stems to "ani", a bird, which
+			// is a kind of creature.
+			if _, own := q.own.set[tok.Term]; !own && !tok.Stop && !functionWords[tok.Word] && !verbForm(tok.Word) && isKindOf(tok.Term, q.focus) {
 				cands = append(cands, Span{tok.Start, tok.End})
 			}
 		}

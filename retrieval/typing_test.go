@@ -84,6 +84,8 @@ func TestAnswerSpanTypes(t *testing.T) {
 		{"He was a tall, heavy-looking young man of five-and-twenty.", "How old is Mr. Collins?", "five-and-twenty"},
 		{"I seized a shovel which the workmen had been using, and struck.", "What tool did Jonathan grab?", "shovel"},
 		{"When the Count saw my face he made a grab at my throat.", "What tool did Jonathan grab?", ""},
+		// "any" stems to "ani", a bird: no kind of creature.
+		{"\"Aren't you coming any closer, then?\", she asked when Gregor turned round again.", "What kind of creature does Gregor turn into?", ""},
 		{"French President Macron met Russian President Vladimir Putin in the palace of Versailles.", "Where did they meet?", "Versailles"},
 		{"Russian President Vladimir Putin met Macron in the palace of Versailles.", "Who is Vladimir Putin?", ""},
 		{"They were married at St. Clement's, because his lodgings were there.", "Where did Lydia's wedding take place?", "St. Clement's"},
