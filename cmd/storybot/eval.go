@@ -50,6 +50,9 @@ type scores struct {
 	hit1, recall3, answered, abstain int
 	// found counts found answers, right those whose text holds a gold answer.
 	found, right int
+	// spans counts found answers with a short answer in bold, spansRight
+	// those whose short answer holds a gold answer or is held by one.
+	spans, spansRight int
 	// viewed counts answerable questions whose evidence is inside the
 	// model's view (see [modelViewWords]).
 	viewed int
@@ -97,9 +100,30 @@ func answerHolds(g goldQuestion, a answer.Answer) bool {
 	return false
 }
 
+// spanHolds reports whether an answer's short answer holds one of the gold
+// answers or stands inside one ("Darcy" for "Mr. Darcy").
+func spanHolds(g goldQuestion, a answer.Answer) bool {
+	sp := scoreNorm(a.Span)
+	if sp == "" {
+		return false
+	}
+	for _, x := range g.AnswerAny {
+		if x := scoreNorm(x); x != "" && (strings.Contains(sp, x) || strings.Contains(x, sp)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *scores) add(g goldQuestion, a answer.Answer, passages []answer.Passage) {
 	if a.Found {
 		s.found++
+		if a.Span != "" {
+			s.spans++
+			if g.Answerable && spanHolds(g, a) {
+				s.spansRight++
+			}
+		}
 	}
 	shown := a.Shown()
 	texts := make([]string, len(shown))
@@ -150,9 +174,9 @@ func (s *scores) summary(n int) string {
 		}
 		return fmt.Sprintf("%.3f", float64(x)/float64(n))
 	}
-	return fmt.Sprintf("questions=%d answerable=%d hit@1=%s recall@3=%s answer=%s abstain=%s precision=%s model-view=%s",
+	return fmt.Sprintf("questions=%d answerable=%d hit@1=%s recall@3=%s answer=%s abstain=%s precision=%s model-view=%s short=%s",
 		n, s.answerable, r(s.hit1, s.answerable), r(s.recall3, s.answerable), r(s.answered, s.answerable), r(s.abstain, s.unanswerable),
-		r(s.right, s.found), r(s.viewed, s.answerable))
+		r(s.right, s.found), r(s.viewed, s.answerable), r(s.spansRight, s.spans))
 }
 
 // evalCounts is eval --json: the counts behind the figures, so that sets
@@ -168,11 +192,14 @@ type evalCounts struct {
 	Found        int `json:"found"`
 	FoundRight   int `json:"found_right"`
 	InView       int `json:"in_view"`
+	Spans        int `json:"short_answers"`
+	SpansRight   int `json:"short_answers_right"`
 }
 
 func (s *scores) counts(n int) evalCounts {
 	return evalCounts{Questions: n, Answerable: s.answerable, Unanswerable: s.unanswerable, Hit1: s.hit1, Recall3: s.recall3,
-		Answered: s.answered, Abstained: s.abstain, Found: s.found, FoundRight: s.right, InView: s.viewed}
+		Answered: s.answered, Abstained: s.abstain, Found: s.found, FoundRight: s.right, InView: s.viewed,
+		Spans: s.spans, SpansRight: s.spansRight}
 }
 
 func b2i(b bool) int {
