@@ -96,6 +96,10 @@ var answerTypes = [numTypes]typeRow{
 			if strings.HasSuffix(strings.ToLower(c.before), "the ") {
 				d += locativeBias
 			}
+			// "In North Carolina, …", "at Fresno": a place's.
+			if f := strings.Fields(c.before); len(f) > 0 && inAtNear[strings.ToLower(f[len(f)-1])] {
+				d += locativeBias
+			}
 			if c.person {
 				d -= locativeBias
 			}
@@ -116,6 +120,10 @@ var answerTypes = [numTypes]typeRow{
 			return d
 		}},
 }
+
+// inAtNear are the prepositions before which a name is a place's more
+// often than a person's.
+var inAtNear = wordSet("in at near")
 
 // classifyOrder is the order in which questions are matched against the
 // rows: the more specific ask first ("how much … cost" is money before

@@ -42,6 +42,9 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	if ix.long >= 0.5 && len(ix.persons) > 0 {
 		cands = ix.fitting(text, cands, q)
 	}
+	if q.Type == TypePerson || q.Type == TypePlace {
+		cands = ix.namelike(text, cands)
+	}
 	switch {
 	case len(cands) == 0:
 		return Span{}, false
@@ -56,15 +59,22 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 			anchors = append(anchors, Span{Start: tok.Start, End: tok.End})
 		}
 	}
-	// The candidate standing nearest the question's words: the gap between
-	// them, in bytes.
+	// The candidate standing nearest the question's words: the gap to the
+	// nearest, in bytes, less spanCrowd for each further one within
+	// spanReach (a candidate among several of the question's words is
+	// likelier the answer than one beside a single one).
 	bias := q.Type.row().bias
 	best, bestDist := cands[0], 0
 	for i, c := range cands {
-		d := len(text)
+		d, crowd := len(text), 0
 		for _, a := range anchors {
-			d = min(d, gap(c, a))
+			g := gap(c, a)
+			d = min(d, g)
+			if g <= spanReach {
+				crowd += spanCrowd
+			}
 		}
+		d -= max(0, crowd-spanCrowd)
 		if bias != nil {
 			d += bias(spanContext{before: text[:c.Start], person: ix.namesPerson(text[c.Start:c.End])})
 		}
@@ -179,6 +189,56 @@ func afterLocative(before string) bool {
 	}
 	return false
 }
+
+// spanReach and spanCrowd weigh the question's words around a candidate
+// short answer (see [Index.AnswerSpan]); chosen on the first half of the
+// SQuAD v1.1 articles (short answers right 0.615 → 0.637); on the second
+// half, held out, 0.708 → 0.723.
+const spanReach, spanCrowd = 40, 15
+
+// namelike drops the candidate names of a who- or where-answer that are
+// no names: a month or a weekday ("In July 1968, …"), or a lone word that
+// opens the sentence and that the corpus also writes in lower case
+// ("According to…", "Additional funding…").
+func (ix *Index) namelike(text string, cands []Span) []Span {
+	out := cands[:0]
+	for _, c := range cands {
+		w := text[c.Start:c.End]
+		lower := strings.ToLower(strings.TrimSuffix(w, "."))
+		if monthSet[lower] || weekdaySet[lower] {
+			continue
+		}
+		if !strings.ContainsAny(w, " -") && strings.Trim(text[:c.Start], " \"'“‘([") == "" {
+			if toks := analyze(w, nil, ix.stem); len(toks) == 1 {
+				if toks[0].Stop || functionWords[toks[0].Word] {
+					continue // "Yet", "All"
+				}
+				if id, ok := ix.vocab[toks[0].Term]; ok && ix.usedLowercase(id) {
+					continue
+				}
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// usedLowercase reports whether the corpus writes a term in lower case
+// somewhere (among its first 256 sentences).
+func (ix *Index) usedLowercase(id int32) bool {
+	ps := ix.postings[id]
+	for _, p := range ps[:min(len(ps), 256)] {
+		terms, flags := ix.sentTerms[p.sent], ix.sentFlags[p.sent]
+		for j := 1; j < len(terms); j++ {
+			if terms[j] == id && flags[j]&flagName == 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var weekdaySet = wordSet("monday tuesday wednesday thursday friday saturday sunday")
 
 // placePrepositions stand before a place: "in", "at", "from"…
 var placePrepositions = wordSet("in at near from to into inside outside across towards toward")

@@ -89,6 +89,13 @@ func TestAnswerSpanTypes(t *testing.T) {
 		{"French President Macron met Russian President Vladimir Putin in the palace of Versailles.", "Where did they meet?", "Versailles"},
 		{"Russian President Vladimir Putin met Macron in the palace of Versailles.", "Who is Vladimir Putin?", ""},
 		{"They were married at St. Clement's, because his lodgings were there.", "Where did Lydia's wedding take place?", "St. Clement's"},
+		// Among several of the question's words, not beside one.
+		{"Incorporated first by Henry II, the city had a new charter granted by Elizabeth in 1589.", "Who granted Newcastle a new charter in 1589?", "Elizabeth"},
+		{"In 1529, Warsaw for the first time became the seat of the General Sejm, permanent from 1569.", "When did the General Sejm make Warsaw its permanent seat?", "1569"},
+		// A month is no person; nor a word that opens the sentence and
+		// that the text writes in lower case too.
+		{"In July 1968, a project was led by the station.", "Who led the project?", ""},
+		{"According to scholars under colonizing empires, the world could be split into zones. It was split according to heat.", "Who did the scholars work for?", ""},
 	} {
 		c := loadFiles(t, "a.txt", tt.text)
 		ix := NewIndex(c)
