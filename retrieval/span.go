@@ -31,10 +31,14 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 		// "What tool did he grab?": a word of the sentence that names a
 		// kind of tool ("shovel").
 		toks = analyze(text, nil, ix.stem)
-		for _, tok := range toks {
-			// Not a function word: "any" stems to "ani", a bird, which
-			// is a kind of creature.
+		for k, tok := range toks {
+			// Not a function word ("any" stems to "ani", a bird, which
+			// is a kind of creature), nor a modifier of the word after
+			// it ("the high pressure").
 			if _, own := q.own.set[tok.Term]; !own && !tok.Stop && !functionWords[tok.Word] && !verbForm(tok.Word) && isKindOf(tok.Term, q.focus) {
+				if modifies(text, toks, k, q) {
+					continue
+				}
 				cands = append(cands, Span{tok.Start, tok.End})
 			}
 		}
@@ -252,4 +256,17 @@ func gap(a, b Span) int {
 		return a.Start - b.End
 	}
 	return 0
+}
+
+// modifies reports whether token k stands right before another word of
+// content, as a modifier of it ("high pressure", "active oxygen").
+func modifies(text string, toks []Token, k int, q *Question) bool {
+	if k+1 >= len(toks) {
+		return false
+	}
+	n := toks[k+1]
+	if _, own := q.own.set[n.Term]; own || n.Term == q.focus {
+		return false // "sarin gas": the kind the question asks for
+	}
+	return !n.Stop && strings.TrimSpace(text[toks[k].End:n.Start]) == ""
 }

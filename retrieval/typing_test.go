@@ -89,6 +89,10 @@ func TestAnswerSpanTypes(t *testing.T) {
 		{"French President Macron met Russian President Vladimir Putin in the palace of Versailles.", "Where did they meet?", "Versailles"},
 		{"Russian President Vladimir Putin met Macron in the palace of Versailles.", "Who is Vladimir Putin?", ""},
 		{"They were married at St. Clement's, because his lodgings were there.", "Where did Lydia's wedding take place?", "St. Clement's"},
+		// A kind of thing that modifies the next word is none ("high"
+		// pressure), unless that word is what the question asks for.
+		{"The fire spread quickly in the high pressure, 100% oxygen atmosphere.", "What type of atmosphere helped fuel the fire?", ""},
+		{"The Assad regime deployed sarin gas in an attack.", "What gas did the regime deploy?", "sarin"},
 		// Among several of the question's words, not beside one.
 		{"Incorporated first by Henry II, the city had a new charter granted by Elizabeth in 1589.", "Who granted Newcastle a new charter in 1589?", "Elizabeth"},
 		{"In 1529, Warsaw for the first time became the seat of the General Sejm, permanent from 1569.", "When did the General Sejm make Warsaw its permanent seat?", "1569"},
