@@ -96,9 +96,14 @@ var answerTypes = [numTypes]typeRow{
 			if strings.HasSuffix(strings.ToLower(c.before), "the ") {
 				d += locativeBias
 			}
-			// "In North Carolina, …", "at Fresno": a place's.
-			if f := strings.Fields(c.before); len(f) > 0 && inAtNear[strings.ToLower(f[len(f)-1])] {
+			// "In North Carolina, …", "at Fresno": a place's; "the town
+			// of Khan Sheikhun" is one.
+			f := strings.Fields(c.before)
+			if len(f) > 0 && inAtNear[strings.ToLower(f[len(f)-1])] {
 				d += locativeBias
+			}
+			if len(f) > 1 && strings.ToLower(f[len(f)-1]) == "of" && whatPlace[strings.ToLower(f[len(f)-2])] {
+				d += 4 * locativeBias
 			}
 			if c.person {
 				d -= locativeBias

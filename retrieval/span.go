@@ -3,6 +3,7 @@ package retrieval
 import (
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // AnswerSpan picks the short answer of a sentence for a question: the
@@ -47,7 +48,7 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 		cands = ix.fitting(text, cands, q)
 	}
 	if q.Type == TypePerson || q.Type == TypePlace {
-		cands = ix.namelike(text, cands)
+		cands = ix.namelike(text, cands, q.Type)
 	}
 	switch {
 	case len(cands) == 0:
@@ -203,11 +204,16 @@ const spanReach, spanCrowd = 40, 15
 // namelike drops the candidate names of a who- or where-answer that are
 // no names: a month or a weekday ("In July 1968, …"), or a lone word that
 // opens the sentence and that the corpus also writes in lower case
-// ("According to…", "Additional funding…").
-func (ix *Index) namelike(text string, cands []Span) []Span {
+// ("According to…", "Additional funding…"); and for a where-answer a
+// possessive before a word ("France's far-right party") or a name with a person's title
+// ("the Russian President").
+func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 	out := cands[:0]
 	for _, c := range cands {
 		w := text[c.Start:c.End]
+		if t == TypePlace && (possessiveBefore(text, c) || titled(w)) {
+			continue
+		}
 		lower := strings.ToLower(strings.TrimSuffix(w, "."))
 		if monthSet[lower] || weekdaySet[lower] {
 			continue
@@ -225,6 +231,29 @@ func (ix *Index) namelike(text string, cands []Span) []Span {
 		out = append(out, c)
 	}
 	return out
+}
+
+// possessiveBefore reports a candidate in the possessive before a word:
+// "France's far-right party", not "at St. Clement's, because…".
+func possessiveBefore(text string, c Span) bool {
+	w := text[c.Start:c.End]
+	if !strings.HasSuffix(w, "'s") && !strings.HasSuffix(w, "’s") {
+		return false
+	}
+	rest := text[c.End:]
+	trimmed := strings.TrimLeft(rest, " ")
+	return len(trimmed) < len(rest) && trimmed != "" && unicode.IsLetter([]rune(trimmed)[0])
+}
+
+// titled reports whether a name holds a person's title ("Russian
+// President", "Mr. Darcy"): a person's, not a place's.
+func titled(name string) bool {
+	for _, f := range strings.Fields(name) {
+		if _, ok := personTitles[strings.ToLower(strings.TrimSuffix(f, "."))]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // usedLowercase reports whether the corpus writes a term in lower case
