@@ -202,9 +202,10 @@ func afterLocative(before string) bool {
 const spanReach, spanCrowd = 40, 15
 
 // namelike drops the candidate names of a who- or where-answer that are
-// no names: a month or a weekday ("In July 1968, …"), or a lone word that
-// opens the sentence and that the corpus also writes in lower case
-// ("According to…", "Additional funding…"); and for a where-answer a
+// no names: a month or a weekday ("In July 1968, …"), a function word
+// alone ("After"), or a lone word that opens the sentence and that the
+// corpus also writes in lower case ("According to…", "Additional
+// funding…"); and for a where-answer a
 // possessive before a word ("France's far-right party") or a name with a person's title
 // ("the Russian President").
 func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
@@ -218,13 +219,15 @@ func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 		if monthSet[lower] || weekdaySet[lower] {
 			continue
 		}
-		if !strings.ContainsAny(w, " -") && strings.Trim(text[:c.Start], " \"'“‘([") == "" {
+		if !strings.ContainsAny(w, " -") {
 			if toks := analyze(w, nil, ix.stem); len(toks) == 1 {
 				if toks[0].Stop || functionWords[toks[0].Word] {
-					continue // "Yet", "All"
+					continue // "Yet", "All", "Royal assent: After the bill…"
 				}
-				if id, ok := ix.vocab[toks[0].Term]; ok && ix.usedLowercase(id) {
-					continue
+				if strings.Trim(text[:c.Start], " \"'“‘([") == "" {
+					if id, ok := ix.vocab[toks[0].Term]; ok && ix.usedLowercase(id) {
+						continue
+					}
 				}
 			}
 		}
