@@ -92,7 +92,7 @@ func renderCard(q qa.Question, open bool) bot.Message {
 			add("Draft answer", q.Draft, false)
 			add("Sources", citationList(q.DraftCitations), false)
 		} else {
-			add("Draft answer", "The story doesn't answer this. Approve it to answer later, answer it yourself, or reject it.", false)
+			add("Draft answer", "No draft: the story doesn't say it plainly. Approve it to answer later, answer it yourself, or reject it.", false)
 		}
 	}
 	switch q.Status {

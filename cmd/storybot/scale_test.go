@@ -477,7 +477,7 @@ func TestScaleTwoProcesses(t *testing.T) {
 	if _, err := fake.WaitMessage(ctxStart, stage, func(m *fakediscord.Message) bool { return hasID(m, "qa:submit") }); err != nil {
 		t.Fatalf("no session banner: %v", err)
 	}
-	fake.SlashCommand(fake.Alice, stage, "qa", fakediscord.Subcommand("ask", fakediscord.StringOption("question", "Why did the presidents talk about Syria?")))
+	fake.SlashCommand(fake.Alice, stage, "qa", fakediscord.Subcommand("ask", fakediscord.StringOption("question", "What did Macron call chemical attacks in Syria?")))
 	card := waitCard(t, fake, stage, "1", func(m *fakediscord.Message) bool { return len(m.CustomIDs()) > 0 })
 	// The card is recorded once posted; a moderator clicks later than that.
 	poll(t, 5*time.Second, "the card recorded", func() bool {
