@@ -85,9 +85,10 @@ type Answer struct {
 	Related []Citation
 	// Mode is how the answer was produced: keyword, llm or fallback.
 	Mode Mode
-	// Confidence is the estimated chance, from 0 to 1, that the best
-	// passage answers the question (see [Thresholds].Confidence); 0 when
-	// there was nothing to weigh.
+	// Confidence is the estimated chance, from 0 to 1, that the keyword
+	// answer is right: in a book that its best passage answers, in an
+	// article or a story that its text holds the answer (see
+	// [Thresholds.For]); 0 when there was nothing to weigh.
 	Confidence float64
 	// Notice is a short remark for the user, e.g. that the question was
 	// shortened or that the model could not be used.
