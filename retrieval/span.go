@@ -221,7 +221,7 @@ func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 		}
 		if !strings.ContainsAny(w, " -") {
 			if toks := analyze(w, nil, ix.stem); len(toks) == 1 {
-				if toks[0].Stop || functionWords[toks[0].Word] {
+				if toks[0].Stop || functionWords[toks[0].Word] || nameless[toks[0].Word] {
 					continue // "Yet", "All", "Royal assent: After the bill…"
 				}
 				if strings.Trim(text[:c.Start], " \"'“‘([") == "" {
@@ -273,6 +273,11 @@ func (ix *Index) usedLowercase(id int32) bool {
 	}
 	return false
 }
+
+// nameless are words that open a sentence, capitalized, and are no
+// name on their own: adverbs, conjunctions and prepositions that are no
+// stop words.
+var nameless = wordSet("yet throughout however although though since despite meanwhile thus hence therefore moreover furthermore nevertheless nonetheless instead according concerning regarding following within without among amongst towards whereas whilst unless besides beyond unlike like across along around behind beneath beside except inside outside per plus via still even already later earlier soon often perhaps indeed finally eventually initially previously subsequently currently today tomorrow yesterday")
 
 var weekdaySet = wordSet("monday tuesday wednesday thursday friday saturday sunday")
 

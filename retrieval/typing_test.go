@@ -104,6 +104,7 @@ func TestAnswerSpanTypes(t *testing.T) {
 		// that the text writes in lower case too.
 		{"In July 1968, a project was led by the station.", "Who led the project?", ""},
 		{"Royal assent: After the bill has been passed, the Presiding Officer submits it to the Monarch for royal assent.", "Who does the Presiding Officer submit the final bill to?", ""},
+		{"Yet if Tetzel overstated the matter in regard to indulgences for the dead, his teaching was in line with Catholic dogma.", "Where did Tetzel overstate his teachings?", ""},
 		{"According to scholars under colonizing empires, the world could be split into zones. It was split according to heat.", "Who did the scholars work for?", ""},
 	} {
 		c := loadFiles(t, "a.txt", tt.text)
