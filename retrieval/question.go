@@ -30,6 +30,9 @@ type Question struct {
 	// focus is the term of the noun a "what/which … " question asks for a
 	// kind of ("tool"), or "".
 	focus string
+	// lifeEnd is 1 for a question about a death ("When did he die?"), -1
+	// for one about a birth, 0 otherwise.
+	lifeEnd int
 }
 
 // analyzeQuestion analyzes a query's question.
@@ -42,6 +45,14 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: terms, Position: position, Speaker: speechSubject(q.Text, toks, verb),
 		AsksName: asksName(q.Text, toks)}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
+	for _, t := range toks {
+		switch t.Word {
+		case "die", "died", "dies", "death":
+			a.lifeEnd = 1
+		case "born", "birth":
+			a.lifeEnd = -1
+		}
+	}
 	for _, t := range a.Terms {
 		if t.Focus && !t.Name && !t.Frame {
 			a.focus = t.Term

@@ -83,6 +83,13 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 		if bias != nil {
 			d += bias(spanContext{before: text[:c.Start], person: ix.namesPerson(text[c.Start:c.End])})
 		}
+		// "Ronald Robinson (1920–1999)": a death is the end of a life's
+		// span, a birth its start.
+		if end := q.lifeEnd; end != 0 && (q.Type == TypeTime || q.Type == TypeDate) {
+			if lifeSpanEnd(text, c) == end && ix.spanOfName(text, c, q) {
+				d -= 2 * locativeBias
+			}
+		}
 		if i == 0 || d < bestDist {
 			best, bestDist = c, d
 		}
@@ -200,6 +207,60 @@ func afterLocative(before string) bool {
 // SQuAD v1.1 articles (short answers right 0.615 → 0.637); on the second
 // half, held out, 0.708 → 0.723.
 const spanReach, spanCrowd = 40, 15
+
+// lifeSpanEnd tells whether a year stands at the start (-1) or the end (1)
+// of a span of years ("1920–1999"), or neither (0).
+func lifeSpanEnd(text string, c Span) int {
+	isYear := func(s string) bool {
+		if len(s) < 3 || len(s) > 4 {
+			return false
+		}
+		for _, r := range s {
+			if r < '0' || r > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	w := text[c.Start:c.End]
+	if !isYear(w) {
+		return 0
+	}
+	dash := func(s string) (string, bool) {
+		for _, d := range []string{"–", "—", "-"} {
+			if t, ok := strings.CutPrefix(s, d); ok {
+				return t, true
+			}
+		}
+		return "", false
+	}
+	if after, ok := dash(text[c.End:]); ok && len(after) >= 3 && isYear(after[:min(4, len(after))]) {
+		return -1
+	}
+	before := text[:c.Start]
+	for _, d := range []string{"–", "—", "-"} {
+		if b, ok := strings.CutSuffix(before, d); ok && len(b) >= 3 && isYear(b[max(0, len(b)-4):]) {
+			return 1
+		}
+	}
+	return 0
+}
+
+// spanOfName reports whether the span of years candidate c belongs to
+// stands in brackets right after one of the question's words: "Ronald
+// Robinson (1920–1999)".
+func (ix *Index) spanOfName(text string, c Span, q *Question) bool {
+	open := strings.LastIndex(text[:c.Start], "(")
+	if open < 0 || strings.ContainsAny(text[open:c.Start], ")") || c.Start-open > 12 {
+		return false
+	}
+	toks := analyze(strings.TrimRight(text[:open], " "), nil, ix.stem)
+	if len(toks) == 0 {
+		return false
+	}
+	_, own := q.own.set[toks[len(toks)-1].Term]
+	return own
+}
 
 // namelike drops the candidate names of a who- or where-answer that are
 // no names: a month or a weekday ("In July 1968, …"), a function word

@@ -97,6 +97,9 @@ func TestAnswerSpanTypes(t *testing.T) {
 		// titled person for where ("France’s", "the Russian President").
 		{"French intelligence agencies learned that the Assad regime deployed sarin gas in an attack against the town of Khan Sheikhun, which lead to the United States retaliating.", "Who carried out the attack?", "Assad"},
 		{"Previously, the Russian President had sparked a major controversy by inviting Marine Le Pen, the leader of France’s far-right nationalist party, to visit the Kremlin.", "Where did Putin invite Marine Le Pen?", "Kremlin"},
+		// A death ends a span of years, a birth starts it.
+		{"Historians John Gallagher (1919–1980) and Ronald Robinson (1920–1999) built a framework.", "When did Ronald Robinson die?", "1999"},
+		{"Historians John Gallagher (1919–1980) and Ronald Robinson (1920–1999) built a framework.", "When was Ronald Robinson born?", "1920"},
 		// Among several of the question's words, not beside one.
 		{"Incorporated first by Henry II, the city had a new charter granted by Elizabeth in 1589.", "Who granted Newcastle a new charter in 1589?", "Elizabeth"},
 		{"In 1529, Warsaw for the first time became the seat of the General Sejm, permanent from 1569.", "When did the General Sejm make Warsaw its permanent seat?", "1569"},
