@@ -3,32 +3,32 @@
 package answer
 
 // articleModel is the trained decision to answer: the article model (articles and stories; the answer's text holds the answer; see confidence.go).
-var articleModel = model{bias: -5.1985, weights: []float64{
-	-0.5148, // coverage
-	-0.5110, // window coverage
-	2.0341,  // score
-	1.4343,  // margin
-	0.0633,  // typed
-	-0.4868, // typed, no candidate
-	-0.1883, // typed, no hold
-	-0.3261, // unknown words
-	0.2860,  // paraphrased words
-	0.0648,  // names missing
-	-0.9608, // names missing near
-	-0.7750, // numbers missing
-	0.4603,  // missing word
-	-0.0189, // missing word > 25%
-	-0.5755, // negation
+var articleModel = model{bias: -5.3964, weights: []float64{
+	-1.1722, // coverage
+	-1.1299, // window coverage
+	1.9098,  // score
+	1.4624,  // margin
+	0.0447,  // typed
+	-0.4904, // typed, no candidate
+	-0.1702, // typed, no hold
+	-0.6728, // unknown words
+	0.0456,  // paraphrased words
+	0.0701,  // names missing
+	-0.9446, // names missing near
+	-0.7495, // numbers missing
+	0.5489,  // missing word
+	-0.0027, // missing word > 25%
+	-0.5706, // negation
 	0.0000,  // long
-	0.6719,  // content
-	3.8289,  // follow-up
-	-0.0098, // rule: low coverage
-	-0.8066, // rule: hinges on unknown
-	-2.2664, // rule: strict type missing
-	-2.4319, // rule: unattributed
-	-0.4175, // proximity
-	-0.0693, // phrase
-	1.5273,  // log terms
-	1.2699,  // coverable
-	1.2878,  // window coverable
+	0.6983,  // content
+	3.8709,  // follow-up
+	-0.0074, // rule: low coverage
+	-0.6235, // rule: hinges on unknown
+	-2.4254, // rule: strict type missing
+	-2.4535, // rule: unattributed
+	-0.3815, // proximity
+	-0.0443, // phrase
+	1.5810,  // log terms
+	1.9670,  // coverable
+	2.0221,  // window coverable
 }}

@@ -228,6 +228,31 @@ func (ix *Index) QueryTerms(q Query) []QueryTerm {
 	return terms
 }
 
+// eventFrames marks the words that only say an event took place or went
+// on: "take place", and "last" in "how long did it last?" ("happen" and
+// "occur" are dropped as [fillerWords]). A story says where or when the
+// event was ("the lunch … in the palace of Versailles"), not that it took
+// place; the words still rank.
+func eventFrames(toks []Token) map[int]bool {
+	m := map[int]bool{}
+	howLong := false
+	for k, t := range toks {
+		switch t.Word {
+		case "take", "took", "taken", "takes", "taking":
+			if k+1 < len(toks) && toks[k+1].Word == "place" {
+				m[k], m[k+1] = true, true
+			}
+		case "long":
+			howLong = howLong || k > 0 && toks[k-1].Word == "how"
+		case "last", "lasted", "lasts":
+			if howLong {
+				m[k] = true
+			}
+		}
+	}
+	return m
+}
+
 // queryTerms is [Index.QueryTerms] with the question's tokens and the
 // offset of its predicate (see [predicateAt]) found already; it also
 // returns the part of the book the question points to (in a book only).
@@ -252,14 +277,15 @@ func (ix *Index) queryTerms(q Query, question []Token, verb int) ([]QueryTerm, P
 				position = p
 			}
 		}
-		for _, t := range toks {
+		events := eventFrames(toks)
+		for k, t := range toks {
 			if t.Start >= cue {
 				break
 			}
 			// "how long" asks for a duration: "long" frames the question;
 			// it still ranks ("How long is the Rhine?" finds "1,230 km
 			// long"). "How tall" or "how far" name what is measured.
-			frame := prev == "how" && t.Word == "long" || functionWords[t.Word]
+			frame := prev == "how" && t.Word == "long" || functionWords[t.Word] || events[k]
 			// "how old", "what age", "how far" ask for an age or a
 			// distance: the word names the type, not what the story says
 			// near the answer, and counts little.

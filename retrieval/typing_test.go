@@ -122,3 +122,31 @@ func TestAnswerSpanTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestEventFrames checks which question words only say that an event
+// happened or went on: they frame the question, and a sentence need not
+// hold them.
+func TestEventFrames(t *testing.T) {
+	ix := NewIndex(loadStory(t))
+	for _, tt := range []struct {
+		question string
+		frames   []string // the words marked as frames, in order
+	}{
+		{"Where did the lunch take place?", []string{"take", "place"}},
+		{"When did the attack take place?", []string{"take", "place"}},
+		{"How long did the lunch last?", []string{"long", "last"}},
+		{"Who was the last to leave?", nil},                           // "last" outside "how long"
+		{"Which place did they take for the lunch?", nil},             // no "take place"
+		{"How long is the last paragraph?", []string{"long", "last"}}, // a known limit of the rule
+	} {
+		var got []string
+		for _, qt := range ix.QueryTerms(Query{Text: tt.question}) {
+			if qt.Frame {
+				got = append(got, qt.Word)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(tt.frames, " ") {
+			t.Errorf("%q: frames %q, want %q", tt.question, got, tt.frames)
+		}
+	}
+}

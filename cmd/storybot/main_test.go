@@ -269,9 +269,9 @@ func TestEvalSQuADFormat(t *testing.T) {
 // TestEvalStoryExtra scores the built-in story on questions of our own,
 // testdata/story-extra.jsonl (26 answerable, 14 not), at the figures
 // measured when it was written: a drop is a regression. Since the article
-// threshold (answer.DefaultThresholds.ArticleConfidence) two answers, to
-// "Where did the lunch take place?" and "How long did the lunch last?", are
-// refusals that show the answering passage first: answer 0.923 → 0.846.
+// threshold (answer.DefaultThresholds.ArticleConfidence) one answer, to
+// "What party does Le Pen belong to?", is a refusal that shows the
+// answering passage first: answer 0.923 → 0.885.
 func TestEvalStoryExtra(t *testing.T) {
 	file, err := filepath.Abs("testdata/story-extra.jsonl")
 	if err != nil {
@@ -282,7 +282,7 @@ func TestEvalStoryExtra(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "questions=40 answerable=26 hit@1=0.923 recall@3=0.962 answer=0.846 abstain=0.857") {
+	if !strings.Contains(out, "questions=40 answerable=26 hit@1=0.923 recall@3=0.962 answer=0.885 abstain=0.857") {
 		t.Errorf("eval summary:\n%s", out)
 	}
 }
