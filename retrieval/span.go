@@ -246,9 +246,9 @@ func lifeSpanEnd(text string, c Span) int {
 	return 0
 }
 
-// spanOfName reports whether the span of years candidate c belongs to
-// stands in brackets right after one of the question's words: "Ronald
-// Robinson (1920–1999)".
+// spanOfName reports whether candidate c is part of a span of years in
+// brackets right after one of the question's words: "Ronald Robinson
+// (1920–1999)".
 func (ix *Index) spanOfName(text string, c Span, q *Question) bool {
 	open := strings.LastIndex(text[:c.Start], "(")
 	if open < 0 || strings.ContainsAny(text[open:c.Start], ")") || c.Start-open > 12 {
@@ -263,12 +263,11 @@ func (ix *Index) spanOfName(text string, c Span, q *Question) bool {
 }
 
 // namelike drops the candidate names of a who- or where-answer that are
-// no names: a month or a weekday ("In July 1968, …"), a function word
-// alone ("After"), or a lone word that opens the sentence and that the
-// corpus also writes in lower case ("According to…", "Additional
-// funding…"); and for a where-answer a
-// possessive before a word ("France's far-right party") or a name with a person's title
-// ("the Russian President").
+// no names: a month or a weekday ("In July 1968, …"), a function word or
+// an adverb alone ("After", "Yet"), or a lone word that opens the sentence
+// and that the corpus also writes in lower case ("Additional funding…");
+// and, for a where-answer, a possessive before a word ("France's far-right
+// party") or a name with a person's title ("the Russian President").
 func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 	out := cands[:0]
 	for _, c := range cands {
