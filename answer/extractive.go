@@ -50,7 +50,7 @@ type Thresholds struct {
 // Confidence on the book dev sets, ArticleConfidence on the held-out curve
 // of the article model (cmd/storybot TestTrainConfidence; README: Measured
 // quality).
-var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true, Confidence: 0.07, ArticleConfidence: 0.42}
+var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true, Confidence: 0.07, ArticleConfidence: 0.45}
 
 // extractive answers by quoting the best sentence (and a neighbour when it
 // completes it), marking the answering span.

@@ -477,7 +477,7 @@ func (p *progress) done() {
 }
 
 // curveThresholds are the confidence thresholds eval --curve reports.
-var curveThresholds = []float64{0, 0.02, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.42, 0.5, 0.6, 0.7}
+var curveThresholds = []float64{0, 0.02, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7}
 
 // curvePoints gathers, per question, what the engine would answer at each
 // threshold: the decision weighs [answer.Signals] as the engine does, with
