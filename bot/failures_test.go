@@ -246,17 +246,31 @@ func TestGlobalRateLimit(t *testing.T) {
 	if len(hits) != 1 {
 		t.Fatalf("%d global limits, want 1", len(hits))
 	}
-	n := 0
-	for _, r := range fake.Requests() {
-		if r.At.After(hits[0]) && r.Status != 429 {
-			n++
-			if r.At.Sub(hits[0]) < time.Second {
-				t.Errorf("%s %s sent %v after the global 429, within its Retry-After", r.Method, r.Path, r.At.Sub(hits[0]))
+	// A request is recorded once the fake has served it, which can be
+	// after the interaction's answer is seen: wait, boundedly, for all 4.
+	var n int
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		n = 0
+		for _, r := range fake.Requests() {
+			if r.At.After(hits[0]) && r.Status != 429 {
+				n++
 			}
+		}
+		if n >= 4 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, r := range fake.Requests() {
+		if r.At.After(hits[0]) && r.Status != 429 && r.At.Sub(hits[0]) < time.Second {
+			t.Errorf("%s %s sent %v after the global 429, within its Retry-After", r.Method, r.Path, r.At.Sub(hits[0]))
 		}
 	}
 	if n < 4 {
-		t.Errorf("%d requests after the limit, want the 4 that waited", n)
+		var b strings.Builder
+		for _, r := range fake.Requests() {
+			fmt.Fprintf(&b, "\n  %s %s %d at %v", r.Method, r.Path, r.Status, r.At.Sub(hits[0]).Round(time.Millisecond))
+		}
+		t.Errorf("%d requests after the limit, want the 4 that waited; the requests, from the 429:%s", n, b.String())
 	}
 }
 
