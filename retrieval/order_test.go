@@ -24,14 +24,7 @@ func TestTouchedOrder(t *testing.T) {
 	var b strings.Builder
 	for p := range 600 {
 		for s := range 8 {
-			n := 4 + rng.IntN(6)
-			for i := range n {
-				w := words[rng.IntN(len(words))]
-				if i == 0 {
-					w = strings.ToUpper(w[:1]) + w[1:]
-				}
-				fmt.Fprintf(&b, "%s ", w)
-			}
+			writeWords(&b, rng, words, 4+rng.IntN(6))
 			fmt.Fprintf(&b, "%d. ", p*8+s)
 		}
 		b.WriteString("\n\n")
@@ -98,14 +91,7 @@ func TestBlocksAndPruning(t *testing.T) {
 		var b strings.Builder
 		for p := range 40 + 30*d {
 			for s := range 1 + rng.IntN(6) {
-				n := 3 + rng.IntN(8)
-				for i := range n {
-					w := words[rng.IntN(len(words))]
-					if i == 0 {
-						w = strings.ToUpper(w[:1]) + w[1:]
-					}
-					fmt.Fprintf(&b, "%s ", w)
-				}
+				writeWords(&b, rng, words, 3+rng.IntN(8))
 				fmt.Fprintf(&b, "in %d. ", 1800+p*8+s)
 			}
 			b.WriteString("\n\n")
@@ -165,5 +151,17 @@ func TestSearchBlocks(t *testing.T) {
 		if got := searchBlocks(tc.docs, tc.size); !slices.Equal(got, tc.want) {
 			t.Errorf("searchBlocks(%v, %d) = %v, want %v", tc.docs, tc.size, got, tc.want)
 		}
+	}
+}
+
+// writeWords writes n of words drawn by rng, the first capitalized, each
+// followed by a space: a made sentence without its end.
+func writeWords(b *strings.Builder, rng *rand.Rand, words []string, n int) {
+	for i := range n {
+		w := words[rng.IntN(len(words))]
+		if i == 0 {
+			w = strings.ToUpper(w[:1]) + w[1:]
+		}
+		fmt.Fprintf(b, "%s ", w)
 	}
 }

@@ -71,22 +71,22 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	bias := q.Type.row().bias
 	best, bestDist := cands[0], 0
 	for i, c := range cands {
-		d, crowd := len(text), 0
+		d, near := len(text), 0
 		for _, a := range anchors {
 			g := gap(c, a)
 			d = min(d, g)
 			if g <= spanReach {
-				crowd += spanCrowd
+				near++
 			}
 		}
-		d -= max(0, crowd-spanCrowd)
+		d -= spanCrowd * max(0, near-1)
 		if bias != nil {
 			d += bias(spanContext{before: text[:c.Start], person: ix.namesPerson(text[c.Start:c.End])})
 		}
 		// "Ronald Robinson (1920–1999)": a death is the end of a life's
 		// span, a birth its start.
 		if end := q.lifeEnd; end != 0 && (q.Type == TypeTime || q.Type == TypeDate) {
-			if lifeSpanEnd(text, c) == end && ix.spanOfName(text, c, q) {
+			if lifeSpanEnd(text, c) == end && spanOfName(text, toks, c, q) {
 				d -= 2 * locativeBias
 			}
 		}
@@ -208,6 +208,9 @@ func afterLocative(before string) bool {
 // half, held out, 0.708 → 0.723.
 const spanReach, spanCrowd = 40, 15
 
+// yearDashes join the years of a span: "1920–1999".
+var yearDashes = []string{"–", "—", "-"}
+
 // lifeSpanEnd tells whether a year stands at the start (-1) or the end (1)
 // of a span of years ("1920–1999"), or neither (0).
 func lifeSpanEnd(text string, c Span) int {
@@ -226,20 +229,13 @@ func lifeSpanEnd(text string, c Span) int {
 	if !isYear(w) {
 		return 0
 	}
-	dash := func(s string) (string, bool) {
-		for _, d := range []string{"–", "—", "-"} {
-			if t, ok := strings.CutPrefix(s, d); ok {
-				return t, true
-			}
+	for _, d := range yearDashes {
+		if after, ok := strings.CutPrefix(text[c.End:], d); ok && isYear(after[:min(4, len(after))]) {
+			return -1
 		}
-		return "", false
 	}
-	if after, ok := dash(text[c.End:]); ok && len(after) >= 3 && isYear(after[:min(4, len(after))]) {
-		return -1
-	}
-	before := text[:c.Start]
-	for _, d := range []string{"–", "—", "-"} {
-		if b, ok := strings.CutSuffix(before, d); ok && len(b) >= 3 && isYear(b[max(0, len(b)-4):]) {
+	for _, d := range yearDashes {
+		if b, ok := strings.CutSuffix(text[:c.Start], d); ok && isYear(b[max(0, len(b)-4):]) {
 			return 1
 		}
 	}
@@ -247,18 +243,23 @@ func lifeSpanEnd(text string, c Span) int {
 }
 
 // spanOfName reports whether candidate c is part of a span of years in
-// brackets right after one of the question's words: "Ronald Robinson
-// (1920–1999)".
-func (ix *Index) spanOfName(text string, c Span, q *Question) bool {
+// brackets whose last word before them is one of the question's (toks are
+// the sentence's): "Ronald Robinson (1920–1999)".
+func spanOfName(text string, toks []Token, c Span, q *Question) bool {
 	open := strings.LastIndex(text[:c.Start], "(")
 	if open < 0 || strings.ContainsAny(text[open:c.Start], ")") || c.Start-open > 12 {
 		return false
 	}
-	toks := analyze(strings.TrimRight(text[:open], " "), nil, ix.stem)
-	if len(toks) == 0 {
+	var last *Token
+	for i := range toks {
+		if toks[i].End <= open {
+			last = &toks[i]
+		}
+	}
+	if last == nil {
 		return false
 	}
-	_, own := q.own.set[toks[len(toks)-1].Term]
+	_, own := q.own.set[last.Term]
 	return own
 }
 
@@ -276,7 +277,7 @@ func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 			continue
 		}
 		lower := strings.ToLower(strings.TrimSuffix(w, "."))
-		if monthSet[lower] || weekdaySet[lower] {
+		if monthSet[lower] || daySet[lower] {
 			continue
 		}
 		if !strings.ContainsAny(w, " -") {
@@ -338,8 +339,6 @@ func (ix *Index) usedLowercase(id int32) bool {
 // name on their own: adverbs, conjunctions and prepositions that are no
 // stop words.
 var nameless = wordSet("yet throughout however although though since despite meanwhile thus hence therefore moreover furthermore nevertheless nonetheless instead according concerning regarding following within without among amongst towards whereas whilst unless besides beyond unlike like across along around behind beneath beside except inside outside per plus via still even already later earlier soon often perhaps indeed finally eventually initially previously subsequently currently today tomorrow yesterday")
-
-var weekdaySet = wordSet("monday tuesday wednesday thursday friday saturday sunday")
 
 // placePrepositions stand before a place: "in", "at", "from"…
 var placePrepositions = wordSet("in at near from to into inside outside across towards toward")
