@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"regexp"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -143,6 +144,7 @@ var (
 		}
 		return m
 	}()
+	hourFirstWords     = wordSet(strings.ReplaceAll(hourWords, "|", " "))
 	durationFirstWords = wordSet("a an the several many few more overnight all")
 	dateFirstWords     = wordSet("january february march april may june july august september october november december jan feb aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday c ca first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty")
 	relTimeFirstWords  = wordSet("a an the several many few yesterday today tonight tomorrow last next in at by during since until before after")
@@ -174,7 +176,7 @@ var (
 			}
 			return unitWithin(s, ti, 4)
 		})
-	clockFind    = newStartRE(clockRE, digitFirst, "")
+	clockFind    = newStartRE(clockRE, func(w string) bool { return digitFirst(w) || hourFirstWords[w] }, "")
 	ageFind      = newStartRE(ageRE, numberFirst, "")
 	distanceFind = newStartRE(distanceRE, numberFirst, "$£€")
 	placeFind    = newStartRE(placePhraseRE, func(w string) bool { return placeFirstWords[w] }, "")

@@ -143,6 +143,26 @@ func TestFittingSpans(t *testing.T) {
 		{"Who came to dinner?", "Mr. Collins came to dinner", "Mr. Collins"},
 		{"Where did Mina live?", "Mina lived in Whitby", "Whitby"},
 		{"Where did the boats come?", "The boats came to Whitby", "Whitby"},
+		// A relation names no one.
+		{"Who shut the door?", "Her father shut the door", ""},
+		// An age is that of the person named last before it, with the
+		// same title, or of the noun right after it.
+		{"How old is Miss Bingley?", "Miss Bingley was painted", "eight years old"},
+		{"How old is Mr. Bingley?", "Miss Bingley was painted", ""},
+		{"What ages were the daughters?", "The wedding had been", ""},
+		{"How old was Charlotte?", "The wedding had been", "sixteen"},
+		{"How old is Elizabeth?", "The sixteen year old maid", ""},
+		{"How old is the maid?", "The sixteen year old maid", "sixteen year old"},
+		// No vague length or count, nor a "one" that counts nothing asked.
+		{"How long did they stay at Longbourn?", "They stayed at Longbourn", ""},
+		{"How long did they stay at Pemberley?", "They stayed at Pemberley", "four years"},
+		{"How many boxes were in the chapel?", "Of one thing", ""},
+		// "What time" asks for a time of day.
+		{"What time was the alarm set for?", "The alarm was set", "four o'clock"},
+		{"What time did the bell ring?", "The bell rang", ""},
+		{"When did the bell ring?", "The bell rang", "Sunday"},
+		// A letter alone is no name.
+		{"What is the name of Mina's brother?", "\"O mouse", ""},
 	} {
 		q := ix.analyzeQuestion(Query{Text: tt.question})
 		got := ""

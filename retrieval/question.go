@@ -33,6 +33,9 @@ type Question struct {
 	// lifeEnd is 1 for a question about a death ("When did he die?"), -1
 	// for one about a birth, 0 otherwise.
 	lifeEnd int
+	// clock: the question asks for a time of day ("What time…", "At what
+	// hour…"), not "what time of year".
+	clock bool
 }
 
 // analyzeQuestion analyzes a query's question.
@@ -45,7 +48,11 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: terms, Position: position, Speaker: speechSubject(q.Text, toks, verb),
 		AsksName: asksName(q.Text, toks)}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
-	for _, t := range toks {
+	for k, t := range toks {
+		if (t.Word == "what" || t.Word == "which") && k+1 < len(toks) && (toks[k+1].Word == "time" || toks[k+1].Word == "hour") &&
+			(k+2 == len(toks) || toks[k+2].Word != "of" && !timeSpanWords[toks[k+2].Word]) {
+			a.clock = true
+		}
 		switch t.Word {
 		case "die", "died", "dies", "death":
 			a.lifeEnd = 1

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // AnswerSpan picks the short answer of a sentence for a question: the
@@ -105,11 +106,48 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 // is known of its names to tell.
 func (ix *Index) fitting(text string, cands []Span, q *Question) []Span {
 	out := cands[:0:0]
+	var toks []Token
 	for _, c := range cands {
 		span := text[c.Start:c.End]
+		// "O Mouse!": a letter alone is no answer.
+		if utf8.RuneCountInString(strings.Trim(span, ".'’ ")) < 2 {
+			continue
+		}
 		switch q.Type {
 		case TypePerson:
 			if capitalized(span) && ix.namesPlace(span) && !ix.namesPerson(span) {
+				continue
+			}
+			// "your honoured father", "a husband of my own": in a book
+			// a person has a name; a word for a relation names no one.
+			if relationWords[strings.ToLower(span)] {
+				continue
+			}
+		case TypeAge:
+			if toks == nil {
+				toks = analyze(text, nil, ix.stem)
+			}
+			if !ix.ageOf(text, toks, c, q) {
+				continue
+			}
+		case TypeDuration, TypeNumber:
+			f := strings.Fields(strings.ToLower(span))
+			// "many years", "a few days": no length nor count.
+			if len(f) > 0 && vagueWords[f[0]] || len(f) > 1 && vagueWords[f[1]] {
+				continue
+			}
+			// "Of one thing I am now satisfied", "One day, about a month
+			// after…": "one" that counts nothing asked, or a day that is a
+			// time, not a length.
+			if len(f) > 0 && f[0] == "one" {
+				if q.Type == TypeNumber && !ix.countsAsked(text, c, q) || q.Type == TypeDuration && strings.TrimSpace(text[:c.Start]) == "" {
+					continue
+				}
+			}
+		case TypeTime:
+			// "What time was the alarm set for?": a time of day, not a
+			// day, a month or a year.
+			if q.clock && !clockTime(span) {
 				continue
 			}
 		case TypePlace:
@@ -123,6 +161,107 @@ func (ix *Index) fitting(text string, cands []Span, q *Question) []Span {
 		out = append(out, c)
 	}
 	return out
+}
+
+// relationWords name a person only by a relation to someone else.
+var relationWords = wordSet("father mother parent parents husband wife son sons daughter daughters brother brothers sister sisters uncle aunt cousin cousins nephew niece child children family grandfather grandmother friend friends")
+
+// vagueWords stand for a number without giving it.
+var vagueWords = wordSet("many several few some")
+
+// ageOf reports whether an age in a book can be that of the person the
+// question asks about. An age right before a noun is that noun's ("the
+// sixteen year old maid"), unless the question names it. Else it is the
+// age of the person last named before it in the sentence ("since Jane was
+// sixteen"), when there is one: it must be a person the question names,
+// and, when both write a title before the name, with the same title ("How
+// old is Mr. Darcy?" is not answered by "Miss Darcy… when she was only
+// eight years old").
+func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
+	for _, t := range toks {
+		if t.Start < c.End {
+			continue
+		}
+		if _, asked := q.own.set[t.Term]; strings.TrimSpace(text[c.End:t.Start]) == "" && !t.Stop && !asked && strings.HasSuffix(strings.ToLower(text[c.Start:c.End]), "old") {
+			return false
+		}
+		break
+	}
+	asked := map[string]string{} // a name term the question gives: its title, or ""
+	qt := analyze(q.Text, nil, ix.stem)
+	for k, t := range qt {
+		if _, ok := q.own.set[t.Term]; ok && ix.personTerm(t.Term) {
+			asked[t.Term] = titleBefore(qt, k)
+		}
+	}
+	for _, t := range q.Terms {
+		if _, ok := asked[t.Term]; !ok && t.History && ix.personTerm(t.Term) {
+			asked[t.Term] = ""
+		}
+	}
+	for k := len(toks) - 1; k >= 0; k-- {
+		t := toks[k]
+		if t.End > c.Start || t.Stop || !capitalized(text[t.Start:t.End]) || !ix.personTerm(t.Term) {
+			continue
+		}
+		title, ok := asked[t.Term]
+		if !ok {
+			return false
+		}
+		if own := titleBefore(toks, k); title != "" && own != "" && own != title {
+			return false
+		}
+		return true
+	}
+	return true
+}
+
+// countsAsked reports whether the number c counts what the question
+// asks about: the word after it is a word of the question, or none.
+func (ix *Index) countsAsked(text string, c Span, q *Question) bool {
+	toks := analyze(text[c.End:], nil, ix.stem)
+	if len(toks) == 0 || toks[0].Stop {
+		return true
+	}
+	_, own := q.own.set[toks[0].Term]
+	return own
+}
+
+// clockTime reports a span that tells a time of day: "four o'clock",
+// "7.30 a.m.", "midnight", "in the morning".
+func clockTime(span string) bool {
+	l := strings.ToLower(span)
+	if clockRE.MatchString(l) {
+		return true
+	}
+	for _, w := range strings.Fields(l) {
+		if clockWords[strings.Trim(w, ".,")] {
+			return true
+		}
+	}
+	return false
+}
+
+var clockWords = wordSet("morning afternoon evening night noon midnight dawn dusk sunrise sunset daybreak nightfall")
+
+// personTerm reports a term the book uses as a person's name.
+func (ix *Index) personTerm(term string) bool {
+	id, ok := ix.vocab[term]
+	if !ok {
+		return false
+	}
+	_, person := ix.persons[id]
+	return person
+}
+
+// titleBefore is the title word ("mr", "miss") right before token k, or "".
+func titleBefore(toks []Token, k int) string {
+	if k > 0 {
+		if w := toks[k-1].Word; personTitles[w] != 0 || w == "dr" {
+			return w
+		}
+	}
+	return ""
 }
 
 // asksSettlement reports a question that asks which city, town or village.
