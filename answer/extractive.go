@@ -56,7 +56,7 @@ var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, Ty
 // completes it), marking the answering span.
 func (e *Engine) extractive(q string, history []string, res retrieval.Result) Answer {
 	a, sig, ok := e.candidate(q, history, res)
-	if !ok || !e.answers(sig) {
+	if !ok || !e.states(sig) {
 		return e.refusal(a, sig, ok, res)
 	}
 	return a
@@ -105,6 +105,7 @@ func (e *Engine) candidate(q string, history []string, res retrieval.Result) (An
 	var b strings.Builder
 	if sp, ok := e.ix.AnswerSpan(main, &res.Question); ok {
 		a.Span = c.Sentences[main].Text[sp.Start:sp.End]
+		sig.Named = true
 		fmt.Fprintf(&b, "**%s** — ", a.Span)
 	}
 	for i, s := range used {
