@@ -405,14 +405,16 @@ func add(m map[string]map[string]bool, a, b string) {
 	m[a][b] = true
 }
 
-var dataCache = map[byte][]byte{}
+// dataCache holds the data files read, by path: one run reads each once.
+var dataCache = map[string][]byte{}
 
 func dataFor(dict string, pos byte) []byte {
-	if d, ok := dataCache[pos]; ok {
+	p := filepath.Join(dict, "data."+posName(pos))
+	if d, ok := dataCache[p]; ok {
 		return d
 	}
-	d, _ := os.ReadFile(filepath.Join(dict, "data."+posName(pos)))
-	dataCache[pos] = d
+	d, _ := os.ReadFile(p)
+	dataCache[p] = d
 	return d
 }
 

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -140,4 +142,49 @@ func TestRunNouns(t *testing.T) {
 	if !strings.Contains(string(b), "Princeton University") {
 		t.Errorf("the WordNet licence notice is missing")
 	}
+}
+
+// TestTablesCurrent checks that the tables embedded in package retrieval
+// are what this generator makes of WordNet now: a change to the analyzer
+// (a stop word, the stemmer) changes the terms, and the tables must be
+// generated again (go generate ./retrieval).
+func TestTablesCurrent(t *testing.T) {
+	const dict = "/usr/share/wordnet"
+	if _, err := os.Stat(filepath.Join(dict, "data.noun")); err != nil {
+		t.Skip("WordNet is not installed (Debian's wordnet-base): the embedded tables are not checked against it")
+	}
+	dir := t.TempDir()
+	out, nouns, kinds := filepath.Join(dir, "wordnet.txt"), filepath.Join(dir, "nouns.txt"), filepath.Join(dir, "kinds.txt.gz")
+	if err := run(context.Background(), []string{"-dict", dict, "-out", out, "-nouns", nouns, "-kinds", kinds}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct{ got, want string }{
+		{out, "../../wordnet.txt"}, {nouns, "../../nouns.txt"}, {kinds, "../../kinds.txt.gz"},
+	} {
+		got, want := readTable(t, f.got), readTable(t, f.want)
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is not what the generator makes now (%d bytes against %d): run go generate ./retrieval", f.want, len(want), len(got))
+		}
+	}
+}
+
+// readTable reads a table, gunzipped when its name ends in .gz.
+func readTable(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(path, ".gz") {
+		return data
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return plain
 }
