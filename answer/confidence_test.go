@@ -58,3 +58,28 @@ func TestThresholdFor(t *testing.T) {
 		}
 	}
 }
+
+// TestStatesDecision checks that in a book only an answer that names a
+// short answer is stated, however confident, and that elsewhere naming one
+// does not matter.
+func TestStatesDecision(t *testing.T) {
+	e := &Engine{th: DefaultThresholds}
+	strong := Signals{Coverage: 1, WindowCoverage: 1, Coverable: 1, WindowCoverable: 1, Score: 3, Margin: 0.5, Names: 1, NamesNear: 1, Numbers: 1, Content: 1, Terms: 4, Holds: true}
+	with := func(long float64, named bool) Signals { s := strong; s.Long, s.Named = long, named; return s }
+	for _, tt := range []struct {
+		name string
+		s    Signals
+		want bool
+	}{
+		{"book, named", with(1, true), true},
+		{"book, open question, confident", with(1, false), false},
+		{"half a book, open question", with(0.5, false), false},
+		{"less than half a book, open question", with(0.45, false), true},
+		{"article, open question", with(0, false), true},
+		{"book, named, rule against it", func() Signals { s := with(1, true); s.LowCoverage = true; return s }(), false},
+	} {
+		if got := e.states(tt.s); got != tt.want {
+			t.Errorf("%s: states = %v (answers %v, unnamed %v), want %v", tt.name, got, e.answers(tt.s), tt.s.Unnamed(), tt.want)
+		}
+	}
+}
