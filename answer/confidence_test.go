@@ -65,7 +65,12 @@ func TestThresholdFor(t *testing.T) {
 func TestStatesDecision(t *testing.T) {
 	e := &Engine{th: DefaultThresholds}
 	strong := Signals{Coverage: 1, WindowCoverage: 1, Coverable: 1, WindowCoverable: 1, Score: 3, Margin: 0.5, Names: 1, NamesNear: 1, Numbers: 1, Content: 1, Terms: 4, Holds: true}
-	with := func(long float64, named bool) Signals { s := strong; s.Long, s.Named = long, named; return s }
+	with := func(long float64, named bool) Signals {
+		s := strong
+		s.Long, s.Named, s.Distinctive = long, named, true
+		return s
+	}
+	name := func(s Signals) Signals { s.Distinctive = false; return s }
 	for _, tt := range []struct {
 		name string
 		s    Signals
@@ -79,7 +84,25 @@ func TestStatesDecision(t *testing.T) {
 		{"book, named, rule against it", func() Signals { s := with(1, true); s.LowCoverage = true; return s }(), false},
 	} {
 		if got := e.states(tt.s); got != tt.want {
-			t.Errorf("%s: states = %v (answers %v, unnamed %v), want %v", tt.name, got, e.answers(tt.s), tt.s.Unnamed(), tt.want)
+			t.Errorf("%s: states = %v (answers %v, confidence %.3f), want %v", tt.name, got, e.answers(tt.s), e.confidence(tt.s), tt.want)
+		}
+	}
+	// In a book a name needs NameConfidence, the other kinds do not; in an
+	// article neither does.
+	th := DefaultThresholds
+	for _, tt := range []struct {
+		name string
+		s    Signals
+		conf float64
+		want bool
+	}{
+		{"book, a name, sure", name(with(1, true)), th.NameConfidence, true},
+		{"book, a name, unsure", name(with(1, true)), th.NameConfidence - 0.01, false},
+		{"book, a number, unsure", with(1, true), th.Confidence, true},
+		{"article, a name, unsure", name(with(0, true)), 0.1, true},
+	} {
+		if got := th.States(tt.s, tt.conf); got != tt.want {
+			t.Errorf("%s: States(%.2f) = %v, want %v", tt.name, tt.conf, got, tt.want)
 		}
 	}
 }

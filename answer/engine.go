@@ -192,6 +192,9 @@ type Assessment struct {
 	OK      bool
 	// Closest are the passages a refusal would show instead.
 	Closest []Citation
+	// Stated: the answer is of a kind the engine states in a text of this
+	// kind (see [Thresholds.States]), whatever the threshold for answering.
+	Stated bool
 }
 
 // Assess answers a question with keywords as if the engine answered every
@@ -206,7 +209,7 @@ func (e *Engine) Assess(ctx context.Context, q Question) (Assessment, error) {
 	}
 	history, _, res := e.retrieve(text, q.History)
 	a, sig, ok := e.candidate(text, history, res)
-	return Assessment{Answer: a, Signals: sig, OK: ok, Closest: e.refusal(a, sig, ok, res).Related}, nil
+	return Assessment{Answer: a, Signals: sig, OK: ok, Closest: e.refusal(a, sig, ok, res).Related, Stated: e.th.States(sig, a.Confidence)}, nil
 }
 
 // retrieve searches for a cleaned question with its earlier questions,

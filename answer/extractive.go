@@ -44,13 +44,16 @@ type Thresholds struct {
 	// ArticleConfidence the same in an article or a story. Texts between
 	// the two take a share of each (see [Thresholds.For]).
 	Confidence, ArticleConfidence float64
+	// NameConfidence is the confidence a book's answer needs when its
+	// short answer is a name (see [Thresholds.States]).
+	NameConfidence float64
 }
 
 // DefaultThresholds are tuned on the story dev set and SQuAD v1.1 dev;
 // Confidence on the book dev sets, ArticleConfidence on the held-out curve
 // of the article model (cmd/storybot TestTrainConfidence; README: Measured
 // quality).
-var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true, Confidence: 0.07, ArticleConfidence: 0.45}
+var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, TypedFallback: 0.7, PredicateFallback: 0.9, SeeAlso: 0.55, NextLeads: 0.6, Unknown: 0.3, UnknownCoverage: 0.7, Attribution: true, Confidence: 0.07, ArticleConfidence: 0.45, NameConfidence: 0.45}
 
 // extractive answers by quoting the best sentence (and a neighbour when it
 // completes it), marking the answering span.

@@ -129,8 +129,11 @@ func TestProgressAnswers(t *testing.T) {
 		{q: "How old is Anna?", ch: 1, found: true, holds: "nineteen"},
 		{q: "At which inn did the captain take a room?", ch: 2, found: true, holds: "Black Swan"},
 		{q: "At which inn did the captain take a room?", ch: 1, beyond: true, holds: "The book answers this after ch. 1, beyond where you have read.", spoiler: "He took a room at the Black Swan"},
-		{q: "Who paid his bill in gold?", ch: 2, reader: "this channel", beyond: true, holds: "after ch. 2, beyond where this channel has read", spoiler: "The landlord"},
-		{q: "Where did the captain leave for?", ch: 3, found: true, holds: "Bristol"},
+		{q: "How much did the new iron for the gate cost?", ch: 2, reader: "this channel", beyond: true, holds: "after ch. 2, beyond where this channel has read", spoiler: "We mended the gate"},
+		{q: "How much did the new iron for the gate cost?", ch: 3, found: true, holds: "forty pounds"},
+		// A name needs more confidence than a book's answer of another
+		// kind (Thresholds.NameConfidence): the passage comes first.
+		{q: "Where did the captain leave for?", ch: 3, holds: "doesn't say plainly"},
 		{q: "What colour is Anna's horse?", ch: 2, holds: "doesn't say"},
 		{q: "What is chapter 3 called?", ch: 2, found: true, holds: "ch. 3 comes after where you have read"},
 	} {

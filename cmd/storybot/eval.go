@@ -503,7 +503,7 @@ func (c *curvePoints) add(g goldQuestion, as answer.Assessment) {
 	sc.add(g, as.Answer, nil)
 	refusal.add(g, answer.Answer{Related: as.Closest}, nil)
 	for i, th := range curveThresholds {
-		yes := as.OK && !as.Signals.RuledOut() && !as.Signals.Unnamed() && as.Answer.Confidence >= th
+		yes := as.OK && !as.Signals.RuledOut() && as.Stated && as.Answer.Confidence >= th
 		switch {
 		case yes:
 			c.answered[i]++
