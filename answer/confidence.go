@@ -83,7 +83,7 @@ func (e *Engine) signals(history []string, res retrieval.Result, best retrieval.
 		// An untyped question's short answer is a name it asks for or a kind
 		// of what it asks about ("What tool…?").
 		Distinctive: res.Type.Distinctive() || res.Type == retrieval.TypeNone && !res.AsksName,
-		HasType: best.HasType, Holds: best.Holds, Names: best.Names, NamesNear: best.NamesNear, Numbers: best.Numbers,
+		HasType:     best.HasType, Holds: best.Holds, Names: best.Names, NamesNear: best.NamesNear, Numbers: best.Numbers,
 		Missing: best.Missing, Negation: best.Negation, Content: best.Content,
 		Long: res.Long, FollowUp: len(history) > 0, LowCoverage: v.lowCoverage, Hinges: v.hinges,
 		StrictMissing: v.strictMissing, Unattributed: v.unattributed, Nameless: v.nameless, Proximity: best.Proximity, Phrase: best.Phrase}
