@@ -80,13 +80,13 @@ type Signals struct {
 // signals gathers the signals of a question's best hit.
 func (e *Engine) signals(history []string, res retrieval.Result, best retrieval.Hit, v verdicts) Signals {
 	s := Signals{Coverage: best.Coverage, WindowCoverage: best.WindowCoverage, Typed: res.Type != retrieval.TypeNone,
-		// An untyped question's short answer is a name it asks for or a kind
-		// of what it asks about ("What tool…?").
-		Distinctive: res.Type.Distinctive() || res.Type == retrieval.TypeNone && !res.AsksName,
-		HasType:     best.HasType, Holds: best.Holds, Names: best.Names, NamesNear: best.NamesNear, Numbers: best.Numbers,
+		HasType: best.HasType, Holds: best.Holds, Names: best.Names, NamesNear: best.NamesNear, Numbers: best.Numbers,
 		Missing: best.Missing, Negation: best.Negation, Content: best.Content,
 		Long: res.Long, FollowUp: len(history) > 0, LowCoverage: v.lowCoverage, Hinges: v.hinges,
 		StrictMissing: v.strictMissing, Unattributed: v.unattributed, Nameless: v.nameless, Proximity: best.Proximity, Phrase: best.Phrase}
+	// An untyped question's short answer is a name it asks for or a kind of
+	// what it asks about ("What tool…?").
+	s.Distinctive = res.Type.Distinctive() || res.Type == retrieval.TypeNone && !res.AsksName
 	var mass, unknown, para, frame, all, allFrame float64
 	own := false
 	for _, t := range res.Terms {
