@@ -178,16 +178,13 @@ var vagueWords = wordSet("many several few some")
 // old is Mr. Darcy?" is not answered by "Miss Darcy… when she was only
 // eight years old").
 func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
-	for _, t := range toks {
-		if t.Start < c.End {
-			continue
-		}
-		if _, asked := q.own.set[t.Term]; strings.TrimSpace(text[c.End:t.Start]) == "" && !t.Stop && !asked && strings.HasSuffix(strings.ToLower(text[c.Start:c.End]), "old") {
-			return false
-		}
-		break
+	if n, ok := nounAfter(text, toks, c); ok && strings.HasSuffix(strings.ToLower(text[c.Start:c.End]), "old") {
+		_, asked := q.own.set[n.Term]
+		return asked
 	}
-	asked := map[string]string{} // a name term the question gives: its title, or ""
+	// The persons the question names, with the title it gives each ("" for
+	// none); an earlier question's names count too, untitled.
+	asked := map[string]string{}
 	qt := analyze(q.Text, nil, ix.stem)
 	for k, t := range qt {
 		if _, ok := q.own.set[t.Term]; ok && ix.personTerm(t.Term) {
@@ -199,6 +196,7 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 			asked[t.Term] = ""
 		}
 	}
+	// The person named last before the age.
 	for k := len(toks) - 1; k >= 0; k-- {
 		t := toks[k]
 		if t.End > c.Start || t.Stop || !capitalized(text[t.Start:t.End]) || !ix.personTerm(t.Term) {
@@ -208,12 +206,23 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 		if !ok {
 			return false
 		}
-		if own := titleBefore(toks, k); title != "" && own != "" && own != title {
-			return false
-		}
-		return true
+		own := titleBefore(toks, k)
+		return title == "" || own == "" || own == title
 	}
 	return true
+}
+
+// nounAfter is the word right after span c, with nothing but spaces
+// between, when it is not a stop word: the noun an age before it
+// qualifies ("the sixteen year old maid").
+func nounAfter(text string, toks []Token, c Span) (Token, bool) {
+	for _, t := range toks {
+		if t.Start < c.End {
+			continue
+		}
+		return t, !t.Stop && strings.TrimSpace(text[c.End:t.Start]) == ""
+	}
+	return Token{}, false
 }
 
 // countsAsked reports whether the number c counts what the question
