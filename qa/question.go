@@ -65,7 +65,8 @@ type Question struct {
 
 	// Draft is the bot's answer in Markdown at submission time; DraftFound
 	// reports whether the story answers the question. DraftCitations are the
-	// draft's citations, numbered from 1.
+	// draft's citations, numbered from 1; without a draft, the passages that
+	// come closest.
 	Draft          string
 	DraftFound     bool
 	DraftCitations []Citation
@@ -123,7 +124,8 @@ type NewQuestion struct {
 	// Text is trimmed; it must hold 1 to [MaxQuestionLen] characters.
 	Text string
 	// Draft is the bot's answer (Markdown, at most [MaxAnswerLen] characters);
-	// DraftFound says whether it answers the question.
+	// DraftFound says whether it answers the question; DraftCitations are
+	// its citations, or without a draft the passages that come closest.
 	Draft          string
 	DraftFound     bool
 	DraftCitations []Citation

@@ -112,9 +112,10 @@ func (p *Plugin) decide(ctx context.Context, x *bot.Interaction, d qa.Decision) 
 		return err
 	}
 	if d.Action == qa.ActionEditApprove {
-		// Keep the draft's citations with the edit.
+		// Keep the draft's citations with the edit; without a draft they
+		// are only the closest passages, which the edit need not cite.
 		q, err := p.st.QuestionByID(ctx, d.GuildID, d.QuestionID)
-		if err == nil {
+		if err == nil && q.DraftFound {
 			d.Citations = q.DraftCitations
 		}
 	}

@@ -93,6 +93,9 @@ func renderCard(q qa.Question, open bool) bot.Message {
 			add("Sources", citationList(q.DraftCitations), false)
 		} else {
 			add("Draft answer", "No draft: the story doesn't say it plainly. Approve it to answer later, answer it yourself, or reject it.", false)
+			if len(q.DraftCitations) > 0 {
+				add("Closest passages", citationList(q.DraftCitations), false)
+			}
 		}
 	}
 	switch q.Status {

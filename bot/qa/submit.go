@@ -111,6 +111,12 @@ func (p *Plugin) submit(ctx context.Context, x *bot.Interaction, sess qa.Session
 		for _, c := range a.Citations {
 			nq.DraftCitations = append(nq.DraftCitations, qa.Citation{Ref: c.Ref, Text: c.Text})
 		}
+	} else {
+		// No draft: the passages that come closest, for the moderators to
+		// answer from.
+		for _, c := range a.Related {
+			nq.DraftCitations = append(nq.DraftCitations, qa.Citation{Ref: c.Ref, Text: c.Text})
+		}
 	}
 	q, dupOf, err := p.st.SubmitQuestion(ctx, nq)
 	switch {
