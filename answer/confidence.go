@@ -217,8 +217,11 @@ func (e *Engine) confidence(s Signals) float64 {
 // answers decides whether the best hit answers: no hand rule says it does
 // not, and its confidence reaches the threshold for a text of its length
 // (see [Thresholds.For]).
-func (e *Engine) answers(s Signals) bool {
-	return !s.ruledOut() && e.confidence(s) >= e.th.For(s.Long)
+func (e *Engine) answers(s Signals) bool { return e.answersAt(s, e.confidence(s)) }
+
+// answersAt is [Engine.answers] for a best hit of confidence conf.
+func (e *Engine) answersAt(s Signals, conf float64) bool {
+	return !s.ruledOut() && conf >= e.th.For(s.Long)
 }
 
 // For is the confidence a best hit needs in a text that reads like a book
@@ -228,11 +231,11 @@ func (t Thresholds) For(long float64) float64 {
 	return (1-long)*t.ArticleConfidence + long*t.Confidence
 }
 
-// states decides whether the engine states the answer as found: it
-// answers (see [Engine.answers]) and the answer is one it states in a text
-// of its kind (see [Thresholds.States]).
-func (e *Engine) states(s Signals) bool {
-	return e.answers(s) && e.th.States(s, e.confidence(s))
+// states decides whether the engine states an answer of confidence conf
+// as found: it answers (see [Engine.answers]) and the answer is one it
+// states in a text of its kind (see [Thresholds.States]).
+func (e *Engine) states(s Signals, conf float64) bool {
+	return e.answersAt(s, conf) && e.th.States(s, conf)
 }
 
 // States reports whether an answer of confidence conf is one the engine

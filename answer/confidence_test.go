@@ -83,7 +83,7 @@ func TestStatesDecision(t *testing.T) {
 		{"article, open question", with(0, false), true},
 		{"book, named, rule against it", func() Signals { s := with(1, true); s.LowCoverage = true; return s }(), false},
 	} {
-		if got := e.states(tt.s); got != tt.want {
+		if got := e.states(tt.s, e.confidence(tt.s)); got != tt.want {
 			t.Errorf("%s: states = %v (answers %v, confidence %.3f), want %v", tt.name, got, e.answers(tt.s), e.confidence(tt.s), tt.want)
 		}
 	}

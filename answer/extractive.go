@@ -59,7 +59,7 @@ var DefaultThresholds = Thresholds{MinCoverage: 0.15, MinWindowCoverage: 0.5, Ty
 // completes it), marking the answering span.
 func (e *Engine) extractive(q string, history []string, res retrieval.Result) Answer {
 	a, sig, ok := e.candidate(q, history, res)
-	if !ok || !e.states(sig) {
+	if !ok || !e.states(sig, a.Confidence) {
 		return e.refusal(a, sig, ok, res)
 	}
 	return a

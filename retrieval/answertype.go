@@ -172,8 +172,9 @@ func (t AnswerType) signalKinds() []kind {
 
 // ClassifyQuestion returns the answer type a question expects, from its
 // question words: "how many" wants a number, "when" a time, "who" a person.
-func ClassifyQuestion(q string) AnswerType {
-	w := newQWords(q)
+func ClassifyQuestion(q string) AnswerType { return classify(newQWords(q)) }
+
+func classify(w qwords) AnswerType {
 	for _, t := range classifyOrder {
 		if answerTypes[t].asks(w) {
 			return t
@@ -249,12 +250,26 @@ func (w qwords) anyOf(set map[string]bool) bool {
 // whatTime reports "what time" or "what hour" asking for a time of day
 // ("What time was the alarm set for?"), not "what time period".
 func (w qwords) whatTime() bool {
+	_, ok := w.whatTimeAt()
+	return ok
+}
+
+// whatTimeAt finds "what time" or "which hour", not "what time period":
+// the index of "what" or "which".
+func (w qwords) whatTimeAt() (int, bool) {
 	for i := range w.w {
 		if (w.is(i, "what") || w.is(i, "which")) && (w.is(i+1, "time") || w.is(i+1, "hour")) && !w.in(i+2, timeSpanWords) {
-			return true
+			return i, true
 		}
 	}
-	return false
+	return 0, false
+}
+
+// asksClock reports a question that asks for a time of day ("What time
+// was the alarm set for?"), not "what time of year".
+func (w qwords) asksClock() bool {
+	i, ok := w.whatTimeAt()
+	return ok && !w.is(i+2, "of")
 }
 
 var timeSpanWords = wordSet("period periods frame frames span spans zone zones")

@@ -45,14 +45,12 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	toks := analyze(q.Text, nil, ix.stem)
 	verb := predicateAt(q.Text, toks)
 	terms, position := ix.queryTerms(q, toks, verb)
-	a := Question{Text: q.Text, Type: ClassifyQuestion(q.Text), Terms: terms, Position: position, Speaker: speechSubject(q.Text, toks, verb),
+	qw := newQWords(q.Text)
+	a := Question{Text: q.Text, Type: classify(qw), Terms: terms, Position: position, Speaker: speechSubject(q.Text, toks, verb),
 		AsksName: asksName(q.Text, toks)}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
-	for k, t := range toks {
-		if (t.Word == "what" || t.Word == "which") && k+1 < len(toks) && (toks[k+1].Word == "time" || toks[k+1].Word == "hour") &&
-			(k+2 == len(toks) || toks[k+2].Word != "of" && !timeSpanWords[toks[k+2].Word]) {
-			a.clock = true
-		}
+	a.clock = qw.asksClock()
+	for _, t := range toks {
 		switch t.Word {
 		case "die", "died", "dies", "death":
 			a.lifeEnd = 1

@@ -46,7 +46,10 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 		}
 	}
 	if ix.long >= 0.5 && len(ix.persons) > 0 {
-		cands = ix.fitting(text, cands, q)
+		if q.Type == TypeAge && len(cands) > 0 && toks == nil {
+			toks = analyze(text, nil, ix.stem) // whose age it is
+		}
+		cands = ix.fitting(text, toks, cands, q)
 	}
 	if q.Type == TypePerson || q.Type == TypePlace {
 		cands = ix.namelike(text, cands, q.Type)
@@ -100,13 +103,14 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 
 // fitting keeps the candidate short answers of a book that are of the
 // kind the question asks for, as far as the book tells: a who-answer must
-// not be the name of a place ("Lambton", "England"); a where-answer must
-// not be a person's name nor a possessive ("Lucy's"); a city, town or
-// village is no street ("Charlottenstrasse"). In a short text too little
-// is known of its names to tell.
-func (ix *Index) fitting(text string, cands []Span, q *Question) []Span {
+// not be the name of a place ("Lambton", "England") nor a relation word; a
+// where-answer must not be a person's name nor a possessive ("Lucy's"); a
+// city, town or village is no street ("Charlottenstrasse"); an age must be
+// the asked person's, a length or count not vague, a "what time" answer a
+// time of day. In a short text too little is known of its names to tell.
+// toks are the sentence's tokens, needed for an age question only.
+func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) []Span {
 	out := cands[:0:0]
-	var toks []Token
 	for _, c := range cands {
 		span := text[c.Start:c.End]
 		// "O Mouse!": a letter alone is no answer.
@@ -124,9 +128,6 @@ func (ix *Index) fitting(text string, cands []Span, q *Question) []Span {
 				continue
 			}
 		case TypeAge:
-			if toks == nil {
-				toks = analyze(text, nil, ix.stem)
-			}
 			if !ix.ageOf(text, toks, c, q) {
 				continue
 			}
