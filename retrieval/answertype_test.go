@@ -90,6 +90,12 @@ var candidateTests = []struct {
 	{"They spoke for two hours.", TypeNumber, []string{"two"}},
 	{"Twenty-five people and a dozen more came.", TypeNumber, []string{"Twenty-five", "dozen"}},
 	{"No numbers here.", TypeNumber, nil},
+	{"A rosary of three hundred and four pearls, and two and three.", TypeNumber, []string{"three hundred and four", "two", "three"}},
+	// An age is no number joined to a word it qualifies, nor a length.
+	{"He hailed a four-wheeler.", TypeAge, nil},
+	{"A four-year-old came.", TypeAge, []string{"four"}},
+	{"For forty years he sailed, forty years ago, a forty years' fool.", TypeAge, nil},
+	{"He was then forty years old.", TypeAge, []string{"forty years old"}},
 	// Money: an amount with a currency.
 	{"It cost $1.2 billion, paid in 2012 by 60 investors, or fifty thousand dollars each.", TypeMoney, []string{"$1.2 billion", "fifty thousand dollars"}},
 	// "one" counts before a noun or after "to", not as a pronoun.

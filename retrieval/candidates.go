@@ -419,15 +419,21 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms ownTerms, ids [
 }
 
 // ownWords reports whether every term is a question term or differs from
-// one only by a short ending (Russian for Russia).
+// one only by a short ending (Russian for Russia), a function word aside
+// ("until the evening" for "…lowered each evening?"), when one is not.
 func (ix *Index) ownWords(terms []int32, q ownTerms) bool {
+	content := false
 	for _, id := range terms {
 		t := ix.terms[id]
+		if functionWords[t] {
+			continue
+		}
+		content = true
 		if _, ok := q.set[t]; !ok && !relatedToAny(t, q, false) {
 			return false
 		}
 	}
-	return true
+	return content
 }
 
 // relatedToName reports whether t differs only by a short ending from a

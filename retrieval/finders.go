@@ -61,6 +61,25 @@ func ages(s *sentenceText) []Span {
 				continue
 			}
 		}
+		// "a four-wheeler", "a two-storey house": a number joined to a
+		// word it qualifies; "a four-year-old" is an age.
+		if r[1]+1 < len(s.text) && s.text[r[1]] == '-' {
+			if st, e, ok := nextWord(s.text, r[1]); ok && st == r[1]+1 {
+				if w := Normalize(s.text[st:e]); !ageWordSet[w] && !timeUnitSet[w] {
+					continue
+				}
+			}
+		}
+		// "for forty years", "forty years ago", "a forty years' fool": a
+		// length of time, no age.
+		if strings.HasSuffix(m, "years") || strings.HasSuffix(m, "year") {
+			if durationBefore(s.text[:r[0]]) || strings.HasPrefix(s.text[r[1]:], "'") || strings.HasPrefix(s.text[r[1]:], "’") {
+				continue
+			}
+			if st, e, ok := nextWord(s.text, r[1]); ok && strings.TrimSpace(s.text[r[1]:st]) == "" && notAgeAfter[Normalize(s.text[st:e])] {
+				continue
+			}
+		}
 		if !strings.Contains(m, "year") {
 			// What follows must not be something counted: a word that is
 			// not a stop word.
@@ -88,6 +107,30 @@ func ages(s *sentenceText) []Span {
 	}
 	return mergeSpans(out)
 }
+
+// durationBefore reports text that ends with a word that makes the number
+// after it a length of time: "for forty years", "these ten years", "for
+// about twenty years".
+func durationBefore(text string) bool {
+	f := strings.Fields(strings.ToLower(text))
+	for i := len(f) - 1; i >= max(0, len(f)-2); i-- {
+		w := strings.Trim(f[i], ",;:")
+		if durationWords[w] {
+			return true
+		}
+		if w != "about" && w != "nearly" && w != "almost" && w != "some" && w != "full" {
+			return false
+		}
+	}
+	return false
+}
+
+// durationWords, before a number of years, make it a length of time.
+var durationWords = wordSet("for these those last past next within during over")
+
+// notAgeAfter, after a number of years, make it a length or a time:
+// "forty years ago", "forty years of continual whaling".
+var notAgeAfter = wordSet("ago later before after since earlier back hence of")
 
 // countWords stand between a number and what it counts: "three other
 // gentlemen", "two more days".
@@ -124,6 +167,11 @@ func numerals(s *sentenceText) []Span {
 	text := s.text
 	var out []Span
 	for _, r := range numberFind.spans(s) {
+		// "three hundred and four": one number.
+		if n := len(out); n > 0 && hundredAnd(text, out[n-1], r) {
+			out[n-1].End = r.End
+			continue
+		}
 		// "one" alone is mostly a pronoun ("one that would merit…"),
 		// a number before a noun ("one member") or after "to".
 		if !strings.EqualFold(text[r.Start:r.End], "one") || numeralOne(text, r.Start, r.End) {
@@ -131,6 +179,17 @@ func numerals(s *sentenceText) []Span {
 		}
 	}
 	return mergeSpans(out)
+}
+
+// hundredAnd reports whether number b goes on number a with "and" after
+// a hundred or a thousand, in words: "three hundred and four".
+func hundredAnd(text string, a, b Span) bool {
+	between := strings.ToLower(text[a.End:b.Start])
+	if strings.TrimSpace(between) != "and" || text[b.Start] >= '0' && text[b.Start] <= '9' {
+		return false
+	}
+	m := strings.ToLower(text[a.Start:a.End])
+	return strings.HasSuffix(m, "hundred") || strings.HasSuffix(m, "thousand")
 }
 
 // numeralOne reports whether the "one" at text[start:end] counts something:

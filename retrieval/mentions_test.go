@@ -161,6 +161,11 @@ func TestFittingSpans(t *testing.T) {
 		{"What time was the alarm set for?", "The alarm was set", "four o'clock"},
 		{"What time did the bell ring?", "The bell rang", ""},
 		{"When did the bell ring?", "The bell rang", "Sunday"},
+		// A length of time is no point in it: "till one night".
+		{"How long was the tiger kept in the cage?", "The tiger was kept", ""},
+		{"How long was the wolf kept in the cage?", "The wolf", "one night"},
+		// A time that only repeats the question's words.
+		{"At what time did the beds come down each evening?", "The beds came down", ""},
 		// A letter alone is no name.
 		{"What is the name of Mina's brother?", "\"O mouse", ""},
 	} {

@@ -145,6 +145,15 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 					continue
 				}
 			}
+			// "till one night I felt…", "until the next day": a point in
+			// time, not a length; "one night" is one such point unless
+			// "for" or "in" makes it a length ("for one night").
+			if q.Type == TypeDuration {
+				before := lastWord(text[:c.Start])
+				if pointWords[before] || len(f) == 2 && f[0] == "one" && onePoints[f[1]] && !lengthWords[before] {
+					continue
+				}
+			}
 		case TypeTime:
 			// "What time was the alarm set for?": a time of day, not a
 			// day, a month or a year.
@@ -162,6 +171,25 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 		out = append(out, c)
 	}
 	return out
+}
+
+// pointWords, before a time, make it a point in time: "till one night".
+var pointWords = wordSet("till until since by on at")
+
+// lengthWords, before "one night", make it a length: "for one night".
+var lengthWords = wordSet("for in within only just but than all")
+
+// onePoints are the parts of a day that "one" makes a point in time: "one
+// night", "one morning".
+var onePoints = wordSet("day night morning evening afternoon")
+
+// lastWord is the last word of text, lower-case, without punctuation.
+func lastWord(text string) string {
+	f := strings.Fields(text)
+	if len(f) == 0 {
+		return ""
+	}
+	return strings.ToLower(strings.Trim(f[len(f)-1], ",;:\"'“”‘’()"))
 }
 
 // relationWords name a person only by a relation to someone else.
