@@ -96,6 +96,9 @@ var candidateTests = []struct {
 	{"A four-year-old came.", TypeAge, []string{"four"}},
 	{"For forty years he sailed, forty years ago, a forty years' fool.", TypeAge, nil},
 	{"He was then forty years old.", TypeAge, []string{"forty years old"}},
+	// Units before tens, as older books count.
+	{"He was five and twenty; it cost two and thirty pounds.", TypeAge, []string{"five and twenty"}},
+	{"It cost them two and thirty pounds.", TypeMoney, []string{"two and thirty pounds"}},
 	// Money: an amount with a currency.
 	{"It cost $1.2 billion, paid in 2012 by 60 investors, or fifty thousand dollars each.", TypeMoney, []string{"$1.2 billion", "fifty thousand dollars"}},
 	// "one" counts before a noun or after "to", not as a pronoun.

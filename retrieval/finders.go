@@ -13,15 +13,18 @@ import (
 type Span struct{ Start, End int }
 
 var (
-	numberWords  = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|a few|a couple of`
-	numeral      = `(?:[$£€]|\b)\d(?:[\d,.]*\d)?(?:%| ?percent\b| ?per cent\b)?|\b(?:` + numberWords + `)(?:[- ](?:` + numberWords + `))*\b`
-	hourWords    = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve`
-	timeUnit     = `(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|centuries|century|generations?)`
-	monthName    = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
-	ordinalWords = `(?i:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)`
-	dayName      = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+	numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|a few|a couple of`
+	// archaicNumber is a count of units before the tens: "two and
+	// thirty", "five-and-twenty".
+	archaicNumber = `(?:one|two|three|four|five|six|seven|eight|nine)(?:-and-| and )(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)`
+	numeral       = `(?:[$£€]|\b)\d(?:[\d,.]*\d)?(?:%| ?percent\b| ?per cent\b)?|\b(?:` + archaicNumber + `|` + numberWords + `)(?:[- ](?:` + numberWords + `))*\b`
+	hourWords     = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve`
+	timeUnit      = `(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|centuries|century|generations?)`
+	monthName     = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
+	ordinalWords  = `(?i:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)`
+	dayName       = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
 
-	moneyRE    = regexp.MustCompile(`(?i)[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|thousand|m|bn)\b)?|\b\d[\d,.]*\s?(?:million |billion |thousand )?(?:dollars|pounds|euros|francs|marks|yen|rupees|guineas|shillings|florins|cents|pence)\b|\b(?:` + numberWords + `)(?:[- ](?:` + numberWords + `))*\s(?:dollars|pounds|euros|francs|marks|florins)\b|\b(?:(?:` + numberWords + `|\d[\d,.]*)(?:[- ]|\s+or\s+|\s+and\s+))*(?:hundred|thousand|\d{1,3}(?:,\d{3})+|\d{3,})\s+(?:a|per)\s+(?:year|annum)\b`)
+	moneyRE    = regexp.MustCompile(`(?i)[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|thousand|m|bn)\b)?|\b\d[\d,.]*\s?(?:million |billion |thousand )?(?:dollars|pounds|euros|francs|marks|yen|rupees|guineas|shillings|florins|cents|pence)\b|\b(?:` + archaicNumber + `|` + numberWords + `)(?:[- ](?:` + numberWords + `))*\s(?:dollars|pounds|euros|francs|marks|florins)\b|\b(?:(?:` + numberWords + `|\d[\d,.]*)(?:[- ]|\s+or\s+|\s+and\s+))*(?:hundred|thousand|\d{1,3}(?:,\d{3})+|\d{3,})\s+(?:a|per)\s+(?:year|annum)\b`)
 	numberRE   = regexp.MustCompile(`(?i)(?:` + numeral + `)`)
 	durationRE = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+(?:more\s+|full\s+|long\s+)?` + timeUnit + `|overnight|all (?:day|night|week|year))\b`)
 	dateRE     = regexp.MustCompile(`\b(?:` + monthName + `(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{3,4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthName + `(?:,?\s+\d{3,4})?|` + dayName + `|(?:1[0-9]|20)\d{2}s?|(?:c\.?\s?|ca\.\s?)\d{3,4}|(?:\d{1,2}(?:st|nd|rd|th)|` + ordinalWords + `)[\s-]+[Cc]entur(?:y|ies)|\d{1,4}\s?(?:BC|AD|BCE|CE)|\d{1,2}/\d{1,2}/\d{2,4})\b`)
@@ -32,7 +35,7 @@ var (
 // ageRE finds what may be an age: a number of at most three digits or in
 // words, compounds like "five-and-twenty" included, with "years old" or
 // "years of age" when they follow.
-var ageRE = regexp.MustCompile(`(?i)\b(?:\d{1,3}|(?:` + numberWords + `)(?:(?:-and-|-| )(?:` + numberWords + `))*)(?:\s+years?(?:\s+old|\s+of\s+age)?)?\b`)
+var ageRE = regexp.MustCompile(`(?i)\b(?:\d{1,3}|(?:` + archaicNumber + `|` + numberWords + `)(?:(?:-and-|-| )(?:` + numberWords + `))*)(?:\s+years?(?:\s+old|\s+of\s+age)?)?\b`)
 
 // ages finds the numbers of a sentence that can be ages: not a year, a
 // hundred or more, part of a sum, or a count of something named after it
