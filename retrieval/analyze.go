@@ -252,7 +252,7 @@ into is isn't it it's its itself let's me mustn't my myself of off on once or ot
 ourselves out own same shan't she she'd she'll she's should shouldn't so such than that that's the
 their theirs them themselves then there there's these they they'd they'll they're they've this those
 through to too up very was wasn't we we'd we'll we're we've were weren't what what's when when's
-where where's which who who's whom why why's with won't would wouldn't you you'd you'll you're
+where where's which who who's whom whose why why's with won't would wouldn't you you'd you'll you're
 you've your yours yourself yourselves also s t just will shall may might must upon`) {
 		m[w] = true
 	}

@@ -47,6 +47,7 @@ var analyzeTests = []struct {
 	// Stop words are kept but marked.
 	{"The cat is on the mat", "(the) cat (is) (on) (the) mat"},
 	{"Who met whom, and when?", "(who) met/meet (whom) (and) (when)"},
+	{"Whose help was it?", "(whose) help (was) (it)"},
 	// Negations, quantifiers and words of relation, time and cause are not.
 	{"Not all of them fought against Rome before the war", "not all (of) (them) fought/fight against rome before/befor (the) war"},
 	// Snowball stems.
