@@ -272,6 +272,17 @@ func (w qwords) asksClock() bool {
 	return ok && !w.is(i+2, "of")
 }
 
+// asksCalendar reports a question that asks "what date" or "which date"
+// ("On what date did the weddings take place?").
+func (w qwords) asksCalendar() bool {
+	for i := range w.w {
+		if (w.is(i, "what") || w.is(i, "which")) && w.is(i+1, "date") {
+			return true
+		}
+	}
+	return false
+}
+
 var timeSpanWords = wordSet("period periods frame frames span spans zone zones")
 
 func (w qwords) howLongAgo() bool {

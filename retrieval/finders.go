@@ -73,6 +73,11 @@ func ages(s *sentenceText) []Span {
 				}
 			}
 		}
+		// "we three--Arthur, Quincey Morris, and myself": a count of the
+		// persons before it.
+		if !strings.Contains(m, "year") && countedPersons[lastWord(s.text[:r[0]])] {
+			continue
+		}
 		// "for forty years", "forty years ago", "a forty years' fool": a
 		// length of time, no age.
 		if strings.HasSuffix(m, "years") || strings.HasSuffix(m, "year") {
@@ -127,6 +132,10 @@ func durationBefore(text string) bool {
 	}
 	return false
 }
+
+// countedPersons, before a number, make it a count of them: "we three",
+// "all four".
+var countedPersons = wordSet("we us you they them these those all both")
 
 // durationWords, before a number of years, make it a length of time.
 var durationWords = wordSet("for these those last past next within during over")

@@ -153,6 +153,8 @@ func TestFittingSpans(t *testing.T) {
 		{"How old was Charlotte?", "The wedding had been", "sixteen"},
 		{"How old is Elizabeth?", "The sixteen year old maid", ""},
 		{"How old is the maid?", "The sixteen year old maid", "sixteen year old"},
+		// "Charlotte's sister… ten" is the sister's age.
+		{"How old is Charlotte?", "At the feast", ""},
 		// No vague length or count, nor a "one" that counts nothing asked.
 		{"How long did they stay at Longbourn?", "They stayed at Longbourn", ""},
 		{"How long did they stay at Pemberley?", "They stayed at Pemberley", "four years"},

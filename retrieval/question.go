@@ -36,6 +36,9 @@ type Question struct {
 	// clock: the question asks for a time of day ("What time…", "At what
 	// hour…"), not "what time of year".
 	clock bool
+	// calendar: the question asks "what date", a day of a month or a
+	// year, not a weekday.
+	calendar bool
 }
 
 // analyzeQuestion analyzes a query's question.
@@ -50,6 +53,7 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 		AsksName: asksName(q.Text, toks)}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
 	a.clock = qw.asksClock()
+	a.calendar = qw.asksCalendar()
 	for _, t := range toks {
 		switch t.Word {
 		case "die", "died", "dies", "death":

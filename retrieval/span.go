@@ -154,11 +154,24 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 					continue
 				}
 			}
-		case TypeTime:
+		case TypeTime, TypeDate:
 			// "What time was the alarm set for?": a time of day, not a
 			// day, a month or a year.
 			if q.clock && !clockTime(span) {
 				continue
+			}
+			// "On what date…?": a day of a month or a year, not a weekday
+			// alone ("on Wednesday").
+			if q.calendar && daySet[strings.ToLower(strings.Trim(span, ".,"))] {
+				continue
+			}
+		case TypeMoney:
+			// "about five years ago": a number that counts a time or a
+			// length is no sum of money.
+			if st, e, ok := nextWord(text, c.End); ok && strings.TrimSpace(text[c.End:st]) == "" {
+				if w := Normalize(text[st:e]); timeUnitSet[w] || distUnitSet[w] {
+					continue
+				}
 			}
 		case TypePlace:
 			if ix.namesPerson(span) && !ix.namesPlace(span) || strings.HasSuffix(span, "'s") || strings.HasSuffix(span, "’s") {
@@ -232,13 +245,21 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 			continue
 		}
 		title, ok := asked[t.Term]
-		if !ok {
+		// "Queequeg's sister, a princess just turned of ten": the age of
+		// the one the possessive names.
+		if !ok || possessiveAfter(text, t) {
 			return false
 		}
 		own := titleBefore(toks, k)
 		return title == "" || own == "" || own == title
 	}
 	return true
+}
+
+// possessiveAfter reports a name written as a possessive: "Mina's".
+func possessiveAfter(text string, t Token) bool {
+	w, rest := text[t.Start:t.End], text[t.End:]
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s")
 }
 
 // nounAfter is the word right after span c, with nothing but spaces
