@@ -303,6 +303,7 @@ func TestAsksName(t *testing.T) {
 		{"What is the name of Gregor's boss?", true},
 		{"What was Lucy's father's name?", true},
 		{"What is Mrs. Samsa's first name?", true},
+		{"What's its name?", true},
 		{"What name did the zoo keepers give it?", true},
 		{"Under what name did Dracula buy the house in Piccadilly?", true},
 		{"Which terrorist group did Macron name in particular?", false},

@@ -136,6 +136,9 @@ func TestSearchStory(t *testing.T) {
 		// A follow-up with no word of its own leans on the conversation.
 		{Query{Text: "When did that happen?", History: []string{"Who did the Russian President invite to the Kremlin?"}}, TypeTime, "a month before"},
 		{Query{Text: "Where?", History: []string{"What gas did the Assad regime deploy?"}}, TypePlace, "Khan Sheikhun"},
+		// "name" only asks for one: the question leans on the conversation
+		// ("naming ISIS in particular" is not it).
+		{Query{Text: "What's its name?", History: []string{"Is Marine Le Pen's party far-right?"}}, TypeNone, "Front National"},
 		// The latest question counts most.
 		{Query{Text: "And where was that?", History: []string{"What did Macron call a red line?", "What gas did the Assad regime deploy?"}}, TypePlace, "sarin gas"},
 		// "Macron" matches "the French President" by a learnt alias.

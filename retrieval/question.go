@@ -137,7 +137,7 @@ func asksName(q string, toks []Token) bool {
 			first = t.Word
 		}
 	}
-	return name && (first == "what" || first == "which")
+	return name && (first == "what" || first == "what's" || first == "which")
 }
 
 var nameDeterminers = wordSet("what the a his her their its my your our first last full real maiden christian family given")

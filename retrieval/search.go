@@ -253,11 +253,21 @@ func eventFrames(toks []Token) map[int]bool {
 	return m
 }
 
+// nameWordWeight is the weight of "name" in a question that asks for a
+// name ("What's its name?", "What is the name of the inn?"): the sentence
+// that answers states the name, and seldom says "name". At 0.5 (0.25
+// measured the same) SQuAD v1.1 gains 15 answers and 0.1 point of hit@1,
+// and the story's fresh questions one ("naming ISIS" is not the party's
+// name); one Peter Pan question loses its first passage.
+const nameWordWeight = 0.5
+
 // queryTerms is [Index.QueryTerms] with the question's tokens and the
 // offset of its predicate (see [predicateAt]) found already; it also
 // returns the part of the book the question points to (in a book only).
 func (ix *Index) queryTerms(q Query, question []Token, verb int) ([]QueryTerm, Position) {
 	focus := focusAt(question)
+	// "What's its name?": the word "name" only asks for one.
+	nameAsked := asksName(q.Text, question)
 	var out []QueryTerm
 	has := map[string]bool{}
 	var position Position
@@ -300,6 +310,9 @@ func (ix *Index) queryTerms(q Query, question []Token, verb int) ([]QueryTerm, P
 			if typeWord {
 				tw *= 1 + (ix.params.TypeWord-1)*ix.long
 			}
+			if nameAsked && !hist && t.Word == "name" {
+				tw *= nameWordWeight
+			}
 			qt := QueryTerm{Term: t.Term, Word: t.Word, Weight: tw, Number: isNumeral(t.Word), History: hist, ing: isIngForm(t.Word), Frame: frame,
 				Name: t.Start > 0 && capitalized(text[t.Start:])}
 			if !hist && t.Start == focus {
@@ -333,7 +346,7 @@ func (ix *Index) queryTerms(q Query, question []Token, verb int) ([]QueryTerm, P
 	// that happen?") leans on the conversation.
 	own := false
 	for _, t := range out {
-		own = own || t.Known
+		own = own || t.Known && !(nameAsked && t.Word == "name")
 	}
 	if !own {
 		w = ix.params.HistoryAlone
