@@ -47,10 +47,11 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	// its focus.
 	toks := analyze(q.Text, nil, ix.stem)
 	verb := predicateAt(q.Text, toks)
-	terms, position := ix.queryTerms(q, toks, verb)
+	nameAsked := asksName(q.Text, toks)
+	terms, position := ix.queryTerms(q, toks, verb, nameAsked)
 	qw := newQWords(q.Text)
 	a := Question{Text: q.Text, Type: classify(qw), Terms: terms, Position: position, Speaker: speechSubject(q.Text, toks, verb),
-		AsksName: asksName(q.Text, toks)}
+		AsksName: nameAsked}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
 	a.clock = qw.asksClock()
 	a.calendar = qw.asksCalendar()

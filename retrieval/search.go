@@ -224,7 +224,7 @@ func (s *scratch) sortTouched(n int) {
 // at weight 1, then earlier questions' terms at lower weight.
 func (ix *Index) QueryTerms(q Query) []QueryTerm {
 	toks := analyze(q.Text, nil, ix.stem)
-	terms, _ := ix.queryTerms(q, toks, predicateAt(q.Text, toks))
+	terms, _ := ix.queryTerms(q, toks, predicateAt(q.Text, toks), asksName(q.Text, toks))
 	return terms
 }
 
@@ -261,13 +261,12 @@ func eventFrames(toks []Token) map[int]bool {
 // name); one Peter Pan question loses its first passage.
 const nameWordWeight = 0.5
 
-// queryTerms is [Index.QueryTerms] with the question's tokens and the
-// offset of its predicate (see [predicateAt]) found already; it also
-// returns the part of the book the question points to (in a book only).
-func (ix *Index) queryTerms(q Query, question []Token, verb int) ([]QueryTerm, Position) {
+// queryTerms is [Index.QueryTerms] with the question's tokens, the offset
+// of its predicate (see [predicateAt]) and whether it asks for a name
+// ([asksName]) found already; it also returns the part of the book the
+// question points to (in a book only).
+func (ix *Index) queryTerms(q Query, question []Token, verb int, nameAsked bool) ([]QueryTerm, Position) {
 	focus := focusAt(question)
-	// "What's its name?": the word "name" only asks for one.
-	nameAsked := asksName(q.Text, question)
 	var out []QueryTerm
 	has := map[string]bool{}
 	var position Position

@@ -247,19 +247,13 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 		title, ok := asked[t.Term]
 		// "Queequeg's sister, a princess just turned of ten": the age of
 		// the one the possessive names.
-		if !ok || possessiveAfter(text, t) {
+		if !ok || possessiveWord(text, t) {
 			return false
 		}
 		own := titleBefore(toks, k)
 		return title == "" || own == "" || own == title
 	}
 	return true
-}
-
-// possessiveAfter reports a name written as a possessive: "Mina's".
-func possessiveAfter(text string, t Token) bool {
-	w, rest := text[t.Start:t.End], text[t.End:]
-	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasPrefix(rest, "'s") || strings.HasPrefix(rest, "’s")
 }
 
 // nounAfter is the word right after span c, with nothing but spaces
