@@ -166,6 +166,22 @@ func (e *Engine) pick(res retrieval.Result) (best retrieval.Hit, v verdicts, ok 
 		}
 		v.strictMissing = !found && res.Type.Strict()
 	}
+	// "What job does Macron hold?": a close runner-up that names the
+	// person's occupation beats a best sentence that names none, as for a
+	// typed question.
+	if !typed && res.AsksRole() && !v.lowCoverage {
+		if _, ok := e.ix.AnswerSpan(best.Sentence, &res.Question); !ok {
+			for _, h := range res.Hits[1:] {
+				if h.Score < th.TypedFallback*best.Score {
+					break
+				}
+				if _, ok := e.ix.AnswerSpan(h.Sentence, &res.Question); ok && covered(h) {
+					best = h
+					break
+				}
+			}
+		}
+	}
 	// "What did Macron call …?": a close runner-up that holds the verb asked
 	// about beats a best sentence that lacks it.
 	if th.PredicateFallback > 0 && !v.lowCoverage {

@@ -43,9 +43,48 @@ var nounKinds = sync.OnceValue(func() map[string]string {
 	return m
 })
 
+// roleKind is the kind of answer a question about someone's occupation
+// asks for ("What did Gregor do for a living?", "What rank did he
+// have?"): a person of a trade, a profession, an office or a rank (see
+// [isRole]). It is no word's term, so it matches only through isRole.
+const roleKind = "\x00role"
+
+// roleRoots are the kinds (as terms) that make a person a role: a worker,
+// a professional, an officer, a leader or head, an official, a merchant,
+// a maker… Not a relative, a man or a woman, a friend.
+var roleRoots = wordSet("worker profession offic serviceman leader head chief ruler employe offici fiduciari craftsman merchant businessperson lawman caregiv educ financi creator")
+
+// roleSelf are the roots that are roles themselves ("the leader of
+// France's far-right party"); "head", "office" and "creator" are more
+// often something else.
+var roleSelf = wordSet("worker leader ruler merchant")
+
+// isRole reports whether term names a person by an occupation ("salesman",
+// "attorney", "lieuten", "steward", "presid"): one of [roleRoots] or a
+// kind of one, among the hypernyms of the noun's first sense (up to
+// "organism", where a person's chain ends, or "artefact", where a
+// thing's does: a "kitchen" is no role, though a "kitchen police" is).
+func isRole(term string) bool {
+	if roleSelf[term] {
+		return true
+	}
+	for _, k := range strings.Fields(nounKinds()[term]) {
+		if roleRoots[k] {
+			return true
+		}
+		if k == "organ" || k == "artefact" {
+			break // the first sense's chain ends: a person's, or a thing's
+		}
+	}
+	return false
+}
+
 // isKindOf reports whether term names a kind of thing that kind names:
-// "violin" is an instrument, "shovel" a tool.
+// "violin" is an instrument, "shovel" a tool; for [roleKind], a role.
 func isKindOf(term, kind string) bool {
+	if kind == roleKind {
+		return isRole(term)
+	}
 	for _, k := range strings.Fields(nounKinds()[term]) {
 		if k == kind {
 			return true
@@ -75,6 +114,9 @@ func (ix *Index) buildKinds() {
 	for id, t := range ix.terms {
 		for _, a := range strings.Fields(k[t]) {
 			of[a] = append(of[a], int32(id))
+		}
+		if isRole(t) {
+			of[roleKind] = append(of[roleKind], int32(id))
 		}
 	}
 	ix.kinds.of = of

@@ -42,6 +42,18 @@ func TestKindOf(t *testing.T) {
 		{"couch", "furnitur", true},
 		{"shovel", "tool", true},
 		{"dog", "tool", false},
+		// Occupations: by their first sense's kinds, not a relative, a man,
+		// a room or an implement (whose later senses are workers).
+		{"salesman", roleKind, true},
+		{"attorney", roleKind, true},
+		{"lieuten", roleKind, true},
+		{"presid", roleKind, true},
+		{"leader", roleKind, true},
+		{"plumber", roleKind, true},
+		{"father", roleKind, false},
+		{"man", roleKind, false},
+		{"kitchen", roleKind, false},
+		{"harpoon", roleKind, false},
 	} {
 		if got := isKindOf(tt.term, tt.kind); got != tt.want {
 			t.Errorf("isKindOf(%q, %q) = %v, want %v", tt.term, tt.kind, got, tt.want)

@@ -64,8 +64,8 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 		}
 	}
 	for _, t := range a.Terms {
-		if t.Focus && !t.Name && !t.Frame {
-			a.focus = t.Term
+		if t.Focus && !t.Name && (!t.Frame || t.role) {
+			a.focus = t.kind()
 		}
 	}
 	return a
@@ -336,3 +336,71 @@ func focusAt(toks []Token) int {
 	}
 	return -1
 }
+
+// kind is the kind of thing a focus term asks for: its own term, or
+// [roleKind] for an occupation.
+func (t QueryTerm) kind() string {
+	if t.role {
+		return roleKind
+	}
+	return t.Term
+}
+
+// roleWords ask for someone's occupation after "what" or "which".
+var roleWords = wordSet("job occupation profession trade position rank career vocation employment calling")
+
+// rolePrepositions before "what" make a role word something else.
+var rolePrepositions = wordSet("in at on from to by with into of for")
+
+// beForms are the forms of "be" between "what" and a role word.
+var beForms = wordSet("is was are were be been")
+
+// roleAt finds the word of a question that asks for someone's occupation,
+// returning its byte offset, or -1: a word of [roleWords] that "what" or
+// "which" asks for ("What job does Macron hold?", "What rank did Gregor
+// have?", "What was his trade?", "What was Wickham's father's
+// position?"), or "living" in "for a living" ("What did Gregor do for a
+// living?"). Not after a preposition ("In what position was the man
+// found?" asks for a posture), nor a role word elsewhere ("What keeps
+// Gregor from quitting a job he hates?").
+func roleAt(toks []Token) int {
+	for i, t := range toks {
+		if t.Word != "what" && t.Word != "which" {
+			continue
+		}
+		if i > 0 && rolePrepositions[toks[i-1].Word] {
+			return -1
+		}
+		if f := focusAt(toks); f >= 0 {
+			for _, u := range toks[i+1:] {
+				if u.Start == f && roleWords[u.Word] {
+					return f
+				}
+			}
+		}
+		// "What was his trade?": "what", a form of "be", at most three
+		// words, none a verb, then the role word.
+		if j := i + 1; j < len(toks) && beForms[toks[j].Word] {
+			for k := j + 1; k < len(toks) && k <= j+4; k++ {
+				if roleWords[toks[k].Word] {
+					return toks[k].Start
+				}
+				if verbForm(toks[k].Word) {
+					break
+				}
+			}
+		}
+		for k := i + 3; k < len(toks); k++ {
+			if toks[k].Word == "living" && toks[k-1].Word == "a" && toks[k-2].Word == "for" {
+				return toks[k].Start
+			}
+		}
+		return -1
+	}
+	return -1
+}
+
+// AsksRole reports whether the question asks for someone's occupation
+// ("What job does Macron hold?", "What did Gregor do for a living?"; see
+// [roleAt]).
+func (q *Question) AsksRole() bool { return q.focus == roleKind }

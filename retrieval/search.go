@@ -57,6 +57,10 @@ type QueryTerm struct {
 	// Focus marks the noun a "what/which … " question asks for a kind of:
 	// "tool" in "What tool did he grab?".
 	Focus bool
+	// role marks a focus that asks for an occupation ("job", "rank",
+	// "living" in "do for a living"; see [roleAt]): its kind is
+	// [roleKind].
+	role bool
 	// Paraphrased marks an unknown term that the corpus may say in other
 	// words: it uses one of the term's WordNet relatives (a synonym of its
 	// most frequent sense, or a derived form).
@@ -266,7 +270,10 @@ const nameWordWeight = 0.5
 // ([asksName]) found already; it also returns the part of the book the
 // question points to (in a book only).
 func (ix *Index) queryTerms(q Query, question []Token, verb int, nameAsked bool) ([]QueryTerm, Position) {
-	focus := focusAt(question)
+	focus, role := focusAt(question), false
+	if r := roleAt(question); r >= 0 {
+		focus, role = r, true
+	}
 	var out []QueryTerm
 	has := map[string]bool{}
 	var position Position
@@ -298,7 +305,7 @@ func (ix *Index) queryTerms(q Query, question []Token, verb int, nameAsked bool)
 			// "how old", "what age", "how far" ask for an age or a
 			// distance: the word names the type, not what the story says
 			// near the answer, and counts little.
-			typeWord := (prev == "how" || prev == "what" || prev == "which") && typeWords[t.Word]
+			typeWord := (prev == "how" || prev == "what" || prev == "which") && typeWords[t.Word] || role && t.Start == focus
 			frame = frame || typeWord
 			prev = t.Word
 			if t.Stop || fillerWords[t.Word] || has[t.Term] || len(out) == maxQueryTerms {
@@ -315,7 +322,7 @@ func (ix *Index) queryTerms(q Query, question []Token, verb int, nameAsked bool)
 			qt := QueryTerm{Term: t.Term, Word: t.Word, Weight: tw, Number: isNumeral(t.Word), History: hist, ing: isIngForm(t.Word), Frame: frame,
 				Name: t.Start > 0 && capitalized(text[t.Start:])}
 			if !hist && t.Start == focus {
-				qt.Focus = true
+				qt.Focus, qt.role = true, role
 			}
 			if !hist && t.Start == verb {
 				qt.Predicate = true
@@ -431,11 +438,17 @@ func (ix *Index) Search(q Query) Result {
 	}
 	if kindW := ix.params.Kind * ix.long; kindW > 0 {
 		for i, qt := range res.Terms {
-			if !qt.Focus || qt.Name || qt.Frame {
+			if !qt.Focus || qt.Name || qt.Frame && !qt.role {
 				continue
 			}
-			for _, id := range ix.ofKind(qt.Term) {
-				lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: qt.Weight * kindW * min(qt.IDF, ix.idf(int(ix.df[id]))), related: true, common: true})
+			// A role word frames the question ("job" counts little); a
+			// role the text names ("attorney") counts as a question word.
+			w := qt.Weight
+			if qt.role {
+				w = 1
+			}
+			for _, id := range ix.ofKind(qt.kind()) {
+				lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: w * kindW * min(qt.IDF, ix.idf(int(ix.df[id]))), related: true, common: true})
 			}
 		}
 	}

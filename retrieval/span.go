@@ -37,7 +37,8 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 			// Not a function word ("any" stems to "ani", a bird, which
 			// is a kind of creature), nor a modifier of the word after
 			// it ("the high pressure").
-			if _, own := q.own.set[tok.Term]; !own && !tok.Stop && !functionWords[tok.Word] && !verbForm(tok.Word) && isKindOf(tok.Term, q.focus) {
+			if _, own := q.own.set[tok.Term]; !own && !tok.Stop && !functionWords[tok.Word] && !verbForm(tok.Word) && isKindOf(tok.Term, q.focus) &&
+				(q.focus != roleKind || classOfNoun(tok.Word) == nounPerson && roleBound(text, toks, k, q)) {
 				if modifies(text, toks, k, q) {
 					continue
 				}
@@ -557,4 +558,34 @@ func modifies(text string, toks []Token, k int, q *Question) bool {
 		return false // "sarin gas": the kind the question asks for
 	}
 	return !n.Stop && strings.TrimSpace(text[toks[k].End:n.Start]) == ""
+}
+
+// roleBound reports whether the role word toks[k] is said of someone the
+// question names: a title before the name ("French President Emmanuel
+// Macron"), or after it in the same clause, at most four words on
+// ("Marine Le Pen, the leader of…", "Her father had been an attorney").
+// Not the role of someone else in the sentence ("the Russian President
+// may have covertly provided support to Marine Le Pen").
+func roleBound(text string, toks []Token, k int, q *Question) bool {
+	own := func(t Token) bool {
+		_, ok := q.own.set[t.Term]
+		return ok && !t.Stop
+	}
+	for j := k + 1; j < len(toks) && j <= k+2; j++ {
+		if strings.TrimSpace(text[toks[j-1].End:toks[j].Start]) != "" {
+			break
+		}
+		if own(toks[j]) {
+			return true
+		}
+	}
+	for j := k - 1; j >= 0 && j >= k-5; j-- {
+		if strings.ContainsAny(text[toks[j].End:toks[j+1].Start], ".;:!?()\"“”") {
+			break
+		}
+		if own(toks[j]) {
+			return true
+		}
+	}
+	return false
 }

@@ -109,6 +109,15 @@ func TestAnswerSpanTypes(t *testing.T) {
 		{"Royal assent: After the bill has been passed, the Presiding Officer submits it to the Monarch for royal assent.", "Who does the Presiding Officer submit the final bill to?", ""},
 		{"Yet if Tetzel overstated the matter in regard to indulgences for the dead, his teaching was in line with Catholic dogma.", "Where did Tetzel overstate his teachings?", ""},
 		{"According to scholars under colonizing empires, the world could be split into zones. It was split according to heat.", "Who did the scholars work for?", ""},
+		// An occupation is a person of a trade or an office, said of the
+		// one the question names: a title before the name, a role after.
+		{"French President Emmanuel Macron recently met with Russian President Vladimir Putin.", "What job does Emmanuel Macron hold?", "President"},
+		{"Allegations suggest that the Russian President may have covertly provided support to Marine Le Pen, a member of the far-right.", "What position does Le Pen hold in her party?", ""},
+		{"Previously, Putin had invited Marine Le Pen, the leader of France’s far-right nationalist party, to visit the Kremlin.", "What position does Le Pen hold in her party?", "leader"},
+		{"Her father had been an attorney in Meryton, and had left her four thousand pounds.", "What did Mrs. Bennet's father do for a living?", "attorney"},
+		{"John Horner, 26, plumber, was brought up upon the charge.", "What was John Horner's trade?", "plumber"},
+		// No relative, no man, no thing whose second sense is a worker.
+		{"Her father was a tall man who sat in the kitchen with the harpoon.", "What did her father do for a living?", ""},
 	} {
 		c := loadFiles(t, "a.txt", tt.text)
 		ix := NewIndex(c)
@@ -147,6 +156,39 @@ func TestEventFrames(t *testing.T) {
 		}
 		if strings.Join(got, " ") != strings.Join(tt.frames, " ") {
 			t.Errorf("%q: frames %q, want %q", tt.question, got, tt.frames)
+		}
+	}
+}
+
+// TestRoleAt checks which questions ask for someone's occupation.
+func TestRoleAt(t *testing.T) {
+	for _, tt := range []struct {
+		question, want string // want: the role word, or "" for none
+	}{
+		{"What job does Emmanuel Macron hold?", "job"},
+		{"What rank did Gregor have back when he was a soldier?", "rank"},
+		{"What was his trade?", "trade"},
+		{"What was Wickham's father's position on the Pemberley estate?", "position"},
+		{"What did Gregor do for a living?", "living"},
+		{"And what does Mary Sutherland's stepfather do for a living?", "living"},
+		// A posture, a reason, a verb between: no occupation asked for.
+		{"In what position was the dead man found aboard the schooner?", ""},
+		{"What keeps Gregor from quitting a job he hates?", ""},
+		{"What was said about the job?", ""},
+		{"Who gave him the job?", ""},
+		{"Where is he living?", ""},
+	} {
+		toks := analyze(tt.question, nil, nil)
+		got := ""
+		if at := roleAt(toks); at >= 0 {
+			for _, tok := range toks {
+				if tok.Start == at {
+					got = tok.Word
+				}
+			}
+		}
+		if got != tt.want {
+			t.Errorf("roleAt(%q) = %q, want %q", tt.question, got, tt.want)
 		}
 	}
 }
