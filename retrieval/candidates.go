@@ -287,7 +287,7 @@ func (ix *Index) answerSpans(sent int, t AnswerType, questionTerms ownTerms) []S
 			break
 		}
 		for _, cand := range c {
-			if cand.kind == k && ix.answers(cand, questionTerms) {
+			if cand.kind == k && (ix.answers(cand, questionTerms) || ix.countsCounted(sent, cand, questionTerms)) {
 				out = append(out, cand.span())
 			}
 		}
@@ -335,6 +335,19 @@ func (ix *Index) answers(c candidate, q ownTerms) bool {
 	return true
 }
 
+// countsCounted reports whether a number the question gives counts what
+// the question asks to count: "two" in "for two hours" answers "How many
+// hours did the two leaders spend talking?", where the question's "two"
+// counts leaders. The sentence's next indexed word is the counted noun.
+func (ix *Index) countsCounted(sent int, cand candidate, q ownTerms) bool {
+	if q.counted == "" || cand.kind != kindNumber || cand.last < 0 {
+		return false
+	}
+	terms := ix.sentTerms[sent]
+	next := int(cand.last) + 1
+	return next < len(terms) && ix.terms[terms[next]] == q.counted
+}
+
 // answerFit reports whether a sentence holds a candidate of type t that
 // can answer (see [answers]; for place questions also a place phrase, see
 // [typeRow].signals), and how near the nearest such candidate stands
@@ -347,7 +360,7 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms ownTerms, ids [
 	if k == 0 {
 		for _, kind := range kinds {
 			for _, cand := range c {
-				if cand.kind == kind && ix.answers(cand, questionTerms) {
+				if cand.kind == kind && (ix.answers(cand, questionTerms) || ix.countsCounted(sent, cand, questionTerms)) {
 					return true, 0
 				}
 			}
@@ -408,7 +421,7 @@ func (ix *Index) answerFit(sent int, t AnswerType, questionTerms ownTerms, ids [
 		return a.d - b.d
 	})
 	for _, x := range all {
-		if ix.answers(*x.cand, questionTerms) {
+		if ix.answers(*x.cand, questionTerms) || ix.countsCounted(sent, *x.cand, questionTerms) {
 			if x.d < 0 {
 				return true, 0
 			}
@@ -457,6 +470,9 @@ func relatedToAny(t string, q ownTerms, namesOnly bool) bool {
 type ownTerms struct {
 	set  map[string]bool
 	list []ownTerm
+	// counted is the noun a "how many" question counts ("hour" in "How
+	// many hours did the two leaders spend?"; see [Index.countsAsked]).
+	counted string
 }
 
 type ownTerm struct {

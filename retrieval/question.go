@@ -53,6 +53,7 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a := Question{Text: q.Text, Type: classify(qw), Terms: terms, Position: position, Speaker: speechSubject(q.Text, toks, verb),
 		AsksName: nameAsked}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
+	a.own.counted = countedAt(toks)
 	a.clock = qw.asksClock()
 	a.calendar = qw.asksCalendar()
 	for _, t := range toks {
@@ -404,3 +405,14 @@ func roleAt(toks []Token) int {
 // ("What job does Macron hold?", "What did Gregor do for a living?"; see
 // [roleAt]).
 func (q *Question) AsksRole() bool { return q.focus == roleKind }
+
+// countedAt returns the term of the noun a "how many" question counts
+// ("hour" in "How many hours did the two leaders spend talking?"), or "".
+func countedAt(toks []Token) string {
+	for i := 0; i+2 < len(toks); i++ {
+		if toks[i].Word == "how" && toks[i+1].Word == "many" && !toks[i+2].Stop {
+			return toks[i+2].Term
+		}
+	}
+	return ""
+}

@@ -109,6 +109,10 @@ func TestAnswerSpanTypes(t *testing.T) {
 		{"Royal assent: After the bill has been passed, the Presiding Officer submits it to the Monarch for royal assent.", "Who does the Presiding Officer submit the final bill to?", ""},
 		{"Yet if Tetzel overstated the matter in regard to indulgences for the dead, his teaching was in line with Catholic dogma.", "Where did Tetzel overstate his teachings?", ""},
 		{"According to scholars under colonizing empires, the world could be split into zones. It was split according to heat.", "Who did the scholars work for?", ""},
+		// A number the question gives answers when it counts what is
+		// asked ("two hours"), not what the question counts ("two leaders").
+		{"The French and Russian Presidents spoke together over lunch for two hours in the palace of Versailles.", "How many hours did the two leaders spend talking?", "two"},
+		{"The two leaders spoke together over lunch in the palace of Versailles.", "How many hours did the two leaders spend talking?", ""},
 		// An occupation is a person of a trade or an office, said of the
 		// one the question names: a title before the name, a role after.
 		{"French President Emmanuel Macron recently met with Russian President Vladimir Putin.", "What job does Emmanuel Macron hold?", "President"},
