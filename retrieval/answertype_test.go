@@ -96,6 +96,8 @@ var candidateTests = []struct {
 	{"A four-year-old came.", TypeAge, []string{"four"}},
 	{"For forty years he sailed, forty years ago, a forty years' fool.", TypeAge, nil},
 	{"He was then forty years old.", TypeAge, []string{"forty years old"}},
+	// A time of day or a part is no age; "past fifty" is one.
+	{"I must be back before three; cut the herd in two; she wedded past fifty.", TypeAge, []string{"fifty"}},
 	// Units before tens, as older books count.
 	{"He was five and twenty; it cost two and thirty pounds.", TypeAge, []string{"five and twenty"}},
 	{"It cost them two and thirty pounds.", TypeMoney, []string{"two and thirty pounds"}},

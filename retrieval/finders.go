@@ -74,8 +74,9 @@ func ages(s *sentenceText) []Span {
 			}
 		}
 		// "we three--Arthur, Quincey Morris, and myself": a count of the
-		// persons before it.
-		if !strings.Contains(m, "year") && countedPersons[lastWord(s.text[:r[0]])] {
+		// persons before it. "back before three", "cut the herd in two": a
+		// time of day, a part.
+		if !strings.Contains(m, "year") && (countedPersons[lastWord(s.text[:r[0]])] || notAgeBefore[lastWord(s.text[:r[0]])]) {
 			continue
 		}
 		// "for forty years", "forty years ago", "a forty years' fool": a
@@ -135,6 +136,10 @@ func durationBefore(text string) bool {
 
 // countedPersons, before a number, make it a count of them: "we three",
 // "all four".
+// notAgeBefore, before a bare number, make it no age: "before three",
+// "in two". ("At fifteen she married", "wedded past fifty" are ages.)
+var notAgeBefore = wordSet("before after till until by in into")
+
 var countedPersons = wordSet("we us you they them these those all both")
 
 // durationWords, before a number of years, make it a length of time.

@@ -170,6 +170,14 @@ func TestFittingSpans(t *testing.T) {
 		{"At what time did the beds come down each evening?", "The beds came down", ""},
 		// A letter alone is no name.
 		{"What is the name of Mina's brother?", "\"O mouse", ""},
+		// No age of a thing ("four-year-old drama"), no time of day
+		// ("before three"), no part ("in two"); "one after the other"
+		// counts nothing; years are no amount "how much" asks for.
+		{"How old is Lord Simon?", "Lord Simon forgot", ""},
+		{"How old is Lord Simon?", "Mina promised Lord Simon", ""},
+		{"How old is Lord Simon?", "The herd of Lord Simon", ""},
+		{"How many buffaloes did Mina look after?", "The buffaloes came", ""},
+		{"How much did her father leave Mina?", "Her father died", ""},
 	} {
 		q := ix.analyzeQuestion(Query{Text: tt.question})
 		got := ""

@@ -36,6 +36,8 @@ type Question struct {
 	// clock: the question asks for a time of day ("What time…", "At what
 	// hour…"), not "what time of year".
 	clock bool
+	// amount: the question asks "how much", an amount, not a count.
+	amount bool
 	// calendar: the question asks "what date", a day of a month or a
 	// year, not a weekday.
 	calendar bool
@@ -55,6 +57,7 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
 	a.own.counted = countedAt(toks)
 	a.clock = qw.asksClock()
+	a.amount = qw.pair("how", "much")
 	a.calendar = qw.asksCalendar()
 	for _, t := range toks {
 		switch t.Word {

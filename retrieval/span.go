@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -142,7 +143,15 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			// after…": "one" that counts nothing asked, or a day that is a
 			// time, not a length.
 			if len(f) > 0 && f[0] == "one" {
-				if q.Type == TypeNumber && !ix.countsAsked(text, c, q) || q.Type == TypeDuration && strings.TrimSpace(text[:c.Start]) == "" {
+				if q.Type == TypeNumber && (!ix.countsAsked(text, c, q) || oneIdiom[lastWord(strings.Fields(text[c.End:] + " x")[0])]) ||
+					q.Type == TypeDuration && strings.TrimSpace(text[:c.Start]) == "" {
+					continue
+				}
+			}
+			// "How much did his father leave him?": an amount, not a
+			// count of years ("about five years ago").
+			if q.Type == TypeNumber && q.amount && len(f) == 1 {
+				if st, e, ok := nextWord(text, c.End); ok && strings.TrimSpace(text[c.End:st]) == "" && timeUnitSet[Normalize(text[st:e])] {
 					continue
 				}
 			}
@@ -187,6 +196,10 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 	return out
 }
 
+// oneIdiom, after "one", make it count nothing: "one after the other",
+// "one by one", "one another".
+var oneIdiom = wordSet("after by another")
+
 // pointWords, before a time, make it a point in time: "till one night".
 var pointWords = wordSet("till until since by on at")
 
@@ -221,7 +234,12 @@ var vagueWords = wordSet("many several few some")
 // old is Mr. Darcy?" is not answered by "Miss Darcy… when she was only
 // eight years old").
 func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
-	if n, ok := nounAfter(text, toks, c); ok && strings.HasSuffix(strings.ToLower(text[c.Start:c.End]), "old") {
+	// "this four-year-old drama": the age ends with "-year-old" after it.
+	whole := c
+	if m := yearOldRE.FindStringIndex(text[c.End:]); m != nil {
+		whole.End += m[1]
+	}
+	if n, ok := nounAfter(text, toks, whole); ok && strings.HasSuffix(strings.ToLower(text[whole.Start:whole.End]), "old") {
 		_, asked := q.own.set[n.Term]
 		return asked
 	}
@@ -256,6 +274,9 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 	}
 	return true
 }
+
+// yearOldRE finds "-year-old" or " years old" right after a number.
+var yearOldRE = regexp.MustCompile(`^(?i:[- ]years?[- ]old)\b`)
 
 // nounAfter is the word right after span c, with nothing but spaces
 // between, when it is not a stop word: the noun an age before it
