@@ -351,7 +351,7 @@ func (t QueryTerm) kind() string {
 }
 
 // roleWords ask for someone's occupation after "what" or "which".
-var roleWords = wordSet("job occupation profession trade position rank career vocation employment calling")
+var roleWords = wordSet("job occupation profession trade position rank career vocation employment")
 
 // rolePrepositions before "what" make a role word something else.
 var rolePrepositions = wordSet("in at on from to by with into of for")

@@ -181,6 +181,7 @@ func TestRoleAt(t *testing.T) {
 		{"What was said about the job?", ""},
 		{"Who gave him the job?", ""},
 		{"Where is he living?", ""},
+		{"What was he calling out?", ""},
 	} {
 		toks := analyze(tt.question, nil, nil)
 		got := ""
