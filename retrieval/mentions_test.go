@@ -178,6 +178,14 @@ func TestFittingSpans(t *testing.T) {
 		{"How old is Lord Simon?", "The herd of Lord Simon", ""},
 		{"How many buffaloes did Mina look after?", "The buffaloes came", ""},
 		{"How much did her father leave Mina?", "Her father died", ""},
+		// "the year" is no length; a number counts what follows it, and
+		// that must be what "how many" counts (or a kind of it); "how
+		// much" counts no persons.
+		{"How long did the whaling house stand?", "The whaling house", ""},
+		{"How many pictures did Dorian read?", "Dorian read the", ""},
+		{"How many copies did Dorian keep?", "Dorian kept nine", "nine"},
+		{"How many earth-boxes did they find?", "They found eight", "eight"},
+		{"How much did the captain die with?", "The captain had died", ""},
 	} {
 		q := ix.analyzeQuestion(Query{Text: tt.question})
 		got := ""

@@ -55,7 +55,7 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a := Question{Text: q.Text, Type: classify(qw), Terms: terms, Position: position, Speaker: speechSubject(q.Text, toks, verb),
 		AsksName: nameAsked}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
-	a.own.counted = countedAt(toks)
+	a.own.counted = countedAt(q.Text, toks)
 	a.clock = qw.asksClock()
 	a.amount = qw.pair("how", "much")
 	a.calendar = qw.asksCalendar()
@@ -411,10 +411,15 @@ func (q *Question) AsksRole() bool { return q.focus == roleKind }
 
 // countedAt returns the term of the noun a "how many" question counts
 // ("hour" in "How many hours did the two leaders spend talking?"), or "".
-func countedAt(toks []Token) string {
+func countedAt(text string, toks []Token) string {
 	for i := 0; i+2 < len(toks); i++ {
 		if toks[i].Word == "how" && toks[i+1].Word == "many" && !toks[i+2].Stop {
-			return toks[i+2].Term
+			// "earth-boxes": the last word of a compound.
+			j := i + 2
+			for j+1 < len(toks) && toks[j+1].Start == toks[j].End+1 && text[toks[j].End] == '-' && !toks[j+1].Stop {
+				j++
+			}
+			return toks[j].Term
 		}
 	}
 	return ""

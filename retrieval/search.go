@@ -257,6 +257,11 @@ func eventFrames(toks []Token) map[int]bool {
 	return m
 }
 
+// abstractFocus are nouns after "what" or "which" that ask for no kind
+// of thing: "What reason does he give…?" is a why-question, and a
+// "plank" (of a party's platform, a policy, an argument) is no answer.
+var abstractFocus = wordSet("reason reasons way manner purpose cause means method sense idea thing things part matter point fact")
+
 // nameWordWeight is the weight of "name" in a question that asks for a
 // name ("What's its name?", "What is the name of the inn?"): the sentence
 // that answers states the name, and seldom says "name". At 0.5 (0.25
@@ -321,7 +326,7 @@ func (ix *Index) queryTerms(q Query, question []Token, verb int, nameAsked bool)
 			}
 			qt := QueryTerm{Term: t.Term, Word: t.Word, Weight: tw, Number: isNumeral(t.Word), History: hist, ing: isIngForm(t.Word), Frame: frame,
 				Name: t.Start > 0 && capitalized(text[t.Start:])}
-			if !hist && t.Start == focus {
+			if !hist && t.Start == focus && !abstractFocus[t.Word] {
 				qt.Focus, qt.role = true, role
 			}
 			if !hist && t.Start == verb {

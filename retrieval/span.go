@@ -149,11 +149,23 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 				}
 			}
 			// "How much did his father leave him?": an amount, not a
-			// count of years ("about five years ago").
+			// count of years ("about five years ago") nor of persons
+			// ("six sailors").
 			if q.Type == TypeNumber && q.amount && len(f) == 1 {
-				if st, e, ok := nextWord(text, c.End); ok && strings.TrimSpace(text[c.End:st]) == "" && timeUnitSet[Normalize(text[st:e])] {
-					continue
+				if st, e, ok := nextWord(text, c.End); ok && strings.TrimSpace(text[c.End:st]) == "" {
+					if w := Normalize(text[st:e]); timeUnitSet[w] || classOfNoun(w) == nounPerson {
+						continue
+					}
 				}
+			}
+			// "How many pictures…?": not "two chapters", a count of
+			// something else.
+			if q.Type == TypeNumber && q.own.counted != "" && ix.countsOther(text[c.End:], q.own.counted) && !ix.holdsTerm(span, q.own.counted) {
+				continue
+			}
+			// "the year", "that day": a point in time, no length.
+			if q.Type == TypeDuration && len(f) > 0 && determiners[f[0]] {
+				continue
 			}
 			// "till one night I felt…", "until the next day": a point in
 			// time, not a length; "one night" is one such point unless
@@ -194,6 +206,43 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 		out = append(out, c)
 	}
 	return out
+}
+
+// determiners before a unit of time make it a point in time.
+var determiners = wordSet("the this that these those")
+
+// countsOther reports whether the words right after a number (rest) name
+// what it counts, and that is not what the question counts: "two
+// chapters" for "How many pictures…?". The counted noun may come after
+// up to two modifiers ("nine large-paper copies"); a kind of it counts
+// as it ("six sailors" are men). A number before a stop word or
+// punctuation ("six of them") counts what the question does.
+func (ix *Index) countsOther(rest, counted string) bool {
+	toks := analyze(rest, nil, ix.stem)
+	named := false
+	for k, t := range toks {
+		if k == 3 || t.Stop || k > 0 && strings.TrimSpace(rest[toks[k-1].End:t.Start]) != "" && strings.Trim(rest[toks[k-1].End:t.Start], "- ") != "" {
+			break
+		}
+		if k == 0 && strings.TrimSpace(rest[:t.Start]) != "" {
+			return false // "six, …": nothing named after it
+		}
+		if t.Term == counted || related(t.Term, counted) || isKindOf(t.Term, counted) {
+			return false
+		}
+		named = true
+	}
+	return named
+}
+
+// holdsTerm reports whether text holds a word of index term t.
+func (ix *Index) holdsTerm(text, t string) bool {
+	for _, tok := range analyze(text, nil, ix.stem) {
+		if tok.Term == t {
+			return true
+		}
+	}
+	return false
 }
 
 // oneIdiom, after "one", make it count nothing: "one after the other",

@@ -113,6 +113,9 @@ func TestAnswerSpanTypes(t *testing.T) {
 		// asked ("two hours"), not what the question counts ("two leaders").
 		{"The French and Russian Presidents spoke together over lunch for two hours in the palace of Versailles.", "How many hours did the two leaders spend talking?", "two"},
 		{"The two leaders spoke together over lunch in the palace of Versailles.", "How many hours did the two leaders spend talking?", ""},
+		// "What reason…?" asks why: a "plank" (a policy, an argument) is
+		// no kind of reason it wants.
+		{"He walked along the plank.", "What reason did he give for walking?", ""},
 		// An occupation is a person of a trade or an office, said of the
 		// one the question names: a title before the name, a role after.
 		{"French President Emmanuel Macron recently met with Russian President Vladimir Putin.", "What job does Emmanuel Macron hold?", "President"},
