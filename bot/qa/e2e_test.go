@@ -122,14 +122,14 @@ func (e *env) qa(u fakediscord.User, channelID, sub string, opts ...fakediscord.
 // response, or the edit of its deferred response) and returns it.
 func (e *env) reply(it *fakediscord.Interaction) *fakediscord.Message {
 	e.t.Helper()
-	r, err := it.WaitResponse(e.ctx(5 * time.Second))
+	r, err := it.WaitResponse(e.ctx(waitBudget))
 	if err != nil {
 		e.t.Fatal(err)
 	}
 	if r.Delay > fakediscord.InteractionDeadline {
 		e.t.Errorf("first response after %v", r.Delay)
 	}
-	m, err := it.WaitOriginal(e.ctx(10*time.Second), func(m *fakediscord.Message) bool {
+	m, err := it.WaitOriginal(e.ctx(waitBudget), func(m *fakediscord.Message) bool {
 		return m.Flags&fakediscord.FlagLoading == 0 && (m.Content != "" || len(m.Embeds) > 0)
 	})
 	if err != nil {
@@ -155,7 +155,7 @@ func (e *env) replyHas(it *fakediscord.Interaction, want string) *fakediscord.Me
 // modal waits for a modal response and returns its data.
 func (e *env) modal(it *fakediscord.Interaction) *discordgo.InteractionResponseData {
 	e.t.Helper()
-	r, err := it.WaitResponse(e.ctx(5 * time.Second))
+	r, err := it.WaitResponse(e.ctx(waitBudget))
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func (e *env) modal(it *fakediscord.Interaction) *discordgo.InteractionResponseD
 // waitMsg waits for a bot message in channelID for which match is true.
 func (e *env) waitMsg(channelID string, match func(*fakediscord.Message) bool) *fakediscord.Message {
 	e.t.Helper()
-	m, err := e.fake.WaitMessage(e.ctx(10*time.Second), channelID, func(m *fakediscord.Message) bool {
+	m, err := e.fake.WaitMessage(e.ctx(waitBudget), channelID, func(m *fakediscord.Message) bool {
 		return m.Author.ID == e.fake.BotID && !m.Deleted && match(m)
 	})
 	if err != nil {
@@ -228,3 +228,10 @@ func mustJSON(t testing.TB, data []byte, v any) {
 		t.Fatalf("decode %s: %v", data, err)
 	}
 }
+
+// waitBudget bounds each wait for the bot. A wait ends as soon as what it
+// waits for arrives; the budget only matters when it never does, and is
+// long enough for a loaded 2-core machine running every package's tests
+// at once (10 s timed out there twice). The interaction deadline is
+// checked on the response's delay, not by this budget.
+const waitBudget = 30 * time.Second
