@@ -186,6 +186,8 @@ func TestFittingSpans(t *testing.T) {
 		{"How many copies did Dorian keep?", "Dorian kept nine", "nine"},
 		{"How many earth-boxes did they find?", "They found eight", "eight"},
 		{"How much did the captain die with?", "The captain had died", ""},
+		{"How long did the voyage last?", "One voyage ended", ""},
+		{"How long did the whale dive?", "The whale dived", "a second"},
 	} {
 		q := ix.analyzeQuestion(Query{Text: tt.question})
 		got := ""

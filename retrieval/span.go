@@ -163,8 +163,13 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			if q.Type == TypeNumber && q.own.counted != "" && ix.countsOther(text[c.End:], q.own.counted) && !ix.holdsTerm(span, q.own.counted) {
 				continue
 			}
-			// "the year", "that day": a point in time, no length.
+			// "the year", "that day": a point in time, no length; "only
+			// begins a second" counts, unless "for" or "in" makes it a
+			// length ("for a second").
 			if q.Type == TypeDuration && len(f) > 0 && determiners[f[0]] {
+				continue
+			}
+			if q.Type == TypeDuration && len(f) == 2 && f[0] == "a" && strings.Trim(f[1], ".,;:!?") == "second" && !lengthWords[lastWord(text[:c.Start])] {
 				continue
 			}
 			// "till one night I felt…", "until the next day": a point in
