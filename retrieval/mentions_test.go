@@ -188,6 +188,8 @@ func TestFittingSpans(t *testing.T) {
 		{"How much did the captain die with?", "The captain had died", ""},
 		{"How long did the voyage last?", "One voyage ended", ""},
 		{"How long did the whale dive?", "The whale dived", "a second"},
+		// "How many more years": years are counted, not "more".
+		{"How many more years did Gregor need?", "Gregor needed another", "six"},
 	} {
 		q := ix.analyzeQuestion(Query{Text: tt.question})
 		got := ""

@@ -55,7 +55,7 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a := Question{Text: q.Text, Type: classify(qw), Terms: terms, Position: position, Speaker: speechSubject(q.Text, toks, verb),
 		AsksName: nameAsked}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
-	a.own.counted = countedAt(q.Text, toks)
+	a.own.counted = countedAt(toks)
 	a.clock = qw.asksClock()
 	a.amount = qw.pair("how", "much")
 	a.calendar = qw.asksCalendar()
@@ -411,15 +411,24 @@ func (q *Question) AsksRole() bool { return q.focus == roleKind }
 
 // countedAt returns the term of the noun a "how many" question counts
 // ("hour" in "How many hours did the two leaders spend talking?"), or "".
-func countedAt(text string, toks []Token) string {
+func countedAt(toks []Token) string {
 	for i := 0; i+2 < len(toks); i++ {
-		if toks[i].Word == "how" && toks[i+1].Word == "many" && !toks[i+2].Stop {
-			// "earth-boxes": the last word of a compound.
-			j := i + 2
-			for j+1 < len(toks) && toks[j+1].Start == toks[j].End+1 && text[toks[j].End] == '-' && !toks[j+1].Stop {
-				j++
+		if toks[i].Word == "how" && toks[i+1].Word == "many" {
+			// The head of the words after it: "How many more years did…",
+			// "How many large beryls are…", "How many earth-boxes…", before
+			// a stop word, a verb or an adverb ("…dark figures suddenly
+			// appeared").
+			head := ""
+			for j := i + 2; j < len(toks) && j < i+6; j++ {
+				w := toks[j].Word
+				if toks[j].Stop || verbForm(w) || strings.HasSuffix(w, "ly") {
+					break
+				}
+				if !functionWords[w] {
+					head = toks[j].Term
+				}
 			}
-			return toks[j].Term
+			return head
 		}
 	}
 	return ""

@@ -200,3 +200,20 @@ func TestRoleAt(t *testing.T) {
 		}
 	}
 }
+
+// TestCountedAt checks which noun a "how many" question counts.
+func TestCountedAt(t *testing.T) {
+	for _, tt := range []struct{ question, want string }{
+		{"How many hours did the two leaders spend talking?", "hour"},
+		{"How many more years did Gregor expect?", "year"},
+		{"How many earth-boxes did they turn up?", "box"},
+		{"How many large beryls are set in the coronet?", "beryl"},
+		{"How many mysterious dark figures suddenly appeared?", "figur"},
+		{"How many of the boxes went to Chicksand Street?", ""},
+		{"How long did they talk?", ""},
+	} {
+		if got := countedAt(analyze(tt.question, nil, newStemmer())); got != tt.want {
+			t.Errorf("countedAt(%q) = %q, want %q", tt.question, got, tt.want)
+		}
+	}
+}
