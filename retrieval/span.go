@@ -143,7 +143,7 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			// after…": "one" that counts nothing asked, or a day that is a
 			// time, not a length.
 			if len(f) > 0 && f[0] == "one" {
-				if q.Type == TypeNumber && (!ix.countsAsked(text, c, q) || oneIdiom[lastWord(strings.Fields(text[c.End:] + " x")[0])]) ||
+				if q.Type == TypeNumber && (!ix.countsAsked(text, c, q) || oneIdiom[wordAfter(text, c.End)]) ||
 					q.Type == TypeDuration && strings.TrimSpace(text[:c.Start]) == "" {
 					continue
 				}
@@ -223,21 +223,29 @@ var determiners = wordSet("the this that these those")
 // as it ("six sailors" are men). A number before a stop word or
 // punctuation ("six of them") counts what the question does.
 func (ix *Index) countsOther(rest, counted string) bool {
-	toks := analyze(rest, nil, ix.stem)
-	named := false
-	for k, t := range toks {
-		if k == 3 || t.Stop || k > 0 && strings.TrimSpace(rest[toks[k-1].End:t.Start]) != "" && strings.Trim(rest[toks[k-1].End:t.Start], "- ") != "" {
+	named, end := false, 0
+	for k, t := range analyze(rest, nil, ix.stem) {
+		// Only spaces before the first word ("six, …" names nothing),
+		// spaces or a hyphen between the next ones.
+		gap := strings.TrimSpace(strings.ReplaceAll(rest[end:t.Start], "-", ""))
+		if k == 3 || t.Stop || gap != "" || k == 0 && strings.Contains(rest[:t.Start], "-") {
 			break
-		}
-		if k == 0 && strings.TrimSpace(rest[:t.Start]) != "" {
-			return false // "six, …": nothing named after it
 		}
 		if t.Term == counted || related(t.Term, counted) || isKindOf(t.Term, counted) {
 			return false
 		}
-		named = true
+		named, end = true, t.End
 	}
 	return named
+}
+
+// wordAfter returns the normalized word that starts at or after i, with
+// nothing but spaces before it, or "".
+func wordAfter(text string, i int) string {
+	if st, e, ok := nextWord(text, i); ok && strings.TrimSpace(text[i:st]) == "" {
+		return Normalize(text[st:e])
+	}
+	return ""
 }
 
 // holdsTerm reports whether text holds a word of index term t.
