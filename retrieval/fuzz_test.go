@@ -21,6 +21,7 @@ var fuzzSeeds = []string{
 	"İstanbul ΣΊΣΥΦΟΣ ǅ Cafe\u0301 \u0301\u2019s",
 	"\xff\xfe broken \xe2\x80 utf-8.",
 	". . . ! ? ” ’ ) ]",
+	"What job does Macron hold? French President Macron came. How many more years did he need? Another five or six years. What did her father do for a living? Her father had been an attorney, one after the other, back before three, a four-year-old drama.",
 }
 
 func FuzzAnalyze(f *testing.F) {
@@ -66,7 +67,14 @@ func FuzzIndex(f *testing.F) {
 		}
 		ix := NewIndex(c)
 		for _, s := range c.Sentences {
-			ix.Search(Query{Text: s.Text, Limit: 3})
+			res := ix.Search(Query{Text: s.Text, Limit: 3})
+			// The short answer of each hit lies inside its sentence.
+			for _, h := range res.Hits {
+				sent := c.Sentences[h.Sentence].Text
+				if sp, ok := ix.AnswerSpan(h.Sentence, &res.Question); ok && (sp.Start < 0 || sp.End > len(sent) || sp.Start >= sp.End) {
+					t.Errorf("AnswerSpan(%q, %q) = %+v, outside the sentence", sent, s.Text, sp)
+				}
+			}
 		}
 	})
 }
