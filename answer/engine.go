@@ -207,6 +207,11 @@ func (e *Engine) Assess(ctx context.Context, q Question) (Assessment, error) {
 	if err := ctx.Err(); err != nil {
 		return Assessment{}, err
 	}
+	// An instruction is refused before any search, as [Engine.Answer]
+	// refuses it: nothing to decide.
+	if isInstruction(text) {
+		return Assessment{Answer: Answer{Question: text, Mode: ModeKeyword}}, nil
+	}
 	history, _, res := e.retrieve(text, q.History)
 	a, sig, ok := e.candidate(text, history, res)
 	return Assessment{Answer: a, Signals: sig, OK: ok, Closest: e.refusal(a, sig, ok, res).Related, Stated: e.th.States(sig, a.Confidence)}, nil
