@@ -146,6 +146,10 @@ type Params struct {
 	// ("shovel" for "tool", "violin" for "instrument"), from WordNet's
 	// hypernyms; 0 turns it off.
 	Kind float64
+	// Hyponym weighs, in any text, a term that names a kind of what a
+	// question word the text never uses names ("election" for "vote"),
+	// from the same hypernyms; 0 turns it off.
+	Hyponym float64
 	// Resolved is the weight of a person's name terms in a sentence that
 	// refers to them without the name ("he", "I" in a diary); 0 turns it off.
 	Resolved float64
@@ -155,7 +159,7 @@ type Params struct {
 }
 
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
-var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2, Conversation: 0.3, Spelling: 0.9, Near: 0.5, TypeWord: 0.3, Miss: 0.6, Hold: 0.6, BookWords: 30000, Resolved: 0.5, Kind: 0.3, Position: 0.5}
+var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2, Conversation: 0.3, Spelling: 0.9, Near: 0.5, TypeWord: 0.3, Miss: 0.6, Hold: 0.6, BookWords: 30000, Resolved: 0.5, Kind: 0.3, Hyponym: 1, Position: 0.5}
 
 // longness maps a corpus length in words to [0, 1]: 0 up to half of
 // bookWords, rising with the logarithm to 1 at bookWords.

@@ -389,3 +389,25 @@ func TestTieBefore(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchHyponyms checks that a question word the text never uses finds
+// a kind of it the text does ("vote": "election"), and only with
+// Params.Hyponym.
+func TestSearchHyponyms(t *testing.T) {
+	c := loadFiles(t, "a.txt", "The weather in Paris was fine that spring.\n\nThere was tension in Paris over the election.\n")
+	q := "Why was Paris angry about the vote?"
+	want := "There was tension in Paris over the election."
+	for _, tt := range []struct {
+		hyponym float64
+		first   bool
+	}{{DefaultParams.Hyponym, true}, {0, false}} {
+		p := DefaultParams
+		p.Hyponym = tt.hyponym
+		ix := NewIndexParams(c, p)
+		r := ix.Search(Query{Text: q})
+		first := len(r.Hits) > 1 && c.Sentences[r.Hits[0].Sentence].Text == want && r.Hits[0].Score > r.Hits[1].Score
+		if first != tt.first {
+			t.Errorf("Hyponym %.1f: Search(%q) = %q; %q first and ahead: %v, want %v", tt.hyponym, q, hitTexts(c, r), want, first, tt.first)
+		}
+	}
+}

@@ -441,6 +441,18 @@ func (ix *Index) Search(q Query) Result {
 			}
 		}
 	}
+	// A word the text never uses may be said by a kind of it: "vote" by
+	// "election", "danger" by "threat".
+	if hw := ix.params.Hyponym; hw > 0 {
+		for i, qt := range res.Terms {
+			if qt.Known || qt.Name || qt.Frame || qt.History || qt.Number || qt.Focus {
+				continue
+			}
+			for _, id := range ix.ofKind(qt.Term) {
+				lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: qt.Weight * hw * min(qt.IDF, ix.idf(int(ix.df[id]))), related: true, common: true})
+			}
+		}
+	}
 	if kindW := ix.params.Kind * ix.long; kindW > 0 {
 		for i, qt := range res.Terms {
 			if !qt.Focus || qt.Name || qt.Frame && !qt.role {
