@@ -182,7 +182,7 @@ func TestE2ESession(t *testing.T) {
 	}
 
 	// The queue and the counts.
-	ask(e.bob, "What party does Le Pen belong to?") // 8: too unsure for a draft
+	ask(e.bob, "Which party did Le Pen found?") // 8: too unsure for a draft
 	// Without a draft, the card shows the passages that come closest.
 	e.card(mods, "8", func(m *fakediscord.Message) bool {
 		return contains(m.Text(), "No draft", "Closest passages", "[1]", "Front National")
@@ -209,7 +209,7 @@ func TestE2ESession(t *testing.T) {
 		"Not yet: the author is writing it.",
 		"**Rejected** by mod", "Reason: Off topic.", "Reason: Not about the story.",
 		"- [1] ",
-		"> What party does Le Pen belong to?", "**Pending**",
+		"> Which party did Le Pen found?", "**Pending**",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("transcript lacks %q:\n%s", want, md)
