@@ -100,6 +100,11 @@ func TestStatesDecision(t *testing.T) {
 		{"book, a name, unsure", name(with(1, true)), th.NameConfidence - 0.01, false},
 		{"book, a number, unsure", with(1, true), th.Confidence, true},
 		{"article, a name, unsure", name(with(0, true)), 0.1, true},
+		// In a book the sentence and its neighbours must cover half the
+		// question; in an article they need not.
+		{"book, a number, half covered", func() Signals { s := with(1, true); s.WindowCoverage = th.MinWindowCoverage; return s }(), th.Confidence, true},
+		{"book, a number, less than half covered", func() Signals { s := with(1, true); s.WindowCoverage = th.MinWindowCoverage - 0.01; return s }(), 0.9, false},
+		{"article, a number, less than half covered", func() Signals { s := with(0, true); s.WindowCoverage = 0.2; return s }(), 0.9, true},
 	} {
 		if got := th.States(tt.s, tt.conf); got != tt.want {
 			t.Errorf("%s: States(%.2f) = %v, want %v", tt.name, tt.conf, got, tt.want)
