@@ -98,6 +98,9 @@ var candidateTests = []struct {
 	{"He was then forty years old.", TypeAge, []string{"forty years old"}},
 	// A time of day or a part is no age; "past fifty" is one.
 	{"I must be back before three; cut the herd in two; she wedded past fifty.", TypeAge, []string{"fifty"}},
+	// An hour after "at" and a range of a length are no age; "at fifteen"
+	// is one.
+	{"He left the house at eleven. At fifteen she married. Arms of twenty and thirty feet.", TypeAge, []string{"fifteen"}},
 	// Units before tens, as older books count.
 	{"He was five and twenty; it cost two and thirty pounds.", TypeAge, []string{"five and twenty"}},
 	{"It cost them two and thirty pounds.", TypeMoney, []string{"two and thirty pounds"}},

@@ -79,6 +79,11 @@ func ages(s *sentenceText) []Span {
 		if !strings.Contains(m, "year") && (countedPersons[lastWord(s.text[:r[0]])] || notAgeBefore[lastWord(s.text[:r[0]])]) {
 			continue
 		}
+		// "left the house at eleven": an hour of the clock ("At fifteen
+		// she married" is an age).
+		if !strings.Contains(m, "year") && lastWord(s.text[:r[0]]) == "at" && clockHour(m) {
+			continue
+		}
 		// "for forty years", "forty years ago", "a forty years' fool": a
 		// length of time, no age.
 		if strings.HasSuffix(m, "years") || strings.HasSuffix(m, "year") {
@@ -107,7 +112,7 @@ func ages(s *sentenceText) []Span {
 				}
 				// "three or four times", "two or three other gentlemen":
 				// a range of a count.
-				if (w == "or" || w == "to") && countedRange(s.text, e) {
+				if (w == "or" || w == "to" || w == "and") && countedRange(s.text, e) {
 					continue
 				}
 			}
@@ -136,6 +141,17 @@ func durationBefore(text string) bool {
 
 // countedPersons, before a number, make it a count of them: "we three",
 // "all four".
+// clockHour reports a number that can be an hour of the clock: 1 to 12,
+// in digits or words.
+func clockHour(m string) bool {
+	if n, err := strconv.Atoi(m); err == nil {
+		return n >= 1 && n <= 12
+	}
+	return clockHours[m]
+}
+
+var clockHours = wordSet(strings.ReplaceAll(hourWords, "|", " "))
+
 // notAgeBefore, before a bare number, make it no age: "before three",
 // "in two". ("At fifteen she married", "wedded past fifty" are ages.)
 var notAgeBefore = wordSet("before after till until by in into")
