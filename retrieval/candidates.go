@@ -471,7 +471,7 @@ type ownTerms struct {
 	set  map[string]bool
 	list []ownTerm
 	// counted is the noun a "how many" question counts ("hour" in "How
-	// many hours did the two leaders spend?"; see [Index.countsAsked]).
+	// many hours did the two leaders spend?"; see [Index.countsCounted]).
 	counted string
 }
 

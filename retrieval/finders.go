@@ -76,12 +76,9 @@ func ages(s *sentenceText) []Span {
 		// "we three--Arthur, Quincey Morris, and myself": a count of the
 		// persons before it. "back before three", "cut the herd in two": a
 		// time of day, a part.
-		if !strings.Contains(m, "year") && (countedPersons[lastWord(s.text[:r[0]])] || notAgeBefore[lastWord(s.text[:r[0]])]) {
-			continue
-		}
 		// "left the house at eleven": an hour of the clock ("At fifteen
 		// she married" is an age).
-		if !strings.Contains(m, "year") && lastWord(s.text[:r[0]]) == "at" && clockHour(m) {
+		if prev := lastWord(s.text[:r[0]]); !strings.Contains(m, "year") && (countedPersons[prev] || notAgeBefore[prev] || prev == "at" && clockHour(m)) {
 			continue
 		}
 		// "for forty years", "forty years ago", "a forty years' fool": a
@@ -139,8 +136,6 @@ func durationBefore(text string) bool {
 	return false
 }
 
-// countedPersons, before a number, make it a count of them: "we three",
-// "all four".
 // clockHour reports a number that can be an hour of the clock: 1 to 12,
 // in digits or words.
 func clockHour(m string) bool {
@@ -156,6 +151,8 @@ var clockHours = wordSet(strings.ReplaceAll(hourWords, "|", " "))
 // "in two". ("At fifteen she married", "wedded past fifty" are ages.)
 var notAgeBefore = wordSet("before after till until by in into")
 
+// countedPersons, before a number, make it a count of them: "we three",
+// "all four".
 var countedPersons = wordSet("we us you they them these those all both")
 
 // durationWords, before a number of years, make it a length of time.

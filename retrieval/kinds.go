@@ -64,11 +64,14 @@ var roleSelf = wordSet("worker leader ruler merchant")
 // kind of one, among the hypernyms of the noun's first sense (up to
 // "organism", where a person's chain ends, or "artefact", where a
 // thing's does: a "kitchen" is no role, though a "kitchen police" is).
-func isRole(term string) bool {
+func isRole(term string) bool { return roleOf(term, strings.Fields(nounKinds()[term])) }
+
+// roleOf is [isRole] with the term's kinds split already.
+func roleOf(term string, kinds []string) bool {
 	if roleSelf[term] {
 		return true
 	}
-	for _, k := range strings.Fields(nounKinds()[term]) {
+	for _, k := range kinds {
 		if roleRoots[k] {
 			return true
 		}
@@ -112,10 +115,11 @@ func (ix *Index) buildKinds() {
 	k := nounKinds()
 	of := map[string][]int32{}
 	for id, t := range ix.terms {
-		for _, a := range strings.Fields(k[t]) {
+		kinds := strings.Fields(k[t])
+		for _, a := range kinds {
 			of[a] = append(of[a], int32(id))
 		}
-		if isRole(t) {
+		if roleOf(t, kinds) {
 			of[roleKind] = append(of[roleKind], int32(id))
 		}
 	}

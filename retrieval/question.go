@@ -367,7 +367,8 @@ var beForms = wordSet("is was are were be been")
 // living?"). Not after a preposition ("In what position was the man
 // found?" asks for a posture), nor a role word elsewhere ("What keeps
 // Gregor from quitting a job he hates?").
-func roleAt(toks []Token) int {
+// focus is the offset [focusAt] found, or -1.
+func roleAt(toks []Token, focus int) int {
 	for i, t := range toks {
 		if t.Word != "what" && t.Word != "which" {
 			continue
@@ -375,11 +376,9 @@ func roleAt(toks []Token) int {
 		if i > 0 && rolePrepositions[toks[i-1].Word] {
 			return -1
 		}
-		if f := focusAt(toks); f >= 0 {
-			for _, u := range toks[i+1:] {
-				if u.Start == f && roleWords[u.Word] {
-					return f
-				}
+		for _, u := range toks[i+1:] {
+			if u.Start == focus && roleWords[u.Word] {
+				return focus
 			}
 		}
 		// "What was his trade?": "what", a form of "be", at most three

@@ -276,7 +276,7 @@ const nameWordWeight = 0.5
 // question points to (in a book only).
 func (ix *Index) queryTerms(q Query, question []Token, verb int, nameAsked bool) ([]QueryTerm, Position) {
 	focus, role := focusAt(question), false
-	if r := roleAt(question); r >= 0 {
+	if r := roleAt(question, focus); r >= 0 {
 		focus, role = r, true
 	}
 	var out []QueryTerm
@@ -448,9 +448,7 @@ func (ix *Index) Search(q Query) Result {
 			if qt.Known || qt.Name || qt.Frame || qt.History || qt.Number || qt.Focus {
 				continue
 			}
-			for _, id := range ix.ofKind(qt.Term) {
-				lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: qt.Weight * hw * min(qt.IDF, ix.idf(int(ix.df[id]))), related: true, common: true})
-			}
+			lists = ix.appendKinds(lists, qt.Term, i, qt.Weight*hw, qt.IDF)
 		}
 	}
 	if kindW := ix.params.Kind * ix.long; kindW > 0 {
@@ -464,9 +462,7 @@ func (ix *Index) Search(q Query) Result {
 			if qt.role {
 				w = 1
 			}
-			for _, id := range ix.ofKind(qt.kind()) {
-				lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: w * kindW * min(qt.IDF, ix.idf(int(ix.df[id]))), related: true, common: true})
-			}
+			lists = ix.appendKinds(lists, qt.kind(), i, w*kindW, qt.IDF)
 		}
 	}
 	if resW := ix.params.Resolved * ix.long; resW > 0 {
@@ -888,6 +884,16 @@ func (ix *Index) addPostings(sc *scratch, l *postingList, lo, hi int32) {
 // appendRelated appends the postings of a term related to query term i (a
 // synonym or a derived form), to add where the query term itself is
 // absent, at weight w and at most the query term's IDF.
+// appendKinds adds the postings of the corpus terms of a kind (see
+// [Index.ofKind]) as related to query term i, at weight w times the lesser
+// of the query term's IDF (idf) and each term's own.
+func (ix *Index) appendKinds(lists []postingList, kind string, i int, w, idf float64) []postingList {
+	for _, id := range ix.ofKind(kind) {
+		lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: w * min(idf, ix.idf(int(ix.df[id]))), related: true, common: true})
+	}
+	return lists
+}
+
 func (ix *Index) appendRelated(lists []postingList, term string, i int, qt QueryTerm, w float64) []postingList {
 	if id, ok := ix.vocab[term]; ok && term != qt.Term {
 		lists = append(lists, postingList{postings: ix.postings[id], bit: i, w: qt.Weight * w * min(qt.IDF, ix.idf(int(ix.df[id]))), related: true, common: true})

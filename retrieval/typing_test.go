@@ -188,7 +188,7 @@ func TestRoleAt(t *testing.T) {
 	} {
 		toks := analyze(tt.question, nil, nil)
 		got := ""
-		if at := roleAt(toks); at >= 0 {
+		if at := roleAt(toks, focusAt(toks)); at >= 0 {
 			for _, tok := range toks {
 				if tok.Start == at {
 					got = tok.Word
