@@ -283,6 +283,21 @@ func (w qwords) asksCalendar() bool {
 	return false
 }
 
+// asksSeason reports a question that asks for a month or a season: "what
+// month", "which season", "what time of year".
+func (w qwords) asksSeason() bool {
+	for i := range w.w {
+		if w.is(i, "what") || w.is(i, "which") {
+			if w.in(i+1, seasonAsked) || w.is(i+1, "time") && w.is(i+2, "of") && w.is(i+3, "year") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var seasonAsked = wordSet("month season")
+
 var timeSpanWords = wordSet("period periods frame frames span spans zone zones")
 
 func (w qwords) howLongAgo() bool {

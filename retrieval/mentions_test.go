@@ -190,6 +190,18 @@ func TestFittingSpans(t *testing.T) {
 		{"How long did the whale dive?", "The whale dived", "a second"},
 		// "How many more years": years are counted, not "more".
 		{"How many more years did Gregor need?", "Gregor needed another", "six"},
+		// "A girl of fourteen" is not the son's age.
+		{"How old was the squire's son?", "A girl of fourteen", ""},
+		{"How old was the squire's daughter?", "A girl of fourteen", "fourteen"},
+		{"How old was the girl?", "A girl of fourteen", "fourteen"},
+		{"How old was she?", "A girl of fourteen", "fourteen"},
+		// A month or a season for "what time of year", "which month".
+		{"At what time of year did the geese come back?", "The geese came back", ""},
+		{"In which month did the swallows come back?", "The swallows came back", "March"},
+		// "a month after the fall" is a point in time, "for three months
+		// after that night" a length.
+		{"How long did the wound take to heal?", "The wound healed", ""},
+		{"How long did the fox hide?", "For three months", "three months"},
 	} {
 		q := ix.analyzeQuestion(Query{Text: tt.question})
 		got := ""

@@ -41,6 +41,11 @@ type Question struct {
 	// calendar: the question asks "what date", a day of a month or a
 	// year, not a weekday.
 	calendar bool
+	// season: the question asks for a month or a season ("What month…",
+	// "At what time of year…").
+	season bool
+	// offset: the question asks how long after or before something.
+	offset bool
 }
 
 // analyzeQuestion analyzes a query's question.
@@ -59,6 +64,8 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a.clock = qw.asksClock()
 	a.amount = qw.pair("how", "much")
 	a.calendar = qw.asksCalendar()
+	a.season = qw.asksSeason()
+	a.offset = qw.anyOf(offsetWords)
 	for _, t := range toks {
 		switch t.Word {
 		case "die", "died", "dies", "death":

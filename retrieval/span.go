@@ -169,6 +169,12 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			if q.Type == TypeDuration && len(f) > 0 && determiners[f[0]] {
 				continue
 			}
+			// "about a month after Gregor's transformation": a point in
+			// time, unless the question asks how long after or before, or
+			// "for" makes it a length ("For three months after that night").
+			if q.Type == TypeDuration && offsetWords[wordAfter(text, c.End)] && !q.offset && !lengthWords[lastWord(text[:c.Start])] {
+				continue
+			}
 			if q.Type == TypeDuration && len(f) == 2 && f[0] == "a" && strings.Trim(f[1], ".,;:!?") == "second" && !lengthWords[lastWord(text[:c.Start])] {
 				continue
 			}
@@ -190,6 +196,11 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			// "On what date…?": a day of a month or a year, not a weekday
 			// alone ("on Wednesday").
 			if q.calendar && daySet[strings.ToLower(strings.Trim(span, ".,"))] {
+				continue
+			}
+			// "What month…?", "At what time of year…?": a month or a
+			// season, not "next year" nor "until morning".
+			if q.season && !seasonal(span) {
 				continue
 			}
 		case TypeMoney:
@@ -262,6 +273,10 @@ func (ix *Index) holdsTerm(text, t string) bool {
 // "one by one", "one another".
 var oneIdiom = wordSet("after by another")
 
+// offsetWords, after a length of time, make it the distance to a point
+// in time: "a month after his transformation".
+var offsetWords = wordSet("after before")
+
 // pointWords, before a time, make it a point in time: "till one night".
 var pointWords = wordSet("till until since by on at")
 
@@ -305,6 +320,17 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 		_, asked := q.own.set[n.Term]
 		return asked
 	}
+	// "A girl of fourteen": the age of one the question, by its gender,
+	// does not ask about ("How old was the son…?").
+	if lastWord(text[:c.Start]) == "of" {
+		before := strings.TrimSpace(text[:c.Start])
+		before = strings.TrimSpace(before[:len(before)-2])
+		if g := agedNouns[lastWord(before)]; g != genderNone {
+			if qg := ix.questionGender(q); qg != genderNone && qg != g {
+				return false
+			}
+		}
+	}
 	// The persons the question names, with the title it gives each ("" for
 	// none); an earlier question's names count too, untitled.
 	asked := map[string]string{}
@@ -335,6 +361,58 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 		return title == "" || own == "" || own == title
 	}
 	return true
+}
+
+// agedNouns name a person whose age may follow "of" ("a girl of
+// fourteen", "a young man of five-and-twenty"), with their gender.
+var agedNouns = map[string]uint8{
+	"girl": genderFemale, "boy": genderMale, "man": genderMale, "woman": genderFemale, "lad": genderMale,
+	"lass": genderFemale, "gentleman": genderMale, "lady": genderFemale, "youth": genderMale, "maiden": genderFemale,
+	"fellow": genderMale, "child": genderNone,
+}
+
+// questionGender is the gender of the persons a question asks about, by
+// its titles, family and person nouns, pronouns and the names the book
+// gives a gender, or genderNone when it gives none or both.
+func (ix *Index) questionGender(q *Question) uint8 {
+	var seen [genderAny + 1]bool
+	for _, w := range strings.Fields(strings.ToLower(q.Text)) {
+		w = strings.Trim(w, ".,;:!?'’\"“”")
+		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
+		g := personTitles[w]
+		if g == genderNone || g == genderAny {
+			g = roleNouns[w]
+		}
+		if g == genderNone {
+			g = agedNouns[w]
+		}
+		switch w {
+		case "he", "him", "his":
+			g = genderMale
+		case "she", "her", "hers":
+			g = genderFemale
+		}
+		if g == genderMale || g == genderFemale {
+			seen[g] = true
+		}
+	}
+	for _, t := range q.Terms {
+		if t.History {
+			continue
+		}
+		if id, ok := ix.vocab[t.Term]; ok {
+			if g := ix.persons[id]; g == genderMale || g == genderFemale {
+				seen[g] = true
+			}
+		}
+	}
+	switch {
+	case seen[genderMale] && !seen[genderFemale]:
+		return genderMale
+	case seen[genderFemale] && !seen[genderMale]:
+		return genderFemale
+	}
+	return genderNone
 }
 
 // yearOldRE finds "-year-old" or " years old" right after a number.
@@ -378,6 +456,20 @@ func clockTime(span string) bool {
 	}
 	return false
 }
+
+// seasonal reports a span that names a month or a season: "the end of
+// March", "in the summer months".
+func seasonal(span string) bool {
+	for _, w := range strings.Fields(strings.ToLower(span)) {
+		w = strings.Trim(w, ".,;:'’")
+		if monthSet[w] || seasonWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+var seasonWords = wordSet("spring summer autumn fall winter midsummer midwinter christmas christmastide easter whitsun whitsuntide michaelmas lent harvest")
 
 var clockWords = wordSet("morning afternoon evening night noon midnight dawn dusk sunrise sunset daybreak nightfall")
 
