@@ -181,6 +181,21 @@ func TestAnswerSpans(t *testing.T) {
 	}
 }
 
+// TestClockSpans checks that an hour before a part of the day is part of
+// the time: "three in the morning", not "in the morning".
+func TestClockSpans(t *testing.T) {
+	c, err := corpus.Load(fstest.MapFS{"a.txt": {Data: []byte("He heard the clock strike three in the morning.\n\nThey left at 11 at night, in the evening fog.\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := NewIndex(c)
+	for sent, want := range [][]string{{"three in the morning"}, {"11 at night", "in the evening"}} {
+		if got := answerSpanTexts(ix, sent, TypeTime, map[string]bool{"clock": true}); !slices.Equal(got, want) {
+			t.Errorf("sentence %d: AnswerSpans = %q, want %q", sent, got, want)
+		}
+	}
+}
+
 func TestSpeechSubject(t *testing.T) {
 	for _, tc := range []struct{ q, want string }{
 		{"What did Putin say in reply to Macron's warning?", "Putin"},
