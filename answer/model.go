@@ -60,7 +60,8 @@ func (e *Engine) modelAnswer(ctx context.Context, q string, history []string, pa
 
 // passages returns the best passages for a question: at most n, and,
 // when words is positive, no more than fill words (the last may cross
-// it). A passage is a hit with its neighbours; in dialogue, where a
+// it). A follow-up's passages are its own, with every third one of the
+// previous question's. A passage is a hit with its neighbours; in dialogue, where a
 // paragraph is a line or two, it takes in the paragraphs around it until it
 // holds [passageWords] words, so the model sees who speaks to whom. Passages
 // never overlap: a hit already inside one is skipped, and a window stops
@@ -72,12 +73,20 @@ func (e *Engine) passages(q string, history []string, near []int, n, words int) 
 	if words > 0 {
 		limit = max(limit, words/15)
 	}
-	res := e.ix.Search(retrieval.Query{Text: q, History: history, Limit: limit, Near: near, Before: e.before()})
+	hits := e.ix.Search(retrieval.Query{Text: q, History: history, Limit: limit, Near: near, Before: e.before()}).Hits
+	if len(history) > 0 {
+		// A follow-up ("How old was she then?") asks about what the
+		// question before it found: every third passage is one of that
+		// question's own.
+		last := len(history) - 1
+		prev := e.ix.Search(retrieval.Query{Text: history[last], History: history[:last], Limit: limit, Before: e.before()})
+		hits = interleave(hits, prev.Hits, followUpOwn)
+	}
 	c := e.corpus
 	var out []Passage
 	covered := map[int]bool{}
 	total := 0
-	for _, h := range res.Hits {
+	for _, h := range hits {
 		if len(out) == n || words > 0 && total >= words {
 			break
 		}
@@ -95,6 +104,26 @@ func (e *Engine) passages(q string, history []string, near []int, n, words int) 
 		total += len(strings.Fields(text))
 		cit := e.located(Citation{ID: c.SentenceID(h.Sentence), Text: own}, s.Para)
 		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: c.Docs[p.Doc].Title, Paragraph: p.N, Text: text, Cite: cit})
+	}
+	return out
+}
+
+// followUpOwn is how many of a follow-up's own passages come before each
+// one of the previous question's.
+const followUpOwn = 2
+
+// interleave returns k hits of a, then one of b, and so on, until both
+// are used up.
+func interleave(a, b []retrieval.Hit, k int) []retrieval.Hit {
+	out := make([]retrieval.Hit, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		n := min(k, len(a))
+		out = append(out, a[:n]...)
+		a = a[n:]
+		if len(b) > 0 {
+			out = append(out, b[0])
+			b = b[1:]
+		}
 	}
 	return out
 }

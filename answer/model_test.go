@@ -10,6 +10,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"golang.org/x/tools/txtar"
+
 	"storybot/answer"
 	"storybot/corpus"
 	"storybot/internal/fakeopenai"
@@ -241,4 +243,46 @@ func TestModelInjection(t *testing.T) {
 			t.Errorf("the injected passage is not inside <passage> tags:\n%s", msgs[1].Content)
 		}
 	})
+}
+
+// TestFollowUpPassages checks that a follow-up's passages take in the
+// previous question's: its own words find six old men, and the third
+// passage is the one the question before it found.
+func TestFollowUpPassages(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/followup.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, f := range ar.Files {
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+	}
+	c, err := corpus.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := answer.New(retrieval.NewIndex(c), answer.Options{})
+	const tom = "Tom Harker kept the lamp"
+	prev := "Why did Tom Harker keep the lighthouse lamp?"
+	for _, tt := range []struct {
+		history []string
+		at      int // 1-based place of Tom's passage among the first four, 0 for none
+	}{
+		{nil, 0},
+		{[]string{prev}, 3},
+	} {
+		ps, err := eng.Passages(answer.Question{Text: "What would the old man eat?", History: tt.history}, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := 0
+		for i, p := range ps {
+			if strings.Contains(p.Text, tom) {
+				at = i + 1
+			}
+		}
+		if at != tt.at || len(ps) != 4 {
+			t.Errorf("history %q: %d passages, Tom's at %d, want 4 and %d", tt.history, len(ps), at, tt.at)
+		}
+	}
 }
