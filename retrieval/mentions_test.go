@@ -190,6 +190,11 @@ func TestFittingSpans(t *testing.T) {
 		{"How long did the whale dive?", "The whale dived", "a second"},
 		// "How many more years": years are counted, not "more".
 		{"How many more years did Gregor need?", "Gregor needed another", "six"},
+		// A name is no word that opens a sentence or a quotation, nor
+		// one written in capitals, that the book writes in lower case.
+		{"What is the name of the cat?", "Now the cat", ""},
+		{"What is the name of Mina's cat?", "Mina cried", ""},
+		{"What is the name of Mina's cat?", "The cat was called", "Tibbles"},
 		// "A girl of fourteen" is not the son's age.
 		{"How old was the squire's son?", "A girl of fourteen", ""},
 		{"How old was the squire's daughter?", "A girl of fourteen", "fourteen"},

@@ -30,6 +30,8 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 				cands = append(cands, c.span())
 			}
 		}
+		// "Now, Grete…": no word that opens a sentence or a quotation.
+		cands = ix.namelike(text, cands, TypePerson)
 	case q.focus != "":
 		// "What tool did he grab?": a word of the sentence that names a
 		// kind of tool ("shovel").
@@ -631,10 +633,12 @@ func spanOfName(text string, toks []Token, c Span, q *Question) bool {
 	return own
 }
 
-// namelike drops the candidate names of a who- or where-answer that are
-// no names: a month or a weekday ("In July 1968, …"), a function word or
-// an adverb alone ("After", "Yet"), or a lone word that opens the sentence
-// and that the corpus also writes in lower case ("Additional funding…");
+// namelike drops the candidate names of a who-, where- or name-answer that
+// are no names: a month or a weekday ("In July 1968, …"), a function word
+// or an adverb alone ("After", "Yet"), or a lone word that opens the
+// sentence or a quotation, or is written all in capitals, and that the
+// corpus also writes in lower case ("Additional funding…", "Now, Grete",
+// "we HATED cats");
 // and, for a where-answer, a possessive before a word ("France's far-right
 // party") or a name with a person's title ("the Russian President").
 func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
@@ -653,7 +657,7 @@ func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 				if toks[0].Stop || functionWords[toks[0].Word] || nameless[toks[0].Word] {
 					continue // "Yet", "All", "Royal assent: After the bill…"
 				}
-				if strings.Trim(text[:c.Start], " \"'“‘([") == "" {
+				if opening(text[:c.Start]) || shouted(w) {
 					if id, ok := ix.vocab[toks[0].Term]; ok && ix.usedLowercase(id) {
 						continue
 					}
@@ -663,6 +667,37 @@ func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 		out = append(out, c)
 	}
 	return out
+}
+
+// opening reports whether a word after before opens its sentence or a
+// quotation ("Now, Grete…", said he; …cried: "Good heavens"), where every
+// word is capitalized.
+func opening(before string) bool {
+	b := strings.TrimRight(before, " \"'“‘([")
+	if b == "" {
+		return true
+	}
+	if len(b) == len(strings.TrimRight(before, " ")) {
+		return false // no quotation mark or bracket before the word
+	}
+	r, _ := utf8.DecodeLastRuneInString(b)
+	return strings.ContainsRune(".!?:;—-,", r)
+}
+
+// shouted reports a word of two letters or more written all in capitals
+// ("we HATED cats"): a common word stressed, when the book also writes it in
+// lower case.
+func shouted(w string) bool {
+	letters := 0
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	return letters >= 2
 }
 
 // possessiveBefore reports a candidate in the possessive before a word:
