@@ -206,8 +206,24 @@ func newQWords(q string) qwords {
 	for w.first < len(w.w) && leadingConjunctions[w.w[w.first]] {
 		w.first++
 	}
+	// "When Alice's neck stretched up, what did the bird take her for?":
+	// the question starts after the clause before it.
+	if w.in(w.first, clauseOpeners) {
+		if i := strings.IndexByte(q, ','); i > 0 {
+			if k := len(questionWords(q[:i])); k > w.first && w.in(k, whWords) {
+				w.first = k
+			}
+		}
+	}
 	return w
 }
+
+// clauseOpeners open a clause that may stand before a question's own
+// question word: "When…, what…?".
+var clauseOpeners = wordSet("when while after before since once as if though although during")
+
+// whWords are the question words.
+var whWords = wordSet("what which who whom whose where when why how")
 
 func (w qwords) is(i int, word string) bool         { return i < len(w.w) && w.w[i] == word }
 func (w qwords) in(i int, set map[string]bool) bool { return i < len(w.w) && set[w.w[i]] }

@@ -49,6 +49,10 @@ var classifyTests = []struct {
 	{"Why did Macron warn Putin?", TypeNone},
 	{"How did the United States respond?", TypeNone},
 	{"Did they meet?", TypeNone},
+	// A clause before the question word: "When…, what…?".
+	{"When Alice's neck stretched up, what did the bird take her for?", TypeNone},
+	{"After the lunch, where did Macron go?", TypePlace},
+	{"When the lunch ended, Macron left?", TypeTime},
 	{"", TypeNone},
 	// Full-width and curly text is normalized first.
 	{"Ｗｈｏ met Putin?", TypePerson},
