@@ -125,6 +125,8 @@ var candidateTests = []struct {
 	// Circa years, hyphenated and spelled-out centuries.
 	{"The casket dated c1180 and the candlestick c.1110.", TypeDate, []string{"c1180", "c.1110"}},
 	{"A 13th-century beaker, changed in the 19th Century and the early nineteenth century.", TypeDate, []string{"13th-century", "19th Century", "nineteenth century"}},
+	// A day written out: "Fourteenth of March".
+	{"'Fourteenth of March, I think,' he said; on the first of May they met.", TypeDate, []string{"Fourteenth of March", "first of May"}},
 	// Times: dates, relative times and clock times.
 	{"He visited the Kremlin only a month before the French began.", TypeTime, []string{"a month before"}},
 	{"Two weeks later, yesterday, they met.", TypeTime, []string{"Two weeks later", "yesterday"}},

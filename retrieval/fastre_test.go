@@ -45,7 +45,7 @@ func TestStartREsCases(t *testing.T) {
 		"On 4th of July they met; by Monday it ended.", "The casket dated c1180 and the candlestick c.1110.",
 		"A 13th-century beaker, changed in the 19th Century and the early nineteenth century.", "Due 12/31/2020.",
 		"He visited the Kremlin only a month before the French began.", "At 5 p.m. on Monday they met.",
-		"They met in the morning at 9 o'clock.", "They left at 11 at night, three in the morning.", "In 55 BC and _1897_ the river rose.", "within thirty miles of it",
+		"They met in the morning at 9 o'clock.", "They left at 11 at night, three in the morning.", "On the fourteenth of March, the first of May 1820.", "In 55 BC and _1897_ the river rose.", "within thirty miles of it",
 		"He was a young man of five-and-twenty.", "It rained all night; overnight it froze.", "They met in the palace of Versailles.",
 		"é1999 and Ⅻ 12", "", "$", "a", "In the evening.",
 	} {
