@@ -195,6 +195,11 @@ func TestFittingSpans(t *testing.T) {
 		{"What is the name of the cat?", "Now the cat", ""},
 		{"What is the name of Mina's cat?", "Mina cried", ""},
 		{"What is the name of Mina's cat?", "The cat was called", "Tibbles"},
+		// Not the owner of the one asked about, unless "whose"; no word
+		// of address alone.
+		{"Who was the lawyer?", "The lawyer was", ""},
+		{"Whose friend was the lawyer?", "The lawyer was", "Tibbles's"},
+		{"Who was the judge?", "\"Sir,\" said", ""},
 		// "A girl of fourteen" is not the son's age.
 		{"How old was the squire's son?", "A girl of fourteen", ""},
 		{"How old was the squire's daughter?", "A girl of fourteen", "fourteen"},

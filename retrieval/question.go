@@ -46,7 +46,11 @@ type Question struct {
 	season bool
 	// offset: the question asks how long after or before something.
 	offset bool
+	// whose: the question asks "whose", for an owner.
+	whose bool
 }
+
+var whoseWord = wordSet("whose")
 
 // analyzeQuestion analyzes a query's question.
 func (ix *Index) analyzeQuestion(q Query) Question {
@@ -66,6 +70,7 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a.calendar = qw.asksCalendar()
 	a.season = qw.asksSeason()
 	a.offset = qw.anyOf(offsetWords)
+	a.whose = qw.anyOf(whoseWord)
 	for _, t := range toks {
 		switch t.Word {
 		case "die", "died", "dies", "death":

@@ -128,7 +128,13 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			}
 			// "your honoured father", "a husband of my own": in a book
 			// a person has a name; a word for a relation names no one.
-			if relationWords[strings.ToLower(span)] {
+			if relationWords[strings.ToLower(span)] || addressWords[strings.ToLower(span)] {
+				continue
+			}
+			// "Lucy's lawyer", "her husband… Elizabeth's": the one a
+			// possessive names is not who the question asks for, unless
+			// it asks "whose".
+			if possessiveBefore(text, c) && !q.whose {
 				continue
 			}
 		case TypeAge:
@@ -300,6 +306,9 @@ func lastWord(text string) string {
 
 // relationWords name a person only by a relation to someone else.
 var relationWords = wordSet("father mother parent parents husband wife son sons daughter daughters brother brothers sister sisters uncle aunt cousin cousins nephew niece child children family grandfather grandmother friend friends")
+
+// addressWords are the words of address that name no one alone: "Sir".
+var addressWords = wordSet("sir madam madame mister mistress ma'am")
 
 // vagueWords stand for a number without giving it.
 var vagueWords = wordSet("many several few some")
