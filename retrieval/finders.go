@@ -78,7 +78,12 @@ func ages(s *sentenceText) []Span {
 		// time of day, a part.
 		// "left the house at eleven": an hour of the clock ("At fifteen
 		// she married" is an age).
-		if prev := lastWord(s.text[:r[0]]); !strings.Contains(m, "year") && (countedPersons[prev] || notAgeBefore[prev] || prev == "at" && clockHour(m)) {
+		// "When the clock struck three", "laid for three", "the twelve", "a
+		// song or two", "one, two, three": an hour, a count, a count's
+		// range, counting.
+		if prev := lastWord(s.text[:r[0]]); !strings.Contains(m, "year") && (countedPersons[prev] || notAgeBefore[prev] || prev == "at" && clockHour(m) ||
+			numberFirst(prev) && strings.HasSuffix(strings.TrimRight(s.text[:r[0]], " "), ",") ||
+			prev == "or" && !numberFirst(lastWord(strings.TrimSuffix(strings.TrimRight(s.text[:r[0]], " "), prev)))) {
 			continue
 		}
 		// "for forty years", "forty years ago", "a forty years' fool": a
@@ -106,6 +111,12 @@ func ages(s *sentenceText) []Span {
 				}
 				if !stopWords[w] && !ageWordSet[w] {
 					continue
+				}
+				// "three old men": old men counted.
+				if w == "old" {
+					if st2, e2, ok := nextWord(s.text, e); ok && strings.TrimSpace(s.text[e:st2]) == "" && !stopWords[Normalize(s.text[st2:e2])] {
+						continue
+					}
 				}
 				// "three or four times", "two or three other gentlemen":
 				// a range of a count.
@@ -148,8 +159,9 @@ func clockHour(m string) bool {
 var clockHours = wordSet(strings.ReplaceAll(hourWords, "|", " "))
 
 // notAgeBefore, before a bare number, make it no age: "before three",
-// "in two". ("At fifteen she married", "wedded past fifty" are ages.)
-var notAgeBefore = wordSet("before after till until by in into")
+// "in two", "struck three", "laid for three", "the twelve". ("At fifteen
+// she married", "wedded past fifty" are ages.)
+var notAgeBefore = wordSet("before after till until by in into struck strike strikes striking for the")
 
 // countedPersons, before a number, make it a count of them: "we three",
 // "all four".

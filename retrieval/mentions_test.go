@@ -200,6 +200,14 @@ func TestFittingSpans(t *testing.T) {
 		{"Who was the lawyer?", "The lawyer was", ""},
 		{"Whose friend was the lawyer?", "The lawyer was", "Tibbles's"},
 		{"Who was the judge?", "\"Sir,\" said", ""},
+		// No age in an hour struck, a table laid, old men counted, a
+		// count's range or counting.
+		{"How old was Basil?", "When the clock struck", ""},
+		{"How old was Basil?", "The table was laid", ""},
+		{"How old was Basil?", "Basil heard three", ""},
+		{"How old was Basil?", "Basil sang a song", ""},
+		{"How old was Basil?", "Basil counted", ""},
+		{"How old was Basil?", "Basil was five", "five-and-twenty"},
 		// "A girl of fourteen" is not the son's age.
 		{"How old was the squire's son?", "A girl of fourteen", ""},
 		{"How old was the squire's daughter?", "A girl of fourteen", "fourteen"},
