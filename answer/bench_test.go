@@ -60,3 +60,31 @@ func benchAnswers(b *testing.B, eng *answer.Engine, qs []string) {
 		}
 	}
 }
+
+// BenchmarkPassagesFollowUp measures the passages a model is given for a
+// follow-up on the nine Gutenberg books: its own search and the previous
+// question's.
+func BenchmarkPassagesFollowUp(b *testing.B) {
+	dir, err := shareddir.Path("corpora", "gutenberg")
+	if err != nil {
+		b.Skip(err)
+	}
+	c, err := corpus.LoadDir(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	eng := answer.New(retrieval.NewIndex(c), answer.Options{})
+	qs := []answer.Question{
+		{Text: "How old was she then?", History: []string{"Where did Wickham try to run off with Darcy's sister?"}},
+		{Text: "What did he do next?", History: []string{"Who painted the portrait of Dorian Gray?"}},
+		{Text: "Where was it kept?", History: []string{"What did the White Rabbit take out of its waistcoat-pocket?"}},
+		{Text: "And how long did it take?", History: []string{"What did Gregor Samsa turn into?"}},
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := eng.Passages(qs[i%len(qs)], 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
