@@ -177,6 +177,11 @@ func (b *builder) roleAt(text string, toks []buildToken, k int) (uint8, bool) {
 func placePreposition(before string) uint8 {
 	before = strings.TrimRight(before, " ")
 	w := strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:])
+	// "in the Pacific", "across the Atlantic": the article between.
+	if w == "the" {
+		before = strings.TrimRight(before[:len(before)-3], " ")
+		w = strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:])
+	}
 	switch {
 	case placeOnlyPrepositions[w]:
 		return 2

@@ -80,6 +80,8 @@ func TestResolveMentions(t *testing.T) {
 		// whatever pronoun follows it.
 		{"Whitby was grey", nil},
 		{"Whitby lay by the sea", nil},
+		// "in the Pacific" counts too: the Pacific is a place, no "she".
+		{"She was deep", nil},
 		// A role after a determiner or a possessive is someone: the
 		// pronoun after it means them, not the woman named before
 		// ("her sister" is not Mrs. Gardiner); a plural is no one, and
