@@ -79,9 +79,11 @@ var answerTypes = [numTypes]typeRow{
 	TypeDistance: {name: "distance", kinds: []kind{kindDistance}, holds: holdDistance, distinctive: true,
 		asks: func(w qwords) bool { return w.pair("how", "far") }},
 	TypeNumber: {name: "number", kinds: []kind{kindNumber}, holds: holdNumber, strict: true, distinctive: true,
-		asks: func(w qwords) bool { return w.after("how", howNumber) || w.whatOf(whatNumber) }},
+		asks: func(w qwords) bool {
+			return (w.after("how", howNumber) || w.whatOf(whatNumber)) && !w.howMuchTime()
+		}},
 	TypeDuration: {name: "duration", kinds: []kind{kindDuration}, holds: holdDuration, distinctive: true,
-		asks: func(w qwords) bool { return w.pair("how", "long") && !w.howLongAgo() }},
+		asks: func(w qwords) bool { return w.pair("how", "long") && !w.howLongAgo() || w.howMuchTime() }},
 	TypeDate: {name: "date", kinds: []kind{kindDate}, holds: holdDate, strict: true, distinctive: true,
 		asks: func(w qwords) bool { return w.whatOf(whatDate) }},
 	TypeTime: {name: "time", kinds: []kind{kindDate, kindTime}, holds: holdTime, distinctive: true,
@@ -315,6 +317,16 @@ func (w qwords) asksSeason() bool {
 var seasonAsked = wordSet("month season")
 
 var timeSpanWords = wordSet("period periods frame frames span spans zone zones")
+
+// howMuchTime reports "how much time": a length of time, no count.
+func (w qwords) howMuchTime() bool {
+	for i := range w.w {
+		if w.is(i, "how") && w.is(i+1, "much") && w.is(i+2, "time") {
+			return true
+		}
+	}
+	return false
+}
 
 func (w qwords) howLongAgo() bool {
 	for i := range w.w {

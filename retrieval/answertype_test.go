@@ -41,6 +41,7 @@ var classifyTests = []struct {
 	{"What percentage of voters chose Le Pen?", TypeNumber},
 	{"How long did they talk?", TypeDuration},
 	{"For how long did they talk?", TypeDuration},
+	{"How much time passed between the pips and his death?", TypeDuration},
 	{"What year did the attack happen?", TypeDate},
 	{"In what month was the election?", TypeDate},
 	{"Which day did they meet?", TypeDate},
