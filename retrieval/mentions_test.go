@@ -210,6 +210,9 @@ func TestFittingSpans(t *testing.T) {
 		{"How old was Basil?", "Basil sang a song", ""},
 		{"How old was Basil?", "Basil counted", ""},
 		{"How old was Basil?", "Basil was five", "five-and-twenty"},
+		// A where-answer names a place in particular.
+		{"Where did the fox stand?", "The fox stood", ""},
+		{"Where did the fox go?", "The fox went", "Whitby"},
 		// "A girl of fourteen" is not the son's age.
 		{"How old was the squire's son?", "A girl of fourteen", ""},
 		{"How old was the squire's daughter?", "A girl of fourteen", "fourteen"},

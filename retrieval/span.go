@@ -226,6 +226,11 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			if q.asksSettlement() && streetName(span) {
 				continue
 			}
+			// "in position", "at the source": a word that names no place
+			// in particular.
+			if vaguePlaces[strings.TrimPrefix(strings.ToLower(span), "the ")] {
+				continue
+			}
 		}
 		out = append(out, c)
 	}
@@ -306,6 +311,9 @@ func lastWord(text string) string {
 
 // relationWords name a person only by a relation to someone else.
 var relationWords = wordSet("father mother parent parents husband wife son sons daughter daughters brother brothers sister sisters uncle aunt cousin cousins nephew niece child children family grandfather grandmother friend friends")
+
+// vaguePlaces are place nouns that name no place in particular.
+var vaguePlaces = wordSet("place places position positions spot spots point points side sides part parts source see direction directions way ways area areas region regions quarter quarters somewhere anywhere everywhere")
 
 // addressWords are the words of address that name no one alone: "Sir".
 var addressWords = wordSet("sir madam madame mister mistress ma'am")
