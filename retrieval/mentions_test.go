@@ -197,6 +197,7 @@ func TestFittingSpans(t *testing.T) {
 		{"What is the name of the cat?", "Now the cat", ""},
 		{"What is the name of Mina's cat?", "Mina cried", ""},
 		{"What is the name of Mina's cat?", "The cat was called", "Tibbles"},
+		{"What is the name of the clerk?", "The clerk called", ""},
 		// Not the owner of the one asked about, unless "whose"; no word
 		// of address alone.
 		{"Who was the lawyer?", "The lawyer was", ""},

@@ -697,6 +697,11 @@ func opening(before string) bool {
 	if len(b) == len(strings.TrimRight(before, " ")) {
 		return false // no quotation mark or bracket before the word
 	}
+	// A quotation mark right before the word opens the quotation: called
+	// "Good morning".
+	if q, _ := utf8.DecodeLastRuneInString(before); strings.ContainsRune("\"“‘", q) {
+		return true
+	}
 	r, _ := utf8.DecodeLastRuneInString(b)
 	return strings.ContainsRune(".!?:;—-,", r)
 }
