@@ -71,7 +71,9 @@ type spanContext struct {
 var answerTypes = [numTypes]typeRow{
 	TypeNone: {name: "none"},
 	TypeMoney: {name: "money", kinds: []kind{kindMoney}, holds: holdMoney, distinctive: true,
-		asks: func(w qwords) bool { return w.pair("how", "much") && w.anyOf(moneyWords) || w.whatOf(whatMoney) }},
+		asks: func(w qwords) bool {
+			return w.pair("how", "much") && w.anyOf(moneyWords) || w.whatOf(whatMoney) || w.howBigA(whatMoney)
+		}},
 	TypeAge: {name: "age", kinds: []kind{kindAge}, holds: holdAge, strict: true, distinctive: true,
 		asks: func(w qwords) bool {
 			return w.pair("how", "old") || w.whatOf(ageWords) || w.first < len(w.w) && w.is(w.first, "ages")
@@ -318,6 +320,19 @@ var seasonAsked = wordSet("month season")
 
 var timeSpanWords = wordSet("period periods frame frames span spans zone zones")
 
+// howBigA reports "how big a", "how large a"… before a word of set: "How
+// large a fee…?" asks for an amount.
+func (w qwords) howBigA(set map[string]bool) bool {
+	for i := range w.w {
+		if w.is(i, "how") && w.in(i+1, sizeWords) && (w.is(i+2, "a") || w.is(i+2, "an")) && w.in(i+3, set) {
+			return true
+		}
+	}
+	return false
+}
+
+var sizeWords = wordSet("big large great small handsome generous substantial")
+
 // howMuchTime reports "how much time": a length of time, no count.
 func (w qwords) howMuchTime() bool {
 	for i := range w.w {
@@ -387,7 +402,7 @@ var (
 	moneyWords = wordSet("cost costs money pay paid spend spent price worth raise raised earn earned fund charge charged dollars sell sold buy bought offer offered budget salary fee revenue profit donate donated invest invested income fortune wealth inherit inherited inheritance dowry rent wage wages pounds")
 	// whatMoney are the nouns of "what/which … " questions asking for an
 	// amount of money ("What sum did he take?").
-	whatMoney = wordSet("sum price fee salary income fortune wage wages rent")
+	whatMoney = wordSet("sum price fee salary income fortune wage wages rent loan bounty reward ransom dowry allowance legacy payment")
 	ageWords  = wordSet("age ages")
 	// typeWords, after "how" or "what", name the type a question asks
 	// for rather than its subject: "how old", "what age", "how far".

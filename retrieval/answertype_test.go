@@ -38,6 +38,8 @@ var classifyTests = []struct {
 	{"How far was their new house from Longbourn?", TypeDistance},
 	{"How much income does Longbourn produce?", TypeMoney},
 	{"What sum did Wickham take?", TypeMoney},
+	{"How large a fee did the colonel offer the engineer?", TypeMoney},
+	{"How big a reward had been put up for the gem?", TypeMoney},
 	{"What percentage of voters chose Le Pen?", TypeNumber},
 	{"How long did they talk?", TypeDuration},
 	{"For how long did they talk?", TypeDuration},
@@ -126,6 +128,7 @@ var candidateTests = []struct {
 	// Circa years, hyphenated and spelled-out centuries.
 	{"The casket dated c1180 and the candlestick c.1110.", TypeDate, []string{"c1180", "c.1110"}},
 	{"A 13th-century beaker, changed in the 19th Century and the early nineteenth century.", TypeDate, []string{"13th-century", "19th Century", "nineteenth century"}},
+	{"They paid fifty guineas, then a hundred rupees.", TypeMoney, []string{"fifty guineas", "hundred rupees"}},
 	// A day written out: "Fourteenth of March".
 	{"'Fourteenth of March, I think,' he said; on the first of May they met.", TypeDate, []string{"Fourteenth of March", "first of May"}},
 	// Times: dates, relative times and clock times.
