@@ -198,6 +198,8 @@ func TestFittingSpans(t *testing.T) {
 		{"What is the name of Mina's cat?", "Mina cried", ""},
 		{"What is the name of Mina's cat?", "The cat was called", "Tibbles"},
 		{"What is the name of the clerk?", "The clerk called", ""},
+		{"What was the name of the major?", "The major married", "Julia"},
+		{"What was the name of the captain?", "The captain came home", ""},
 		// Not the owner of the one asked about, unless "whose"; no word
 		// of address alone.
 		{"Who was the lawyer?", "The lawyer was", ""},

@@ -651,7 +651,8 @@ func spanOfName(text string, toks []Token, c Span, q *Question) bool {
 }
 
 // namelike drops the candidate names of a who-, where- or name-answer that
-// are no names: a month or a weekday ("In July 1968, …"), a function word
+// are no names: a month, a weekday or a season ("In July 1968, …", "at
+// Christmas"), a function word
 // or an adverb alone ("After", "Yet"), or a lone word that opens the
 // sentence or a quotation, or is written all in capitals, and that the
 // corpus also writes in lower case ("Additional funding…", "Now, Grete",
@@ -666,8 +667,8 @@ func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 			continue
 		}
 		lower := strings.ToLower(strings.TrimSuffix(w, "."))
-		if monthSet[lower] || daySet[lower] {
-			continue
+		if monthSet[lower] || daySet[lower] || seasonWords[lower] {
+			continue // "In July 1968, …", "at Christmas"
 		}
 		if !strings.ContainsAny(w, " -") {
 			if toks := analyze(w, nil, ix.stem); len(toks) == 1 {
