@@ -66,12 +66,15 @@ func (e *Engine) extractive(q string, history []string, res retrieval.Result) An
 }
 
 // refusal is the answer when the engine does not answer with candidate a.
-// Refused for want of confidence alone, the answer may well be there: the
-// passages it would have quoted come first, in that order.
+// Refused for want of confidence alone, the answer may well be there: in
+// an article the passages it would have quoted come first, in that order;
+// in a book the closest passages come in their learnt order
+// ([retrieval.Result].Closest), which puts the answering sentence first
+// more often.
 func (e *Engine) refusal(a Answer, sig Signals, ok bool, res retrieval.Result) Answer {
 	unsure := ok && !sig.ruledOut()
 	r := e.notFound(Answer{Question: a.Question, Mode: ModeKeyword, Confidence: a.Confidence}, res, unsure)
-	if unsure {
+	if unsure && res.Long < 0.5 {
 		r.Related = nil
 		for _, c := range a.Citations[:min(3, len(a.Citations))] {
 			c.N = len(r.Related) + 1
@@ -304,6 +307,15 @@ func (e *Engine) nearDuplicate(s int, used []int) bool {
 	return false
 }
 
+// closestOf is the order of a result's closest passages: [retrieval.Result].Closest,
+// or its hits when it has none.
+func closestOf(res retrieval.Result) []retrieval.Hit {
+	if res.Closest != nil {
+		return res.Closest
+	}
+	return res.Hits
+}
+
 // notFound says that the story does not answer, offering the closest
 // passages as related. In a book, or when unsure (refused for want of
 // confidence, not by a rule), it says only that the text does not say it
@@ -319,7 +331,7 @@ func (e *Engine) notFound(a Answer, res retrieval.Result, unsure bool) Answer {
 		a.Text = "The story doesn't say plainly."
 	}
 	var used []int
-	for _, h := range res.Hits {
+	for _, h := range closestOf(res) {
 		if len(a.Related) == 3 {
 			break
 		}

@@ -124,6 +124,9 @@ type Result struct {
 	// article, from 0 to 1, by its length: features for long texts weigh
 	// in by it.
 	Long float64
+	// Closest are the hits in the order a book shows its closest passages
+	// (see [Index.closest]); in an article the same as Hits.
+	Closest []Hit
 }
 
 // evidenceHits is how many of the best hits get their evidence (see
@@ -689,14 +692,15 @@ func (ix *Index) Search(q Query) Result {
 		}
 	}
 	sort.Slice(hits, func(i, j int) bool { return ix.better(hits[i], hits[j]) })
+	closest := ix.closest(hits)
 	if len(hits) > limit {
-		hits = hits[:limit]
+		hits, closest = hits[:limit], closest[:limit]
 	}
 	ev := ix.prepareEvidence(&res.Question)
 	for i := range hits[:min(len(hits), evidenceHits)] {
 		ix.evidence(&hits[i], &ev)
 	}
-	res.Hits = hits
+	res.Hits, res.Closest = hits, closest
 	return res
 }
 
