@@ -34,6 +34,17 @@ func BenchmarkAnswerStory(b *testing.B) {
 // BenchmarkAnswerGutenberg measures it on the nine shared Gutenberg books
 // loaded as one corpus.
 func BenchmarkAnswerGutenberg(b *testing.B) {
+	benchAnswers(b, gutenbergEngine(b), []string{
+		"Who is Mr. Darcy's friend?", "What did the White Rabbit take out of its waistcoat-pocket?",
+		"Where does Count Dracula live?", "What did Gregor Samsa turn into?", "Who is the captain of the Pequod?",
+		"Who painted the portrait of Dorian Gray?", "Who raised Mowgli in the jungle?", "How many sisters does Elizabeth Bennet have?",
+	})
+}
+
+// gutenbergEngine is the engine over the nine shared Gutenberg books
+// loaded as one corpus; without ../shared the benchmark is skipped.
+func gutenbergEngine(b *testing.B) *answer.Engine {
+	b.Helper()
 	dir, err := shareddir.Path("corpora", "gutenberg")
 	if err != nil {
 		b.Skip(err)
@@ -42,12 +53,7 @@ func BenchmarkAnswerGutenberg(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	eng := answer.New(retrieval.NewIndex(c), answer.Options{})
-	benchAnswers(b, eng, []string{
-		"Who is Mr. Darcy's friend?", "What did the White Rabbit take out of its waistcoat-pocket?",
-		"Where does Count Dracula live?", "What did Gregor Samsa turn into?", "Who is the captain of the Pequod?",
-		"Who painted the portrait of Dorian Gray?", "Who raised Mowgli in the jungle?", "How many sisters does Elizabeth Bennet have?",
-	})
+	return answer.New(retrieval.NewIndex(c), answer.Options{})
 }
 
 func benchAnswers(b *testing.B, eng *answer.Engine, qs []string) {
@@ -65,15 +71,7 @@ func benchAnswers(b *testing.B, eng *answer.Engine, qs []string) {
 // follow-up on the nine Gutenberg books: its own search and the previous
 // question's.
 func BenchmarkPassagesFollowUp(b *testing.B) {
-	dir, err := shareddir.Path("corpora", "gutenberg")
-	if err != nil {
-		b.Skip(err)
-	}
-	c, err := corpus.LoadDir(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
-	eng := answer.New(retrieval.NewIndex(c), answer.Options{})
+	eng := gutenbergEngine(b)
 	qs := []answer.Question{
 		{Text: "How old was she then?", History: []string{"Where did Wickham try to run off with Darcy's sister?"}},
 		{Text: "What did he do next?", History: []string{"Who painted the portrait of Dorian Gray?"}},

@@ -307,15 +307,6 @@ func (e *Engine) nearDuplicate(s int, used []int) bool {
 	return false
 }
 
-// closestOf is the order of a result's closest passages: [retrieval.Result].Closest,
-// or its hits when it has none.
-func closestOf(res retrieval.Result) []retrieval.Hit {
-	if res.Closest != nil {
-		return res.Closest
-	}
-	return res.Hits
-}
-
 // notFound says that the story does not answer, offering the closest
 // passages as related. In a book, or when unsure (refused for want of
 // confidence, not by a rule), it says only that the text does not say it
@@ -331,7 +322,7 @@ func (e *Engine) notFound(a Answer, res retrieval.Result, unsure bool) Answer {
 		a.Text = "The story doesn't say plainly."
 	}
 	var used []int
-	for _, h := range closestOf(res) {
+	for _, h := range res.Closest {
 		if len(a.Related) == 3 {
 			break
 		}

@@ -73,14 +73,14 @@ func (e *Engine) passages(q string, history []string, near []int, n, words int) 
 	if words > 0 {
 		limit = max(limit, words/15)
 	}
-	hits := closestOf(e.ix.Search(retrieval.Query{Text: q, History: history, Limit: limit, Near: near, Before: e.before()}))
+	hits := e.ix.Search(retrieval.Query{Text: q, History: history, Limit: limit, Near: near, Before: e.before()}).Closest
 	if len(history) > 0 {
 		// A follow-up ("How old was she then?") asks about what the
 		// question before it found: every third passage is one of that
 		// question's own.
 		last := len(history) - 1
 		prev := e.ix.Search(retrieval.Query{Text: history[last], History: history[:last], Limit: limit, Before: e.before()})
-		hits = interleave(hits, closestOf(prev), followUpOwn)
+		hits = interleave(hits, prev.Closest, followUpOwn)
 	}
 	c := e.corpus
 	var out []Passage

@@ -73,17 +73,9 @@ func ages(s *sentenceText) []Span {
 				}
 			}
 		}
-		// "we three--Arthur, Quincey Morris, and myself": a count of the
-		// persons before it. "back before three", "cut the herd in two": a
-		// time of day, a part.
-		// "left the house at eleven": an hour of the clock ("At fifteen
-		// she married" is an age).
-		// "When the clock struck three", "laid for three", "the twelve", "a
-		// song or two", "one, two, three": an hour, a count, a count's
-		// range, counting.
-		if prev := lastWord(s.text[:r[0]]); !strings.Contains(m, "year") && (countedPersons[prev] || notAgeBefore[prev] || prev == "at" && clockHour(m) ||
-			numberFirst(prev) && strings.HasSuffix(strings.TrimRight(s.text[:r[0]], " "), ",") ||
-			prev == "or" && !numberFirst(lastWord(strings.TrimSuffix(strings.TrimRight(s.text[:r[0]], " "), prev)))) {
+		// "we three--Arthur, Quincey Morris, and myself", "back before
+		// three", "When the clock struck three": no age.
+		if !strings.Contains(m, "year") && noAgeAfter(s.text[:r[0]], m) {
 			continue
 		}
 		// "for forty years", "forty years ago", "a forty years' fool": a
@@ -128,6 +120,30 @@ func ages(s *sentenceText) []Span {
 		out = append(out, Span{r[0], r[1]})
 	}
 	return mergeSpans(out)
+}
+
+// noAgeAfter reports whether the words before a bare number m make it no
+// age: a count of persons ("we three"), a time of day or a part ("before
+// three", "in two", "left the house at eleven"; "At fifteen she married"
+// is an age), an hour struck ("When the clock struck three"), a count
+// ("laid for three", "the twelve"), a count's range ("a song or two";
+// "fifteen or sixteen" is a range of ages) or counting ("one, two,
+// three").
+func noAgeAfter(before, m string) bool {
+	f := strings.Fields(before)
+	if len(f) == 0 {
+		return false
+	}
+	last := f[len(f)-1]
+	switch prev := lastWord(last); {
+	case countedPersons[prev], notAgeBefore[prev], prev == "at" && clockHour(m):
+		return true
+	case numberFirst(prev) && strings.HasSuffix(last, ","):
+		return true
+	case prev == "or":
+		return len(f) < 2 || !numberFirst(lastWord(f[len(f)-2]))
+	}
+	return false
 }
 
 // durationBefore reports text that ends with a word that makes the number

@@ -171,27 +171,19 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			if q.Type == TypeNumber && q.own.counted != "" && ix.countsOther(text[c.End:], q.own.counted) && !ix.holdsTerm(span, q.own.counted) {
 				continue
 			}
-			// "the year", "that day": a point in time, no length; "only
-			// begins a second" counts, unless "for" or "in" makes it a
-			// length ("for a second").
-			if q.Type == TypeDuration && len(f) > 0 && determiners[f[0]] {
-				continue
-			}
-			// "about a month after Gregor's transformation": a point in
-			// time, unless the question asks how long after or before, or
-			// "for" makes it a length ("For three months after that night").
-			if q.Type == TypeDuration && offsetWords[wordAfter(text, c.End)] && !q.offset && !lengthWords[lastWord(text[:c.Start])] {
-				continue
-			}
-			if q.Type == TypeDuration && len(f) == 2 && f[0] == "a" && strings.Trim(f[1], ".,;:!?") == "second" && !lengthWords[lastWord(text[:c.Start])] {
-				continue
-			}
-			// "till one night I felt…", "until the next day": a point in
-			// time, not a length; "one night" is one such point unless
-			// "for" or "in" makes it a length ("for one night").
+			// A point in time, not a length: "the year", "that day"; "till
+			// one night I felt…", "until the next day"; "about a month
+			// after Gregor's transformation", unless the question asks how
+			// long after or before. A count: "only begins a second". Unless
+			// "for", "in"… makes it a length ("for one night", "for a
+			// second", "For three months after that night").
 			if q.Type == TypeDuration {
 				before := lastWord(text[:c.Start])
-				if pointWords[before] || len(f) == 2 && f[0] == "one" && onePoints[f[1]] && !lengthWords[before] {
+				length := lengthWords[before]
+				if len(f) > 0 && determiners[f[0]] || pointWords[before] ||
+					len(f) == 2 && f[0] == "one" && onePoints[f[1]] && !length ||
+					offsetWords[wordAfter(text, c.End)] && !q.offset && !length ||
+					len(f) == 2 && f[0] == "a" && strings.Trim(f[1], ".,;:!?") == "second" && !length {
 					continue
 				}
 			}
@@ -341,10 +333,8 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 	}
 	// "A girl of fourteen": the age of one the question, by its gender,
 	// does not ask about ("How old was the son…?").
-	if lastWord(text[:c.Start]) == "of" {
-		before := strings.TrimSpace(text[:c.Start])
-		before = strings.TrimSpace(before[:len(before)-2])
-		if g := agedNouns[lastWord(before)]; g != genderNone {
+	if f := strings.Fields(text[:c.Start]); len(f) > 1 && lastWord(f[len(f)-1]) == "of" {
+		if g := agedNouns[lastWord(f[len(f)-2])]; g != genderNone {
 			if qg := ix.questionGender(q); qg != genderNone && qg != g {
 				return false
 			}
