@@ -127,6 +127,24 @@ type Generator interface {
 	Generate(ctx context.Context, in GenerateInput, onDelta func(delta string)) (string, error)
 }
 
+// RewriteInput is what a [Rewriter] writes from.
+type RewriteInput struct {
+	Question string
+	History  []string
+	// Titles name the texts asked about, "Title by Author", at most
+	// [rewriteTitles] of them.
+	Titles []string
+}
+
+// Rewriter writes, for a question, the words its answer may stand in: a
+// passage as the text itself might word the answer, with the names and
+// words it would use. The engine searches with them beside the question
+// for the passages a model is given (README: Language model), since a
+// reader's words are seldom the book's.
+type Rewriter interface {
+	Rewrite(ctx context.Context, in RewriteInput) (string, error)
+}
+
 // Source is a cited sentence shown in full: its paragraph and neighbours.
 type Source struct {
 	ID  string

@@ -1,7 +1,8 @@
 // Package llm answers questions with an OpenAI-compatible chat model
 // (OpenAI, Ollama, vLLM, llama.cpp, LM Studio) from numbered passages. It
-// implements [answer.Generator] with retries, per-attempt timeouts and a
-// circuit breaker, and returns only errors a caller can fall back on.
+// implements [answer.Generator], and [answer.Rewriter] for the search of
+// those passages, with retries, per-attempt timeouts and a circuit breaker,
+// and returns only errors a caller can fall back on.
 //
 // The text it returns is the model's, with citation markers naming passages
 // left out of the prompt removed; callers still check it with package cite.
@@ -25,7 +26,10 @@ import (
 	"storybot/prompts"
 )
 
-var _ answer.Generator = (*Client)(nil)
+var (
+	_ answer.Generator = (*Client)(nil)
+	_ answer.Rewriter  = (*Client)(nil)
+)
 
 // Errors returned by [Client.Generate], for callers that branch on them
 // with [errors.Is]. A caller's own context errors are returned wrapped as
@@ -98,8 +102,8 @@ type Config struct {
 	// ContextTokens is the model's context window; the prompt gets what
 	// MaxTokens leaves of it. The default is 8192.
 	ContextTokens int
-	// BreakerThreshold is how many Generate calls in a row must fail before
-	// the breaker opens. The default is 5; negative disables the breaker.
+	// BreakerThreshold is how many calls in a row (Generate or Rewrite)
+	// must fail before the breaker opens. The default is 5; negative disables the breaker.
 	BreakerThreshold int
 	// BreakerCooldown is how long an open breaker rejects calls before it
 	// lets one through to probe. The default is 1 minute.
@@ -216,12 +220,44 @@ func (c *Client) Generate(ctx context.Context, in answer.GenerateInput, onDelta 
 	if err != nil {
 		return "", fmt.Errorf("llm prompt: %w", err)
 	}
+	text, err := c.call(ctx, system, user, c.cfg.MaxTokens, onDelta)
+	if err != nil {
+		return "", err
+	}
+	if len(used) < len(in.Passages) {
+		var dropped []int
+		text, dropped = cite.Limit(text, len(used))
+		if len(dropped) > 0 {
+			c.log.Warn("model cited passages it was not shown", "passages", dropped, "shown", len(used))
+		}
+	}
+	return text, nil
+}
+
+// rewriteMaxTokens caps a rewrite's length (two short lines), below
+// [Config].MaxTokens when that is lower.
+const rewriteMaxTokens = 256
+
+// Rewrite implements [answer.Rewriter]: it asks the model to write, for
+// in.Question, a passage in the words of the text asked about and the
+// words that text might use, for the search of the passages an answer is
+// given. It fails as [Client.Generate] does, with the same breaker.
+func (c *Client) Rewrite(ctx context.Context, in answer.RewriteInput) (string, error) {
+	system, user, err := prompts.RenderRewrite(in, c.budget)
+	if err != nil {
+		return "", fmt.Errorf("llm rewrite prompt: %w", err)
+	}
+	return c.call(ctx, system, user, min(c.cfg.MaxTokens, rewriteMaxTokens), nil)
+}
+
+// call asks the model through the breaker.
+func (c *Client) call(ctx context.Context, system, user string, maxTokens int, onDelta func(string)) (string, error) {
 	ok, probe := c.breaker.allow()
 	if !ok {
 		c.log.Debug("model call skipped: circuit open")
 		return "", ErrUnavailable
 	}
-	text, err := c.generate(ctx, system, user, onDelta)
+	text, err := c.generate(ctx, system, user, maxTokens, onDelta)
 	switch {
 	case err == nil:
 		if c.breaker.record(success, probe) {
@@ -237,18 +273,11 @@ func (c *Client) Generate(ctx context.Context, in answer.GenerateInput, onDelta 
 	if err != nil {
 		return "", err
 	}
-	if len(used) < len(in.Passages) {
-		var dropped []int
-		text, dropped = cite.Limit(text, len(used))
-		if len(dropped) > 0 {
-			c.log.Warn("model cited passages it was not shown", "passages", dropped, "shown", len(used))
-		}
-	}
 	return text, nil
 }
 
 // generate makes up to 1+Retries attempts.
-func (c *Client) generate(ctx context.Context, system, user string, onDelta func(string)) (string, error) {
+func (c *Client) generate(ctx context.Context, system, user string, maxTokens int, onDelta func(string)) (string, error) {
 	req := openai.ChatCompletionRequest{
 		Model: c.cfg.Model,
 		Messages: []openai.ChatCompletionMessage{
@@ -256,7 +285,7 @@ func (c *Client) generate(ctx context.Context, system, user string, onDelta func
 			{Role: openai.ChatMessageRoleUser, Content: user},
 		},
 		//lint:ignore SA1019 max_tokens is what Ollama, llama.cpp and LM Studio understand.
-		MaxTokens:   c.cfg.MaxTokens,
+		MaxTokens:   maxTokens,
 		Temperature: c.cfg.Temperature,
 	}
 	start := c.now()

@@ -606,3 +606,64 @@ func TestGenerateConcurrent(t *testing.T) {
 		t.Errorf("%d requests, want 8", n)
 	}
 }
+
+var rewriteInput = answer.RewriteInput{Question: "What ship brought the Count to England?", Titles: []string{"Dracula by Bram Stoker"}}
+
+func TestRewrite(t *testing.T) {
+	tests := []struct {
+		name      string
+		maxTokens int
+		reply     fakeopenai.Reply
+		want      string
+		wantErr   error
+		wantMax   int
+	}{
+		{name: "two lines", reply: fakeopenai.Reply{Text: "  The schooner Demeter, from Varna, came into Whitby harbour.\nschooner, Demeter, Varna, Whitby  "},
+			want: "The schooner Demeter, from Varna, came into Whitby harbour.\nschooner, Demeter, Varna, Whitby", wantMax: rewriteMaxTokens},
+		{name: "lower answer cap", maxTokens: 100, reply: fakeopenai.Reply{Text: "<think>the Demeter</think>The Demeter came to Whitby."},
+			want: "The Demeter came to Whitby.", wantMax: 100},
+		{name: "rejected", reply: fakeopenai.Reply{Status: 400}, wantErr: ErrRejected, wantMax: rewriteMaxTokens},
+		{name: "empty", reply: fakeopenai.Reply{Text: " "}, wantErr: ErrEmptyAnswer, wantMax: rewriteMaxTokens},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, srv, _ := setup(t, func(c *Config) { c.Retries = -1; c.MaxTokens = tt.maxTokens })
+			srv.Enqueue(tt.reply)
+			got, err := c.Rewrite(ctx(t), rewriteInput)
+			if !errors.Is(err, tt.wantErr) || got != tt.want {
+				t.Errorf("Rewrite = %q, %v; want %q, %v", got, err, tt.want, tt.wantErr)
+			}
+			reqs := srv.Requests()
+			if len(reqs) != 1 {
+				t.Fatalf("%d requests, want 1", len(reqs))
+			}
+			req := reqs[0].Chat
+			//lint:ignore SA1019 the client sends max_tokens, as local servers want.
+			if n := req.MaxTokens; n != tt.wantMax || req.Stream {
+				t.Errorf("max_tokens %d, stream %v; want %d, false", n, req.Stream, tt.wantMax)
+			}
+			if len(req.Messages) != 2 || !strings.Contains(req.Messages[0].Content, "search engine") ||
+				!strings.Contains(req.Messages[1].Content, "- Dracula by Bram Stoker") || !strings.Contains(req.Messages[1].Content, rewriteInput.Question) {
+				t.Errorf("messages %+v", req.Messages)
+			}
+		})
+	}
+}
+
+// TestRewriteSharesBreaker checks that failed rewrites open the breaker
+// for answers too: a model that cannot rewrite cannot answer either.
+func TestRewriteSharesBreaker(t *testing.T) {
+	c, srv, _ := setup(t, func(c *Config) { c.BreakerThreshold = 2; c.Retries = -1 })
+	for i := range 2 {
+		srv.Enqueue(fakeopenai.Reply{Status: 500})
+		if _, err := c.Rewrite(ctx(t), rewriteInput); !errors.Is(err, ErrServer) {
+			t.Fatalf("rewrite %d: %v, want ErrServer", i+1, err)
+		}
+	}
+	if _, err := c.Generate(ctx(t), input, nil); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("answer after failed rewrites: %v, want ErrUnavailable", err)
+	}
+	if n := len(srv.Requests()); n != 2 {
+		t.Errorf("%d requests, want 2", n)
+	}
+}

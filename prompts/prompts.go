@@ -1,8 +1,10 @@
 // Package prompts renders the chat prompts that ask a language model to
 // answer a question from numbered passages, citing them as [n], within a
-// token budget.
+// token budget, and to put a question in the words of the text it asks
+// about, for the search of those passages ([RenderRewrite]).
 //
-// The templates are embedded files (system.tmpl, user.tmpl). Everything the
+// The templates are embedded files (system.tmpl, user.tmpl,
+// rewrite_system.tmpl, rewrite_user.tmpl). Everything the
 // user or the corpus supplies (passages, earlier questions, the question) is
 // placed between delimiters and the system prompt tells the model to treat it
 // as data, never as instructions.
@@ -193,8 +195,60 @@ func ref(p answer.Passage) string {
 	return p.Document
 }
 
+// RenderRewrite returns the system and user prompts that ask a model to
+// write, for in.Question, a passage in the words of the text it asks about
+// and the words that text might use (see [answer.Rewriter]). The question
+// is cut to a quarter of budgetTokens, earlier questions keep at most an
+// eighth (newest first, each cut to 100 tokens), and the titles at most an
+// eighth (each cut to 50 tokens).
+func RenderRewrite(in answer.RewriteInput, budgetTokens int) (system, user string, err error) {
+	system, err = execute("rewrite_system.tmpl", nil)
+	if err != nil {
+		return "", "", err
+	}
+	data := rewriteData{Question: truncate(clean(in.Question), budgetTokens/questionShare)}
+	left := budgetTokens / historyShare
+	for _, t := range in.Titles {
+		t = truncate(clean(t), titleTokens)
+		if cost := Tokens(t) + 2; t != "" && cost <= left {
+			left -= cost
+			data.Titles = append(data.Titles, t)
+		}
+	}
+	left = budgetTokens / historyShare
+	for i := len(in.History) - 1; i >= 0; i-- {
+		h := truncate(clean(in.History[i]), historyItemTokens)
+		cost := Tokens(h) + 2
+		if h == "" {
+			continue
+		}
+		if cost > left {
+			break
+		}
+		left -= cost
+		data.History = append([]string{h}, data.History...)
+	}
+	user, err = execute("rewrite_user.tmpl", data)
+	if err != nil {
+		return "", "", err
+	}
+	if Tokens(system)+Tokens(user)+2*messageOverhead > budgetTokens {
+		return "", "", fmt.Errorf("rewrite prompt: %w", ErrBudget)
+	}
+	return system, user, nil
+}
+
+// titleTokens caps one title of [RenderRewrite].
+const titleTokens = 50
+
+type rewriteData struct {
+	Titles   []string
+	History  []string
+	Question string
+}
+
 // delimiter matches our own tags, so data cannot close or open a section.
-var delimiter = regexp.MustCompile(`(?i)<(/?\s*(?:passage|passages|history|question)\b)`)
+var delimiter = regexp.MustCompile(`(?i)<(/?\s*(?:passage|passages|history|question|titles)\b)`)
 
 // neutralize turns any of our delimiter tags inside data into look-alikes
 // (‹passage›) that cannot end the section early. Other text is unchanged, so
