@@ -45,6 +45,12 @@ func BenchmarkAnswerGutenberg(b *testing.B) {
 // loaded as one corpus; without ../shared the benchmark is skipped.
 func gutenbergEngine(b *testing.B) *answer.Engine {
 	b.Helper()
+	return gutenbergEngineWith(b, answer.Options{})
+}
+
+// gutenbergEngineWith is gutenbergEngine with opts.
+func gutenbergEngineWith(b *testing.B, opts answer.Options) *answer.Engine {
+	b.Helper()
 	dir, err := shareddir.Path("corpora", "gutenberg")
 	if err != nil {
 		b.Skip(err)
@@ -53,7 +59,7 @@ func gutenbergEngine(b *testing.B) *answer.Engine {
 	if err != nil {
 		b.Fatal(err)
 	}
-	return answer.New(retrieval.NewIndex(c), answer.Options{})
+	return answer.New(retrieval.NewIndex(c), opts)
 }
 
 func benchAnswers(b *testing.B, eng *answer.Engine, qs []string) {
@@ -81,8 +87,49 @@ func BenchmarkPassagesFollowUp(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
-		if _, err := eng.Passages(qs[i%len(qs)], 0); err != nil {
+		if _, err := eng.Passages(context.Background(), qs[i%len(qs)], 0); err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkPassagesRewrite measures the passages a model is given on the
+// nine Gutenberg books, for the question alone and with a rewrite (kept
+// after its first use, as the engine keeps it): the rewrite's search and
+// the interleaving. The model's own time is not in it.
+func BenchmarkPassagesRewrite(b *testing.B) {
+	qs := []answer.Question{
+		{Text: "Where did Wickham try to run off with Darcy's sister?"},
+		{Text: "Who painted the portrait of Dorian Gray?"},
+		{Text: "What did the White Rabbit take out of its waistcoat-pocket?"},
+		{Text: "What did Gregor Samsa turn into?"},
+	}
+	rw := benchRewriter{
+		qs[0].Text: "Mr. Wickham had designed to persuade Georgiana to an elopement at Ramsgate.\nelope, Ramsgate, Georgiana, Mrs. Younge",
+		qs[1].Text: "Basil Hallward, the painter, stood before the full-length portrait of the young man.\npainter, Basil Hallward, studio, canvas",
+		qs[2].Text: "The Rabbit actually took a watch out of its waistcoat-pocket, and looked at it.\nwatch, waistcoat-pocket, hurried",
+		qs[3].Text: "He found himself transformed in his bed into a horrible vermin.\ntransformed, vermin, insect, bed",
+	}
+	for _, bb := range []struct {
+		name string
+		opts answer.Options
+	}{{"question", answer.Options{}}, {"rewritten", answer.Options{Rewriter: rw}}} {
+		b.Run(bb.name, func(b *testing.B) {
+			eng := gutenbergEngineWith(b, bb.opts)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				if _, err := eng.Passages(context.Background(), qs[i%len(qs)], 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// benchRewriter rewrites the questions it knows.
+type benchRewriter map[string]string
+
+func (r benchRewriter) Rewrite(_ context.Context, in answer.RewriteInput) (string, error) {
+	return r[in.Question], nil
 }

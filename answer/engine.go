@@ -18,6 +18,10 @@ import (
 type Options struct {
 	// Generator writes model answers; nil means keyword answers only.
 	Generator Generator
+	// Rewriter, when set, puts a question in the text's likely words for
+	// the search of the passages a model is given, and of
+	// [Engine.Passages]; nil searches with the question alone.
+	Rewriter Rewriter
 	// MaxQuestion caps a question's length in characters; 0 means
 	// [DefaultMaxQuestion].
 	MaxQuestion int
@@ -54,6 +58,8 @@ type Engine struct {
 	byRef func() map[string]int
 	byID  map[string]int // document ID → document
 	marks []Mark         // the chapters a reader's progress can name
+	// rewrites keeps the [Options].Rewriter's latest texts.
+	rewrites *rewriteCache
 
 	// A view through [Engine.UpTo] sees the paragraphs before paraEnd and
 	// the sentences before sentEnd; full is the whole engine, nil in it.
@@ -79,7 +85,7 @@ func New(ix *retrieval.Index, opts Options) *Engine {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := ix.Corpus()
-	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byID: map[string]int{}}
+	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byID: map[string]int{}, rewrites: &rewriteCache{}}
 	if opts.Thresholds != nil {
 		e.th = *opts.Thresholds
 	}
@@ -163,7 +169,7 @@ func (e *Engine) answer(ctx context.Context, q Question) (Answer, error) {
 	history, near, res := e.retrieve(text, q.History)
 	useModel := e.opts.Generator != nil && q.Mode != ModeKeyword
 	if useModel {
-		a, err := e.modelAnswer(ctx, text, history, e.passages(text, history, near, e.opts.Passages, e.opts.PassageWords), res, q.Stream)
+		a, err := e.modelAnswer(ctx, text, history, e.passages(ctx, text, history, near, e.opts.Passages, e.opts.PassageWords), res, q.Stream)
 		if err == nil {
 			a.Question, a.Notice = text, joinNotice(notice, a.Notice)
 			return a, nil
@@ -251,18 +257,18 @@ func joinNotice(a, b string) string {
 
 // Passages returns the passages for a question, best first. With n 0 they
 // are exactly those the model is given ([Options].Passages and
-// PassageWords); with n positive, the first n, fewer when the corpus has
-// fewer that match.
-func (e *Engine) Passages(q Question, n int) ([]Passage, error) {
+// PassageWords, and the [Options].Rewriter's words); with n positive, the
+// first n, fewer when the corpus has fewer that match.
+func (e *Engine) Passages(ctx context.Context, q Question, n int) ([]Passage, error) {
 	text, _, err := cleanQuestion(q.Text, e.opts.MaxQuestion)
 	if err != nil {
 		return nil, err
 	}
 	history := cleanHistory(q.History, e.opts.MaxQuestion)
 	if n <= 0 {
-		return e.passages(text, history, e.conversation(history), e.opts.Passages, e.opts.PassageWords), nil
+		return e.passages(ctx, text, history, e.conversation(history), e.opts.Passages, e.opts.PassageWords), nil
 	}
-	return e.passages(text, history, e.conversation(history), n, -1), nil
+	return e.passages(ctx, text, history, e.conversation(history), n, -1), nil
 }
 
 // Search returns the best matching sentences for a query, best first.

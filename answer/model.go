@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"storybot/cite"
 	"storybot/retrieval"
@@ -60,20 +61,28 @@ func (e *Engine) modelAnswer(ctx context.Context, q string, history []string, pa
 
 // passages returns the best passages for a question: at most n, and,
 // when words is positive, no more than fill words (the last may cross
-// it). A follow-up's passages are its own, with every third one of the
-// previous question's. A passage is a hit with its neighbours; in dialogue, where a
+// it). With a [Rewriter], the passages its text finds come first, each
+// followed by one the question finds. A follow-up's passages are its own,
+// with every third one of the previous question's. A passage is a hit with its neighbours; in dialogue, where a
 // paragraph is a line or two, it takes in the paragraphs around it until it
 // holds [passageWords] words, so the model sees who speaks to whom. Passages
 // never overlap: a hit already inside one is skipped, and a window stops
 // at a sentence another passage holds. Paragraphs are joined by a blank
 // line; each paragraph's part is exact corpus text. A passage's citation
 // is the part in the hit's own paragraph.
-func (e *Engine) passages(q string, history []string, near []int, n, words int) []Passage {
+func (e *Engine) passages(ctx context.Context, q string, history []string, near []int, n, words int) []Passage {
 	limit := max(8, 2*n)
 	if words > 0 {
 		limit = max(limit, words/15)
 	}
 	hits := e.ix.Search(retrieval.Query{Text: q, History: history, Limit: limit, Near: near, Before: e.before()}).Closest
+	if rw := e.rewrite(ctx, q, history); rw != "" {
+		// The rewrite's passages first, each followed by one of the
+		// question's own: the question's words still count when the
+		// rewrite is wrong.
+		own := e.ix.Search(retrieval.Query{Text: rw, Limit: limit, Before: e.before()}).Closest
+		hits = interleave(own, hits, 1)
+	}
 	if len(history) > 0 {
 		// A follow-up ("How old was she then?") asks about what the
 		// question before it found: every third passage is one of that
@@ -106,6 +115,80 @@ func (e *Engine) passages(q string, history []string, near []int, n, words int) 
 		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: c.Docs[p.Doc].Title, Paragraph: p.N, Text: text, Cite: cit})
 	}
 	return out
+}
+
+// rewriteChars caps the text of a rewrite the engine searches with.
+const rewriteChars = 1000
+
+// rewriteTitles is how many of a corpus's documents a rewrite is told of.
+const rewriteTitles = 5
+
+// rewrite is the [Options].Rewriter's text for a question, "" without one
+// or when it fails (the question's own search serves alone then).
+func (e *Engine) rewrite(ctx context.Context, q string, history []string) string {
+	if e.opts.Rewriter == nil {
+		return ""
+	}
+	var titles []string
+	for _, d := range e.corpus.Docs[:min(len(e.corpus.Docs), rewriteTitles)] {
+		t := d.Title
+		if d.Author != "" {
+			t += " by " + d.Author
+		}
+		titles = append(titles, t)
+	}
+	key := strings.Join(append([]string{q}, history...), "\x00")
+	if text, ok := e.rewrites.get(key); ok {
+		return text
+	}
+	text, err := e.opts.Rewriter.Rewrite(ctx, RewriteInput{Question: q, History: history, Titles: titles})
+	if err != nil {
+		e.log.Warn("question rewrite failed; searching with the question alone", "err", err)
+		return ""
+	}
+	text = strings.TrimSpace(strings.ToValidUTF8(text, ""))
+	if len(text) > rewriteChars {
+		text = strings.ToValidUTF8(text[:rewriteChars], "")
+	}
+	e.rewrites.put(key, text)
+	return text
+}
+
+// rewriteCacheSize is how many rewrites an engine keeps, so that a
+// question asked again (or its passages looked up after its answer, as
+// eval does) costs no second model call.
+const rewriteCacheSize = 512
+
+// rewriteCache keeps the latest rewrites, the oldest dropped first. It
+// is shared by an engine and its views.
+type rewriteCache struct {
+	mu    sync.Mutex
+	texts map[string]string
+	order []string
+}
+
+func (c *rewriteCache) get(key string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	t, ok := c.texts[key]
+	return t, ok
+}
+
+func (c *rewriteCache) put(key, text string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.texts[key]; ok {
+		return
+	}
+	if c.texts == nil {
+		c.texts = map[string]string{}
+	}
+	if len(c.order) == rewriteCacheSize {
+		delete(c.texts, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.texts[key] = text
+	c.order = append(c.order, key)
 }
 
 // followUpOwn is how many of a follow-up's own passages come before each

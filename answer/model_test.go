@@ -2,8 +2,10 @@ package answer_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -271,7 +273,7 @@ func TestFollowUpPassages(t *testing.T) {
 		{nil, 0},
 		{[]string{prev}, 3},
 	} {
-		ps, err := eng.Passages(answer.Question{Text: "What would the old man eat?", History: tt.history}, 4)
+		ps, err := eng.Passages(context.Background(), answer.Question{Text: "What would the old man eat?", History: tt.history}, 4)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -284,5 +286,166 @@ func TestFollowUpPassages(t *testing.T) {
 		if at != tt.at || len(ps) != 4 {
 			t.Errorf("history %q: %d passages, Tom's at %d, want 4 and %d", tt.history, len(ps), at, tt.at)
 		}
+	}
+}
+
+// rewriter is a [answer.Rewriter] that says text, or fails with err, and
+// keeps what it was asked.
+type rewriter struct {
+	text string
+	err  error
+	mu   sync.Mutex
+	got  []answer.RewriteInput
+}
+
+func (r *rewriter) Rewrite(_ context.Context, in answer.RewriteInput) (string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.got = append(r.got, in)
+	return r.text, r.err
+}
+
+// followUpEngine is an engine over testdata/followup.txtar.
+func followUpEngine(t *testing.T, opts answer.Options) *answer.Engine {
+	t.Helper()
+	ar, err := txtar.ParseFile("testdata/followup.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, f := range ar.Files {
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+	}
+	c, err := corpus.Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return answer.New(retrieval.NewIndex(c), opts)
+}
+
+// TestRewritePassages checks that a rewrite's passages come first, each
+// followed by one the question finds itself, and that a failed or empty
+// rewrite leaves the question's own passages as they are.
+func TestRewritePassages(t *testing.T) {
+	const tom = "Tom Harker kept the lamp"
+	q := answer.Question{Text: "What would the old man eat?", History: []string{"Who lives in the village?"}}
+	plain, err := followUpEngine(t, answer.Options{}).Passages(context.Background(), q, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		rw   *rewriter
+		tom  int // 1-based place of Tom's passage, 0 for none
+		// asked is how often the rewriter is asked for the question
+		// twice: a failure is not kept.
+		asked int
+	}{
+		{"rewrite", &rewriter{text: "Tom Harker kept the lighthouse lamp on the cape.\nlighthouse, lamp, brother"}, 1, 1},
+		{"failed", &rewriter{err: errors.New("model down")}, 0, 2},
+		{"empty", &rewriter{text: "  \n "}, 0, 1},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			eng := followUpEngine(t, answer.Options{Rewriter: tt.rw})
+			ps, err := eng.Passages(context.Background(), q, 4)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := 0
+			for i, p := range ps {
+				if strings.Contains(p.Text, tom) {
+					at = i + 1
+				}
+			}
+			if at != tt.tom || len(ps) != 4 {
+				t.Errorf("%d passages, Tom's at %d, want 4 and %d", len(ps), at, tt.tom)
+			}
+			if tt.tom == 0 {
+				for i := range ps {
+					if ps[i].Text != plain[i].Text {
+						t.Errorf("passage %d is %q, without a rewriter %q", i+1, ps[i].Text, plain[i].Text)
+					}
+				}
+			} else if ps[1].Text != plain[0].Text {
+				t.Errorf("second passage %q, want the question's own first %q", ps[1].Text, plain[0].Text)
+			}
+			if _, err := eng.Passages(context.Background(), q, 4); err != nil {
+				t.Fatal(err)
+			}
+			if len(tt.rw.got) != tt.asked {
+				t.Fatalf("rewriter asked %d times for the question twice, want %d", len(tt.rw.got), tt.asked)
+			}
+			in := tt.rw.got[0]
+			if in.Question != q.Text || !slices.Equal(in.History, q.History) || len(in.Titles) != 1 || in.Titles[0] == "" {
+				t.Errorf("rewriter asked %+v", in)
+			}
+		})
+	}
+}
+
+// TestModelRewrite checks the model path with the real client as
+// [answer.Rewriter] against the fake server: the rewrite is asked for
+// first, and the passage it finds is the first the model answers from;
+// when the rewrite fails the model still answers, from the question's own
+// passages.
+func TestModelRewrite(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/followup.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, f := range ar.Files {
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+	}
+	const tom = "Tom Harker kept the lamp"
+	for _, tt := range []struct {
+		name    string
+		rewrite fakeopenai.Reply
+		tomAt   int
+	}{
+		{"rewritten", fakeopenai.Reply{Text: "Tom Harker kept the lighthouse lamp for his brother.\nlamp, lighthouse, cape"}, 1},
+		{"rewrite rejected", fakeopenai.Reply{Status: 400}, 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := fakeopenai.New(t, "")
+			srv.SetDefault(func(r fakeopenai.Request) fakeopenai.Reply {
+				if strings.Contains(r.Chat.Messages[0].Content, "search engine") {
+					return tt.rewrite
+				}
+				return fakeopenai.Reply{Text: fmt.Sprintf("He ate bread [%d].", max(1, passageWith(r, "bread")))}
+			})
+			gen, err := llm.New(llm.Config{BaseURL: srv.BaseURL(), APIKey: llm.Secret(srv.Key()), Model: "test-model",
+				Retries: -1, HTTPClient: srv.Client()}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := corpus.Load(fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			eng := answer.New(retrieval.NewIndex(c), answer.Options{Generator: gen, Rewriter: gen})
+			a, err := eng.Answer(context.Background(), answer.Question{Text: "What would the old man eat?"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Mode != answer.ModeLLM || !a.Found {
+				t.Errorf("answer %+v, want a found model answer", a)
+			}
+			reqs := srv.Requests()
+			if len(reqs) != 2 {
+				t.Fatalf("%d requests, want the rewrite and the answer", len(reqs))
+			}
+			rw := reqs[0].Chat
+			if !strings.Contains(rw.Messages[0].Content, "search engine") || !strings.Contains(rw.Messages[1].Content, "<question>\nWhat would the old man eat?\n</question>") {
+				t.Errorf("first request is not the rewrite:\n%s", rw.Messages[1].Content)
+			}
+			//lint:ignore SA1019 the client sends max_tokens, as local servers want.
+			if n := rw.MaxTokens; n <= 0 || n > 256 {
+				t.Errorf("rewrite max_tokens %d, want 1..256", n)
+			}
+			if got := passageWith(reqs[1], tom); got != tt.tomAt {
+				t.Errorf("Tom's passage is [%d] of the answer prompt, want [%d]", got, tt.tomAt)
+			}
+		})
 	}
 }

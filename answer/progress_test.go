@@ -222,7 +222,7 @@ func TestProgressLookups(t *testing.T) {
 	if src.After != "" || !strings.Contains(src.Paragraph, "hammer") {
 		t.Errorf("last paragraph of ch. 2: %+v", src)
 	}
-	ps, err := v.Passages(answer.Question{Text: "Where did the captain go, and who told them?"}, 0)
+	ps, err := v.Passages(context.Background(), answer.Question{Text: "Where did the captain go, and who told them?"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,7 +339,7 @@ func TestProgressOnABook(t *testing.T) {
 				t.Fatal(err)
 			}
 			check("the search for "+q, hits)
-			ps, err := v.Passages(answer.Question{Text: q}, 0)
+			ps, err := v.Passages(context.Background(), answer.Question{Text: q}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -59,6 +59,9 @@ type CoreConfig struct {
 	LLMPassageWords  int           `envconfig:"LLM_PASSAGE_WORDS" default:"2000"`
 	LLMRetries       int           `envconfig:"LLM_RETRIES" default:"2"`
 	LLMContextTokens int           `envconfig:"LLM_CONTEXT_TOKENS" default:"8192"`
+	// LLMRewrite: the model first puts each question in the book's likely
+	// words, and the passages it is given are searched with those too.
+	LLMRewrite bool `envconfig:"LLM_REWRITE" default:"true"`
 }
 
 // DiscordConfig are the settings only serve reads; a bad one stops serve

@@ -280,7 +280,7 @@ func runEval(ctx context.Context, cfg Config, logger *slog.Logger, args []string
 			}
 			var passages []answer.Passage
 			if g.Answerable {
-				passages, _ = eng.Passages(q, viewPassages)
+				passages, _ = eng.Passages(ctx, q, viewPassages)
 			}
 			sc.add(g, a, passages)
 			if *curve {

@@ -14,7 +14,8 @@ import (
 
 // useFakeModel points the LLM settings at a fake OpenAI server whose
 // replies to questions about lunch cite the passage holding "two hours";
-// to others, they say the passages do not answer.
+// to others, they say the passages do not answer. A rewrite request gets
+// the question back.
 func useFakeModel(t *testing.T) *fakeopenai.Server {
 	t.Helper()
 	srv := fakeopenai.New(t, "")
@@ -24,6 +25,10 @@ func useFakeModel(t *testing.T) *fakeopenai.Server {
 	re := regexp.MustCompile(`(?s)<passage>\n\[(\d+)\][^\n]*\n([^<]*)</passage>`)
 	srv.SetDefault(func(r fakeopenai.Request) fakeopenai.Reply {
 		last := r.Chat.Messages[len(r.Chat.Messages)-1].Content
+		if isRewrite(r) {
+			q := last[strings.LastIndex(last, "<question>\n")+len("<question>\n"):]
+			return fakeopenai.Reply{Text: q[:strings.Index(q, "\n</question>")]}
+		}
 		if !strings.Contains(last[strings.LastIndex(last, "<question>"):], "lunch") {
 			return fakeopenai.Reply{Text: "The passages do not answer this question."}
 		}
@@ -39,6 +44,22 @@ func useFakeModel(t *testing.T) *fakeopenai.Server {
 	return srv
 }
 
+// isRewrite reports a request for a question's rewrite (LLM_REWRITE).
+func isRewrite(r fakeopenai.Request) bool {
+	return strings.Contains(r.Chat.Messages[0].Content, "help a search engine")
+}
+
+// answerRequests are the requests for answers, not rewrites.
+func answerRequests(srv *fakeopenai.Server) []fakeopenai.Request {
+	var out []fakeopenai.Request
+	for _, r := range srv.Requests() {
+		if !isRewrite(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func TestAskLLMStreams(t *testing.T) {
 	clearEnv(t)
 	srv := useFakeModel(t)
@@ -51,11 +72,11 @@ func TestAskLLMStreams(t *testing.T) {
 		t.Errorf("ask with a model printed:\n%s", out)
 	}
 	reqs := srv.Requests()
-	if len(reqs) != 1 || !reqs[0].Chat.Stream {
-		t.Errorf("%d requests (stream=%v), want one streamed request", len(reqs), len(reqs) > 0 && reqs[0].Chat.Stream)
+	if len(reqs) != 2 || !isRewrite(reqs[0]) || reqs[0].Chat.Stream || !reqs[1].Chat.Stream {
+		t.Errorf("%d requests, want the question's rewrite, then one streamed answer", len(reqs))
 	}
 	out, _, err = runCLI(t, "", "ask", "--no-llm", "How long did the presidents talk over lunch?")
-	if err != nil || !strings.HasPrefix(out, "**two hours**") || len(srv.Requests()) != 1 {
+	if err != nil || !strings.HasPrefix(out, "**two hours**") || len(srv.Requests()) != 2 {
 		t.Errorf("--no-llm: %v, %d requests, output:\n%s", err, len(srv.Requests()), out)
 	}
 }
@@ -90,7 +111,46 @@ func TestEvalLLM(t *testing.T) {
 	if !strings.Contains(out, "questions=2 answerable=1 hit@1=1.000 recall@3=1.000 answer=1.000 abstain=1.000") {
 		t.Errorf("eval --llm:\n%s", out)
 	}
-	if n := len(srv.Requests()); n != 2 {
-		t.Errorf("%d model requests, want 2", n)
+	// Each question is rewritten once, though eval also looks up the
+	// answerable one's passages.
+	if n, a := len(srv.Requests()), len(answerRequests(srv)); n != 4 || a != 2 {
+		t.Errorf("%d model requests, %d for answers; want 4 and 2", n, a)
+	}
+}
+
+// TestSearchRewrite checks that search, with a model configured, shows
+// the passages the model would be given: found with the question's
+// rewrite too, unless LLM_REWRITE is off or --no-llm is given.
+func TestSearchRewrite(t *testing.T) {
+	clearEnv(t)
+	srv := fakeopenai.New(t, "")
+	t.Setenv("LLM_BASE_URL", srv.BaseURL())
+	t.Setenv("LLM_API_KEY", srv.Key())
+	t.Setenv("LLM_MODEL", "test-model")
+	srv.SetDefault(func(r fakeopenai.Request) fakeopenai.Reply {
+		if !isRewrite(r) {
+			t.Errorf("search asked the model for an answer")
+		}
+		return fakeopenai.Reply{Text: "The two presidents spoke together over lunch for two hours at Versailles.\nlunch, two hours, Versailles"}
+	})
+	const q = "What did the host serve his visitor?"
+	first := func(args ...string) string {
+		t.Helper()
+		out, _, err := runCLI(t, "", append([]string{"search", "--limit", "1"}, args...)...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if out := first(q); !strings.Contains(out, "spoke together over lunch for two hours") || len(srv.Requests()) != 1 {
+		t.Errorf("search with a model: %d requests, printed:\n%s", len(srv.Requests()), out)
+	}
+	plain := first("--no-llm", q)
+	if strings.Contains(plain, "spoke together over lunch for two hours") || len(srv.Requests()) != 1 {
+		t.Errorf("search --no-llm: %d requests, printed:\n%s", len(srv.Requests()), plain)
+	}
+	t.Setenv("LLM_REWRITE", "false")
+	if out := first(q); out != plain || len(srv.Requests()) != 1 {
+		t.Errorf("LLM_REWRITE=false: %d requests, printed:\n%s\nwant:\n%s", len(srv.Requests()), out, plain)
 	}
 }

@@ -35,6 +35,7 @@ func runSearch(ctx context.Context, cfg Config, logger *slog.Logger, args []stri
 	jsonl := fs.Bool("jsonl", false, "read questions as JSON lines on stdin (as ask --jsonl), write one passages line each")
 	limit := fs.Int("limit", 0, "how many passages (default: what the model is given, LLM_PASSAGES and LLM_PASSAGE_WORDS)")
 	prog := addProgressFlags(fs, false)
+	llm := addLLMFlags(fs)
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -48,7 +49,13 @@ func runSearch(ctx context.Context, cfg Config, logger *slog.Logger, args []stri
 	if !*jsonl && len(pos) == 0 {
 		return errors.New(`search needs a query, e.g. storybot search "Macron Putin Versailles"`)
 	}
-	eng, err := loadEngine(ctx, cfg, *corpus, false, logger)
+	// The model only rewrites the question here (LLM_REWRITE), so that
+	// the passages are those it would be given.
+	useModel, err := llm.use(cfg)
+	if err != nil {
+		return err
+	}
+	eng, err := loadEngine(ctx, cfg, *corpus, useModel && cfg.LLMRewrite, logger)
 	if err != nil {
 		return err
 	}
@@ -58,7 +65,7 @@ func runSearch(ctx context.Context, cfg Config, logger *slog.Logger, args []stri
 	if *jsonl {
 		return searchJSONL(ctx, eng, *limit, stdin, stdout)
 	}
-	ps, err := eng.Passages(answer.Question{Text: strings.Join(pos, " ")}, *limit)
+	ps, err := eng.Passages(ctx, answer.Question{Text: strings.Join(pos, " ")}, *limit)
 	if err != nil {
 		return err
 	}
@@ -81,7 +88,7 @@ func searchJSONL(ctx context.Context, eng *answer.Engine, limit int, stdin io.Re
 			out.Error = bad.Error()
 			return out
 		}
-		ps, err := eng.Passages(answer.Question{Text: in.Question, History: in.History}, limit)
+		ps, err := eng.Passages(ctx, answer.Question{Text: in.Question, History: in.History}, limit)
 		if err != nil {
 			out.Error = err.Error()
 		}
