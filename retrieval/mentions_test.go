@@ -221,6 +221,12 @@ func TestFittingSpans(t *testing.T) {
 		{"How old was the squire's daughter?", "A girl of fourteen", "fourteen"},
 		{"How old was the girl?", "A girl of fourteen", "fourteen"},
 		{"How old was she?", "A girl of fourteen", "fourteen"},
+		// "…since he was four" is not a sister's age, nor "Darcy's" a
+		// man's when the question asks about his sister.
+		{"How old was the squire's sister?", "The squire's steward", ""},
+		{"How old was Mr. Collins's little sister?", "The squire's steward", ""},
+		{"How old was the squire's son?", "The squire's steward", "four years old"},
+		{"How old was the steward's master?", "The squire's steward", "four years old"},
 		// A month or a season for "what time of year", "which month".
 		{"At what time of year did the geese come back?", "The geese came back", ""},
 		{"In which month did the swallows come back?", "The swallows came back", "March"},

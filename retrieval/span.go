@@ -340,6 +340,13 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 			}
 		}
 	}
+	// "…since he was four years old": the age of one the question, by its
+	// gender, does not ask about ("How old was Darcy's sister…?").
+	if g := subjectBefore(toks, c); g != genderNone {
+		if qg := ix.questionGender(q); qg != genderNone && qg != g {
+			return false
+		}
+	}
 	// The persons the question names, with the title it gives each ("" for
 	// none); an earlier question's names count too, untitled.
 	asked := map[string]string{}
@@ -372,6 +379,32 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 	return true
 }
 
+// subjectBefore is the gender of a "he" or "she" that an age is said of:
+// the pronoun, then a verb of being ("he was", "she had been", "when he
+// turned"), then at most two words more ("only", "just", "about"), right
+// before span c; genderNone when there is none.
+func subjectBefore(toks []Token, c Span) uint8 {
+	end := 0
+	for end < len(toks) && toks[end].End <= c.Start {
+		end++
+	}
+	for k := end - 1; k >= 0 && k >= end-4; k-- {
+		if !beingVerbs[toks[k].Word] || k == 0 {
+			continue
+		}
+		switch toks[k-1].Word {
+		case "he":
+			return genderMale
+		case "she":
+			return genderFemale
+		}
+	}
+	return genderNone
+}
+
+// beingVerbs say what someone is or was, before an age.
+var beingVerbs = wordSet("was is were been be turned became being")
+
 // agedNouns name a person whose age may follow "of" ("a girl of
 // fourteen", "a young man of five-and-twenty"), with their gender.
 var agedNouns = map[string]uint8{
@@ -385,7 +418,21 @@ var agedNouns = map[string]uint8{
 // gives a gender, or genderNone when it gives none or both.
 func (ix *Index) questionGender(q *Question) uint8 {
 	var seen [genderAny + 1]bool
-	for _, w := range strings.Fields(strings.ToLower(q.Text)) {
+	words := strings.Fields(strings.ToLower(q.Text))
+	// "Darcy's sister", "the squire's young son": the person the
+	// possessive's noun names is the one asked about.
+	for i, w := range words[:max(0, len(words)-1)] {
+		if !strings.HasSuffix(w, "'s") && !strings.HasSuffix(w, "’s") {
+			continue
+		}
+		for _, n := range words[i+1 : min(len(words), i+3)] {
+			n = strings.Trim(n, ".,;:!?'’\"“”")
+			if g := max(roleNouns[n], agedNouns[n]); g == genderMale || g == genderFemale {
+				return g
+			}
+		}
+	}
+	for _, w := range words {
 		w = strings.Trim(w, ".,;:!?'’\"“”")
 		w = strings.TrimSuffix(strings.TrimSuffix(w, "'s"), "’s")
 		g := personTitles[w]
