@@ -112,6 +112,9 @@ type Passage struct {
 	Text string
 	// Cite is the citation of the central sentence.
 	Cite Citation
+	// sentence is the central sentence, 1 more than its index (0 for a
+	// passage the engine did not make).
+	sentence int
 }
 
 // GenerateInput is what a [Generator] answers from.

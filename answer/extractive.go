@@ -323,7 +323,7 @@ func (e *Engine) notFound(a Answer, res retrieval.Result, unsure bool) Answer {
 	}
 	var used []int
 	for _, h := range res.Closest {
-		if len(a.Related) == 3 {
+		if len(a.Related) == relatedPassages {
 			break
 		}
 		if h.Coverage == 0 || e.nearDuplicate(h.Sentence, used) {

@@ -41,7 +41,7 @@ func (e *Engine) modelAnswer(ctx context.Context, q string, history []string, pa
 		if !r.NoAnswer {
 			e.log.Info("model answer cited no passage; treated as not found")
 		}
-		return e.notFound(Answer{Question: q, Mode: ModeLLM}, res, false), nil
+		return e.modelNotFound(q, passages, res), nil
 	}
 	a := Answer{Question: q, Found: true, Text: r.Text, Mode: ModeLLM}
 	for i, n := range r.Cited {
@@ -58,6 +58,32 @@ func (e *Engine) modelAnswer(ctx context.Context, q string, history []string, pa
 	}
 	return a, nil
 }
+
+// modelNotFound is the answer when the model finds no answer in its
+// passages: the closest passages are the first it was given, which a
+// rewrite may have found (see [Rewriter]), not the keyword search's.
+func (e *Engine) modelNotFound(q string, passages []Passage, res retrieval.Result) Answer {
+	a := e.notFound(Answer{Question: q, Mode: ModeLLM}, res, false)
+	if e.opts.Rewriter == nil || len(a.Related) == 0 {
+		return a
+	}
+	var related []Citation
+	for _, p := range passages {
+		if len(related) == relatedPassages {
+			break
+		}
+		if p.sentence > 0 {
+			related = append(related, e.cite(len(related)+1, p.sentence-1))
+		}
+	}
+	if len(related) > 0 {
+		a.Related = related
+	}
+	return a
+}
+
+// relatedPassages is how many closest passages a refusal shows.
+const relatedPassages = 3
 
 // passages returns the best passages for a question: at most n, and,
 // when words is positive, no more than fill words (the last may cross
@@ -112,7 +138,7 @@ func (e *Engine) passages(ctx context.Context, q string, history []string, near 
 		own := p.Text[c.Sentences[max(first, p.FirstSentence)].Start:c.Sentences[min(last, p.FirstSentence+p.SentenceCount-1)].End]
 		total += len(strings.Fields(text))
 		cit := e.located(Citation{ID: c.SentenceID(h.Sentence), Text: own}, s.Para)
-		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: c.Docs[p.Doc].Title, Paragraph: p.N, Text: text, Cite: cit})
+		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: c.Docs[p.Doc].Title, Paragraph: p.N, Text: text, Cite: cit, sentence: h.Sentence + 1})
 	}
 	return out
 }

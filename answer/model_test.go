@@ -402,15 +402,23 @@ func TestModelRewrite(t *testing.T) {
 		name    string
 		rewrite fakeopenai.Reply
 		tomAt   int
+		// refuse: the model says its passages do not answer, so the
+		// closest passages are shown, first those it was given.
+		refuse bool
 	}{
-		{"rewritten", fakeopenai.Reply{Text: "Tom Harker kept the lighthouse lamp for his brother.\nlamp, lighthouse, cape"}, 1},
-		{"rewrite rejected", fakeopenai.Reply{Status: 400}, 0},
+		{"rewritten", fakeopenai.Reply{Text: "Tom Harker kept the lighthouse lamp for his brother.\nlamp, lighthouse, cape"}, 1, false},
+		{"rewrite rejected", fakeopenai.Reply{Status: 400}, 0, false},
+		{"rewritten, refused", fakeopenai.Reply{Text: "Tom Harker kept the lighthouse lamp for his brother."}, 1, true},
+		{"rewrite rejected, refused", fakeopenai.Reply{Status: 400}, 0, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := fakeopenai.New(t, "")
 			srv.SetDefault(func(r fakeopenai.Request) fakeopenai.Reply {
 				if strings.Contains(r.Chat.Messages[0].Content, "search engine") {
 					return tt.rewrite
+				}
+				if tt.refuse {
+					return fakeopenai.Reply{Text: "The passages do not answer this question."}
 				}
 				return fakeopenai.Reply{Text: fmt.Sprintf("He ate bread [%d].", max(1, passageWith(r, "bread")))}
 			})
@@ -428,8 +436,14 @@ func TestModelRewrite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if a.Mode != answer.ModeLLM || !a.Found {
-				t.Errorf("answer %+v, want a found model answer", a)
+			if a.Mode != answer.ModeLLM || a.Found == tt.refuse {
+				t.Errorf("answer %+v, want a model answer, found %v", a, !tt.refuse)
+			}
+			if tt.refuse {
+				if len(a.Related) == 0 || strings.Contains(a.Related[0].Text, tom) != (tt.tomAt == 1) {
+					t.Errorf("closest passages %+v, Tom's first: %v", a.Related, tt.tomAt == 1)
+				}
+				checkCitations(t, eng, a.Related)
 			}
 			reqs := srv.Requests()
 			if len(reqs) != 2 {
