@@ -1,15 +1,19 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"storybot/answer"
 	"storybot/internal/fakeopenai"
+	"storybot/llm"
 )
 
 // useFakeModel points the LLM settings at a fake OpenAI server whose
@@ -152,5 +156,33 @@ func TestSearchRewrite(t *testing.T) {
 	t.Setenv("LLM_REWRITE", "false")
 	if out := first(q); out != plain || len(srv.Requests()) != 1 {
 		t.Errorf("LLM_REWRITE=false: %d requests, printed:\n%s\nwant:\n%s", len(srv.Requests()), out, plain)
+	}
+}
+
+// TestObservedModelRewrite checks that serve's model wrapper passes
+// rewrites on and counts the failed ones as failed model calls.
+func TestObservedModelRewrite(t *testing.T) {
+	srv := fakeopenai.New(t, "")
+	c, err := llm.New(llm.Config{BaseURL: srv.BaseURL(), APIKey: llm.Secret(srv.Key()), Model: "m", Retries: -1, HTTPClient: srv.Client()}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := newOps()
+	rw, ok := o.observeModel(c).(answer.Rewriter)
+	if !ok {
+		t.Fatal("the observed model does not rewrite")
+	}
+	srv.Enqueue(fakeopenai.Reply{Text: "The Demeter."}, fakeopenai.Reply{Status: 500})
+	in := answer.RewriteInput{Question: "What ship?"}
+	if got, err := rw.Rewrite(context.Background(), in); got != "The Demeter." || err != nil {
+		t.Errorf("Rewrite = %q, %v", got, err)
+	}
+	if _, err := rw.Rewrite(context.Background(), in); err == nil {
+		t.Error("a 500 rewrote")
+	}
+	rec := httptest.NewRecorder()
+	o.metrics.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if !strings.Contains(rec.Body.String(), "storybot_model_errors_total 1\n") {
+		t.Errorf("metrics:\n%s", rec.Body.String())
 	}
 }

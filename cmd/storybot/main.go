@@ -362,11 +362,11 @@ func loadEngineWith(ctx context.Context, cfg Config, dir string, withModel bool,
 		if err != nil {
 			return nil, err
 		}
-		if rw, ok := gen.(answer.Rewriter); ok && cfg.LLMRewrite {
-			opts.Rewriter = rw
-		}
 		if wrap != nil {
 			gen = wrap(gen)
+		}
+		if rw, ok := gen.(answer.Rewriter); ok && cfg.LLMRewrite {
+			opts.Rewriter = rw
 		}
 		opts.Generator = gen
 	}

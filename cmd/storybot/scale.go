@@ -183,6 +183,19 @@ func (g observedModel) Generate(ctx context.Context, in answer.GenerateInput, on
 	return s, err
 }
 
+// Rewrite counts a failed rewrite as a failed call too.
+func (g observedModel) Rewrite(ctx context.Context, in answer.RewriteInput) (string, error) {
+	rw, ok := g.Generator.(answer.Rewriter)
+	if !ok {
+		return "", errors.New("the model client cannot rewrite questions")
+	}
+	s, err := rw.Rewrite(ctx, in)
+	if err != nil && ctx.Err() == nil {
+		g.m.ModelError()
+	}
+	return s, err
+}
+
 // holderName names this process in the shard leases: host, process ID and
 // a random part, so that a restarted process is a new holder.
 func holderName() string {
