@@ -213,7 +213,9 @@ func TestFatalCloseCodes(t *testing.T) {
 // then succeed, an interaction response among them.
 func TestGlobalRateLimit(t *testing.T) {
 	fake := fakediscord.New(t, fakediscord.Options{})
-	run := startEchoOn(t, fake, fastGateway)
+	logger, logs := bottest.Logger(t)
+	run := bottest.Run(t, fake, bot.Options{Logger: logger, GuildID: fake.GuildID, Plugins: []bot.Plugin{echo{}},
+		Gateway: fastGateway}, bottest.Config{Intents: bot.Intents(true)})
 	s := run.Session
 	fake.RateLimitGlobal(time.Second)
 	errs := make(chan error, 3)
@@ -221,9 +223,10 @@ func TestGlobalRateLimit(t *testing.T) {
 		_, err := s.ChannelMessageSendComplex(fake.ChannelID, &discordgo.MessageSend{Content: "first", AllowedMentions: &discordgo.MessageAllowedMentions{}})
 		errs <- err
 	}()
-	// The others start once the first has met the global limit, however
-	// slow the machine: sent before it, they would not wait for it.
-	for deadline := time.Now().Add(5 * time.Second); len(fake.GlobalLimits()) == 0; time.Sleep(5 * time.Millisecond) {
+	// The others start once the bot has read the first one's global 429,
+	// however slow the machine: sent before that, they would not wait for
+	// it (as with Discord, they would meet the limit themselves).
+	for deadline := time.Now().Add(5 * time.Second); len(fake.GlobalLimits()) == 0 || !strings.Contains(logs.String(), "holding every request"); time.Sleep(5 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the first request never met the global limit")
 		}
