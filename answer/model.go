@@ -89,9 +89,10 @@ const relatedPassages = 3
 // when words is positive, no more than fill words (the last may cross
 // it). With a [Rewriter], the passages its text finds come first, each
 // followed by one the question finds. A follow-up's passages are its own,
-// with every third one of the previous question's. A passage is a hit with its neighbours; in dialogue, where a
-// paragraph is a line or two, it takes in the paragraphs around it until it
-// holds [passageWords] words, so the model sees who speaks to whom. Passages
+// with every third one of the previous question's. A passage is a hit
+// with its neighbours; in dialogue, where a paragraph is a line or two, it
+// takes in the paragraphs around it until it holds [passageWords] words,
+// so the model sees who speaks to whom. Passages
 // never overlap: a hit already inside one is skipped, and a window stops
 // at a sentence another passage holds. Paragraphs are joined by a blank
 // line; each paragraph's part is exact corpus text. A passage's citation
@@ -155,6 +156,10 @@ func (e *Engine) rewrite(ctx context.Context, q string, history []string) string
 	if e.opts.Rewriter == nil {
 		return ""
 	}
+	key := strings.Join(append([]string{q}, history...), "\x00")
+	if text, ok := e.rewrites.get(key); ok {
+		return text
+	}
 	var titles []string
 	for _, d := range e.corpus.Docs[:min(len(e.corpus.Docs), rewriteTitles)] {
 		t := d.Title
@@ -162,10 +167,6 @@ func (e *Engine) rewrite(ctx context.Context, q string, history []string) string
 			t += " by " + d.Author
 		}
 		titles = append(titles, t)
-	}
-	key := strings.Join(append([]string{q}, history...), "\x00")
-	if text, ok := e.rewrites.get(key); ok {
-		return text
 	}
 	text, err := e.opts.Rewriter.Rewrite(ctx, RewriteInput{Question: q, History: history, Titles: titles})
 	if err != nil {
