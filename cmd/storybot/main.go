@@ -68,10 +68,12 @@ object instead; --jsonl reads {"id":…,"question":…,"history":[…]} lines on
 and writes one answer line for each, in order (README.md: Batch contract).
 With --json or --jsonl an error is a JSON line with "error", and the exit
 status is not 0.`},
-	"search": {`storybot search [--corpus PATH] [--limit N] "query"
-       storybot search --jsonl [--corpus PATH] [--limit N] < questions.jsonl`,
+	"search": {`storybot search [--corpus PATH] [--limit N] [--llm | --no-llm] "query"
+       storybot search --jsonl [--corpus PATH] [--limit N] [--llm | --no-llm] < questions.jsonl`,
 		`Prints the passages retrieved for a question, best first, with their
-references: what the model is given, or the first N with --limit.`},
+references: what the model is given, or the first N with --limit. With a
+model configured, it first asks the model for the question's rewrite in the
+book's words, as answers do (LLM_REWRITE).`},
 	"chat": {`storybot chat [--corpus PATH] [--llm | --no-llm]`,
 		`An interactive prompt that remembers the conversation, so that follow-ups
 work. Arrow keys edit the line and recall earlier questions. /help lists the
@@ -383,9 +385,15 @@ func corpusFlag(fs *flag.FlagSet, cfg Config) *string {
 type llmFlags struct{ on, off bool }
 
 func addLLMFlags(fs *flag.FlagSet) *llmFlags {
+	return addLLMFlagsSaying(fs, "answer with the configured model (LLM_BASE_URL, LLM_MODEL; an error if\n                 none is); when the model fails, the keyword answer is given, marked so",
+		"answer with keywords only, even when a model is configured")
+}
+
+// addLLMFlagsSaying is addLLMFlags with the flags' own help.
+func addLLMFlagsSaying(fs *flag.FlagSet, on, off string) *llmFlags {
 	f := &llmFlags{}
-	fs.BoolVar(&f.on, "llm", false, "answer with the configured model (LLM_BASE_URL, LLM_MODEL; an error if\n                 none is); when the model fails, the keyword answer is given, marked so")
-	fs.BoolVar(&f.off, "no-llm", false, "answer with keywords only, even when a model is configured")
+	fs.BoolVar(&f.on, "llm", false, on)
+	fs.BoolVar(&f.off, "no-llm", false, off)
 	return f
 }
 

@@ -35,7 +35,8 @@ func runSearch(ctx context.Context, cfg Config, logger *slog.Logger, args []stri
 	jsonl := fs.Bool("jsonl", false, "read questions as JSON lines on stdin (as ask --jsonl), write one passages line each")
 	limit := fs.Int("limit", 0, "how many passages (default: what the model is given, LLM_PASSAGES and LLM_PASSAGE_WORDS)")
 	prog := addProgressFlags(fs, false)
-	llm := addLLMFlags(fs)
+	llm := addLLMFlagsSaying(fs, "rewrite the question with the configured model first (LLM_BASE_URL, LLM_MODEL;\n                 an error if none is), as answers do; when the model fails, the question alone",
+		"search with the question alone, even when a model is configured")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
