@@ -163,8 +163,13 @@ func (e *Engine) rewrite(ctx context.Context, q string, history []string) string
 	var titles []string
 	for _, d := range e.corpus.Docs[:min(len(e.corpus.Docs), rewriteTitles)] {
 		t := d.Title
-		if d.Author != "" {
+		switch {
+		case d.Author != "":
 			t += " by " + d.Author
+		case d.ParagraphCount > 0:
+			// A file without metadata is titled by its name ("Pg345"):
+			// its first words tell a model more of which text it is.
+			t += ", which opens: “" + openingWords(e.corpus.Paragraphs[d.FirstParagraph].Text, rewriteOpening) + "”"
 		}
 		titles = append(titles, t)
 	}
@@ -179,6 +184,19 @@ func (e *Engine) rewrite(ctx context.Context, q string, history []string) string
 	}
 	e.rewrites.put(key, text)
 	return text
+}
+
+// rewriteOpening is how many of a text's first words a rewrite is told
+// when the text names no author.
+const rewriteOpening = 25
+
+// openingWords is the first n words of text, with "…" when there are more.
+func openingWords(text string, n int) string {
+	f := strings.Fields(text)
+	if len(f) <= n {
+		return strings.Join(f, " ")
+	}
+	return strings.Join(f[:n], " ") + "…"
 }
 
 // rewriteCacheSize is how many rewrites an engine keeps, so that a
