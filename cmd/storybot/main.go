@@ -364,10 +364,11 @@ func loadEngineWith(ctx context.Context, cfg Config, dir string, withModel bool,
 		if err != nil {
 			return nil, err
 		}
+		_, rewrites := gen.(answer.Rewriter)
 		if wrap != nil {
 			gen = wrap(gen)
 		}
-		if rw, ok := gen.(answer.Rewriter); ok && cfg.LLMRewrite {
+		if rw, ok := gen.(answer.Rewriter); ok && rewrites && cfg.LLMRewrite {
 			opts.Rewriter = rw
 		}
 		opts.Generator = gen
