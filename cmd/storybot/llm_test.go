@@ -157,6 +157,12 @@ func TestSearchRewrite(t *testing.T) {
 	if out := first(q); out != plain || len(srv.Requests()) != 1 {
 		t.Errorf("LLM_REWRITE=false: %d requests, printed:\n%s\nwant:\n%s", len(srv.Requests()), out, plain)
 	}
+	// --llm without a model is an error, rewriting or not.
+	t.Setenv("LLM_BASE_URL", "")
+	t.Setenv("LLM_MODEL", "")
+	if _, _, err := runCLI(t, "", "search", "--llm", q); err == nil || !strings.Contains(err.Error(), "LLM_BASE_URL") {
+		t.Errorf("search --llm without a model: %v", err)
+	}
 }
 
 // TestObservedModelRewrite checks that serve's model wrapper passes
