@@ -396,8 +396,10 @@ var (
 	whoWords            = wordSet("who whom whose")
 	whereWords          = wordSet("where")
 	howNumber           = wordSet("many much big large tall high deep wide heavy")
-	whatNumber          = wordSet("percentage percent number amount proportion fraction")
-	whatDate            = wordSet("year years date dates day days month months century centuries decade decades")
+	// measureWords after "how" ask for a size or a weight.
+	measureWords = wordSet("big large tall high deep wide heavy")
+	whatNumber   = wordSet("percentage percent number amount proportion fraction")
+	whatDate     = wordSet("year years date dates day days month months century centuries decade decades")
 	// moneyWords make a "how much" question ask for an amount of money.
 	moneyWords = wordSet("cost costs money pay paid spend spent price worth raise raised earn earned fund charge charged dollars sell sold buy bought offer offered budget salary fee revenue profit donate donated invest invested income fortune wealth inherit inherited inheritance dowry rent wage wages pounds")
 	// whatMoney are the nouns of "what/which … " questions asking for an

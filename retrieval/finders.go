@@ -211,6 +211,10 @@ func countedRange(text string, i int) bool {
 		if stopWords[w] {
 			continue
 		}
+		// "a three or four years' voyage": a length, not an age.
+		if strings.HasPrefix(w, "year") && (strings.HasPrefix(text[e:], "'") || strings.HasPrefix(text[e:], "’")) {
+			return true
+		}
 		return !ageWordSet[w] && !strings.HasPrefix(w, "year")
 	}
 	return false

@@ -227,6 +227,15 @@ func TestFittingSpans(t *testing.T) {
 		{"How old was Mr. Collins's little sister?", "The squire's steward", ""},
 		{"How old was the squire's son?", "The squire's steward", "four years old"},
 		{"How old was the steward's master?", "The squire's steward", "four years old"},
+		// "ten years old" is an age, no length; "thirty minutes" no
+		// weight; "the Second" no one's name.
+		{"How long did the boy ride?", "The keeper's boy", ""},
+		{"How old was the keeper's boy?", "The keeper's boy", "ten years old"},
+		{"How heavy was Kerick?", "Kerick waited", ""},
+		{"How many did Kerick wait?", "Kerick waited", "thirty"},
+		{"Who did he read of?", "He read of Paul", "Paul"},
+		{"Who was crowned?", "The king was", ""},
+		{"Which friend was crowned?", "The king was", ""},
 		// A month or a season for "what time of year", "which month".
 		{"At what time of year did the geese come back?", "The geese came back", ""},
 		{"In which month did the swallows come back?", "The swallows came back", "March"},

@@ -38,6 +38,9 @@ type Question struct {
 	clock bool
 	// amount: the question asks "how much", an amount, not a count.
 	amount bool
+	// measure: the question asks for a size or a weight ("how heavy",
+	// "how tall").
+	measure bool
 	// calendar: the question asks "what date", a day of a month or a
 	// year, not a weekday.
 	calendar bool
@@ -67,6 +70,7 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a.own.counted = countedAt(toks)
 	a.clock = qw.asksClock()
 	a.amount = qw.pair("how", "much")
+	a.measure = qw.after("how", measureWords)
 	a.calendar = qw.asksCalendar()
 	a.season = qw.asksSeason()
 	a.offset = qw.anyOf(offsetWords)

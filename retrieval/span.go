@@ -45,6 +45,11 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 				if modifies(text, toks, k, q) {
 					continue
 				}
+				// "Paul the Second": an ordinal written as part of a
+				// name is no kind of anything (a duellist's second is).
+				if ordinalSet[tok.Word] && capitalized(text[tok.Start:]) {
+					continue
+				}
 				cands = append(cands, Span{tok.Start, tok.End})
 			}
 		}
@@ -131,6 +136,10 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			if relationWords[strings.ToLower(span)] || addressWords[strings.ToLower(span)] {
 				continue
 			}
+			// "Paul the Second": an ordinal alone names no one.
+			if ordinalSet[strings.ToLower(span)] {
+				continue
+			}
 			// "Lucy's lawyer", "her husband… Elizabeth's": the one a
 			// possessive names is not who the question asks for, unless
 			// it asks "whose".
@@ -171,6 +180,11 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			if q.Type == TypeNumber && q.own.counted != "" && ix.countsOther(text[c.End:], q.own.counted) && !ix.holdsTerm(span, q.own.counted) {
 				continue
 			}
+			// "How heavy was he?", "How tall…?": a size, not "thirty
+			// minutes".
+			if q.Type == TypeNumber && q.measure && timeUnitSet[wordAfter(text, c.End)] {
+				continue
+			}
 			// A point in time, not a length: "the year", "that day"; "till
 			// one night I felt…", "until the next day"; "about a month
 			// after Gregor's transformation", unless the question asks how
@@ -178,6 +192,10 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			// "for", "in"… makes it a length ("for one night", "for a
 			// second", "For three months after that night").
 			if q.Type == TypeDuration {
+				// "He was ten years old": an age, not a length of time.
+				if after := wordAfter(text, c.End); after == "old" || after == "of" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(text[c.End:])), "of age") {
+					continue
+				}
 				before := lastWord(text[:c.Start])
 				length := lengthWords[before]
 				if len(f) > 0 && determiners[f[0]] || pointWords[before] ||
@@ -228,6 +246,9 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 	}
 	return out
 }
+
+// ordinalSet are words that count a place in a row ("Paul the Second"): no name alone.
+var ordinalSet = wordSet("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth last")
 
 // determiners before a unit of time make it a point in time.
 var determiners = wordSet("the this that these those")

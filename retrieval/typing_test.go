@@ -27,6 +27,8 @@ func TestAgeAndMoneyCandidates(t *testing.T) {
 		{"repeated three or four times how much they were grieved", TypeAge, nil},
 		{"a girl of fifteen or sixteen", TypeAge, []string{"fifteen", "sixteen"}},
 		{"with two or three other gentlemen from the house", TypeAge, nil},
+		{"upon a three or four years' voyage, in far-distant seas", TypeAge, nil},
+		{"a man of three or four years of age", TypeAge, []string{"three", "four years of age"}},
 		{"she was fifteen or sixteen, and very pretty", TypeAge, []string{"fifteen", "sixteen"}},
 		{"aged two to three years", TypeAge, []string{"two", "three years"}},
 		{"A single man of large fortune; four or five thousand a year.", TypeMoney, []string{"four or five thousand a year"}},
