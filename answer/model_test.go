@@ -251,20 +251,7 @@ func TestModelInjection(t *testing.T) {
 // previous question's: its own words find six old men, and the third
 // passage is the one the question before it found.
 func TestFollowUpPassages(t *testing.T) {
-	ar, err := txtar.ParseFile("testdata/followup.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys := fstest.MapFS{}
-	for _, f := range ar.Files {
-		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
-	}
-	c, err := corpus.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng := answer.New(retrieval.NewIndex(c), answer.Options{})
-	const tom = "Tom Harker kept the lamp"
+	eng := followUpEngine(t, answer.Options{})
 	prev := "Why did Tom Harker keep the lighthouse lamp?"
 	for _, tt := range []struct {
 		history []string
@@ -277,14 +264,8 @@ func TestFollowUpPassages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		at := 0
-		for i, p := range ps {
-			if strings.Contains(p.Text, tom) {
-				at = i + 1
-			}
-		}
-		if at != tt.at || len(ps) != 4 {
-			t.Errorf("history %q: %d passages, Tom's at %d, want 4 and %d", tt.history, len(ps), at, tt.at)
+		if at := tomAt(ps); at != tt.at || len(ps) != 4 {
+			t.Errorf("history %q: %d passages, Tom's at %d, want 4 and %d", tt.history, len(ps), tomAt(ps), tt.at)
 		}
 	}
 }
@@ -323,11 +304,24 @@ func followUpEngine(t *testing.T, opts answer.Options) *answer.Engine {
 	return answer.New(retrieval.NewIndex(c), opts)
 }
 
+// tom is the sentence of testdata/followup.txtar that only Tom Harker's
+// words find.
+const tom = "Tom Harker kept the lamp"
+
+// tomAt is the 1-based place of the passage holding [tom], 0 for none.
+func tomAt(ps []answer.Passage) int {
+	for i, p := range ps {
+		if strings.Contains(p.Text, tom) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
 // TestRewritePassages checks that a rewrite's passages come first, each
 // followed by one the question finds itself, and that a failed or empty
 // rewrite leaves the question's own passages as they are.
 func TestRewritePassages(t *testing.T) {
-	const tom = "Tom Harker kept the lamp"
 	q := answer.Question{Text: "What would the old man eat?", History: []string{"Who lives in the village?"}}
 	plain, err := followUpEngine(t, answer.Options{}).Passages(context.Background(), q, 4)
 	if err != nil {
@@ -351,13 +345,7 @@ func TestRewritePassages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			at := 0
-			for i, p := range ps {
-				if strings.Contains(p.Text, tom) {
-					at = i + 1
-				}
-			}
-			if at != tt.tom || len(ps) != 4 {
+			if at := tomAt(ps); at != tt.tom || len(ps) != 4 {
 				t.Errorf("%d passages, Tom's at %d, want 4 and %d", len(ps), at, tt.tom)
 			}
 			if tt.tom == 0 {
@@ -392,15 +380,6 @@ func TestRewritePassages(t *testing.T) {
 // when the rewrite fails the model still answers, from the question's own
 // passages.
 func TestModelRewrite(t *testing.T) {
-	ar, err := txtar.ParseFile("testdata/followup.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys := fstest.MapFS{}
-	for _, f := range ar.Files {
-		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
-	}
-	const tom = "Tom Harker kept the lamp"
 	for _, tt := range []struct {
 		name    string
 		rewrite fakeopenai.Reply
@@ -430,11 +409,7 @@ func TestModelRewrite(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c, err := corpus.Load(fsys)
-			if err != nil {
-				t.Fatal(err)
-			}
-			eng := answer.New(retrieval.NewIndex(c), answer.Options{Generator: gen, Rewriter: gen})
+			eng := followUpEngine(t, answer.Options{Generator: gen, Rewriter: gen})
 			a, err := eng.Answer(context.Background(), answer.Question{Text: "What would the old man eat?"})
 			if err != nil {
 				t.Fatal(err)

@@ -214,7 +214,7 @@ func newQWords(q string) qwords {
 	// the question starts after the clause before it.
 	if w.in(w.first, clauseOpeners) {
 		if i := strings.IndexByte(q, ','); i > 0 {
-			if k := len(questionWords(q[:i])); k > w.first && w.in(k, whWords) {
+			if k := len(questionWords(q[:i])); k > w.first && (w.in(k, whWord) || w.is(k, "whose")) {
 				w.first = k
 			}
 		}
@@ -225,9 +225,6 @@ func newQWords(q string) qwords {
 // clauseOpeners open a clause that may stand before a question's own
 // question word: "When…, what…?".
 var clauseOpeners = wordSet("when while after before since once as if though although during")
-
-// whWords are the question words.
-var whWords = wordSet("what which who whom whose where when why how")
 
 func (w qwords) is(i int, word string) bool         { return i < len(w.w) && w.w[i] == word }
 func (w qwords) in(i int, set map[string]bool) bool { return i < len(w.w) && set[w.w[i]] }
@@ -381,6 +378,9 @@ func questionWords(q string) []string {
 	return w
 }
 
+// measures are the words after "how" that ask for a size or a weight.
+const measures = "big large tall high deep wide heavy"
+
 func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(words) {
@@ -395,9 +395,9 @@ var (
 	whenWords           = wordSet("when")
 	whoWords            = wordSet("who whom whose")
 	whereWords          = wordSet("where")
-	howNumber           = wordSet("many much big large tall high deep wide heavy")
+	howNumber           = wordSet("many much " + measures)
 	// measureWords after "how" ask for a size or a weight.
-	measureWords = wordSet("big large tall high deep wide heavy")
+	measureWords = wordSet(measures)
 	whatNumber   = wordSet("percentage percent number amount proportion fraction")
 	whatDate     = wordSet("year years date dates day days month months century centuries decade decades")
 	// moneyWords make a "how much" question ask for an amount of money.

@@ -193,14 +193,15 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			// second", "For three months after that night").
 			if q.Type == TypeDuration {
 				// "He was ten years old": an age, not a length of time.
-				if after := wordAfter(text, c.End); after == "old" || after == "of" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(text[c.End:])), "of age") {
+				after := wordAfter(text, c.End)
+				if after == "old" || after == "of" && strings.HasPrefix(strings.ToLower(strings.TrimSpace(text[c.End:])), "of age") {
 					continue
 				}
 				before := lastWord(text[:c.Start])
 				length := lengthWords[before]
 				if len(f) > 0 && determiners[f[0]] || pointWords[before] ||
 					len(f) == 2 && f[0] == "one" && onePoints[f[1]] && !length ||
-					offsetWords[wordAfter(text, c.End)] && !q.offset && !length ||
+					offsetWords[after] && !q.offset && !length ||
 					len(f) == 2 && f[0] == "a" && strings.Trim(f[1], ".,;:!?") == "second" && !length {
 					continue
 				}
@@ -247,8 +248,9 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 	return out
 }
 
-// ordinalSet are words that count a place in a row ("Paul the Second"): no name alone.
-var ordinalSet = wordSet("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth last")
+// ordinalSet are the words of [ordinalWords] and "last", which count a
+// place in a row ("Paul the Second"): no name alone.
+var ordinalSet = wordSet(strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(ordinalWords, "(?i:"), ")"), "|", " ") + " last")
 
 // determiners before a unit of time make it a point in time.
 var determiners = wordSet("the this that these those")
