@@ -111,6 +111,11 @@ var candidateTests = []struct {
 	// Units before tens, as older books count.
 	{"He was five and twenty; it cost two and thirty pounds.", TypeAge, []string{"five and twenty"}},
 	{"It cost them two and thirty pounds.", TypeMoney, []string{"two and thirty pounds"}},
+	// Tens before units, and scores, as the King James Bible counts; two
+	// tens are two numbers.
+	{"He lived nine hundred sixty and nine years, fourscore and six, between thirty and forty.", TypeNumber, []string{"nine hundred sixty and nine", "fourscore and six", "thirty", "forty"}},
+	{"Joseph died, being an hundred and ten years old; Moses was fourscore years old.", TypeAge, []string{"an hundred and ten years old", "fourscore years old"}},
+	{"It stood a hundred years and ten more.", TypeAge, nil},
 	// Money: an amount with a currency.
 	{"It cost $1.2 billion, paid in 2012 by 60 investors, or fifty thousand dollars each.", TypeMoney, []string{"$1.2 billion", "fifty thousand dollars"}},
 	// "one" counts before a noun or after "to", not as a pronoun.

@@ -13,7 +13,7 @@ import (
 type Span struct{ Start, End int }
 
 var (
-	numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|a few|a couple of`
+	numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|twoscore|threescore|fourscore|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|several|a few|a couple of`
 	// archaicNumber is a count of units before the tens: "two and
 	// thirty", "five-and-twenty".
 	archaicNumber = `(?:one|two|three|four|five|six|seven|eight|nine)(?:-and-| and )(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)`
@@ -37,12 +37,40 @@ var (
 // "years of age" when they follow.
 var ageRE = regexp.MustCompile(`(?i)\b(?:\d{1,3}|(?:` + archaicNumber + `|` + numberWords + `)(?:(?:-and-|-| )(?:` + numberWords + `))*)(?:\s+years?(?:\s+old|\s+of\s+age)?)?\b`)
 
+// Numbers in words as old books and the King James Bible write them:
+// "an hundred and ten", "nine hundred sixty and nine", "fourscore and
+// six", "sixty and five".
+const (
+	unitWords  = `one|two|three|four|five|six|seven|eight|nine`
+	tensWords  = `twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|twoscore|threescore|fourscore`
+	teenWords  = `ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen`
+	below100   = `(?:(?:` + tensWords + `)(?:(?:\s+and\s+|[- ])(?:` + unitWords + `))?|(?:` + unitWords + `)(?:-and-|\s+and\s+)(?:` + tensWords + `)|` + teenWords + `|` + unitWords + `)`
+	bigNumber  = `(?:(?:an?|` + unitWords + `)\s+hundred(?:(?:\s+and)?\s+` + below100 + `)?|(?:` + tensWords + `)\s+and\s+(?:` + unitWords + `|ten))`
+	scoreWords = `twoscore|threescore|fourscore`
+)
+
+// bigAgeRE finds an age of a hundred years or more, or one written with
+// "and" ("fourscore and three years old"), only with "years old" or
+// "years of age" after it: ages finds none of these otherwise, and would
+// take "ten years old" out of "an hundred and ten years old".
+var bigAgeRE = regexp.MustCompile(`(?i)\b(?:` + bigNumber + `|` + scoreWords + `)\s+years?\s+(?:old|of\s+age)\b`)
+
 // ages finds the numbers of a sentence that can be ages: not a year, a
-// hundred or more, part of a sum, or a count of something named after it
-// ("four children"); "one" only in compounds ("one-and-twenty").
+// hundred or more (unless "years old" follows it), part of a sum, or a
+// count of something named after it ("four children"); "one" only in
+// compounds ("one-and-twenty").
 func ages(s *sentenceText) []Span {
-	var out []Span
+	var big []Span
+	if strings.Contains(s.text, "year") || strings.Contains(s.text, "Year") || strings.Contains(s.text, "YEAR") {
+		for _, m := range bigAgeRE.FindAllStringIndex(s.text, -1) {
+			big = append(big, Span{m[0], m[1]})
+		}
+	}
+	out := slices.Clone(big)
 	for _, sp := range ageFind.spans(s) {
+		if slices.ContainsFunc(big, func(b Span) bool { return sp.Start < b.End && b.Start < sp.End }) {
+			continue
+		}
 		r := [2]int{sp.Start, sp.End}
 		m := strings.ToLower(s.text[r[0]:r[1]])
 		if m == "one" || m == "a few" || m == "several" || m == "half" || strings.ContainsAny(m, ",.") {
@@ -244,15 +272,25 @@ func numerals(s *sentenceText) []Span {
 }
 
 // hundredAnd reports whether number b goes on number a with "and" after
-// a hundred or a thousand, in words: "three hundred and four".
+// a hundred or a thousand, in words ("three hundred and four"), or as a
+// unit after tens, as old books write them ("sixty and nine", "fourscore
+// and six"; "between thirty and forty" is two numbers).
 func hundredAnd(text string, a, b Span) bool {
 	between := strings.ToLower(text[a.End:b.Start])
 	if strings.TrimSpace(between) != "and" || text[b.Start] >= '0' && text[b.Start] <= '9' {
 		return false
 	}
 	m := strings.ToLower(text[a.Start:a.End])
-	return strings.HasSuffix(m, "hundred") || strings.HasSuffix(m, "thousand")
+	if strings.HasSuffix(m, "hundred") || strings.HasSuffix(m, "thousand") {
+		return true
+	}
+	return tensEnd.MatchString(m) && unitOnly.MatchString(text[b.Start:b.End])
 }
+
+var (
+	tensEnd  = regexp.MustCompile(`(?i)\b(?:` + tensWords + `)$`)
+	unitOnly = regexp.MustCompile(`(?i)^(?:` + unitWords + `)$`)
+)
 
 // numeralOne reports whether the "one" at text[start:end] counts something:
 // it stands before a word that is not a stop word ("one member"), or after

@@ -243,6 +243,20 @@ func TestFittingSpans(t *testing.T) {
 		// after that night" a length.
 		{"How long did the wound take to heal?", "The wound healed", ""},
 		{"How long did the fox hide?", "For three months", "three months"},
+		// Ages and numbers as old books write them: "an hundred and
+		// ten", "fourscore and three", "nine hundred sixty and nine";
+		// never "ten years old" out of "an hundred and ten years old".
+		{"How old was Kerick when he died?", "So Kerick died", "an hundred and ten years old"},
+		{"How old was Charlotte when they came?", "And Mr. Collins was fourscore", "fourscore and three years old"},
+		{"How old was Mr. Collins when they came?", "And Mr. Collins was fourscore", "fourscore years old"},
+		{"How many years did Kerick live?", "All the days of Kerick", "nine hundred sixty and nine"},
+		// The age asked is that of the one after "how old was".
+		{"How old was Mr. Collins when he married Charlotte?", "And Mr. Collins was forty", "forty years old"},
+		{"How old was Charlotte when she married Mr. Collins?", "And Mr. Collins was forty", ""},
+		// A word of a name is no colour, nor is a word a colour only by
+		// its stem ("temperament", "tempera").
+		{"What colour were Mr. Gray's eyes?", "The eyes of Mr. Gray", ""},
+		{"What colour were Mr. Gray's eyes?", "Mr. Gray had frank blue", "blue"},
 	} {
 		q := ix.analyzeQuestion(Query{Text: tt.question})
 		got := ""

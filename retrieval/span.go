@@ -50,6 +50,17 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 				if ordinalSet[tok.Word] && capitalized(text[tok.Start:]) {
 					continue
 				}
+				// "the eyes of Dorian Gray": a word of a name is no
+				// colour, nor a kind of anything but a role ("French
+				// President Emmanuel Macron").
+				if q.focus != roleKind && ix.partOfName(text, toks, k) {
+					continue
+				}
+				// "whose temperament": colours are plain words, and
+				// "temperament" is a colour only by its stem, "tempera".
+				if colourKinds[q.focus] && len(tok.Word) > len(tok.Term)+3 {
+					continue
+				}
 				cands = append(cands, Span{tok.Start, tok.End})
 			}
 		}
@@ -384,6 +395,13 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 			asked[t.Term] = ""
 		}
 	}
+	// "How old was Rebekah when she married Isaac?": the age asked is
+	// that of the one named right after "how old was", not of the others.
+	if subj, ok := ix.ageSubject(q.Text, qt); ok {
+		if title, ok := asked[subj]; ok {
+			asked = map[string]string{subj: title}
+		}
+	}
 	// The person named last before the age.
 	for k := len(toks) - 1; k >= 0; k-- {
 		t := toks[k]
@@ -400,6 +418,31 @@ func (ix *Index) ageOf(text string, toks []Token, c Span, q *Question) bool {
 		return title == "" || own == "" || own == title
 	}
 	return true
+}
+
+// ageSubject is the term of the person an age question asks about by
+// name: the one right after "how old" and a verb of being, with at most
+// a title or an article between ("How old was Mr. Reed…?"), when it is
+// no possessive ("How old was Darcy's sister?" asks of the sister).
+func (ix *Index) ageSubject(q string, qt []Token) (string, bool) {
+	for k := 1; k+1 < len(qt); k++ {
+		if qt[k].Word != "old" || qt[k-1].Word != "how" {
+			continue
+		}
+		for j := k + 1; j < len(qt) && j <= k+4; j++ {
+			t := qt[j]
+			switch {
+			case beingVerbs[t.Word] || t.Word == "did" || t.Word == "the":
+				continue
+			case personTitles[t.Word] != genderNone:
+				continue
+			case ix.personTerm(t.Term) && !possessiveWord(q, t):
+				return t.Term, true
+			}
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // subjectBefore is the gender of a "he" or "she" that an age is said of:
@@ -881,4 +924,20 @@ func roleBound(text string, toks []Token, k int, q *Question) bool {
 		}
 	}
 	return false
+}
+
+// colourKinds are the stems of "colour".
+var colourKinds = wordSet("colour color")
+
+// partOfName reports whether token k is a capitalized word that goes on
+// a person's name: the word right before it is a title or the name of a
+// person ("Mr. Brown", "Dorian Gray"). ("Old English" is a language.)
+func (ix *Index) partOfName(text string, toks []Token, k int) bool {
+	if k == 0 || !capitalized(text[toks[k].Start:]) {
+		return false
+	}
+	p := toks[k-1]
+	between := strings.TrimSpace(text[p.End:toks[k].Start])
+	return capitalized(text[p.Start:]) && (between == "" || between == ".") &&
+		(personTitles[p.Word] != genderNone || ix.personTerm(p.Term))
 }

@@ -49,7 +49,7 @@ const (
 )
 
 var (
-	numberWordSet = wordSet(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion dozen score`)
+	numberWordSet = wordSet(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion dozen score twoscore threescore fourscore`)
 	bigNumberSet  = wordSet("hundred thousand million billion")
 	moneyUnitSet  = wordSet("pound pounds dollar dollars guinea guineas shilling shillings pence penny farthing farthings franc francs florin florins crown crowns sovereign sovereigns euro euros cent cents rupee rupees yen mark marks ducat ducats kreuzer kreuzers rouble roubles")
 	timeUnitSet   = wordSet("second seconds minute minutes hour hours day days night nights week weeks fortnight fortnights month months year years decade decades century centuries twelvemonth twelvemonths generation generations")
