@@ -134,6 +134,8 @@ var candidateTests = []struct {
 	{"The casket dated c1180 and the candlestick c.1110.", TypeDate, []string{"c1180", "c.1110"}},
 	{"A 13th-century beaker, changed in the 19th Century and the early nineteenth century.", TypeDate, []string{"13th-century", "19th Century", "nineteenth century"}},
 	{"They paid fifty guineas, then a hundred rupees.", TypeMoney, []string{"fifty guineas", "hundred rupees"}},
+	// The coins and silver of old books and the Bible.
+	{"He weighed four hundred shekels; they sold him for twenty pieces of silver and borrowed 30,000 napoleons.", TypeMoney, []string{"four hundred shekels", "twenty pieces of silver", "30,000 napoleons"}},
 	// A day written out: "Fourteenth of March".
 	{"'Fourteenth of March, I think,' he said; on the first of May they met.", TypeDate, []string{"Fourteenth of March", "first of May"}},
 	// Times: dates, relative times and clock times.

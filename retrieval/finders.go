@@ -22,9 +22,13 @@ var (
 	timeUnit      = `(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|centuries|century|generations?)`
 	monthName     = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
 	ordinalWords  = `(?i:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-first)`
-	dayName       = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
+	// oldMoney are the coins and weights of silver of old books and the
+	// Bible: "four hundred shekels", "30,000 napoleons", "twenty pieces of
+	// silver".
+	oldMoney = `shekels|talents|napoleons|farthings|drachmas|denarii|pieces of (?:silver|gold)`
+	dayName  = `(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)`
 
-	moneyRE    = regexp.MustCompile(`(?i)[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|thousand|m|bn)\b)?|\b\d[\d,.]*\s?(?:million |billion |thousand )?(?:dollars|pounds|euros|francs|marks|yen|rupees|guineas|shillings|sovereigns|ducats|roubles|rubles|florins|cents|pence)\b|\b(?:` + archaicNumber + `|` + numberWords + `)(?:[- ](?:` + numberWords + `))*\s(?:dollars|pounds|euros|francs|marks|florins|guineas|rupees|shillings|sovereigns|crowns|ducats|roubles|rubles|pence)\b|\b(?:(?:` + numberWords + `|\d[\d,.]*)(?:[- ]|\s+or\s+|\s+and\s+))*(?:hundred|thousand|\d{1,3}(?:,\d{3})+|\d{3,})\s+(?:a|per)\s+(?:year|annum)\b`)
+	moneyRE    = regexp.MustCompile(`(?i)[$£€¥]\s?\d[\d,.]*(?:\s?(?:million|billion|trillion|thousand|m|bn)\b)?|\b\d[\d,.]*\s?(?:million |billion |thousand )?(?:dollars|pounds|euros|francs|marks|yen|rupees|guineas|shillings|sovereigns|ducats|roubles|rubles|florins|cents|pence|` + oldMoney + `)\b|\b(?:` + archaicNumber + `|` + numberWords + `)(?:[- ](?:` + numberWords + `))*\s(?:dollars|pounds|euros|francs|marks|florins|guineas|rupees|shillings|sovereigns|crowns|ducats|roubles|rubles|pence|` + oldMoney + `)\b|\b(?:(?:` + numberWords + `|\d[\d,.]*)(?:[- ]|\s+or\s+|\s+and\s+))*(?:hundred|thousand|\d{1,3}(?:,\d{3})+|\d{3,})\s+(?:a|per)\s+(?:year|annum)\b`)
 	numberRE   = regexp.MustCompile(`(?i)(?:` + numeral + `)`)
 	durationRE = regexp.MustCompile(`(?i)\b(?:(?:` + numeral + `|an?|the|several|many|few)\s+(?:more\s+|full\s+|long\s+)?` + timeUnit + `|overnight|all (?:day|night|week|year))\b`)
 	dateRE     = regexp.MustCompile(`\b(?:` + monthName + `(?:\s+\d{1,2}(?:st|nd|rd|th)?)?(?:,?\s+\d{3,4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?` + monthName + `(?:,?\s+\d{3,4})?|` + ordinalWords + `\s+(?:of\s+)?` + monthName + `(?:,?\s+\d{3,4})?|` + dayName + `|(?:1[0-9]|20)\d{2}s?|(?:c\.?\s?|ca\.\s?)\d{3,4}|(?:\d{1,2}(?:st|nd|rd|th)|` + ordinalWords + `)[\s-]+[Cc]entur(?:y|ies)|\d{1,4}\s?(?:BC|AD|BCE|CE)|\d{1,2}/\d{1,2}/\d{2,4})\b`)

@@ -51,7 +51,7 @@ const (
 var (
 	numberWordSet = wordSet(`one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion dozen score twoscore threescore fourscore`)
 	bigNumberSet  = wordSet("hundred thousand million billion")
-	moneyUnitSet  = wordSet("pound pounds dollar dollars guinea guineas shilling shillings pence penny farthing farthings franc francs florin florins crown crowns sovereign sovereigns euro euros cent cents rupee rupees yen mark marks ducat ducats kreuzer kreuzers rouble roubles")
+	moneyUnitSet  = wordSet("pound pounds dollar dollars guinea guineas shilling shillings pence penny farthing farthings franc francs florin florins crown crowns sovereign sovereigns euro euros cent cents rupee rupees yen mark marks ducat ducats kreuzer kreuzers rouble roubles shekel shekels talent talents napoleon napoleons drachma drachmas denarii")
 	timeUnitSet   = wordSet("second seconds minute minutes hour hours day days night nights week weeks fortnight fortnights month months year years decade decades century centuries twelvemonth twelvemonths generation generations")
 	distUnitSet   = wordSet("mile miles yard yards foot feet league leagues inch inches kilometre kilometres kilometer kilometers metre metres meter meters verst versts furlong furlongs")
 	monthSet      = wordSet("january february march april may june july august september october november december")
