@@ -78,7 +78,7 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	case len(cands) == 0:
 		return Span{}, false
 	case len(cands) == 1:
-		return cands[0], true
+		return withUnit(text, cands[0], q), true
 	case toks == nil:
 		toks = analyze(text, nil, ix.stem)
 	}
@@ -118,8 +118,25 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 			best, bestDist = c, d
 		}
 	}
-	return best, true
+	return withUnit(text, best, q), true
 }
+
+// withUnit takes in the unit after the number that answers a question of
+// size or weight: "six cubits and a span" for "How tall was Goliath?",
+// not "six".
+func withUnit(text string, c Span, q *Question) Span {
+	if q.Type != TypeNumber || !q.measure {
+		return c
+	}
+	if m := measureUnitRE.FindStringIndex(text[c.End:]); m != nil {
+		c.End += m[1]
+	}
+	return c
+}
+
+// measureUnitRE finds a unit of length or weight right after a number, with
+// what a measure of old adds to it ("and a span", "and a half").
+var measureUnitRE = regexp.MustCompile(`^[ -](?i:cubits?|spans?|feet|foot|inch(?:es)?|yards?|miles?|fathoms?|hands?|(?:centi|milli|kilo)?met(?:re|er)s?|kilo(?:gram)?s?|grams?|pounds?|stones?|tons?|hundredweight|lbs)\b(?:\s+and\s+(?:a\s+half|(?:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|\d+)\s+(?:spans?|inch(?:es)?|feet|foot))\b)?`)
 
 // fitting keeps the candidate short answers of a book that are of the
 // kind the question asks for, as far as the book tells: a who-answer must

@@ -125,6 +125,11 @@ func TestAnswerSpanTypes(t *testing.T) {
 		{"Previously, Putin had invited Marine Le Pen, the leader of France’s far-right nationalist party, to visit the Kremlin.", "What position does Le Pen hold in her party?", "leader"},
 		{"Her father had been an attorney in Meryton, and had left her four thousand pounds.", "What did Mrs. Bennet's father do for a living?", "attorney"},
 		{"John Horner, 26, plumber, was brought up upon the charge.", "What was John Horner's trade?", "plumber"},
+		// A size is a number with its unit ("six cubits and a span"),
+		// not the number alone; "and a man" is no part of it.
+		{"There went out a champion, named Goliath, whose height was six cubits and a span.", "How tall was Goliath?", "six cubits and a span"},
+		{"Behind it was a little door about fifteen inches high.", "How tall was the little door?", "fifteen inches"},
+		{"Goliath was nine feet and a man of war.", "How tall was Goliath?", "nine feet"},
 		// No relative, no man, no thing whose second sense is a worker.
 		{"Her father was a tall man who sat in the kitchen with the harpoon.", "What did her father do for a living?", ""},
 	} {
