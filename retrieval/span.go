@@ -61,7 +61,7 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 				if colourKinds[q.focus] && len(tok.Word) > len(tok.Term)+3 {
 					continue
 				}
-				cands = append(cands, Span{tok.Start, tok.End})
+				cands = append(cands, ix.nameAround(sent, Span{tok.Start, tok.End}, q))
 			}
 		}
 	}
@@ -941,6 +941,23 @@ func roleBound(text string, toks []Token, k int, q *Question) bool {
 		}
 	}
 	return false
+}
+
+// nameAround is the name a capitalized kind word is part of, when the
+// name is not the question's: "Which card carried the crown?" is answered
+// by the Knave of Hearts, not by "Hearts"; "Which inn?" by the Golden
+// Krone Hotel. Else the word itself.
+func (ix *Index) nameAround(sent int, w Span, q *Question) Span {
+	text := ix.corpus.Sentences[sent].Text
+	if !capitalized(text[w.Start:]) {
+		return w
+	}
+	for _, c := range ix.sentenceCands(sent) {
+		if c.kind == kindName && int(c.start) <= w.Start && w.End <= int(c.end) && c.span() != w && ix.answers(c, q.own) {
+			return c.span()
+		}
+	}
+	return w
 }
 
 // colourKinds are the stems of "colour".

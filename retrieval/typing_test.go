@@ -125,6 +125,10 @@ func TestAnswerSpanTypes(t *testing.T) {
 		{"Previously, Putin had invited Marine Le Pen, the leader of France’s far-right nationalist party, to visit the Kremlin.", "What position does Le Pen hold in her party?", "leader"},
 		{"Her father had been an attorney in Meryton, and had left her four thousand pounds.", "What did Mrs. Bennet's father do for a living?", "attorney"},
 		{"John Horner, 26, plumber, was brought up upon the charge.", "What was John Horner's trade?", "plumber"},
+		// A kind word in a name stands for the whole name ("Hearts" is a
+		// card, the Knave of Hearts carried the crown).
+		{"Then followed the Knave of Hearts, carrying the King's crown on a cushion.", "Which card carried the crown?", "Knave of Hearts"},
+		{"The deaf signed in American Sign Language.", "What language did the deaf use?", "American Sign Language"},
 		// A size is a number with its unit ("six cubits and a span"),
 		// not the number alone; "and a man" is no part of it.
 		{"There went out a champion, named Goliath, whose height was six cubits and a span.", "How tall was Goliath?", "six cubits and a span"},
