@@ -78,7 +78,7 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	case len(cands) == 0:
 		return Span{}, false
 	case len(cands) == 1:
-		return withUnit(text, cands[0], q), true
+		return ix.trimName(text, withUnit(text, cands[0], q), q), true
 	case toks == nil:
 		toks = analyze(text, nil, ix.stem)
 	}
@@ -118,7 +118,57 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 			best, bestDist = c, d
 		}
 	}
-	return withUnit(text, best, q), true
+	return ix.trimName(text, withUnit(text, best, q), q), true
+}
+
+// trimName trims a name given as a short answer to the name alone: no
+// possessive ending unless the question asks "whose" ("Ron Grainer's" for
+// who composed it) or it ends a place's name, and no word before it that opens the sentence and is
+// no name's ("Although Kenya", "Developer William Smilie": a word
+// without a name's meaning, or a role the text writes in lower case).
+func (ix *Index) trimName(text string, c Span, q *Question) Span {
+	if q.Type != TypePerson && q.Type != TypePlace && !q.AsksName {
+		return c
+	}
+	w := text[c.Start:c.End]
+	// A place's possessive with nothing after it is its name ("at St.
+	// Clement's,", "outside Guiliano's"); before a noun it is not
+	// ("Kenya's economy").
+	owns := q.Type != TypePlace
+	if !owns {
+		if st, _, ok := nextWord(text, c.End); ok && strings.TrimSpace(text[c.End:st]) == "" && !capitalized(text[st:]) {
+			owns = true
+		}
+	}
+	if !q.whose && owns {
+		for _, p := range []string{"'s", "’s"} {
+			if strings.HasSuffix(w, p) && len(w) > len(p)+1 {
+				c.End -= len(p)
+				w = w[:len(w)-len(p)]
+			}
+		}
+	}
+	sp := strings.IndexByte(w, ' ')
+	if sp < 0 || !opening(text[:c.Start]) || !capitalized(w[sp+1:]) {
+		return c
+	}
+	first := Normalize(w[:sp])
+	if personTitles[first] != genderNone || titleAbbreviations[first] {
+		return c // "King Charles III", "Mr. Darcy"
+	}
+	drop := stopWords[first] || functionWords[first] || nameless[first]
+	// A role the text writes in lower case too ("developer"): not
+	// "James Hutton" (James is an apostle, and a role by WordNet), nor
+	// "Mark Twain" (no role).
+	if term := ix.stem.stem(first); !drop && isRole(term) {
+		if id, ok := ix.vocab[term]; ok && ix.usedLowercase(id) {
+			drop = true
+		}
+	}
+	if drop {
+		c.Start += sp + 1
+	}
+	return c
 }
 
 // withUnit takes in the unit after the number that answers a question of

@@ -129,6 +129,14 @@ func TestAnswerSpanTypes(t *testing.T) {
 		// card, the Knave of Hearts carried the crown).
 		{"Then followed the Knave of Hearts, carrying the King's crown on a cushion.", "Which card carried the crown?", "Knave of Hearts"},
 		{"The deaf signed in American Sign Language.", "What language did the deaf use?", "American Sign Language"},
+		// A name alone: no possessive unless "whose" or a place's name
+		// ends so, no opening word that is no name's, nor a role the
+		// text writes in lower case; titles and given names stay.
+		{"The theme was Ron Grainer's arrangement of the tune.", "Who arranged the theme?", "Ron Grainer"},
+		{"Although Kenya was poor, the economy grew.", "Where did the economy grow?", "Kenya"},
+		{"Developer William Smilie built the house, as the other developer watched.", "Who built the house?", "William Smilie"},
+		{"James Hutton made the tackle, as the other linebacker fell.", "Who made the tackle?", "James Hutton"},
+		{"King Charles made the tackle, as the other linebacker fell.", "Who made the tackle?", "King Charles"},
 		// A size is a number with its unit ("six cubits and a span"),
 		// not the number alone; "and a man" is no part of it.
 		{"There went out a champion, named Goliath, whose height was six cubits and a span.", "How tall was Goliath?", "six cubits and a span"},
