@@ -95,6 +95,8 @@ var candidateTests = []struct {
 	{"It cost $1,000 and 3.5 percent, 12 people.", TypeNumber, []string{"$1,000", "3.5 percent", "12"}},
 	{"It cost €5 or £3.", TypeNumber, []string{"€5", "£3"}},
 	{"They spoke for two hours.", TypeNumber, []string{"two"}},
+	// Digits with their scale in words: "2.666 million", not "million".
+	{"It had 2.666 million people, 3.5 billion years ago, and $5 million.", TypeNumber, []string{"2.666 million", "3.5 billion", "$5 million"}},
 	{"Twenty-five people and a dozen more came.", TypeNumber, []string{"Twenty-five", "dozen"}},
 	{"No numbers here.", TypeNumber, nil},
 	{"A rosary of three hundred and four pearls, and two and three.", TypeNumber, []string{"three hundred and four", "two", "three"}},

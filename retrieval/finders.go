@@ -17,7 +17,7 @@ var (
 	// archaicNumber is a count of units before the tens: "two and
 	// thirty", "five-and-twenty".
 	archaicNumber = `(?:one|two|three|four|five|six|seven|eight|nine)(?:-and-| and )(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)`
-	numeral       = `(?:[$£€]|\b)\d(?:[\d,.]*\d)?(?:%| ?percent\b| ?per cent\b)?|\b(?:` + archaicNumber + `|` + numberWords + `)(?:[- ](?:` + numberWords + `))*\b`
+	numeral       = `(?:[$£€]|\b)\d(?:[\d,.]*\d)?(?: (?:million|billion|trillion|thousand)\b)?(?:%| ?percent\b| ?per cent\b)?|\b(?:` + archaicNumber + `|` + numberWords + `)(?:[- ](?:` + numberWords + `))*\b`
 	hourWords     = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve`
 	timeUnit      = `(?:seconds?|minutes?|hours?|days?|nights?|weeks?|fortnights?|months?|years?|decades?|centuries|century|generations?)`
 	monthName     = `(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.|Feb\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)`
