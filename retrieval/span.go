@@ -78,7 +78,7 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	case len(cands) == 0:
 		return Span{}, false
 	case len(cands) == 1:
-		return ix.trimName(text, withUnit(text, cands[0], q), q), true
+		return ix.finish(text, cands[0], q), true
 	case toks == nil:
 		toks = analyze(text, nil, ix.stem)
 	}
@@ -118,8 +118,66 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 			best, bestDist = c, d
 		}
 	}
-	return ix.trimName(text, withUnit(text, best, q), q), true
+	return ix.finish(text, best, q), true
 }
+
+// finish gives the chosen candidate its final bounds: a size its unit, a
+// name alone, a range whole, a year alone when the question asks which.
+func (ix *Index) finish(text string, c Span, q *Question) Span {
+	c = ix.trimName(text, withUnit(text, c, q), q)
+	switch q.Type {
+	case TypeNumber, TypeDate, TypeTime, TypeMoney, TypeDuration:
+		if q.lifeEnd == 0 { // a birth or a death is one end of a life
+			c = wholeRange(text, c)
+		}
+		if w := text[c.Start:c.End]; q.Type == TypeDate && asksYear(q.Text) && len(yearOnlyRE.FindAllStringIndex(w, 2)) == 1 {
+			if m := yearOnlyRE.FindStringIndex(w); m[1]-m[0] < len(w) {
+				c = Span{c.Start + m[0], c.Start + m[1]}
+			}
+		}
+	}
+	return c
+}
+
+// asksYear reports a question that asks for a year ("In what year…?",
+// "Which year…?").
+func asksYear(q string) bool {
+	l := strings.ToLower(q)
+	return strings.Contains(l, "what year") || strings.Contains(l, "which year")
+}
+
+// yearOnlyRE is the year of a date ("1864" of "March 1864").
+var yearOnlyRE = regexp.MustCompile(`\b\d{3,4}(?:\s?(?:BC|AD|BCE|CE))?\b`)
+
+// wholeRange takes in the other end of a range of numbers a candidate is
+// one end of: "1910–1940", "20% to 25%", "12 to 15 million", "11–13th
+// century", "the 14th to 17th centuries".
+func wholeRange(text string, c Span) Span {
+	if m := rangeAfterRE.FindStringIndex(text[c.End:]); m != nil && endsNumber(text[c.Start:c.End]) {
+		c.End += m[1]
+	}
+	if m := rangeBeforeRE.FindStringIndex(text[:c.Start]); m != nil && c.Start < len(text) && text[c.Start] >= '0' && text[c.Start] <= '9' {
+		c.Start = m[0]
+	}
+	return c
+}
+
+// endsNumber reports a span that ends with a number in digits, a percentage
+// or a scale ("12", "20%", "2.5 million").
+func endsNumber(s string) bool {
+	if s == "" {
+		return false
+	}
+	if b := s[len(s)-1]; b >= '0' && b <= '9' || b == '%' {
+		return true
+	}
+	return strings.HasSuffix(s, "million") || strings.HasSuffix(s, "billion")
+}
+
+var (
+	rangeAfterRE  = regexp.MustCompile(`^(?:\s?[–—-]\s?|\s+to\s+)\d(?:[\d,.]*\d)?(?:%| (?:million|billion)\b)?`)
+	rangeBeforeRE = regexp.MustCompile(`\b\d(?:[\d,.]*\d)?(?:st|nd|rd|th|%)?(?:\s?[–—-]\s?|\s+to\s+)$`)
+)
 
 // trimName trims a name given as a short answer to the name alone: no
 // possessive ending unless the question asks "whose" ("Ron Grainer's" for

@@ -137,6 +137,13 @@ func TestAnswerSpanTypes(t *testing.T) {
 		{"Developer William Smilie built the house, as the other developer watched.", "Who built the house?", "William Smilie"},
 		{"James Hutton made the tackle, as the other linebacker fell.", "Who made the tackle?", "James Hutton"},
 		{"King Charles made the tackle, as the other linebacker fell.", "Who made the tackle?", "King Charles"},
+		// A range is given whole ("1910–1940", "20% to 25%", "the 14th to
+		// 17th centuries"), a year alone when the question asks which
+		// year, a date whole when it asks when.
+		{"The style flourished from 1910–1940, in the cities.", "When did the style flourish?", "1910–1940"},
+		{"Between 20% to 25% of the town voted.", "What percentage of the town voted?", "20% to 25%"},
+		{"It was built in March 1864 by the army.", "In what year was it built?", "1864"},
+		{"It was built in March 1864 by the army.", "When was it built?", "March 1864"},
 		// A size is a number with its unit ("six cubits and a span"),
 		// not the number alone; "and a man" is no part of it.
 		{"There went out a champion, named Goliath, whose height was six cubits and a span.", "How tall was Goliath?", "six cubits and a span"},
