@@ -131,10 +131,11 @@ var candidateTests = []struct {
 	{"He came on May 29, 2017 and left in 1999.", TypeDate, []string{"May 29, 2017", "1999"}},
 	{"On 4th of July they met; by Monday it ended.", TypeDate, []string{"4th of July", "Monday"}},
 	{"Built in the 17th century, 1660s.", TypeDate, []string{"17th century", "1660s"}},
+	{"It began in the late 1970s, in the mid-18th century and the early nineteenth century.", TypeDate, []string{"late 1970s", "mid-18th century", "early nineteenth century"}},
 	{"Due 12/31/2020.", TypeDate, []string{"12/31/2020"}},
 	// Circa years, hyphenated and spelled-out centuries.
 	{"The casket dated c1180 and the candlestick c.1110.", TypeDate, []string{"c1180", "c.1110"}},
-	{"A 13th-century beaker, changed in the 19th Century and the early nineteenth century.", TypeDate, []string{"13th-century", "19th Century", "nineteenth century"}},
+	{"A 13th-century beaker, changed in the 19th Century and the early nineteenth century.", TypeDate, []string{"13th-century", "19th Century", "early nineteenth century"}},
 	{"They paid fifty guineas, then a hundred rupees.", TypeMoney, []string{"fifty guineas", "hundred rupees"}},
 	// The coins and silver of old books and the Bible.
 	{"He weighed four hundred shekels; they sold him for twenty pieces of silver and borrowed 30,000 napoleons.", TypeMoney, []string{"four hundred shekels", "twenty pieces of silver", "30,000 napoleons"}},

@@ -146,7 +146,7 @@ var (
 	}()
 	hourFirstWords     = wordSet(strings.ReplaceAll(hourWords, "|", " "))
 	durationFirstWords = wordSet("a an the several many few more overnight all")
-	dateFirstWords     = wordSet("january february march april may june july august september october november december jan feb aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday c ca first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty")
+	dateFirstWords     = wordSet("early mid late january february march april may june july august september october november december jan feb aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday c ca first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty")
 	relTimeFirstWords  = wordSet("a an the several many few yesterday today tonight tomorrow last next in at by during since until before after")
 	placeFirstWords    = wordSet("in at on among inside within near along throughout across into beneath under between")
 )
