@@ -45,19 +45,18 @@ var ageRE = regexp.MustCompile(`(?i)\b(?:\d{1,3}|(?:` + archaicNumber + `|` + nu
 // "an hundred and ten", "nine hundred sixty and nine", "fourscore and
 // six", "sixty and five".
 const (
-	unitWords  = `one|two|three|four|five|six|seven|eight|nine`
-	tensWords  = `twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|twoscore|threescore|fourscore`
-	teenWords  = `ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen`
-	below100   = `(?:(?:` + tensWords + `)(?:(?:\s+and\s+|[- ])(?:` + unitWords + `))?|(?:` + unitWords + `)(?:-and-|\s+and\s+)(?:` + tensWords + `)|` + teenWords + `|` + unitWords + `)`
-	bigNumber  = `(?:(?:an?|` + unitWords + `)\s+hundred(?:(?:\s+and)?\s+` + below100 + `)?|(?:` + tensWords + `)\s+and\s+(?:` + unitWords + `|ten))`
-	scoreWords = `twoscore|threescore|fourscore`
+	unitWords = `one|two|three|four|five|six|seven|eight|nine`
+	tensWords = `twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|twoscore|threescore|fourscore`
+	teenWords = `ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen`
+	below100  = `(?:(?:` + tensWords + `)(?:(?:\s+and\s+|[- ])(?:` + unitWords + `))?|(?:` + unitWords + `)(?:-and-|\s+and\s+)(?:` + tensWords + `)|` + teenWords + `|` + unitWords + `)`
+	bigNumber = `(?:(?:an?|` + unitWords + `)\s+hundred(?:(?:\s+and)?\s+` + below100 + `)?|(?:` + tensWords + `)\s+and\s+(?:` + unitWords + `|ten))`
 )
 
 // bigAgeRE finds an age of a hundred years or more, or one written with
 // "and" ("fourscore and three years old"), only with "years old" or
 // "years of age" after it: ages finds none of these otherwise, and would
 // take "ten years old" out of "an hundred and ten years old".
-var bigAgeRE = regexp.MustCompile(`(?i)\b(?:` + bigNumber + `|` + scoreWords + `)\s+years?\s+(?:old|of\s+age)\b`)
+var bigAgeRE = regexp.MustCompile(`(?i)\b` + bigNumber + `\s+years?\s+(?:old|of\s+age)\b`)
 
 // ages finds the numbers of a sentence that can be ages: not a year, a
 // hundred or more (unless "years old" follows it), part of a sum, or a

@@ -130,9 +130,10 @@ func (ix *Index) finish(text string, c Span, q *Question) Span {
 		if q.lifeEnd == 0 { // a birth or a death is one end of a life
 			c = wholeRange(text, c)
 		}
-		if w := text[c.Start:c.End]; q.Type == TypeDate && asksYear(q.Text) && len(yearOnlyRE.FindAllStringIndex(w, 2)) == 1 {
-			if m := yearOnlyRE.FindStringIndex(w); m[1]-m[0] < len(w) {
-				c = Span{c.Start + m[0], c.Start + m[1]}
+		if q.Type == TypeDate && asksYear(q.Text) {
+			// The one year of a date ("March 1864"), not of a range.
+			if ys := yearOnlyRE.FindAllStringIndex(text[c.Start:c.End], 2); len(ys) == 1 {
+				c = Span{c.Start + ys[0][0], c.Start + ys[0][1]}
 			}
 		}
 	}
@@ -181,9 +182,10 @@ var (
 
 // trimName trims a name given as a short answer to the name alone: no
 // possessive ending unless the question asks "whose" ("Ron Grainer's" for
-// who composed it) or it ends a place's name, and no word before it that opens the sentence and is
-// no name's ("Although Kenya", "Developer William Smilie": a word
-// without a name's meaning, or a role the text writes in lower case).
+// who composed it) or it ends a place's name, and no word before it that
+// opens the sentence and is no name's ("Although Kenya", "Developer
+// William Smilie": a word without a name's meaning, or a role the text
+// writes in lower case).
 func (ix *Index) trimName(text string, c Span, q *Question) Span {
 	if q.Type != TypePerson && q.Type != TypePlace && !q.AsksName {
 		return c
