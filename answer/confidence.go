@@ -240,8 +240,8 @@ func (e *Engine) states(s Signals, conf float64) bool {
 
 // States reports whether an answer of confidence conf is one the engine
 // states in a text of its kind, whatever the threshold for answering. In
-// an article or a story it is. In a book (a text that reads at least half
-// a book) it must name a short answer: a keyword answer without one (to
+// an article or a story it is. In a book (a text of more than 15,000
+// words, see [retrieval.ReadsAsBook]) it must name a short answer: a keyword answer without one (to
 // "Why did Charlotte accept Mr. Collins?", "What did Mina blame for the
 // wounds?") quotes the best sentence as the answer, and on the book dev
 // sets such answers held the answer 4 times in 25, against 7 in 18 for
@@ -255,7 +255,7 @@ func (e *Engine) states(s Signals, conf float64) bool {
 // 8 times in 12 (README: Measured quality).
 func (t Thresholds) States(s Signals, conf float64) bool {
 	switch {
-	case s.Long < 0.5:
+	case !retrieval.ReadsAsBook(s.Long):
 		return true
 	case !s.Named, s.WindowCoverage < t.MinWindowCoverage:
 		return false

@@ -59,9 +59,9 @@ func TestThresholdFor(t *testing.T) {
 	}
 }
 
-// TestStatesDecision checks that in a book only an answer that names a
-// short answer is stated, however confident, and that elsewhere naming one
-// does not matter.
+// TestStatesDecision checks that in a book (any text with some longness,
+// see [retrieval.ReadsAsBook]) only an answer that names a short answer is
+// stated, however confident, and that elsewhere naming one does not matter.
 func TestStatesDecision(t *testing.T) {
 	e := &Engine{th: DefaultThresholds}
 	strong := Signals{Coverage: 1, WindowCoverage: 1, Coverable: 1, WindowCoverable: 1, Score: 3, Margin: 0.5, Names: 1, NamesNear: 1, Numbers: 1, Content: 1, Terms: 4, Holds: true}
@@ -79,7 +79,8 @@ func TestStatesDecision(t *testing.T) {
 		{"book, named", with(1, true), true},
 		{"book, open question, confident", with(1, false), false},
 		{"half a book, open question", with(0.5, false), false},
-		{"less than half a book, open question", with(0.45, false), true},
+		{"less than half a book, open question", with(0.45, false), false},
+		{"a little over 15,000 words, open question", with(0.05, false), false},
 		{"article, open question", with(0, false), true},
 		{"book, named, rule against it", func() Signals { s := with(1, true); s.LowCoverage = true; return s }(), false},
 	} {

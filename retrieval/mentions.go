@@ -173,7 +173,8 @@ func (b *builder) roleAt(text string, toks []buildToken, k int) (uint8, bool) {
 // placePreposition weighs the word that text ends in as a sign that a
 // name after it is a place: 2 for prepositions that stand before places
 // and seldom before persons ("in", "at", "near"…), 1 for "to" and "from",
-// 0 for any other.
+// 0 for any other; 2 too for a word of a kind of place ("mount Ephraim",
+// "the land of Tob").
 func placePreposition(before string) uint8 {
 	before = strings.TrimRight(before, " ")
 	w := strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:])
@@ -182,8 +183,16 @@ func placePreposition(before string) uint8 {
 		before = strings.TrimRight(before[:len(before)-3], " ")
 		w = strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:])
 	}
+	// "the land of Tob", "the city of Dan": a place word and "of".
+	if w == "of" {
+		before = strings.TrimRight(before[:len(before)-2], " ")
+		if p := strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:]); placeWords[p] {
+			return 2
+		}
+		return 0
+	}
 	switch {
-	case placeOnlyPrepositions[w]:
+	case placeOnlyPrepositions[w], placeWords[w]:
 		return 2
 	case w == "to" || w == "from":
 		return 1
@@ -192,6 +201,11 @@ func placePreposition(before string) uint8 {
 }
 
 var placeOnlyPrepositions = wordSet("in at near into inside across throughout")
+
+// placeWords name a kind of place before its name, in lower case as the
+// King James Bible writes them: "mount Ephraim", "the land of Tob" (with
+// "of", which the name's start leaves before it).
+var placeWords = wordSet("mount mountain river lake isle island city town village land valley vale wilderness county province")
 
 // possessiveAt reports a token written with "'s" or "’s".
 func possessiveAt(text string, t buildToken) bool {

@@ -30,6 +30,9 @@ type Question struct {
 	// focus is the term of the noun a "what/which … " question asks for a
 	// kind of ("tool"), or "".
 	focus string
+	// nameOf is the class of what a name question asks the name of (see
+	// [namedClass]).
+	nameOf nounClass
 	// lifeEnd is 1 for a question about a death ("When did he die?"), -1
 	// for one about a birth, 0 otherwise.
 	lifeEnd int
@@ -68,6 +71,9 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 		AsksName: nameAsked}
 	a.own = newOwnTerms(QuestionTerms(a.Terms))
 	a.own.counted = countedAt(toks)
+	if nameAsked {
+		a.nameOf = namedClass(q.Text, toks)
+	}
 	a.clock = qw.asksClock()
 	a.amount = qw.pair("how", "much")
 	a.measure = qw.after("how", measureWords)
@@ -159,6 +165,54 @@ func asksName(q string, toks []Token) bool {
 		}
 	}
 	return name && (first == "what" || first == "what's" || first == "which")
+}
+
+// namedClass is the class of what a name question asks the name of, by
+// the noun that says it: "the name of the old man who…", "the old man's
+// name" (a person), "the name of the town" (a place); nounOther when no
+// noun of a person or a place says it.
+func namedClass(q string, toks []Token) nounClass {
+	for i, t := range toks {
+		if t.Word != "name" {
+			continue
+		}
+		// "the old man's name": the possessor's word before "name".
+		if i > 0 && possessiveWord(q, toks[i-1]) {
+			if c := classOfNoun(strings.TrimSuffix(strings.TrimSuffix(toks[i-1].Word, "'s"), "’s")); c == nounPerson || c == nounPlace {
+				return c
+			}
+			return nounOther
+		}
+		// "the name of the old man who…": the last word before a stop
+		// word after "of" and its determiner or a possessor.
+		if i+1 >= len(toks) || toks[i+1].Word != "of" {
+			continue
+		}
+		class := nounOther
+		for j := i + 2; j < len(toks) && j < i+6; j++ {
+			w := toks[j].Word
+			if toks[j].Stop {
+				if j == i+2 {
+					continue
+				}
+				break
+			}
+			// "the name of Jephthah's daughter": the possessor's name
+			// before the noun; "the name of Gibeah" names it.
+			if capitalized(q[toks[j].Start:]) {
+				if possessiveWord(q, toks[j]) {
+					continue
+				}
+				break
+			}
+			class = classOfNoun(w)
+		}
+		if class == nounPerson || class == nounPlace {
+			return class
+		}
+		return nounOther
+	}
+	return nounOther
 }
 
 var nameDeterminers = wordSet("what the a his her their its my your our first last full real maiden christian family given")

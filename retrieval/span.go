@@ -20,7 +20,7 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	switch {
 	case q.Type != TypeNone:
 		cands = ix.answerSpans(sent, q.Type, q.own)
-	case q.AsksName && ix.long >= 0.5:
+	case q.AsksName && ReadsAsBook(ix.long):
 		// "What is the name of the inn?": in a book, a proper name the
 		// question does not give. (In an article the name asked for is
 		// as often a common noun: on SQuAD such names were right 99
@@ -32,6 +32,16 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 		}
 		// "Now, Grete…": no word that opens a sentence or a quotation.
 		cands = ix.namelike(text, cands, TypePerson)
+		// "What was the name of the old man…?": not "Ephraim" of "mount
+		// Ephraim", a name the book gives a place; nor a person's for
+		// "the name of the town".
+		if q.nameOf != nounOther {
+			cands = slices.DeleteFunc(cands, func(c Span) bool {
+				span := text[c.Start:c.End]
+				person, place := ix.namesPerson(span), ix.namesPlace(span)
+				return q.nameOf == nounPerson && place && !person || q.nameOf == nounPlace && person && !place
+			})
+		}
 	case q.focus != "":
 		// "What tool did he grab?": a word of the sentence that names a
 		// kind of tool ("shovel").
@@ -65,7 +75,7 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 			}
 		}
 	}
-	if ix.long >= 0.5 && len(ix.persons) > 0 {
+	if ReadsAsBook(ix.long) && len(ix.persons) > 0 {
 		if q.Type == TypeAge && len(cands) > 0 && toks == nil {
 			toks = analyze(text, nil, ix.stem) // whose age it is
 		}

@@ -243,3 +243,47 @@ func TestCountedAt(t *testing.T) {
 		}
 	}
 }
+
+// TestNamedClass checks what a name question asks the name of: a person,
+// a place, or, when no noun says, nothing known.
+func TestNamedClass(t *testing.T) {
+	for _, tt := range []struct {
+		question string
+		want     nounClass
+	}{
+		{"What was the name of the old man who put up the Levite in Gibeah?", nounPerson},
+		{"What was the old man's name?", nounPerson},
+		{"What is the name of Jephthah's daughter?", nounPerson},
+		{"What was the name of Gibeah?", nounOther},
+		{"What was the name of his daughter?", nounPerson},
+		{"What is the name of the town where they stayed?", nounPlace},
+		{"What was the name of the ship?", nounOther},
+		{"What is the name of Lucy's house?", nounOther},
+		{"What is Mina short for?", nounOther},
+	} {
+		if got := namedClass(tt.question, analyze(tt.question, nil, newStemmer())); got != tt.want {
+			t.Errorf("namedClass(%q) = %v, want %v", tt.question, got, tt.want)
+		}
+	}
+}
+
+// TestPlacePreposition checks the words before a name that make it a
+// place's.
+func TestPlacePreposition(t *testing.T) {
+	for _, tt := range []struct {
+		before string
+		want   uint8
+	}{
+		{"he dwelt in ", 2},
+		{"came to ", 1},
+		{"which was also of mount ", 2},
+		{"and dwelt in the land of ", 2},
+		{"the children of ", 0},
+		{"the men of the city of ", 2},
+		{"said ", 0},
+	} {
+		if got := placePreposition(tt.before); got != tt.want {
+			t.Errorf("placePreposition(%q) = %d, want %d", tt.before, got, tt.want)
+		}
+	}
+}
