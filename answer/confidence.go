@@ -52,6 +52,8 @@ type Signals struct {
 	Content float64
 	// Long is how much the corpus reads like a book (0 to 1).
 	Long float64
+	// Book: the corpus reads as a book (see [retrieval.Index.Book]).
+	Book bool
 	// FollowUp: the question has earlier questions.
 	FollowUp bool
 	// The hand rules' verdicts.
@@ -82,7 +84,7 @@ func (e *Engine) signals(history []string, res retrieval.Result, best retrieval.
 	s := Signals{Coverage: best.Coverage, WindowCoverage: best.WindowCoverage, Typed: res.Type != retrieval.TypeNone,
 		HasType: best.HasType, Holds: best.Holds, Names: best.Names, NamesNear: best.NamesNear, Numbers: best.Numbers,
 		Missing: best.Missing, Negation: best.Negation, Content: best.Content,
-		Long: res.Long, FollowUp: len(history) > 0, LowCoverage: v.lowCoverage, Hinges: v.hinges,
+		Long: res.Long, Book: res.Book, FollowUp: len(history) > 0, LowCoverage: v.lowCoverage, Hinges: v.hinges,
 		StrictMissing: v.strictMissing, Unattributed: v.unattributed, Nameless: v.nameless, Proximity: best.Proximity, Phrase: best.Phrase}
 	// An untyped question's short answer is a name it asks for or a kind of
 	// what it asks about ("What tool…?").
@@ -241,7 +243,7 @@ func (e *Engine) states(s Signals, conf float64) bool {
 // States reports whether an answer of confidence conf is one the engine
 // states in a text of its kind, whatever the threshold for answering. In
 // an article or a story it is. In a book (a text of more than 15,000
-// words, see [retrieval.ReadsAsBook]) it must name a short answer: a keyword answer without one (to
+// words or in chapters, see [retrieval.Index.Book]) it must name a short answer: a keyword answer without one (to
 // "Why did Charlotte accept Mr. Collins?", "What did Mina blame for the
 // wounds?") quotes the best sentence as the answer, and on the book dev
 // sets such answers held the answer 4 times in 25, against 7 in 18 for
@@ -255,7 +257,7 @@ func (e *Engine) states(s Signals, conf float64) bool {
 // 8 times in 12 (README: Measured quality).
 func (t Thresholds) States(s Signals, conf float64) bool {
 	switch {
-	case !retrieval.ReadsAsBook(s.Long):
+	case !s.Book:
 		return true
 	case !s.Named, s.WindowCoverage < t.MinWindowCoverage:
 		return false

@@ -59,17 +59,19 @@ func TestThresholdFor(t *testing.T) {
 	}
 }
 
-// TestStatesDecision checks that in a book (any text with some longness,
-// see [retrieval.ReadsAsBook]) only an answer that names a short answer is
-// stated, however confident, and that elsewhere naming one does not matter.
+// TestStatesDecision checks that in a book (a text of some longness or in
+// chapters, see [retrieval.Index.Book]) only an answer that names a short
+// answer is stated, however confident, and that elsewhere naming one does
+// not matter.
 func TestStatesDecision(t *testing.T) {
 	e := &Engine{th: DefaultThresholds}
 	strong := Signals{Coverage: 1, WindowCoverage: 1, Coverable: 1, WindowCoverable: 1, Score: 3, Margin: 0.5, Names: 1, NamesNear: 1, Numbers: 1, Content: 1, Terms: 4, Holds: true}
 	with := func(long float64, named bool) Signals {
 		s := strong
-		s.Long, s.Named, s.Distinctive = long, named, true
+		s.Long, s.Book, s.Named, s.Distinctive = long, long > 0, named, true
 		return s
 	}
+	chaptered := func(s Signals) Signals { s.Book = true; return s }
 	name := func(s Signals) Signals { s.Distinctive = false; return s }
 	for _, tt := range []struct {
 		name string
@@ -82,6 +84,8 @@ func TestStatesDecision(t *testing.T) {
 		{"less than half a book, open question", with(0.45, false), false},
 		{"a little over 15,000 words, open question", with(0.05, false), false},
 		{"article, open question", with(0, false), true},
+		{"a short text in chapters, open question", chaptered(with(0, false)), false},
+		{"a short text in chapters, named", chaptered(with(0, true)), true},
 		{"book, named, rule against it", func() Signals { s := with(1, true); s.LowCoverage = true; return s }(), false},
 	} {
 		if got := e.states(tt.s, e.confidence(tt.s)); got != tt.want {

@@ -74,7 +74,7 @@ func (e *Engine) extractive(q string, history []string, res retrieval.Result) An
 func (e *Engine) refusal(a Answer, sig Signals, ok bool, res retrieval.Result) Answer {
 	unsure := ok && !sig.ruledOut()
 	r := e.notFound(Answer{Question: a.Question, Mode: ModeKeyword, Confidence: a.Confidence}, res, unsure)
-	if unsure && !retrieval.ReadsAsBook(res.Long) {
+	if unsure && !res.Book {
 		r.Related = nil
 		for _, c := range a.Citations[:min(3, len(a.Citations))] {
 			c.N = len(r.Related) + 1
@@ -205,7 +205,7 @@ chosen:
 	v.unattributed = th.Attribution && res.Speaker != "" && !e.ix.Attributed(best.Sentence, res.Speaker)
 	// In a book a name is a proper name; in an encyclopedia's article the
 	// name of a process or a law often is not ("photosynthesis").
-	v.nameless = retrieval.ReadsAsBook(res.Long) && res.AsksName && !e.namesNear(best.Sentence, &res.Question)
+	v.nameless = res.Book && res.AsksName && !e.namesNear(best.Sentence, &res.Question)
 	return best, v, true
 }
 
@@ -313,10 +313,10 @@ func (e *Engine) nearDuplicate(s int, used []int) bool {
 // plainly: the answer may well be there, in other words.
 func (e *Engine) notFound(a Answer, res retrieval.Result, unsure bool) Answer {
 	a.Found = false
-	plainly := unsure || retrieval.ReadsAsBook(res.Long)
+	plainly := unsure || res.Book
 	a.Text = "The story doesn't say."
 	switch {
-	case retrieval.ReadsAsBook(res.Long):
+	case res.Book:
 		a.Text = "The book doesn't say plainly."
 	case plainly:
 		a.Text = "The story doesn't say plainly."

@@ -411,3 +411,38 @@ func TestSearchHyponyms(t *testing.T) {
 		}
 	}
 }
+
+// TestBook checks which corpora read as books for the rules of books: a
+// long one, or a short one in chapters; not the story, nor a short text
+// in sections or in headings that only name.
+func TestBook(t *testing.T) {
+	body := strings.Repeat("Esther went in unto the king. The king loved her above all the women.\n\n", 3)
+	chapters := func(heading string, n int) string {
+		var b strings.Builder
+		for i := 1; i <= n; i++ {
+			fmt.Fprintf(&b, heading+"\n\n%s", i, body)
+		}
+		return b.String()
+	}
+	for _, tt := range []struct {
+		name, text string
+		want       bool
+	}{
+		{"ten chapters", chapters("CHAPTER %d", 10), true},
+		{"two chapters", chapters("CHAPTER %d", 2), false},
+		{"sections", chapters("Section %d", 10), false},
+		{"no headings", body, false},
+		{"long", strings.Repeat("The king loved her above all the women in the land. ", 1600), true},
+	} {
+		c, err := corpus.Load(fstest.MapFS{"book.txt": {Data: []byte(tt.text)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := NewIndex(c).Book(); got != tt.want {
+			t.Errorf("%s: Book() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if NewIndex(loadStory(t)).Book() {
+		t.Error("the story reads as a book")
+	}
+}

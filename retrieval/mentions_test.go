@@ -127,7 +127,7 @@ func TestQuoteState(t *testing.T) {
 // street.
 func TestFittingSpans(t *testing.T) {
 	ix := mentionIndex(t)
-	ix.long = 1 // read it as a book
+	ix.long, ix.book = 1, true // read it as a book
 	find := func(prefix string) int {
 		t.Helper()
 		for i, s := range ix.corpus.Sentences {
@@ -198,6 +198,11 @@ func TestFittingSpans(t *testing.T) {
 		{"What is the name of Mina's cat?", "Mina cried", ""},
 		{"What is the name of Mina's cat?", "The cat was called", "Tibbles"},
 		{"What is the name of the clerk?", "The clerk called", ""},
+		// Nor one after a comma, where the King James Bible opens
+		// speech without quotation marks; nor a place for a person's
+		// name ("mount Ephraim").
+		{"What was the name of the damsel?", "The king said unto the damsel", ""},
+		{"What was the name of the old man?", "The old man came out", ""},
 		{"What was the name of the major?", "The major married", "Julia"},
 		{"What was the name of the captain?", "The captain came home", ""},
 		// Not the owner of the one asked about, unless "whose"; no word
@@ -232,7 +237,10 @@ func TestFittingSpans(t *testing.T) {
 		{"How long did the boy ride?", "The keeper's boy", ""},
 		{"How old was the keeper's boy?", "The keeper's boy", "ten years old"},
 		{"How heavy was Kerick?", "Kerick waited", ""},
-		{"How many did Kerick wait?", "Kerick waited", "thirty"},
+		{"How many minutes did Kerick wait?", "Kerick waited", "thirty"},
+		// "How many did they slay?" counts the slain, not "one day".
+		{"How many did the Jews slay?", "The Jews slew their", ""},
+		{"How many did the Jews slay?", "And the Jews slew", "three hundred"},
 		{"Who did he read of?", "He read of Paul", "Paul"},
 		{"Who was crowned?", "The king was", ""},
 		{"Which friend was crowned?", "The king was", ""},

@@ -364,6 +364,7 @@ func (ix *Index) rebuild() {
 		ix.avgLen = 1
 	}
 	ix.long = longness(ix.words, ix.params.BookWords)
+	ix.book = readsAsBook(ix.corpus, ix.long)
 	ix.blocks = searchBlocks(ix.sentDoc, searchBlock)
 	ix.stem.frozen = true
 	for w := range negations {

@@ -74,7 +74,7 @@ func roundTrip(tb testing.TB, ix *Index) *Index {
 var (
 	savedFields = []string{"corpus", "terms", "sorted", "postings", "sentTerms", "sentFlags", "inNames", "anaphoric", "holds",
 		"tieKey", "stem", "aliases", "persons", "places", "resolved", "words", "cands"}
-	rebuiltFields = []string{"vocab", "df", "sentLen", "sentPara", "sentDoc", "avgLen", "params", "synonyms", "negIDs", "long", "blocks"}
+	rebuiltFields = []string{"vocab", "df", "sentLen", "sentPara", "sentDoc", "avgLen", "params", "synonyms", "negIDs", "long", "book", "blocks"}
 	lazyFields    = []string{"scratch", "kinds", "corrections"}
 )
 
@@ -134,6 +134,7 @@ func diffIndexes(a, b *Index) []string {
 	eq("synonyms", a.synonyms, b.synonyms)
 	eq("negIDs", a.negIDs, b.negIDs)
 	eq("long", a.long, b.long)
+	eq("book", a.book, b.book)
 	eq("cands", a.cands, b.cands)
 	return diff
 }

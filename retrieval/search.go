@@ -124,6 +124,8 @@ type Result struct {
 	// article, from 0 to 1, by its length: features for long texts weigh
 	// in by it.
 	Long float64
+	// Book: the corpus reads as a book (see [Index.Book]).
+	Book bool
 	// Closest are the hits in the order a book shows its closest passages
 	// (see [Index.closest]); in an article the same as Hits.
 	Closest []Hit
@@ -378,7 +380,7 @@ func (ix *Index) Search(q Query) Result {
 	if limit <= 0 {
 		limit = 5
 	}
-	res := Result{Question: ix.analyzeQuestion(q), Long: ix.long}
+	res := Result{Question: ix.analyzeQuestion(q), Long: ix.long, Book: ix.book}
 	if len(res.Terms) == 0 {
 		return res
 	}

@@ -20,7 +20,7 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	switch {
 	case q.Type != TypeNone:
 		cands = ix.answerSpans(sent, q.Type, q.own)
-	case q.AsksName && ReadsAsBook(ix.long):
+	case q.AsksName && ix.book:
 		// "What is the name of the inn?": in a book, a proper name the
 		// question does not give. (In an article the name asked for is
 		// as often a common noun: on SQuAD such names were right 99
@@ -75,7 +75,7 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 			}
 		}
 	}
-	if ReadsAsBook(ix.long) && len(ix.persons) > 0 {
+	if ix.book && len(ix.persons) > 0 {
 		if q.Type == TypeAge && len(cands) > 0 && toks == nil {
 			toks = analyze(text, nil, ix.stem) // whose age it is
 		}
@@ -329,8 +329,9 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 				continue
 			}
 			// "How heavy was he?", "How tall…?": a size, not "thirty
-			// minutes".
-			if q.Type == TypeNumber && q.measure && timeUnitSet[wordAfter(text, c.End)] {
+			// minutes"; "How many did they kill?": a count of what the
+			// question asks, not "in one day".
+			if q.Type == TypeNumber && (q.measure || q.own.counted == "") && timeUnitSet[wordAfter(text, c.End)] {
 				continue
 			}
 			// A point in time, not a length: "the year", "that day"; "till
@@ -915,7 +916,7 @@ func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 				if toks[0].Stop || functionWords[toks[0].Word] || nameless[toks[0].Word] {
 					continue // "Yet", "All", "Royal assent: After the bill…"
 				}
-				if opening(text[:c.Start]) || shouted(w) {
+				if opening(text[:c.Start]) || shouted(w) || afterPause(text[:c.Start]) {
 					if id, ok := ix.vocab[toks[0].Term]; ok && ix.usedLowercase(id) {
 						continue
 					}
@@ -925,6 +926,14 @@ func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 		out = append(out, c)
 	}
 	return out
+}
+
+// afterPause reports whether a word after before follows a comma, a colon
+// or a semicolon, where a quotation without quotation marks may open, as
+// the King James Bible writes speech ("said unto the damsel, Ask of me").
+func afterPause(before string) bool {
+	b := strings.TrimRight(before, " ")
+	return len(b) < len(before) && b != "" && strings.ContainsAny(b[len(b)-1:], ",:;")
 }
 
 // opening reports whether a word after before opens its sentence or a
