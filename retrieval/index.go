@@ -5,7 +5,9 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
+	"unicode"
 
 	"storybot/corpus"
 )
@@ -171,7 +173,8 @@ var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowC
 // it is longer than half [Params].BookWords, 15,000 words by default, or
 // most of its sentences stand in documents divided into chapters (at
 // least [bookChapters] chapters, parts, letters, staves…; not sections
-// or headings that only name). The longest SQuAD article has 13,671
+// or headings that only name), or it reads as a story told (see
+// [narrative]). The longest SQuAD article has 13,671
 // words and no chapters; the Book of Judges 19,015 words, the Book of
 // Esther 5,660 words in ten chapters. (Until 2026-12-02 the rules began
 // at half a book, 21,213 words, and such books were answered as articles
@@ -204,8 +207,41 @@ func readsAsBook(c *corpus.Corpus, long float64) bool {
 			chaptered += c.Paragraphs[p].SentenceCount
 		}
 	}
-	return 2*chaptered > len(c.Sentences)
+	if 2*chaptered > len(c.Sentences) {
+		return true
+	}
+	return narrative(c)
 }
+
+// narrative reports a text that reads as a story told, not an article:
+// at least narrativeWords words, few numbers written in digits (fewer
+// than 3 in 1,000 words) and the first and second person of dialogue or
+// a narrator (8 or more in 1,000 words: "I", "we", "you", "thee"). The
+// SQuAD articles write 4.9 to 90 digit numbers in 1,000 words and the
+// first and second person at most 7.5 times; the stories and books we
+// ask about 0 to 1.8 digit numbers and the persons 9 to 72 times.
+func narrative(c *corpus.Corpus) bool {
+	words, digits, persons := 0, 0, 0
+	for _, s := range c.Sentences {
+		for _, f := range strings.FieldsFunc(s.Text, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’' }) {
+			words++
+			switch {
+			case f[0] >= '0' && f[0] <= '9':
+				digits++
+			case dialoguePersons[strings.ToLower(f)]:
+				persons++
+			}
+		}
+	}
+	return words >= narrativeWords && 1000*digits < 3*words && 1000*persons >= 8*words
+}
+
+// narrativeWords is the fewest words [narrative] reads a genre from.
+const narrativeWords = 2000
+
+// dialoguePersons are the first- and second-person words [narrative]
+// counts.
+var dialoguePersons = wordSet("i me my mine myself we us our ours ourselves you your yours yourself yourselves thou thee thy thine ye")
 
 // bookDivisions are the kinds of [corpus.Chapter] a book is divided into.
 var bookDivisions = wordSet("chapter part book volume stave letter canto adventure act")

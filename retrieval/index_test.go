@@ -446,3 +446,28 @@ func TestBook(t *testing.T) {
 		t.Error("the story reads as a book")
 	}
 }
+
+// TestNarrative checks the genre a short text without chapters is read
+// as: a story told (dialogue, a narrator, no figures) or an article.
+func TestNarrative(t *testing.T) {
+	story := strings.Repeat(`"I will find you," said the mongoose. He ran into the garden, and we watched him go. `, 120)
+	article := strings.Repeat("The tower was built in 1889 and is 330 metres tall. It was the tallest structure in the world until 1930. ", 100)
+	interview := strings.Repeat(`"We will win," the president said on 7 May 2017, when 66 percent voted for him. `, 120)
+	for _, tt := range []struct {
+		name, text string
+		want       bool
+	}{
+		{"story", story, true},
+		{"short story", story[:len(story)/20], false},
+		{"article", article, false},
+		{"interview with figures", interview, false},
+	} {
+		c, err := corpus.Load(fstest.MapFS{"text.txt": {Data: []byte(tt.text)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := NewIndex(c).Book(); got != tt.want {
+			t.Errorf("%s: Book() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
