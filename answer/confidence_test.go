@@ -92,6 +92,19 @@ func TestStatesDecision(t *testing.T) {
 			t.Errorf("%s: states = %v (answers %v, confidence %.3f), want %v", tt.name, got, e.answers(tt.s), e.confidence(tt.s), tt.want)
 		}
 	}
+	// In a book shorter than BookWords a name's confidence is the book
+	// model's: the article model's, above the threshold here, does not
+	// state it.
+	weakName := Signals{Coverage: 0.5, WindowCoverage: 0.5, Coverable: 1, WindowCoverable: 1, Score: 2, Margin: 0.05, Names: 1, NamesNear: 1, Content: 0.5, Terms: 4, Holds: true, Named: true}
+	if c := articleModel.prob(weakName.vector()); c < DefaultThresholds.NameConfidence || confidenceModel.prob(weakName.vector()) >= DefaultThresholds.NameConfidence {
+		t.Fatalf("the weak name's chances (article %.3f, book %.3f) no longer straddle NameConfidence", c, confidenceModel.prob(weakName.vector()))
+	}
+	if !e.states(weakName, e.confidence(weakName)) {
+		t.Error("an article does not state a name the article model is sure of")
+	}
+	if short := chaptered(weakName); e.states(short, e.confidence(short)) {
+		t.Error("a short book states a name only the article model is sure of")
+	}
 	// In a book a name needs NameConfidence, the other kinds do not; in an
 	// article neither does.
 	th := DefaultThresholds

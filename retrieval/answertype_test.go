@@ -112,6 +112,8 @@ var candidateTests = []struct {
 	{"He left the house at eleven. At fifteen she married. Arms of twenty and thirty feet.", TypeAge, []string{"fifteen"}},
 	// Units before tens, as older books count.
 	{"He was five and twenty; it cost two and thirty pounds.", TypeAge, []string{"five and twenty"}},
+	{"At last Wendy got through, with mumps reduced to twelve six, and it made two fifteen six.", TypeAge, nil},
+	{"He was twenty one.", TypeAge, []string{"twenty one"}},
 	{"It cost them two and thirty pounds.", TypeMoney, []string{"two and thirty pounds"}},
 	// Tens before units, and scores, as the King James Bible counts; two
 	// tens are two numbers.

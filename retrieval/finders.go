@@ -82,6 +82,12 @@ func ages(s *sentenceText) []Span {
 		if strings.Contains(m, "hundred") || strings.Contains(m, "thousand") || strings.Contains(m, "million") || strings.Contains(m, "dozen") {
 			continue
 		}
+		// "reduced to twelve six", "two fifteen six": numbers side by
+		// side are a sum of money or a count, not an age, unless a unit
+		// follows tens ("twenty one").
+		if !spacedAge(m) {
+			continue
+		}
 		if n, err := strconv.Atoi(m); err == nil && (n == 0 || n > 120) {
 			continue
 		}
@@ -151,6 +157,32 @@ func ages(s *sentenceText) []Span {
 		out = append(out, Span{r[0], r[1]})
 	}
 	return mergeSpans(out)
+}
+
+// spacedAge reports whether number words joined by spaces in m can be one
+// age: only tens and a unit ("twenty one", "five and twenty"), with
+// "years old" after them or not.
+func spacedAge(m string) bool {
+	var nums []string
+	for _, w := range strings.Fields(m) {
+		switch w {
+		case "year", "years", "old", "of", "age":
+			continue
+		}
+		nums = append(nums, w)
+	}
+	tens := func(w string) bool { return tensEnd.MatchString(w) }
+	unit := unitOnly.MatchString
+	switch len(nums) {
+	case 0, 1:
+		return true
+	case 2:
+		return tens(nums[0]) && unit(nums[1])
+	case 3:
+		// "five and twenty", "twenty and five".
+		return nums[1] == "and" && (unit(nums[0]) && tens(nums[2]) || tens(nums[0]) && unit(nums[2]))
+	}
+	return false
 }
 
 // noAgeAfter reports whether the words before a bare number m make it no

@@ -170,26 +170,27 @@ var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowC
 // bookWords, rising with the logarithm to 1 at bookWords.
 // Book reports whether the corpus reads as a book for the rules that hold
 // in books only (what a short answer must be, when an answer is stated):
-// it is longer than half [Params].BookWords, 15,000 words by default, or
-// most of its sentences stand in documents divided into chapters (at
-// least [bookChapters] chapters, parts, letters, staves…; not sections
-// or headings that only name), or it reads as a story told (see
-// [narrative]). The longest SQuAD article has 13,671
-// words and no chapters; the Book of Judges 19,015 words, the Book of
-// Esther 5,660 words in ten chapters. (Until 2026-12-02 the rules began
-// at half a book, 21,213 words, and such books were answered as articles
-// are; README: Measured quality, the thirteenth and fourteenth sets.)
+// it is longer than half [Params].BookWords, 15,000 words by default, or,
+// with [bookMinWords] words or more, most of its sentences stand in
+// documents divided into chapters (at least [bookChapters] chapters,
+// parts, letters, staves…; not sections or headings that only name) or
+// it reads as a story told (see [narrative]). The longest SQuAD article
+// has 13,671 words and no chapters; the Book of Judges 19,015 words, the
+// Book of Esther 5,660 words in ten chapters. (Until 2026-12-02 the rules
+// began at half a book, 21,213 words, and such books were answered as
+// articles are; README: Measured quality, the thirteenth to fifteenth
+// sets.)
 func (ix *Index) Book() bool { return ix.book }
 
 // bookChapters is how many chapters make a document a book's.
 const bookChapters = 3
 
 // readsAsBook is [Index.Book] for a corpus of longness long.
-func readsAsBook(c *corpus.Corpus, long float64) bool {
+func readsAsBook(c *corpus.Corpus, long float64, words int) bool {
 	if long > 0 {
 		return true
 	}
-	if c == nil || len(c.Sentences) == 0 {
+	if c == nil || len(c.Sentences) == 0 || words < bookMinWords {
 		return false
 	}
 	chaptered := 0
@@ -214,7 +215,7 @@ func readsAsBook(c *corpus.Corpus, long float64) bool {
 }
 
 // narrative reports a text that reads as a story told, not an article:
-// at least narrativeWords words, few numbers written in digits (fewer
+// few numbers written in digits (fewer
 // than 3 in 1,000 words) and the first and second person of dialogue or
 // a narrator (8 or more in 1,000 words: "I", "we", "you", "thee"). The
 // SQuAD articles write 4.9 to 90 digit numbers in 1,000 words and the
@@ -233,11 +234,13 @@ func narrative(c *corpus.Corpus) bool {
 			}
 		}
 	}
-	return words >= narrativeWords && 1000*digits < 3*words && 1000*persons >= 8*words
+	return 1000*digits < 3*words && 1000*persons >= 8*words
 }
 
-// narrativeWords is the fewest words [narrative] reads a genre from.
-const narrativeWords = 2000
+// bookMinWords is the fewest words a text must have to read as a book
+// by its chapters or its genre: in a shorter one too little is known of
+// its names, and its genre is not read.
+const bookMinWords = 2000
 
 // dialoguePersons are the first- and second-person words [narrative]
 // counts.
@@ -367,7 +370,7 @@ func NewIndexParams(c *corpus.Corpus, p Params) *Index {
 	}
 	ix.words = words
 	ix.long = longness(words, p.BookWords)
-	ix.book = readsAsBook(c, ix.long)
+	ix.book = readsAsBook(c, ix.long, words)
 	if ix.avgLen == 0 {
 		ix.avgLen = 1
 	}
@@ -530,7 +533,7 @@ func (ix *Index) BM25(query string, sent int) float64 {
 func (ix *Index) SetParams(p Params) {
 	ix.params = p
 	ix.long = longness(ix.words, p.BookWords)
-	ix.book = readsAsBook(ix.corpus, ix.long)
+	ix.book = readsAsBook(ix.corpus, ix.long, ix.words)
 }
 
 // Analyze analyzes text as the index does, reusing its stems.

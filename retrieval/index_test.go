@@ -416,11 +416,11 @@ func TestSearchHyponyms(t *testing.T) {
 // long one, or a short one in chapters; not the story, nor a short text
 // in sections or in headings that only name.
 func TestBook(t *testing.T) {
-	body := strings.Repeat("Esther went in unto the king. The king loved her above all the women.\n\n", 3)
-	chapters := func(heading string, n int) string {
+	line := "Esther went in unto the king. The king loved her above all the women.\n\n"
+	chapters := func(heading string, n, lines int) string {
 		var b strings.Builder
 		for i := 1; i <= n; i++ {
-			fmt.Fprintf(&b, heading+"\n\n%s", i, body)
+			fmt.Fprintf(&b, heading+"\n\n%s", i, strings.Repeat(line, lines))
 		}
 		return b.String()
 	}
@@ -428,10 +428,11 @@ func TestBook(t *testing.T) {
 		name, text string
 		want       bool
 	}{
-		{"ten chapters", chapters("CHAPTER %d", 10), true},
-		{"two chapters", chapters("CHAPTER %d", 2), false},
-		{"sections", chapters("Section %d", 10), false},
-		{"no headings", body, false},
+		{"ten chapters", chapters("CHAPTER %d", 10, 20), true},
+		{"ten short chapters", chapters("CHAPTER %d", 10, 2), false},
+		{"two chapters", chapters("CHAPTER %d", 2, 100), false},
+		{"sections", chapters("Section %d", 10, 20), false},
+		{"no headings", strings.Repeat(line, 200), false},
 		{"long", strings.Repeat("The king loved her above all the women in the land. ", 1600), true},
 	} {
 		c, err := corpus.Load(fstest.MapFS{"book.txt": {Data: []byte(tt.text)}})
@@ -447,8 +448,9 @@ func TestBook(t *testing.T) {
 	}
 }
 
-// TestNarrative checks the genre a short text without chapters is read
-// as: a story told (dialogue, a narrator, no figures) or an article.
+// TestNarrative checks the genre a text without chapters and shorter than
+// half a book is read as: a story told (dialogue, a narrator, no figures)
+// or an article.
 func TestNarrative(t *testing.T) {
 	story := strings.Repeat(`"I will find you," said the mongoose. He ran into the garden, and we watched him go. `, 120)
 	article := strings.Repeat("The tower was built in 1889 and is 330 metres tall. It was the tallest structure in the world until 1930. ", 100)

@@ -188,6 +188,9 @@ func TestFittingSpans(t *testing.T) {
 		{"How many copies did Dorian keep?", "Dorian kept nine", "nine"},
 		{"How many earth-boxes did they find?", "They found eight", "eight"},
 		{"How much did the captain die with?", "The captain had died", ""},
+		// "How much" asks for an amount, not a count of things.
+		{"How much did Mr. Clay work for?", "Mr. Clay had one or two", ""},
+		{"How much did Mr. Clay work for?", "Mr. Clay worked for", "fifty"},
 		{"How long did the voyage last?", "One voyage ended", ""},
 		{"How long did the whale dive?", "The whale dived", "a second"},
 		// "How many more years": years are counted, not "more".

@@ -34,7 +34,7 @@ import (
 // bumped).
 // Ranking that reads the index at query time (search.go, the Params) is
 // not saved, and needs no new version.
-const AnalysisVersion = 17
+const AnalysisVersion = 18
 
 // FormatVersion is the layout of a saved index's file: header, framing of
 // the sections and trailer. What the sections hold is [AnalysisVersion]'s.
@@ -364,7 +364,7 @@ func (ix *Index) rebuild() {
 		ix.avgLen = 1
 	}
 	ix.long = longness(ix.words, ix.params.BookWords)
-	ix.book = readsAsBook(ix.corpus, ix.long)
+	ix.book = readsAsBook(ix.corpus, ix.long, ix.words)
 	ix.blocks = searchBlocks(ix.sentDoc, searchBlock)
 	ix.stem.frozen = true
 	for w := range negations {

@@ -322,6 +322,13 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 						continue
 					}
 				}
+				// Nor a count of things ("one or two little turns"): a
+				// number before a noun that is no unit of money or measure.
+				if st, e, ok := nextWord(text, c.End); ok && strings.TrimSpace(text[c.End:st]) == "" {
+					if w := Normalize(text[st:e]); !moneyUnitSet[w] && measureUnitRE.FindStringIndex(text[c.End:]) == nil && ix.countsOther(text[c.End:], "") {
+						continue
+					}
+				}
 			}
 			// "How many pictures…?": not "two chapters", a count of
 			// something else.
