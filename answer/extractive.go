@@ -74,7 +74,10 @@ func (e *Engine) extractive(q string, history []string, res retrieval.Result) An
 func (e *Engine) refusal(a Answer, sig Signals, ok bool, res retrieval.Result) Answer {
 	unsure := ok && !sig.ruledOut()
 	r := e.notFound(Answer{Question: a.Question, Mode: ModeKeyword, Confidence: a.Confidence}, res, unsure)
-	if unsure && !res.Book {
+	// Below half a book the learnt order weighs little (see
+	// [retrieval.Index].closest): the passages of the answer refused come
+	// first, as in an article, book or not.
+	if unsure && res.Long < 0.5 {
 		r.Related = nil
 		for _, c := range a.Citations[:min(3, len(a.Citations))] {
 			c.N = len(r.Related) + 1
