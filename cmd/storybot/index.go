@@ -28,9 +28,16 @@ func runIndex(cfg Config, logger *slog.Logger, args []string, stdout, stderr io.
 	}
 	loaded := time.Since(start)
 	start = time.Now()
-	retrieval.NewIndex(c)
+	ix := retrieval.NewIndex(c)
 	indexed := time.Since(start)
 	printIndex(stdout, c, dirName(*path))
+	// Whether the rules of books hold (retrieval.Index.Book): what a short
+	// answer must be, and which answers are stated.
+	reads := "an article (open questions are answered with the sentence that answers)"
+	if ix.Book() {
+		reads = "a book (an answer is stated only with a short answer of the kind asked)"
+	}
+	fmt.Fprintf(stdout, "reads as:   %s\n", reads)
 	fmt.Fprintf(stdout, "loaded in %s, indexed in %s (%.1f MB/s)\n", loaded.Round(time.Microsecond), indexed.Round(time.Microsecond),
 		float64(c.Bytes)/1e6/(loaded+indexed).Seconds())
 	return nil
