@@ -183,10 +183,11 @@ func placePreposition(before string) uint8 {
 		before = strings.TrimRight(before[:len(before)-3], " ")
 		w = strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:])
 	}
-	// "the land of Tob", "the city of Dan": a place word and "of".
+	// "the land of Tob", "the city of Dan": a place word and "of"; "out
+	// of Egypt".
 	if w == "of" {
 		before = strings.TrimRight(before[:len(before)-2], " ")
-		if p := strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:]); placeWords[p] {
+		if p := strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:]); placeWords[p] || p == "out" {
 			return 2
 		}
 		return 0

@@ -188,6 +188,10 @@ func TestFittingSpans(t *testing.T) {
 		{"How many copies did Dorian keep?", "Dorian kept nine", "nine"},
 		{"How many earth-boxes did they find?", "They found eight", "eight"},
 		{"How much did the captain die with?", "The captain had died", ""},
+		// "the March Hare" names no month; a name after "out of" is a
+		// place's.
+		{"What month did the Hare say it was?", "The March Hare said", "May"},
+		{"Who brought Kerick out?", "The king brought Kerick", ""},
 		// "How much" asks for an amount, not a count of things.
 		{"How much did Mr. Clay work for?", "Mr. Clay had one or two", ""},
 		{"How much did Mr. Clay work for?", "Mr. Clay worked for", "fifty"},

@@ -279,6 +279,11 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			if capitalized(span) && ix.namesPlace(span) && !ix.namesPerson(span) {
 				continue
 			}
+			// "brought out of Jewry", "came in at Whitby": a name after a
+			// preposition of place is a place's.
+			if capitalized(span) && placePreposition(text[:c.Start]) == 2 && !ix.namesPerson(span) {
+				continue
+			}
 			// "your honoured father", "a husband of my own": in a book
 			// a person has a name; a word for a relation names no one.
 			if relationWords[strings.ToLower(span)] || addressWords[strings.ToLower(span)] {
@@ -376,6 +381,11 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			// "What month…?", "At what time of year…?": a month or a
 			// season, not "next year" nor "until morning".
 			if q.season && !seasonal(span) {
+				continue
+			}
+			// "the March Hare": a month that names someone with the
+			// capitalized word after it is no date.
+			if monthSet[strings.ToLower(strings.Trim(span, ".,"))] && nameAfter(text, c.End) {
 				continue
 			}
 		case TypeMoney:
@@ -933,6 +943,16 @@ func (ix *Index) namelike(text string, cands []Span, t AnswerType) []Span {
 		out = append(out, c)
 	}
 	return out
+}
+
+// nameAfter reports whether a capitalized word that is no month follows
+// position i with a space between ("March Hare").
+func nameAfter(text string, i int) bool {
+	st, e, ok := nextWord(text, i)
+	if !ok || text[i:st] != " " || !capitalized(text[st:e]) {
+		return false
+	}
+	return !monthSet[strings.ToLower(text[st:e])]
 }
 
 // afterPause reports whether a word after before follows a comma, a colon

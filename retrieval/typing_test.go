@@ -279,6 +279,7 @@ func TestPlacePreposition(t *testing.T) {
 		{"which was also of mount ", 2},
 		{"and dwelt in the land of ", 2},
 		{"the children of ", 0},
+		{"whom the king brought out of ", 2},
 		{"the men of the city of ", 2},
 		{"said ", 0},
 	} {
