@@ -75,7 +75,7 @@ var (
 	savedFields = []string{"corpus", "terms", "sorted", "postings", "sentTerms", "sentFlags", "inNames", "anaphoric", "holds",
 		"tieKey", "stem", "aliases", "persons", "places", "resolved", "words", "cands"}
 	rebuiltFields = []string{"vocab", "df", "sentLen", "sentPara", "sentDoc", "avgLen", "params", "synonyms", "negIDs", "long", "book", "blocks"}
-	lazyFields    = []string{"scratch", "kinds", "corrections"}
+	lazyFields    = []string{"scratch", "kinds", "ages", "corrections"}
 )
 
 // TestSavedFields fails for a field of Index that is neither saved,

@@ -695,6 +695,9 @@ func (ix *Index) Search(q Query) Result {
 	}
 	sort.Slice(hits, func(i, j int) bool { return ix.better(hits[i], hits[j]) })
 	closest := ix.closest(hits)
+	if res.Type == TypeAge && ix.book {
+		hits, closest = ix.agesFirst(hits, closest, &res, limit, q.Before)
+	}
 	if len(hits) > limit {
 		hits, closest = hits[:limit], closest[:limit]
 	}
