@@ -5,7 +5,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 )
 
 // A book says a person's age in few sentences ("a tall, heavy-looking young
@@ -15,31 +14,8 @@ import (
 // is Grete?"), so the keyword ranking leaves it far down or out. For an age
 // question in a book, the sentences that state an age are ranked by the
 // question's words around them, and the best come first (see
-// [Index.agesFirst]).
-
-// statedAges lists, once per index, the sentences whose age candidates
-// (see [ages]) read as someone's age by the words around them (see
-// [statedAge]).
-type statedAges struct {
-	once  sync.Once
-	sents []int32
-}
-
-// statedAgeSentences returns the sentences that state an age, in order.
-func (ix *Index) statedAgeSentences() []int32 {
-	ix.ages.once.Do(func() {
-		for s := range ix.corpus.Sentences {
-			text := ix.corpus.Sentences[s].Text
-			for _, c := range ix.sentenceCands(s) {
-				if c.kind == kindAge && statedAge(text, c.span()) {
-					ix.ages.sents = append(ix.ages.sents, int32(s))
-					break
-				}
-			}
-		}
-	})
-	return ix.ages.sents
-}
+// [Index.agesFirst]). They are found with the candidates, at build time
+// ([Index].stated).
 
 // statedAge reports whether the age candidate c of text reads as someone's
 // age: with "years old" or "years of age", after "the age of" or "aged",
@@ -54,13 +30,18 @@ func statedAge(text string, c Span) bool {
 	if yearOldRE.MatchString(text[c.End:]) || yearsOfAgeRE.MatchString(text[c.End:]) {
 		return true
 	}
-	if agedBeforeRE.MatchString(text[:c.Start]) {
+	// The words right before it, no more (the expressions end there).
+	before := text[max(0, c.Start-agedBefore):c.Start]
+	if agedBeforeRE.MatchString(before) {
 		return true
 	}
 	// "…, who led the way, was about thirty.": a verb of being and a
 	// number that ends the clause.
-	return beingBeforeRE.MatchString(text[:c.Start]) && clauseEndRE.MatchString(text[c.End:])
+	return beingBeforeRE.MatchString(before) && clauseEndRE.MatchString(text[c.End:])
 }
+
+// agedBefore is how many bytes before an age [statedAge] reads.
+const agedBefore = 64
 
 var (
 	beingBeforeRE = regexp.MustCompile(`(?i)\b(?:was|is)(?:\s+(?:not|only|just|then|but|still|hardly|nearly|about|almost|now|quite|barely|already|over|under))*\s+$`)
@@ -105,7 +86,7 @@ func (ix *Index) agesFirst(hits, closest []Hit, res *Result, limit, before int) 
 		return hits, closest
 	}
 	var cands []cand
-	for _, s32 := range ix.statedAgeSentences() {
+	for _, s32 := range ix.stated {
 		s := int(s32)
 		// Nothing the reader has not reached (see [Query].Before).
 		if before > 0 && s+ageAfter >= before {

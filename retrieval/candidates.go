@@ -136,6 +136,9 @@ type candidateSet struct {
 	off   []int32 // sentence → first candidate; len(sentences)+1
 	list  []candidate
 	terms []int32 // candidates' term IDs
+	// stated are the sentences whose age candidates state an age (see
+	// [statedAge]).
+	stated []int32
 }
 
 // findCandidates finds the candidates of the sentences [lo, hi) with the
@@ -178,6 +181,9 @@ func (ix *Index) findCandidates(lo, hi int) candidateSet {
 					pos++
 				}
 				cs.list = append(cs.list, cand)
+				if kind(k) == kindAge && (len(cs.stated) == 0 || cs.stated[len(cs.stated)-1] != int32(sent)) && statedAge(text, sp) {
+					cs.stated = append(cs.stated, int32(sent))
+				}
 			}
 		}
 	}
@@ -233,6 +239,7 @@ func (ix *Index) buildCandidates() {
 			all.list = append(all.list, c)
 		}
 		all.terms = append(all.terms, p.terms...)
+		ix.stated = append(ix.stated, p.stated...)
 	}
 	all.off = append(all.off, int32(len(all.list)))
 	ix.cands = all

@@ -68,8 +68,9 @@ type Index struct {
 	words int // the corpus's words
 	// kinds are the corpus terms of each kind of thing, built on first use.
 	kinds kindTerms
-	// ages are the sentences that state an age, found on first use.
-	ages statedAges
+	// stated are the sentences that state an age (see [statedAge]), in
+	// order.
+	stated []int32
 }
 
 type posting struct {

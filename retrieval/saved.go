@@ -34,7 +34,7 @@ import (
 // bumped).
 // Ranking that reads the index at query time (search.go, the Params) is
 // not saved, and needs no new version.
-const AnalysisVersion = 19
+const AnalysisVersion = 20
 
 // FormatVersion is the layout of a saved index's file: header, framing of
 // the sections and trailer. What the sections hold is [AnalysisVersion]'s.
@@ -147,6 +147,7 @@ var (
 		{"RSLV", func(e *encoder, s *saving) { putRagged(e, s.ix.resolved) }, loadResolved},
 		{"WORD", func(e *encoder, s *saving) { e.u64(uint64(s.ix.words)) }, loadWords},
 		{"CAND", saveCands, loadCands},
+		{"AGES", saveStated, loadStated},
 	}
 )
 
@@ -872,6 +873,23 @@ func loadPlaces(d *decoder, l *loading) {
 	for i, id := range l.ix.places {
 		if id < 0 || int(id) >= len(l.ix.terms) || i > 0 && id <= l.ix.places[i-1] {
 			d.failf("place term %d of %d, out of order or range", id, len(l.ix.terms))
+			return
+		}
+	}
+}
+
+func saveStated(e *encoder, s *saving) {
+	e.u32(uint32(len(s.ix.stated)))
+	putI32s(e, s.ix.stated)
+}
+
+func loadStated(d *decoder, l *loading) {
+	if l.ix.stated = getI32s(d, d.count(4)); len(l.ix.stated) == 0 {
+		l.ix.stated = nil // as built
+	}
+	for i, s := range l.ix.stated {
+		if s < 0 || int(s) >= l.nSent || i > 0 && s <= l.ix.stated[i-1] {
+			d.failf("stated age sentence %d of %d, out of order or range", s, l.nSent)
 			return
 		}
 	}

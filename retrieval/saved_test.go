@@ -73,9 +73,9 @@ func roundTrip(tb testing.TB, ix *Index) *Index {
 // Load rebuilds; lazyFields are filled at query time and start empty.
 var (
 	savedFields = []string{"corpus", "terms", "sorted", "postings", "sentTerms", "sentFlags", "inNames", "anaphoric", "holds",
-		"tieKey", "stem", "aliases", "persons", "places", "resolved", "words", "cands"}
+		"tieKey", "stem", "aliases", "persons", "places", "resolved", "words", "cands", "stated"}
 	rebuiltFields = []string{"vocab", "df", "sentLen", "sentPara", "sentDoc", "avgLen", "params", "synonyms", "negIDs", "long", "book", "blocks"}
-	lazyFields    = []string{"scratch", "kinds", "ages", "corrections"}
+	lazyFields    = []string{"scratch", "kinds", "corrections"}
 )
 
 // TestSavedFields fails for a field of Index that is neither saved,
@@ -122,6 +122,7 @@ func diffIndexes(a, b *Index) []string {
 	eq("aliases", a.aliases, b.aliases)
 	eq("persons", a.persons, b.persons)
 	eq("places", a.places, b.places)
+	eq("stated", a.stated, b.stated)
 	eq("resolved", a.resolved, b.resolved)
 	eq("words", a.words, b.words)
 	eq("vocab", a.vocab, b.vocab)
