@@ -418,14 +418,24 @@ func (s *Server) channelMessage(c *call) (*Message, bool) {
 	if !ok {
 		return nil, false
 	}
+	// An edit replaces *m under the lock: every field is read under it.
 	s.mu.Lock()
 	m := s.messages[c.params["message_id"]]
+	found := m != nil && !m.Deleted && m.ChannelID == ch.ID
 	s.mu.Unlock()
-	if m == nil || m.Deleted || m.ChannelID != ch.ID {
+	if !found {
 		c.fail(http.StatusNotFound, 10008, "Unknown Message")
 		return nil, false
 	}
 	return m, true
+}
+
+// authorOf returns a message's ID and its author's ID and name, read under
+// the lock (an edit may be replacing the message meanwhile).
+func (s *Server) authorOf(m *Message) (id, authorID, authorName string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return m.ID, m.Author.ID, m.Author.Username
 }
 
 func (s *Server) getMessage(c *call) {
@@ -444,8 +454,8 @@ func (s *Server) patchMessage(c *call) {
 	if !ok {
 		return
 	}
-	if m.Author.ID != s.BotID {
-		c.violate(http.StatusForbidden, 50005, "Cannot edit a message authored by another user", "edit of message "+m.ID+" by "+m.Author.Username)
+	if id, author, name := s.authorOf(m); author != s.BotID {
+		c.violate(http.StatusForbidden, 50005, "Cannot edit a message authored by another user", "edit of message "+id+" by "+name)
 		return
 	}
 	s.editMessage(c, m)
@@ -456,8 +466,8 @@ func (s *Server) deleteMessage(c *call) {
 	if !ok {
 		return
 	}
-	if m.Author.ID != s.BotID && s.BotUser.Permissions&permManageMessages == 0 {
-		c.violate(http.StatusForbidden, 50013, "Missing Permissions", "the bot lacks MANAGE_MESSAGES to delete "+m.Author.Username+"'s message")
+	if _, author, name := s.authorOf(m); author != s.BotID && s.BotUser.Permissions&permManageMessages == 0 {
+		c.violate(http.StatusForbidden, 50013, "Missing Permissions", "the bot lacks MANAGE_MESSAGES to delete "+name+"'s message")
 		return
 	}
 	s.mu.Lock()
@@ -492,18 +502,19 @@ func (s *Server) postThread(c *call) {
 		return
 	}
 	s.mu.Lock()
+	id := m.ID
 	parent := s.channels[m.ChannelID]
-	_, exists := s.channels[m.ID]
+	_, exists := s.channels[id]
 	s.mu.Unlock()
 	if parent.Type != ChannelText {
 		c.violate(http.StatusBadRequest, 50024, "Cannot execute action on this channel type", "threads start from messages in text channels")
 		return
 	}
 	if exists {
-		c.violate(http.StatusBadRequest, 160004, "A thread has already been created for this message", "second thread on message "+m.ID)
+		c.violate(http.StatusBadRequest, 160004, "A thread has already been created for this message", "second thread on message "+id)
 		return
 	}
-	th := s.createThread(Channel{ID: m.ID, Name: body.Name, Type: ChannelPublicThread, ParentID: parent.ID}, s.BotID)
+	th := s.createThread(Channel{ID: id, Name: body.Name, Type: ChannelPublicThread, ParentID: parent.ID}, s.BotID)
 	c.writeJSON(http.StatusCreated, th)
 }
 

@@ -208,8 +208,9 @@ func (s *Server) postCallback(c *call) {
 	case ResponseUpdate:
 		s.mu.Lock()
 		m := s.messages[it.messageID]
+		live := m != nil && !m.Deleted // under the lock: an edit may replace *m
 		s.mu.Unlock()
-		if m == nil || m.Deleted {
+		if !live {
 			c.violate(http.StatusNotFound, 10008, "Unknown Message", "update of a deleted message")
 			return
 		}
@@ -224,7 +225,7 @@ func (s *Server) postCallback(c *call) {
 			c.writeJSON(rec.status, json.RawMessage(rec.body))
 			return
 		}
-		s.respond(it, resp, m.ID)
+		s.respond(it, resp, it.messageID)
 	case ResponseAutocomplete:
 		if vs := checkAutocomplete(body.Data); len(vs) > 0 {
 			c.invalid(vs)
