@@ -340,8 +340,9 @@ func (s *Server) createMessage(c *call, channelID, interactionID string, extraFl
 	if b.Reference != nil {
 		s.mu.Lock()
 		ref := s.messages[b.Reference.MessageID]
+		unknown := ref == nil || ref.ChannelID != channelID && b.Reference.ChannelID == ""
 		s.mu.Unlock()
-		if ref == nil || ref.ChannelID != channelID && b.Reference.ChannelID == "" {
+		if unknown {
 			vs.add("message_reference", "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "unknown message %s", b.Reference.MessageID)
 		}
 	}
