@@ -253,9 +253,10 @@ func (e *Engine) states(s Signals, conf float64) bool {
 // States reports whether an answer of confidence conf is one the engine
 // states in a text of its kind, whatever the threshold for answering. In
 // an article or a story it is. In a book (a text of more than 15,000
-// words or in chapters, see [retrieval.Index.Book]) it must name a short answer: a keyword answer without one (to
-// "Why did Charlotte accept Mr. Collins?", "What did Mina blame for the
-// wounds?") quotes the best sentence as the answer, and on the book dev
+// words, in chapters or a story told, see [retrieval.Index.Book]) it must
+// name a short answer: a keyword answer without one (to "Why did
+// Charlotte accept Mr. Collins?", "What did Mina blame for the wounds?")
+// quotes the best sentence as the answer, and on the book dev
 // sets such answers held the answer 4 times in 25, against 7 in 18 for
 // those that named one. Nor may the sentence and its neighbours cover
 // less than half the question (MinWindowCoverage): over 22 book question

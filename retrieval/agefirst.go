@@ -55,10 +55,11 @@ var (
 // state an age and have the question's words around them: its own words
 // and an earlier question's, said or referred to (a pronoun resolved to a
 // name) in the sentence or in the two before it or the one after (which
-// breaks ties), weighed by their IDF. When the question names persons, one of them must be among
-// those words. At most agesFirstN such sentences lead, best first, in hits
-// and closest alike; the rest keep their order. With before (see
-// [Query].Before), no sentence from it on is read.
+// breaks ties), weighed by their IDF. When the question names persons,
+// one of them must be among those words. At most agesFirstN such
+// sentences lead, best first, in hits and closest alike; the rest keep
+// their order. With before (see [Query].Before), no sentence from it on
+// is read.
 func (ix *Index) agesFirst(hits, closest []Hit, res *Result, limit, before int) ([]Hit, []Hit) {
 	type cand struct {
 		sent  int
@@ -152,7 +153,7 @@ const agesFirstN = 2
 
 // ageBefore and ageAfter are how many sentences before and after one that
 // states an age are read for the question's words.
-var ageBefore, ageAfter = 2, 1
+const ageBefore, ageAfter = 2, 1
 
 // refersTo reports whether sentence s is in the sorted list of sentences
 // that refer to a person.

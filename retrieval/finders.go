@@ -171,8 +171,7 @@ func spacedAge(m string) bool {
 		}
 		nums = append(nums, w)
 	}
-	tens := func(w string) bool { return tensEnd.MatchString(w) }
-	unit := unitOnly.MatchString
+	tens, unit := tensEnd.MatchString, unitOnly.MatchString
 	switch len(nums) {
 	case 0, 1:
 		return true

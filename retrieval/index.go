@@ -169,8 +169,6 @@ type Params struct {
 // DefaultParams are tuned on the story dev set and SQuAD v1.1 dev.
 var DefaultParams = Params{K1: 1.2, B: 0.5, Window: 0.25, Coverage: 0.6, WindowCoverage: 0.5, Proximity: 0.3, Type: 0, Expansion: 0.6, History: 0.4, HistoryAlone: 0.9, Phrase: 0.2, Paragraph: 0.15, Synonym: 0.7, Exact: 0.7, Anaphora: 0.4, AnaphoraStrong: 0.6, WordNet: 0.2, Derived: 0.4, Predicate: 1.2, Conversation: 0.3, Spelling: 0.9, Near: 0.5, TypeWord: 0.3, Miss: 0.6, Hold: 0.6, BookWords: 30000, Resolved: 0.5, Kind: 0.3, Hyponym: 1, Position: 0.5}
 
-// longness maps a corpus length in words to [0, 1]: 0 up to half of
-// bookWords, rising with the logarithm to 1 at bookWords.
 // Book reports whether the corpus reads as a book for the rules that hold
 // in books only (what a short answer must be, when an answer is stated):
 // it is longer than half [Params].BookWords, 15,000 words by default, or,
@@ -218,9 +216,9 @@ func readsAsBook(c *corpus.Corpus, long float64, words int) bool {
 }
 
 // narrative reports a text that reads as a story told, not an article:
-// few numbers written in digits (fewer
-// than 3 in 1,000 words) and the first and second person of dialogue or
-// a narrator (8 or more in 1,000 words: "I", "we", "you", "thee"). The
+// few numbers written in digits (fewer than 3 in 1,000 words) and the
+// first and second person of dialogue or a narrator (8 or more in 1,000
+// words: "I", "we", "you", "thee"). The
 // SQuAD articles write 4.9 to 90 digit numbers in 1,000 words and the
 // first and second person at most 7.5 times; the stories and books we
 // ask about 0 to 1.8 digit numbers and the persons 9 to 72 times.
@@ -252,6 +250,8 @@ var dialoguePersons = wordSet("i me my mine myself we us our ours ourselves you 
 // bookDivisions are the kinds of [corpus.Chapter] a book is divided into.
 var bookDivisions = wordSet("chapter part book volume stave letter canto adventure act")
 
+// longness maps a corpus length in words to [0, 1]: 0 up to half of
+// bookWords, rising with the logarithm to 1 at bookWords.
 func longness(words int, bookWords float64) float64 {
 	if bookWords <= 0 || float64(words) <= bookWords/2 {
 		return 0

@@ -176,18 +176,15 @@ func (b *builder) roleAt(text string, toks []buildToken, k int) (uint8, bool) {
 // 0 for any other; 2 too for a word of a kind of place ("mount Ephraim",
 // "the land of Tob").
 func placePreposition(before string) uint8 {
-	before = strings.TrimRight(before, " ")
-	w := strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:])
+	w, before := endWord(before)
 	// "in the Pacific", "across the Atlantic": the article between.
 	if w == "the" {
-		before = strings.TrimRight(before[:len(before)-3], " ")
-		w = strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:])
+		w, before = endWord(before)
 	}
 	// "the land of Tob", "the city of Dan": a place word and "of"; "out
 	// of Egypt".
 	if w == "of" {
-		before = strings.TrimRight(before[:len(before)-2], " ")
-		if p := strings.ToLower(before[strings.LastIndexAny(before, " \t\n(\"“")+1:]); placeWords[p] || p == "out" {
+		if p, _ := endWord(before); placeWords[p] || p == "out" {
 			return 2
 		}
 		return 0
@@ -199,6 +196,14 @@ func placePreposition(before string) uint8 {
 		return 1
 	}
 	return 0
+}
+
+// endWord returns the word text ends in, in lower case, and the text
+// before it.
+func endWord(text string) (word, rest string) {
+	text = strings.TrimRight(text, " ")
+	i := strings.LastIndexAny(text, " \t\n(\"“") + 1
+	return strings.ToLower(text[i:]), text[:i]
 }
 
 var placeOnlyPrepositions = wordSet("in at near into inside across throughout")

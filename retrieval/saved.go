@@ -861,38 +861,35 @@ func loadPersons(d *decoder, l *loading) {
 	}
 }
 
-func savePlaces(e *encoder, s *saving) {
-	e.u32(uint32(len(s.ix.places)))
-	putI32s(e, s.ix.places)
+func savePlaces(e *encoder, s *saving) { putIDs(e, s.ix.places) }
+
+func loadPlaces(d *decoder, l *loading) { l.ix.places = getIDs(d, len(l.ix.terms), "place term") }
+
+func saveStated(e *encoder, s *saving) { putIDs(e, s.ix.stated) }
+
+func loadStated(d *decoder, l *loading) { l.ix.stated = getIDs(d, l.nSent, "stated age sentence") }
+
+// putIDs writes a sorted list of IDs with its length, for [getIDs].
+func putIDs(e *encoder, ids []int32) {
+	e.u32(uint32(len(ids)))
+	putI32s(e, ids)
 }
 
-func loadPlaces(d *decoder, l *loading) {
-	if l.ix.places = getI32s(d, d.count(4)); len(l.ix.places) == 0 {
-		l.ix.places = nil // as built
+// getIDs reads a list of IDs [putIDs] wrote, each below n and after the
+// one before; nil, as built, when it is empty. what names them in an
+// error.
+func getIDs(d *decoder, n int, what string) []int32 {
+	ids := getI32s(d, d.count(4))
+	if len(ids) == 0 {
+		return nil
 	}
-	for i, id := range l.ix.places {
-		if id < 0 || int(id) >= len(l.ix.terms) || i > 0 && id <= l.ix.places[i-1] {
-			d.failf("place term %d of %d, out of order or range", id, len(l.ix.terms))
-			return
+	for i, id := range ids {
+		if id < 0 || int(id) >= n || i > 0 && id <= ids[i-1] {
+			d.failf("%s %d of %d, out of order or range", what, id, n)
+			return ids
 		}
 	}
-}
-
-func saveStated(e *encoder, s *saving) {
-	e.u32(uint32(len(s.ix.stated)))
-	putI32s(e, s.ix.stated)
-}
-
-func loadStated(d *decoder, l *loading) {
-	if l.ix.stated = getI32s(d, d.count(4)); len(l.ix.stated) == 0 {
-		l.ix.stated = nil // as built
-	}
-	for i, s := range l.ix.stated {
-		if s < 0 || int(s) >= l.nSent || i > 0 && s <= l.ix.stated[i-1] {
-			d.failf("stated age sentence %d of %d, out of order or range", s, l.nSent)
-			return
-		}
-	}
+	return ids
 }
 
 func loadResolved(d *decoder, l *loading) {

@@ -322,15 +322,12 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			// count of years ("about five years ago") nor of persons
 			// ("six sailors").
 			if q.Type == TypeNumber && q.amount && len(f) == 1 {
-				if st, e, ok := nextWord(text, c.End); ok && strings.TrimSpace(text[c.End:st]) == "" {
-					if w := Normalize(text[st:e]); timeUnitSet[w] || classOfNoun(w) == nounPerson {
-						continue
-					}
-				}
 				// Nor a count of things ("one or two little turns"): a
 				// number before a noun that is no unit of money or measure.
 				if st, e, ok := nextWord(text, c.End); ok && strings.TrimSpace(text[c.End:st]) == "" {
-					if w := Normalize(text[st:e]); !moneyUnitSet[w] && measureUnitRE.FindStringIndex(text[c.End:]) == nil && ix.countsOther(text[c.End:], "") {
+					w := Normalize(text[st:e])
+					if timeUnitSet[w] || classOfNoun(w) == nounPerson ||
+						!moneyUnitSet[w] && measureUnitRE.FindStringIndex(text[c.End:]) == nil && ix.countsOther(text[c.End:], "") {
 						continue
 					}
 				}
