@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"storybot/corpus"
+	"storybot/dense"
 	"storybot/retrieval"
 	"storybot/seeds"
 )
@@ -22,6 +23,14 @@ type Options struct {
 	// the search of the passages a model is given, and of
 	// [Engine.Passages]; nil searches with the question alone.
 	Rewriter Rewriter
+	// Meaning, when set with Embedder, is the vectors of the corpus's
+	// sentences (made by the same embedding model): the passages a model
+	// is given, and [Engine.Passages], mix the sentences nearest the
+	// question's meaning with those its words find. Keyword answers do
+	// not use it.
+	Meaning *dense.Table
+	// Embedder gives a question its vector for Meaning.
+	Embedder dense.Embedder
 	// MaxQuestion caps a question's length in characters; 0 means
 	// [DefaultMaxQuestion].
 	MaxQuestion int
@@ -58,8 +67,10 @@ type Engine struct {
 	byRef func() map[string]int
 	byID  map[string]int // document ID → document
 	marks []Mark         // the chapters a reader's progress can name
-	// rewrites keeps the [Options].Rewriter's latest texts.
+	// rewrites keeps the [Options].Rewriter's latest texts, and
+	// vectors the question vectors of [Options].Embedder.
 	rewrites *rewriteCache
+	vectors  *vectorCache
 
 	// A view through [Engine.UpTo] sees the paragraphs before paraEnd and
 	// the sentences before sentEnd; full is the whole engine, nil in it.
@@ -85,7 +96,7 @@ func New(ix *retrieval.Index, opts Options) *Engine {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := ix.Corpus()
-	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byID: map[string]int{}, rewrites: &rewriteCache{}}
+	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byID: map[string]int{}, rewrites: &rewriteCache{}, vectors: &vectorCache{}}
 	if opts.Thresholds != nil {
 		e.th = *opts.Thresholds
 	}

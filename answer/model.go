@@ -118,17 +118,25 @@ func (e *Engine) passages(ctx context.Context, q string, history []string, near 
 		prev := e.ix.Search(retrieval.Query{Text: history[last], History: history[:last], Limit: limit, Before: e.before()})
 		hits = interleave(hits, prev.Closest, followUpOwn)
 	}
+	var sents []int
+	for _, h := range hits {
+		if h.Coverage > 0 || h.WindowCoverage > 0 {
+			sents = append(sents, h.Sentence)
+		}
+	}
+	sents = e.withMeaning(ctx, q, history, sents, limit)
 	c := e.corpus
 	var out []Passage
 	covered := map[int]bool{}
 	total := 0
-	for _, h := range hits {
+	for _, sent := range sents {
 		if len(out) == n || words > 0 && total >= words {
 			break
 		}
-		if covered[h.Sentence] || h.Coverage == 0 && h.WindowCoverage == 0 {
+		if covered[sent] {
 			continue
 		}
+		h := retrieval.Hit{Sentence: sent}
 		first, last := e.window(h.Sentence, covered)
 		for i := first; i <= last; i++ {
 			covered[i] = true
@@ -199,40 +207,46 @@ func openingWords(text string, n int) string {
 	return strings.Join(f[:n], " ") + "…"
 }
 
-// rewriteCacheSize is how many rewrites an engine keeps, so that a
-// question asked again (or its passages looked up after its answer, as
-// eval does) costs no second model call.
-const rewriteCacheSize = 512
+// recentSize is how many rewrites, or question vectors, an engine keeps,
+// so that a question asked again (or its passages looked up after its
+// answer, as eval does) costs no second model call.
+const recentSize = 512
 
-// rewriteCache keeps the latest rewrites, the oldest dropped first. It
-// is shared by an engine and its views.
-type rewriteCache struct {
-	mu    sync.Mutex
-	texts map[string]string
-	order []string
+// recent keeps the latest values by key, the oldest dropped first. It is
+// shared by an engine and its views.
+type recent[V any] struct {
+	mu     sync.Mutex
+	values map[string]V
+	order  []string
 }
 
-func (c *rewriteCache) get(key string) (string, bool) {
+// rewriteCache keeps rewrites, vectorCache question vectors.
+type (
+	rewriteCache = recent[string]
+	vectorCache  = recent[[]float32]
+)
+
+func (c *recent[V]) get(key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t, ok := c.texts[key]
-	return t, ok
+	v, ok := c.values[key]
+	return v, ok
 }
 
-func (c *rewriteCache) put(key, text string) {
+func (c *recent[V]) put(key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if _, ok := c.texts[key]; ok {
+	if _, ok := c.values[key]; ok {
 		return
 	}
-	if c.texts == nil {
-		c.texts = map[string]string{}
+	if c.values == nil {
+		c.values = map[string]V{}
 	}
-	if len(c.order) == rewriteCacheSize {
-		delete(c.texts, c.order[0])
+	if len(c.order) == recentSize {
+		delete(c.values, c.order[0])
 		c.order = c.order[1:]
 	}
-	c.texts[key] = text
+	c.values[key] = v
 	c.order = append(c.order, key)
 }
 

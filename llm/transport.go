@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 )
 
 // attemptInfo is what the transport saw of one attempt's HTTP exchange;
@@ -34,7 +35,7 @@ type transport struct {
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	info, _ := req.Context().Value(infoKey{}).(*attemptInfo)
-	if info != nil && t.zeroTemperature && req.Body != nil && req.Method == http.MethodPost {
+	if info != nil && t.zeroTemperature && req.Body != nil && req.Method == http.MethodPost && strings.HasSuffix(req.URL.Path, "/chat/completions") {
 		body, err := io.ReadAll(req.Body)
 		req.Body.Close()
 		if err != nil {

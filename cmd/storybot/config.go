@@ -59,6 +59,10 @@ type CoreConfig struct {
 	LLMPassageWords  int           `envconfig:"LLM_PASSAGE_WORDS" default:"2000"`
 	LLMRetries       int           `envconfig:"LLM_RETRIES" default:"2"`
 	LLMContextTokens int           `envconfig:"LLM_CONTEXT_TOKENS" default:"8192"`
+	// LLMEmbedModel, when set, names an embedding model of the same
+	// server: the passages the model is given then mix the sentences
+	// nearest a question's meaning with those its words find.
+	LLMEmbedModel string `envconfig:"LLM_EMBED_MODEL"`
 	// LLMRewrite: the model first puts each question in the book's likely
 	// words, and the passages it is given are searched with those too.
 	LLMRewrite bool `envconfig:"LLM_REWRITE" default:"true"`
@@ -139,6 +143,9 @@ func loadConfigFor(discord bool) (Config, error) {
 	}
 	if (c.LLMBaseURL == "") != (c.LLMModel == "") {
 		return Config{}, errors.New("set both LLM_BASE_URL and LLM_MODEL to use a language model, or neither")
+	}
+	if c.LLMEmbedModel != "" && c.LLMBaseURL == "" {
+		return Config{}, errors.New("LLM_EMBED_MODEL needs LLM_BASE_URL and LLM_MODEL: the embedding model is one of the model's server")
 	}
 	for _, v := range []struct {
 		name string

@@ -97,7 +97,7 @@ func loadSavedIndex(cfg Config, dir string, logger *slog.Logger) (*retrieval.Ind
 		return ix, nil
 	}
 	logger.Debug("index saved", "path", path, "took", time.Since(start))
-	pruneIndexes(cache, path, time.Now(), logger)
+	pruneSaved(cache, savedExt, path, time.Now(), logger)
 	return ix, nil
 }
 
@@ -154,11 +154,11 @@ func saveIndex(path string, ix *retrieval.Index, key retrieval.Key) (err error) 
 	return os.Rename(f.Name(), path)
 }
 
-// pruneIndexes removes from dir the saved indexes beyond the savedKeep
-// used last, those unused for savedMaxAge (a load marks a file used by
-// its modification time), and temporary files older than tempMaxAge; it
-// keeps keep, just written.
-func pruneIndexes(dir, keep string, now time.Time, logger *slog.Logger) {
+// pruneSaved removes from dir the saved files of extension ext (indexes,
+// or vectors) beyond the savedKeep used last, those unused for
+// savedMaxAge (a load marks a file used by its modification time), and
+// temporary files older than tempMaxAge; it keeps keep, just written.
+func pruneSaved(dir, ext, keep string, now time.Time, logger *slog.Logger) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		logger.Warn("saved indexes not pruned", "err", err)
@@ -177,11 +177,11 @@ func pruneIndexes(dir, keep string, now time.Time, logger *slog.Logger) {
 		}
 		p := filepath.Join(dir, name)
 		switch {
-		case isSavedName(name):
+		case isSavedName(name, ext):
 			if p != keep {
 				saved = append(saved, file{p, info.ModTime()})
 			}
-		case strings.Contains(name, savedExt+".tmp") && isSavedName(name[:strings.Index(name, ".tmp")]):
+		case strings.Contains(name, ext+".tmp") && isSavedName(name[:strings.Index(name, ".tmp")], ext):
 			if now.Sub(info.ModTime()) > tempMaxAge {
 				removeSaved(p, logger)
 			}
@@ -195,10 +195,9 @@ func pruneIndexes(dir, keep string, now time.Time, logger *slog.Logger) {
 	}
 }
 
-// isSavedName reports a saved index's file name: a key in hexadecimal
-// and savedExt.
-func isSavedName(name string) bool {
-	hex, ok := strings.CutSuffix(name, savedExt)
+// isSavedName reports a saved file's name: a key in hexadecimal and ext.
+func isSavedName(name, ext string) bool {
+	hex, ok := strings.CutSuffix(name, ext)
 	return ok && len(hex) == 2*len(retrieval.Key{}) && strings.Trim(hex, "0123456789abcdef") == ""
 }
 

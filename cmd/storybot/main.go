@@ -372,6 +372,9 @@ func loadEngineWith(ctx context.Context, cfg Config, dir string, withModel bool,
 			opts.Rewriter = rw
 		}
 		opts.Generator = gen
+		if cfg.LLMEmbedModel != "" {
+			opts.Embedder, opts.Meaning = loadMeaning(ctx, cfg, ix, logger)
+		}
 	}
 	return answer.New(ix, opts), nil
 }

@@ -59,7 +59,7 @@ func runSearch(ctx context.Context, cfg Config, logger *slog.Logger, args []stri
 	if useModel && !cfg.LLMConfigured() {
 		return errors.New("--llm needs a model: set LLM_BASE_URL and LLM_MODEL")
 	}
-	eng, err := loadEngine(ctx, cfg, *corpus, useModel && cfg.LLMRewrite, logger)
+	eng, err := loadEngine(ctx, cfg, *corpus, useModel, logger)
 	if err != nil {
 		return err
 	}

@@ -1,15 +1,17 @@
-// Package fakeopenai is a strict fake of the OpenAI chat completions API for
-// tests: an httptest server on 127.0.0.1 that the real go-openai client talks
-// to.
+// Package fakeopenai is a strict fake of the OpenAI chat completions and
+// embeddings APIs for tests: an httptest server on 127.0.0.1 that the real
+// go-openai client talks to.
 //
-// It serves POST /v1/chat/completions only, so a client must be configured
-// with [Server.BaseURL] (which ends in /v1, as OpenAI, Ollama, vLLM, llama.cpp
-// and LM Studio base URLs do); any other path fails the test. Every request
-// must carry the server's API key as a Bearer token, name a model and match
-// the CreateChatCompletionRequest schema of the OpenAI API description (when
-// that is present, see [SpecPath]); a request that does not fails the test.
-// Replies are scripted with [Server.Enqueue], plain or streamed as the
-// request asks.
+// It serves POST /v1/chat/completions and POST /v1/embeddings only, so a
+// client must be configured with [Server.BaseURL] (which ends in /v1, as
+// OpenAI, Ollama, vLLM, llama.cpp and LM Studio base URLs do); any other
+// path fails the test. Every request must carry the server's API key as a
+// Bearer token, name a model and match the CreateChatCompletionRequest or
+// CreateEmbeddingRequest schema of the OpenAI API description (when that
+// is present, see [SpecPath]); a request that does not fails the test.
+// Chat replies are scripted with [Server.Enqueue], plain or streamed as
+// the request asks; embeddings are [WordVector]s (or [Server.SetEmbed]'s),
+// with failures scripted by [Server.EnqueueEmbed].
 package fakeopenai
 
 import (
@@ -81,8 +83,11 @@ type Request struct {
 	Header http.Header
 	// Body is the raw request body.
 	Body []byte
-	// Chat is the body decoded as go-openai's request type.
+	// Chat is the body of a chat request decoded as go-openai's request
+	// type.
 	Chat openai.ChatCompletionRequest
+	// Inputs are the texts of an embeddings request.
+	Inputs []string
 	// Fields is the body decoded generically, to see which fields were sent.
 	Fields map[string]any
 }
@@ -97,10 +102,12 @@ type Server struct {
 	key       string
 	closeOnce sync.Once
 
-	mu       sync.Mutex
-	queue    []Reply
-	fallback func(Request) Reply
-	requests []Request
+	mu         sync.Mutex
+	queue      []Reply
+	fallback   func(Request) Reply
+	requests   []Request
+	embedQueue []Reply
+	embed      func(string) []float32
 }
 
 // New starts a fake on 127.0.0.1 that expects key (or [Key] when key is
@@ -121,7 +128,7 @@ func New(t testing.TB, key string) *Server {
 	s.srv.Listener = ln
 	s.srv.Start()
 	t.Cleanup(s.Close)
-	if _, err := requestValidator(); err != nil {
+	if _, err := requestValidator(chatSchema); err != nil {
 		noSpecOnce.Do(func() { t.Logf("fakeopenai: request bodies are not checked against the schema: %v", err) })
 	}
 	return s
@@ -172,13 +179,54 @@ func (s *Server) Pending() int {
 	return len(s.queue)
 }
 
+// EnqueueEmbed adds replies to answer the next embeddings requests, in
+// order, before the vectors: a Status, Malformed or Delay of theirs applies
+// (a reply with none of them is answered with the vectors).
+func (s *Server) EnqueueEmbed(replies ...Reply) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.embedQueue = append(s.embedQueue, replies...)
+}
+
+// SetEmbed sets the vector of a text; the default is [WordVector].
+func (s *Server) SetEmbed(f func(text string) []float32) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.embed = f
+}
+
+// WordDims is the length of a [WordVector].
+const WordDims = 64
+
+// WordVector is a deterministic stand-in for an embedding: each word of
+// text (lower case, letters and digits) adds 1 to the dimension its hash
+// picks, so that texts sharing words are near and texts sharing none are
+// not.
+func WordVector(text string) []float32 {
+	v := make([]float32, WordDims)
+	for _, w := range strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}) {
+		h := uint32(2166136261)
+		for i := 0; i < len(w); i++ {
+			h = (h ^ uint32(w[i])) * 16777619
+		}
+		v[h%WordDims]++
+	}
+	return v
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/v1/embeddings" && r.Method == http.MethodPost {
+		s.embeddings(w, r)
+		return
+	}
 	if r.URL.Path != "/v1/chat/completions" || r.Method != http.MethodPost {
 		s.t.Errorf("fakeopenai: unexpected %s %s (configure the client with BaseURL())", r.Method, r.URL.Path)
 		writeError(w, http.StatusNotFound, "", "no such endpoint")
 		return
 	}
-	req, ok := s.check(w, r)
+	req, ok := s.check(w, r, chatSchema)
 	if !ok {
 		return
 	}
@@ -207,8 +255,52 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// check validates a request and records it.
-func (s *Server) check(w http.ResponseWriter, r *http.Request) (Request, bool) {
+// embeddings answers an embeddings request.
+func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
+	req, ok := s.check(w, r, embeddingSchema)
+	if !ok {
+		return
+	}
+	s.mu.Lock()
+	var reply Reply
+	if len(s.embedQueue) > 0 {
+		reply = s.embedQueue[0]
+		s.embedQueue = s.embedQueue[1:]
+	}
+	embed := s.embed
+	s.mu.Unlock()
+	if embed == nil {
+		embed = WordVector
+	}
+	if !sleep(r, reply.Delay) {
+		return
+	}
+	switch {
+	case reply.Status != 0 && reply.Status != http.StatusOK:
+		msg := reply.Message
+		if msg == "" {
+			msg = fmt.Sprintf("scripted error %d", reply.Status)
+		}
+		writeError(w, reply.Status, reply.RetryAfter, msg)
+		return
+	case reply.Malformed:
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,`)
+		return
+	}
+	data := make([]any, len(req.Inputs))
+	for i, t := range req.Inputs {
+		data[i] = map[string]any{"object": "embedding", "index": i, "embedding": embed(t)}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{
+		"object": "list", "data": data, "model": req.Fields["model"],
+		"usage": map[string]int{"prompt_tokens": len(req.Inputs), "total_tokens": len(req.Inputs)},
+	})
+}
+
+// check validates a request against the schema and records it.
+func (s *Server) check(w http.ResponseWriter, r *http.Request, schema string) (Request, bool) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		s.t.Errorf("fakeopenai: read request: %v", err)
@@ -241,26 +333,57 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) (Request, bool) {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		s.t.Errorf("fakeopenai: Content-Type = %q, want application/json", ct)
 	}
-	if err := json.Unmarshal(body, &req.Chat); err != nil {
-		s.t.Errorf("fakeopenai: request is not a chat completion request: %v\n%s", err, body)
-		writeError(w, http.StatusBadRequest, "", "invalid json")
-		return req, false
+	model := ""
+	if schema == chatSchema {
+		if err := json.Unmarshal(body, &req.Chat); err != nil {
+			s.t.Errorf("fakeopenai: request is not a chat completion request: %v\n%s", err, body)
+			writeError(w, http.StatusBadRequest, "", "invalid json")
+			return req, false
+		}
+		model = req.Chat.Model
+	} else {
+		var e struct {
+			Input json.RawMessage `json:"input"`
+			Model string          `json:"model"`
+		}
+		err := json.Unmarshal(body, &e)
+		if err == nil {
+			if err = json.Unmarshal(e.Input, &req.Inputs); err != nil {
+				var one string
+				if err = json.Unmarshal(e.Input, &one); err == nil {
+					req.Inputs = []string{one}
+				}
+			}
+		}
+		if err != nil || len(req.Inputs) == 0 {
+			s.t.Errorf("fakeopenai: request is not an embeddings request of texts: %v\n%s", err, body)
+			writeError(w, http.StatusBadRequest, "", "invalid json")
+			return req, false
+		}
+		for i, t := range req.Inputs {
+			if t == "" {
+				s.t.Errorf("fakeopenai: embeddings input %d is empty, which OpenAI refuses", i)
+				writeError(w, http.StatusBadRequest, "", "input must not be empty")
+				return req, false
+			}
+		}
+		model = e.Model
 	}
 	if err := json.Unmarshal(body, &req.Fields); err != nil {
 		s.t.Errorf("fakeopenai: request is not a JSON object: %v", err)
 	}
-	if req.Chat.Model == "" {
+	if model == "" {
 		s.t.Errorf("fakeopenai: request names no model")
 		writeError(w, http.StatusBadRequest, "", "model is required")
 		return req, false
 	}
-	if sch, err := requestValidator(); err == nil {
+	if sch, err := requestValidator(schema); err == nil {
 		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
 		if err == nil {
 			err = sch.Validate(v)
 		}
 		if err != nil {
-			s.t.Errorf("fakeopenai: request does not match %s: %v\n%s", requestSchema, err, body)
+			s.t.Errorf("fakeopenai: request does not match %s: %v\n%s", schema, err, body)
 			writeError(w, http.StatusBadRequest, "", "request does not match the schema")
 			return req, false
 		}

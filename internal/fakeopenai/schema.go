@@ -18,21 +18,25 @@ import (
 // never copied into the repository.
 const SpecPath = "../shared/specs/openai-openapi.json"
 
-// requestSchema is the JSON pointer of a chat completion request's schema.
-const requestSchema = "#/components/schemas/CreateChatCompletionRequest"
+// The JSON pointers of the request schemas.
+const (
+	chatSchema      = "#/components/schemas/CreateChatCompletionRequest"
+	embeddingSchema = "#/components/schemas/CreateEmbeddingRequest"
+)
 
 var (
 	schemaOnce sync.Once
-	schema     *jsonschema.Schema
+	schemas    map[string]*jsonschema.Schema
 	schemaErr  error
 )
 
 // errNoSpec means the API description is not where [SpecPath] says.
 var errNoSpec = errors.New("openai spec not found")
 
-// requestValidator returns the compiled request schema, compiling it once.
-// It returns errNoSpec when the description is absent.
-func requestValidator() (*jsonschema.Schema, error) {
+// requestValidator returns the compiled request schema of the pointer
+// name, compiling them once. It returns errNoSpec when the description is
+// absent.
+func requestValidator(name string) (*jsonschema.Schema, error) {
 	schemaOnce.Do(func() {
 		path, err := findSpec()
 		if err != nil {
@@ -57,12 +61,20 @@ func requestValidator() (*jsonschema.Schema, error) {
 			schemaErr = fmt.Errorf("load spec: %w", err)
 			return
 		}
-		schema, schemaErr = c.Compile(url + requestSchema)
-		if schemaErr != nil {
-			schemaErr = fmt.Errorf("compile %s: %w", requestSchema, schemaErr)
+		schemas = map[string]*jsonschema.Schema{}
+		for _, p := range []string{chatSchema, embeddingSchema} {
+			sch, err := c.Compile(url + p)
+			if err != nil {
+				schemaErr = fmt.Errorf("compile %s: %w", p, err)
+				return
+			}
+			schemas[p] = sch
 		}
 	})
-	return schema, schemaErr
+	if schemaErr != nil {
+		return nil, schemaErr
+	}
+	return schemas[name], nil
 }
 
 // findSpec finds [SpecPath]: the shared folder beside the module.
@@ -79,7 +91,7 @@ func findSpec() (string, error) {
 // validation call it first.
 func RequireSchema(t testing.TB) {
 	t.Helper()
-	_, err := requestValidator()
+	_, err := requestValidator(chatSchema)
 	if errors.Is(err, errNoSpec) {
 		t.Skipf("skipping: %v", err)
 	}
