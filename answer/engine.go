@@ -71,6 +71,7 @@ type Engine struct {
 	// vectors the question vectors of [Options].Embedder.
 	rewrites *rewriteCache
 	vectors  *vectorCache
+	meaning  *meaningRef
 
 	// A view through [Engine.UpTo] sees the paragraphs before paraEnd and
 	// the sentences before sentEnd; full is the whole engine, nil in it.
@@ -96,7 +97,8 @@ func New(ix *retrieval.Index, opts Options) *Engine {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := ix.Corpus()
-	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byID: map[string]int{}, rewrites: &rewriteCache{}, vectors: &vectorCache{}}
+	e := &Engine{ix: ix, corpus: c, opts: opts, th: DefaultThresholds, log: log, byID: map[string]int{}, rewrites: &rewriteCache{}, vectors: &vectorCache{}, meaning: &meaningRef{}}
+	e.SetMeaning(opts.Embedder, opts.Meaning)
 	if opts.Thresholds != nil {
 		e.th = *opts.Thresholds
 	}

@@ -3,7 +3,33 @@ package answer
 import (
 	"context"
 	"slices"
+	"sync/atomic"
+
+	"storybot/dense"
 )
+
+// meaning is a corpus's sentence vectors and the embedder of questions
+// for them.
+type meaning struct {
+	table    *dense.Table
+	embedder dense.Embedder
+}
+
+// meaningRef holds an engine's [meaning], shared with its views; nil
+// until there is one.
+type meaningRef = atomic.Pointer[meaning]
+
+// SetMeaning gives the engine, and its views, the sentences' vectors and
+// the embedder of questions ([Options].Meaning and Embedder): a server
+// that embeds its corpus after it started answers by words alone until
+// then. It is safe to call while questions are answered.
+func (e *Engine) SetMeaning(emb dense.Embedder, t *dense.Table) {
+	if emb == nil || t == nil {
+		e.meaning.Store(nil)
+		return
+	}
+	e.meaning.Store(&meaning{table: t, embedder: emb})
+}
 
 // fusionK is the constant of reciprocal rank fusion (Cormack, Clarke and
 // Büttcher, 2009), as they give it: a sentence scores 1/(fusionK + rank)
@@ -16,14 +42,15 @@ const fusionK = 60
 // by reciprocal rank. Without Meaning, or when the question cannot be
 // embedded, sents alone.
 func (e *Engine) withMeaning(ctx context.Context, q string, history []string, sents []int, limit int) []int {
-	if e.opts.Meaning == nil || e.opts.Embedder == nil {
+	m := e.meaning.Load()
+	if m == nil {
 		return sents
 	}
-	v := e.questionVector(ctx, q, history)
+	v := e.questionVector(ctx, m.embedder, q, history)
 	if v == nil {
 		return sents
 	}
-	near := e.opts.Meaning.Nearest(v, limit, e.before())
+	near := m.table.Nearest(v, limit, e.before())
 	meaning := make([]int, len(near))
 	for i, s := range near {
 		meaning[i] = s.Sentence
@@ -71,7 +98,7 @@ func fuse(a, b []int) []int {
 // questionVector is the question's vector, with the question before it
 // for a follow-up ("How old was she then?" says little alone); nil when
 // the embedder fails.
-func (e *Engine) questionVector(ctx context.Context, q string, history []string) []float32 {
+func (e *Engine) questionVector(ctx context.Context, emb dense.Embedder, q string, history []string) []float32 {
 	text := q
 	if len(history) > 0 {
 		text = history[len(history)-1] + " " + q
@@ -79,7 +106,7 @@ func (e *Engine) questionVector(ctx context.Context, q string, history []string)
 	if v, ok := e.vectors.get(text); ok {
 		return v
 	}
-	vs, err := e.opts.Embedder.Embed(ctx, []string{text})
+	vs, err := emb.Embed(ctx, []string{text})
 	if err != nil || len(vs) != 1 {
 		e.log.Warn("question embedding failed; passages by its words alone", "err", err)
 		return nil

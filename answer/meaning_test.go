@@ -107,3 +107,36 @@ func TestMeaningPassages(t *testing.T) {
 		}
 	}
 }
+
+// TestSetMeaning checks that vectors given to a running engine reach the
+// questions asked after, safely while others are answered (go test -race).
+func TestSetMeaning(t *testing.T) {
+	ctx := context.Background()
+	q := answer.Question{Text: "Which old man looked after the beacon?"}
+	withVectors := meaningEngine(t, &conceptEmbedder{})
+	tab := withVectors.Options().Meaning
+	eng := followUpEngine(t, answer.Options{})
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				if _, err := eng.Passages(ctx, q, 6); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	eng.SetMeaning(&conceptEmbedder{}, tab)
+	wg.Wait()
+	ps, err := eng.Passages(ctx, q, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tomAt(ps) == 0 {
+		t.Error("vectors given after the start are not used")
+	}
+	eng.SetMeaning(nil, nil)
+	if ps, _ := eng.Passages(ctx, q, 6); tomAt(ps) != 0 {
+		t.Error("vectors taken away are still used")
+	}
+}

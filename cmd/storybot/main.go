@@ -342,12 +342,14 @@ func dirName(dir string) string {
 // loadEngine builds the answering engine, with the model when withModel
 // and one is configured.
 func loadEngine(ctx context.Context, cfg Config, dir string, withModel bool, logger *slog.Logger) (*answer.Engine, error) {
-	return loadEngineWith(ctx, cfg, dir, withModel, logger, nil)
+	return loadEngineWith(ctx, cfg, dir, withModel, false, logger, nil)
 }
 
 // loadEngineWith is loadEngine with the model wrapped by wrap, when not
-// nil (serve counts the model's errors).
-func loadEngineWith(ctx context.Context, cfg Config, dir string, withModel bool, logger *slog.Logger, wrap func(answer.Generator) answer.Generator) (*answer.Engine, error) {
+// nil (serve counts the model's errors). With background, as for serve,
+// the corpus is embedded for LLM_EMBED_MODEL after the engine is
+// returned, which answers by words alone until then.
+func loadEngineWith(ctx context.Context, cfg Config, dir string, withModel, background bool, logger *slog.Logger, wrap func(answer.Generator) answer.Generator) (*answer.Engine, error) {
 	start := time.Now()
 	ix, err := loadIndex(cfg, dir, logger)
 	if err != nil {
@@ -372,11 +374,19 @@ func loadEngineWith(ctx context.Context, cfg Config, dir string, withModel bool,
 			opts.Rewriter = rw
 		}
 		opts.Generator = gen
-		if cfg.LLMEmbedModel != "" {
+		if cfg.LLMEmbedModel != "" && !background {
 			opts.Embedder, opts.Meaning = loadMeaning(ctx, cfg, ix, logger)
 		}
 	}
-	return answer.New(ix, opts), nil
+	eng := answer.New(ix, opts)
+	if withModel && cfg.LLMEmbedModel != "" && background {
+		go func() {
+			if emb, t := loadMeaning(ctx, cfg, ix, logger); t != nil {
+				eng.SetMeaning(emb, t)
+			}
+		}()
+	}
+	return eng, nil
 }
 
 // corpusFlag adds --corpus, defaulting to CORPUS_DIR.

@@ -159,7 +159,7 @@ func serveCommand(ctx context.Context, cfg Config, logger *slog.Logger) error {
 		}
 		defer stop()
 	}
-	eng, err := loadEngineWith(ctx, cfg, cfg.Corpus, cfg.LLMConfigured(), logger, o.observeModel)
+	eng, err := loadEngineWith(ctx, cfg, cfg.Corpus, cfg.LLMConfigured(), true, logger, o.observeModel)
 	if err != nil {
 		return err
 	}
