@@ -26,8 +26,9 @@ type Options struct {
 	// Meaning, when set with Embedder, is the vectors of the corpus's
 	// sentences (made by the same embedding model): the passages a model
 	// is given, and [Engine.Passages], mix the sentences nearest the
-	// question's meaning with those its words find. Keyword answers do
-	// not use it.
+	// question's meaning with those its words find, when the question is
+	// not rewritten (no Rewriter, or its rewrite failed). Keyword answers
+	// do not use it.
 	Meaning *dense.Table
 	// Embedder gives a question its vector for Meaning.
 	Embedder dense.Embedder

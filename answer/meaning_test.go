@@ -60,8 +60,9 @@ func meaningEngine(t *testing.T, e *conceptEmbedder) *answer.Engine {
 
 // TestMeaningPassages checks that the sentence nearest a question's
 // meaning is among its passages when its words find others; that the
-// question is embedded once however often it is asked; and that without
-// a vector the passages are the words' alone.
+// question is embedded once however often it is asked; and that a
+// rewritten question, or one without a vector, has the words' passages
+// alone.
 func TestMeaningPassages(t *testing.T) {
 	ctx := context.Background()
 	// "beacon" the village never says; "old man" it says of many.
@@ -94,6 +95,30 @@ func TestMeaningPassages(t *testing.T) {
 	}
 	if got := e.asked[len(e.asked)-1]; got != "Who kept the lamp? What did he eat?" {
 		t.Errorf("follow-up embedded as %q", got)
+	}
+
+	// A rewritten question's passages are the rewrite's and its words'.
+	re := &conceptEmbedder{}
+	rewritten := meaningEngine(t, re)
+	withRewrite := followUpEngine(t, answer.Options{Rewriter: &rewriter{text: "An old man kept watch.\nold man, watch"}})
+	rewrittenOpts := rewritten.Options()
+	rewrittenOpts.Rewriter = &rewriter{text: "An old man kept watch.\nold man, watch"}
+	rewritten = answer.New(rewritten.Index(), rewrittenOpts)
+	got, err := rewritten.Passages(ctx, q, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := withRewrite.Passages(ctx, q, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if i >= len(got) || got[i].Text != want[i].Text {
+			t.Fatalf("rewritten, with meaning: passages %d differ from the rewrite's alone", i+1)
+		}
+	}
+	if len(re.asked) != 0 {
+		t.Errorf("a rewritten question was embedded: %q", re.asked)
 	}
 
 	failing := meaningEngine(t, &conceptEmbedder{err: errors.New("server down")})

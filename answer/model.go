@@ -103,7 +103,8 @@ func (e *Engine) passages(ctx context.Context, q string, history []string, near 
 		limit = max(limit, words/15)
 	}
 	hits := e.ix.Search(retrieval.Query{Text: q, History: history, Limit: limit, Near: near, Before: e.before()}).Closest
-	if rw := e.rewrite(ctx, q, history); rw != "" {
+	rw := e.rewrite(ctx, q, history)
+	if rw != "" {
 		// The rewrite's passages first, each followed by one of the
 		// question's own: the question's words still count when the
 		// rewrite is wrong.
@@ -124,7 +125,11 @@ func (e *Engine) passages(ctx context.Context, q string, history []string, near 
 			sents = append(sents, h.Sentence)
 		}
 	}
-	sents = e.withMeaning(ctx, q, history, sents, limit)
+	if rw == "" {
+		// Fused with a rewrite's passages, the meaning's took places
+		// from better ones (README, "Passages by meaning").
+		sents = e.withMeaning(ctx, q, history, sents, limit)
+	}
 	c := e.corpus
 	var out []Passage
 	covered := map[int]bool{}

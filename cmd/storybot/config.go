@@ -60,8 +60,9 @@ type CoreConfig struct {
 	LLMRetries       int           `envconfig:"LLM_RETRIES" default:"2"`
 	LLMContextTokens int           `envconfig:"LLM_CONTEXT_TOKENS" default:"8192"`
 	// LLMEmbedModel, when set, names an embedding model of the same
-	// server: the passages the model is given then mix the sentences
-	// nearest a question's meaning with those its words find.
+	// server: the passages the model is given for a question not
+	// rewritten mix the sentences nearest its meaning with those its
+	// words find.
 	LLMEmbedModel string `envconfig:"LLM_EMBED_MODEL"`
 	// LLMRewrite: the model first puts each question in the book's likely
 	// words, and the passages it is given are searched with those too.
