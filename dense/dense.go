@@ -43,12 +43,34 @@ const neighbour = 0.5
 
 // Build embeds the sentences, docs[i] being sentence i's document (a
 // sentence's neighbours are those of its document), and calls progress,
-// when not nil, after each batch with the sentences done.
+// when not nil, after each batch with the sentences done. It holds the
+// model's vectors of three sentences at a time, beside the table.
 func Build(ctx context.Context, e Embedder, sentences []string, docs []int, progress func(done, total int)) (*Table, error) {
 	if len(docs) != len(sentences) {
 		return nil, fmt.Errorf("dense: %d sentences but %d documents", len(sentences), len(docs))
 	}
-	raw := make([][]float32, 0, len(sentences))
+	t := &Table{}
+	// prev and cur are the unit vectors of sentences t.n-1 and t.n, the
+	// next to be written once the one after it is known.
+	var prev, cur, sum []float32
+	write := func(next []float32) {
+		i := t.n
+		copy(sum, cur)
+		if prev != nil && docs[i-1] == docs[i] {
+			for d, x := range prev {
+				sum[d] += neighbour * x
+			}
+		}
+		if next != nil && docs[i+1] == docs[i] {
+			for d, x := range next {
+				sum[d] += neighbour * x
+			}
+		}
+		v := make([]int8, t.dim)
+		quantize(v, unit(sum))
+		t.vecs = append(t.vecs, v...)
+		t.n++
+	}
 	for lo := 0; lo < len(sentences); lo += Batch {
 		hi := min(lo+Batch, len(sentences))
 		vs, err := e.Embed(ctx, sentences[lo:hi])
@@ -62,32 +84,25 @@ func Build(ctx context.Context, e Embedder, sentences []string, docs []int, prog
 			switch {
 			case len(v) == 0:
 				return nil, fmt.Errorf("embed sentences %d to %d: an empty vector", lo+1, hi)
-			case len(raw) > 0 && len(v) != len(raw[0]):
-				return nil, fmt.Errorf("embed sentences %d to %d: vectors of %d and %d dimensions", lo+1, hi, len(v), len(raw[0]))
+			case t.dim == 0:
+				t.dim = len(v)
+				t.vecs = make([]int8, 0, len(sentences)*t.dim)
+				sum = make([]float32, t.dim)
+			case len(v) != t.dim:
+				return nil, fmt.Errorf("embed sentences %d to %d: vectors of %d and %d dimensions", lo+1, hi, len(v), t.dim)
 			}
-			raw = append(raw, unit(v))
+			u := unit(v)
+			if cur != nil {
+				write(u)
+			}
+			prev, cur = cur, u
 		}
 		if progress != nil {
 			progress(hi, len(sentences))
 		}
 	}
-	t := &Table{n: len(raw)}
-	if len(raw) == 0 {
-		return t, nil
-	}
-	t.dim = len(raw[0])
-	t.vecs = make([]int8, t.n*t.dim)
-	sum := make([]float32, t.dim)
-	for i, v := range raw {
-		copy(sum, v)
-		for _, j := range [2]int{i - 1, i + 1} {
-			if j >= 0 && j < len(raw) && docs[j] == docs[i] {
-				for d, x := range raw[j] {
-					sum[d] += neighbour * x
-				}
-			}
-		}
-		quantize(t.vecs[i*t.dim:(i+1)*t.dim], unit(sum))
+	if cur != nil {
+		write(nil)
 	}
 	return t, nil
 }
