@@ -71,7 +71,9 @@ func loadMeaning(ctx context.Context, cfg Config, ix *retrieval.Index, logger *s
 		}
 	})
 	if err != nil {
-		logger.Warn("embedding model not used: the corpus could not be embedded", "err", err)
+		if ctx.Err() == nil {
+			logger.Warn("embedding model not used: the corpus could not be embedded", "err", err)
+		}
 		return nil, nil
 	}
 	logger.Info("sentences embedded", "sentences", t.Len(), "dimensions", t.Dim(), "bytes", t.Bytes(), "took", time.Since(start).Round(time.Millisecond))
