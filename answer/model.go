@@ -88,7 +88,9 @@ const relatedPassages = 3
 // passages returns the best passages for a question: at most n, and,
 // when words is positive, no more than fill words (the last may cross
 // it). With a [Rewriter], the passages its text finds come first, each
-// followed by one the question finds. A follow-up's passages are its own,
+// followed by one the question finds; without one, and with
+// [Options].Meaning, the question's words' and its meaning's are fused
+// (see [Engine.withMeaning]). A follow-up's passages are its own,
 // with every third one of the previous question's. A passage is a hit
 // with its neighbours; in dialogue, where a paragraph is a line or two, it
 // takes in the paragraphs around it until it holds [passageWords] words,
@@ -141,18 +143,17 @@ func (e *Engine) passages(ctx context.Context, q string, history []string, near 
 		if covered[sent] {
 			continue
 		}
-		h := retrieval.Hit{Sentence: sent}
-		first, last := e.window(h.Sentence, covered)
+		first, last := e.window(sent, covered)
 		for i := first; i <= last; i++ {
 			covered[i] = true
 		}
-		s := c.Sentences[h.Sentence]
+		s := c.Sentences[sent]
 		p := c.Paragraphs[s.Para]
 		text := e.spanText(first, last)
 		own := p.Text[c.Sentences[max(first, p.FirstSentence)].Start:c.Sentences[min(last, p.FirstSentence+p.SentenceCount-1)].End]
 		total += len(strings.Fields(text))
-		cit := e.located(Citation{ID: c.SentenceID(h.Sentence), Text: own}, s.Para)
-		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: c.Docs[p.Doc].Title, Paragraph: p.N, Text: text, Cite: cit, sentence: h.Sentence + 1})
+		cit := e.located(Citation{ID: c.SentenceID(sent), Text: own}, s.Para)
+		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: c.Docs[p.Doc].Title, Paragraph: p.N, Text: text, Cite: cit, sentence: sent + 1})
 	}
 	return out
 }
