@@ -42,6 +42,12 @@ func NewEmbedder(cfg Config, logger *slog.Logger) (*Embedder, error) {
 	return &Embedder{c: c}, nil
 }
 
+// maxEmbedBytes caps a text sent to be embedded: about 1,000 tokens,
+// within every embedding model's context (OpenAI's take 8,192, small
+// local ones 512 to 2,048), so that one endless "sentence" of a badly
+// punctuated book does not fail the whole corpus.
+const maxEmbedBytes = 4000
+
 // Embed implements [dense.Embedder].
 func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, error) {
 	if len(texts) == 0 {
@@ -49,8 +55,12 @@ func (e *Embedder) Embed(ctx context.Context, texts []string) ([][]float32, erro
 	}
 	c := e.c
 	// An empty input is refused by OpenAI; a blank one stands in for it.
+	// A text past maxEmbedBytes is cut there.
 	in := make([]string, len(texts))
 	for i, t := range texts {
+		if len(t) > maxEmbedBytes {
+			t = strings.ToValidUTF8(t[:maxEmbedBytes], "")
+		}
 		if in[i] = t; strings.TrimSpace(t) == "" {
 			in[i] = " "
 		}

@@ -3,7 +3,9 @@ package llm
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"storybot/internal/fakeopenai"
 )
@@ -17,12 +19,12 @@ func embedder(t *testing.T) (*Embedder, *fakeopenai.Server) {
 
 func TestEmbed(t *testing.T) {
 	e, srv := embedder(t)
-	texts := []string{"The two leaders talked.", "", "Versailles"}
+	texts := []string{"The two leaders talked.", "", "Versailles", strings.Repeat("é", maxEmbedBytes)}
 	vs, err := e.Embed(ctx(t), texts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 3 || !slices.Equal(vs[0], fakeopenai.WordVector(texts[0])) || !slices.Equal(vs[2], fakeopenai.WordVector(texts[2])) {
+	if len(vs) != 4 || !slices.Equal(vs[0], fakeopenai.WordVector(texts[0])) || !slices.Equal(vs[2], fakeopenai.WordVector(texts[2])) {
 		t.Fatalf("Embed = %v, want the fake's word vectors in order", vs)
 	}
 	reqs := srv.Requests()
@@ -34,6 +36,8 @@ func TestEmbed(t *testing.T) {
 	}
 	if got := reqs[0].Inputs; got[1] != " " {
 		t.Errorf("an empty text was sent as %q, which OpenAI refuses", got[1])
+	} else if long := got[3]; len(long) != maxEmbedBytes || !utf8.ValidString(long) {
+		t.Errorf("a long text was sent as %d bytes (valid UTF-8: %v), want it cut to %d", len(long), utf8.ValidString(long), maxEmbedBytes)
 	}
 	if vs, err := e.Embed(ctx(t), nil); err != nil || vs != nil {
 		t.Errorf("Embed(nil) = %v, %v; want nothing and no request", vs, err)
