@@ -23,8 +23,12 @@ type meaningRef = atomic.Pointer[meaning]
 // the embedder of questions ([Options].Meaning and Embedder): a server
 // that embeds its corpus after it started answers by words alone until
 // then. It is safe to call while questions are answered.
+//
+// A table of another corpus (of another number of sentences; the
+// [Options] of one engine given to another, as a server's library does)
+// is not used.
 func (e *Engine) SetMeaning(emb dense.Embedder, t *dense.Table) {
-	if emb == nil || t == nil {
+	if emb == nil || t == nil || t.Len() != len(e.corpus.Sentences) {
 		e.meaning.Store(nil)
 		return
 	}

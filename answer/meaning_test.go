@@ -165,3 +165,24 @@ func TestSetMeaning(t *testing.T) {
 		t.Error("vectors taken away are still used")
 	}
 }
+
+// TestMeaningOfAnotherCorpus checks that vectors of another corpus, as
+// when one engine's options make another's, are not used.
+func TestMeaningOfAnotherCorpus(t *testing.T) {
+	ctx := context.Background()
+	village := meaningEngine(t, &conceptEmbedder{})
+	story, err := answer.Story()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := village.Options()
+	other := answer.New(story.Index(), opts)
+	e := opts.Embedder.(*conceptEmbedder)
+	before := len(e.asked)
+	if _, err := other.Passages(ctx, answer.Question{Text: "Who kept the lamp?"}, 30); err != nil {
+		t.Fatal(err)
+	}
+	if len(e.asked) != before {
+		t.Errorf("an engine over another corpus used the village's vectors")
+	}
+}
