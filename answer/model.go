@@ -121,7 +121,7 @@ func (e *Engine) passages(ctx context.Context, q string, history []string, near 
 		prev := e.ix.Search(retrieval.Query{Text: history[last], History: history[:last], Limit: limit, Before: e.before()})
 		hits = interleave(hits, prev.Closest, followUpOwn)
 	}
-	var sents []int
+	sents := make([]int, 0, len(hits))
 	for _, h := range hits {
 		if h.Coverage > 0 || h.WindowCoverage > 0 {
 			sents = append(sents, h.Sentence)
