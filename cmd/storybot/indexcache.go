@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -127,11 +128,17 @@ func indexCacheDir(setting string) (string, error) {
 	return setting, nil
 }
 
-// saveIndex writes ix to path atomically: into a temporary file beside
-// it, renamed over path once whole, so that a reader, or another
-// process saving the same index, never sees part of a file. There is no
+// saveIndex writes ix to path atomically (see [saveFile]). There is no
 // fsync: a file torn by a crash fails its checksum and is built again.
-func saveIndex(path string, ix *retrieval.Index, key retrieval.Key) (err error) {
+func saveIndex(path string, ix *retrieval.Index, key retrieval.Key) error {
+	return saveFile(path, func(w io.Writer) error { return retrieval.Save(w, ix, key) })
+}
+
+// saveFile writes a saved file (an index, or vectors) to path
+// atomically: into a temporary file beside it, renamed over path once
+// whole, so that a reader, or another process saving the same file,
+// never sees part of one.
+func saveFile(path string, write func(io.Writer) error) (err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
@@ -145,11 +152,11 @@ func saveIndex(path string, ix *retrieval.Index, key retrieval.Key) (err error) 
 			os.Remove(f.Name())
 		}
 	}()
-	if err := retrieval.Save(f, ix, key); err != nil {
+	if err := write(f); err != nil {
 		return err
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("save index: %w", err)
+		return fmt.Errorf("save %s: %w", filepath.Base(path), err)
 	}
 	return os.Rename(f.Name(), path)
 }

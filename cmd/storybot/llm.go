@@ -11,10 +11,6 @@ import (
 
 // newGenerator connects the configured OpenAI-compatible model.
 func newGenerator(_ context.Context, cfg Config, logger *slog.Logger) (answer.Generator, error) {
-	retries := cfg.LLMRetries
-	if retries == 0 {
-		retries = -1 // llm reads 0 as its default; LLM_RETRIES=0 means none
-	}
 	c, err := llm.New(llm.Config{
 		BaseURL:       cfg.LLMBaseURL,
 		APIKey:        llm.Secret(cfg.LLMAPIKey),
@@ -22,11 +18,20 @@ func newGenerator(_ context.Context, cfg Config, logger *slog.Logger) (answer.Ge
 		Timeout:       cfg.LLMTimeout,
 		MaxTokens:     cfg.LLMMaxTokens,
 		Temperature:   cfg.LLMTemperature,
-		Retries:       retries,
+		Retries:       llmRetries(cfg),
 		ContextTokens: cfg.LLMContextTokens,
 	}, logger)
 	if err != nil {
 		return nil, fmt.Errorf("language model: %w", err)
 	}
 	return c, nil
+}
+
+// llmRetries is LLM_RETRIES as llm reads it: there 0 means its default,
+// here none.
+func llmRetries(cfg Config) int {
+	if cfg.LLMRetries == 0 {
+		return -1
+	}
+	return cfg.LLMRetries
 }

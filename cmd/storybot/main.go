@@ -374,17 +374,15 @@ func loadEngineWith(ctx context.Context, cfg Config, dir string, withModel, back
 			opts.Rewriter = rw
 		}
 		opts.Generator = gen
-		if cfg.LLMEmbedModel != "" && !background {
-			opts.Embedder, opts.Meaning = loadMeaning(ctx, cfg, ix, logger)
-		}
 	}
 	eng := answer.New(ix, opts)
-	if withModel && cfg.LLMEmbedModel != "" && background {
-		go func() {
-			if emb, t := loadMeaning(ctx, cfg, ix, logger); t != nil {
-				eng.SetMeaning(emb, t)
-			}
-		}()
+	if withModel && cfg.LLMEmbedModel != "" {
+		meaning := func() { eng.SetMeaning(loadMeaning(ctx, cfg, ix, logger)) }
+		if background {
+			go meaning()
+		} else {
+			meaning()
+		}
 	}
 	return eng, nil
 }

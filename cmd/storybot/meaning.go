@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -26,11 +27,7 @@ const vectorsExt = ".vectors"
 // logs why and returns nils: passages are then found by their words
 // alone, as without the setting.
 func loadMeaning(ctx context.Context, cfg Config, ix *retrieval.Index, logger *slog.Logger) (dense.Embedder, *dense.Table) {
-	retries := cfg.LLMRetries
-	if retries == 0 {
-		retries = -1
-	}
-	emb, err := llm.NewEmbedder(llm.Config{BaseURL: cfg.LLMBaseURL, APIKey: llm.Secret(cfg.LLMAPIKey), Model: cfg.LLMEmbedModel, Timeout: cfg.LLMTimeout, Retries: retries}, logger)
+	emb, err := llm.NewEmbedder(llm.Config{BaseURL: cfg.LLMBaseURL, APIKey: llm.Secret(cfg.LLMAPIKey), Model: cfg.LLMEmbedModel, Timeout: cfg.LLMTimeout, Retries: llmRetries(cfg)}, logger)
 	if err != nil {
 		logger.Warn("embedding model not used", "err", err)
 		return nil, nil
@@ -78,35 +75,11 @@ func loadMeaning(ctx context.Context, cfg Config, ix *retrieval.Index, logger *s
 	}
 	logger.Info("sentences embedded", "sentences", t.Len(), "dimensions", t.Dim(), "bytes", t.Bytes(), "took", time.Since(start).Round(time.Millisecond))
 	if path != "" {
-		if err := saveVectors(path, t, key); err != nil {
+		if err := saveFile(path, func(w io.Writer) error { return t.Write(w, key) }); err != nil {
 			logger.Warn("vectors not saved; they will be made again next time", "err", err)
 		} else {
 			pruneSaved(cache, vectorsExt, path, time.Now(), logger)
 		}
 	}
 	return emb, t
-}
-
-// saveVectors writes t to path atomically, as saveIndex does an index.
-func saveVectors(path string, t *dense.Table, key dense.Key) (err error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := t.Write(f, key); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
 }

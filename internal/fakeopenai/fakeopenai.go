@@ -242,12 +242,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", reply.RetryAfter)
 	}
 	switch {
-	case reply.Status != 0 && reply.Status != http.StatusOK:
-		msg := reply.Message
-		if msg == "" {
-			msg = fmt.Sprintf("scripted error %d", reply.Status)
-		}
-		writeError(w, reply.Status, reply.RetryAfter, msg)
+	case scriptedError(w, reply):
 	case req.Chat.Stream:
 		s.stream(w, r, req, reply)
 	default:
@@ -276,12 +271,7 @@ func (s *Server) embeddings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
-	case reply.Status != 0 && reply.Status != http.StatusOK:
-		msg := reply.Message
-		if msg == "" {
-			msg = fmt.Sprintf("scripted error %d", reply.Status)
-		}
-		writeError(w, reply.Status, reply.RetryAfter, msg)
+	case scriptedError(w, reply):
 		return
 	case reply.Malformed:
 		w.Header().Set("Content-Type", "application/json")
@@ -516,6 +506,20 @@ func sleep(r *http.Request, d time.Duration) bool {
 	case <-r.Context().Done():
 		return false
 	}
+}
+
+// scriptedError writes reply's error, when it is one (a Status other than
+// 0 or 200), and reports whether it was.
+func scriptedError(w http.ResponseWriter, reply Reply) bool {
+	if reply.Status == 0 || reply.Status == http.StatusOK {
+		return false
+	}
+	msg := reply.Message
+	if msg == "" {
+		msg = fmt.Sprintf("scripted error %d", reply.Status)
+	}
+	writeError(w, reply.Status, reply.RetryAfter, msg)
+	return true
 }
 
 // writeError writes an error body in OpenAI's format.
