@@ -98,7 +98,7 @@ func loadSavedIndex(cfg Config, dir string, logger *slog.Logger) (*retrieval.Ind
 		return ix, nil
 	}
 	logger.Debug("index saved", "path", path, "took", time.Since(start))
-	pruneSaved(cache, savedExt, path, time.Now(), logger)
+	pruneSaved(cache, savedExt, path, savedKeep, time.Now(), logger)
 	return ix, nil
 }
 
@@ -162,10 +162,10 @@ func saveFile(path string, write func(io.Writer) error) (err error) {
 }
 
 // pruneSaved removes from dir the saved files of extension ext (indexes,
-// or vectors) beyond the savedKeep used last, those unused for
+// or vectors) beyond the n used last, those unused for
 // savedMaxAge (a load marks a file used by its modification time), and
 // temporary files older than tempMaxAge; it keeps keep, just written.
-func pruneSaved(dir, ext, keep string, now time.Time, logger *slog.Logger) {
+func pruneSaved(dir, ext, keep string, n int, now time.Time, logger *slog.Logger) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		logger.Warn("saved indexes not pruned", "err", err)
@@ -196,7 +196,7 @@ func pruneSaved(dir, ext, keep string, now time.Time, logger *slog.Logger) {
 	}
 	slices.SortFunc(saved, func(a, b file) int { return b.used.Compare(a.used) })
 	for i, f := range saved {
-		if i+1 >= savedKeep || now.Sub(f.used) > savedMaxAge {
+		if i+1 >= n || now.Sub(f.used) > savedMaxAge {
 			removeSaved(f.path, logger)
 		}
 	}

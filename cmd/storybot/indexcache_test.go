@@ -236,7 +236,7 @@ func TestPruneIndexes(t *testing.T) {
 	touch(oldTemp, 2*time.Hour)
 	touch(newTemp, time.Minute)
 	touch(other, 100*24*time.Hour)
-	pruneSaved(dir, savedExt, keep, now, slog.New(slog.DiscardHandler))
+	pruneSaved(dir, savedExt, keep, savedKeep, now, slog.New(slog.DiscardHandler))
 	var left []string
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {

@@ -61,8 +61,10 @@ func newLibrary(cfg Config, eng *answer.Engine, st library.Store, logger *slog.L
 	// A book's file is at most LIBRARY_MAX_FILE_MB, and unpacks to at
 	// most four times that.
 	maxFile := int64(cfg.LibraryMaxFileMB) << 20
+	// With LLM_EMBED_MODEL the books' passages are found by their meaning
+	// too, as the default corpus's are.
 	sh, err := shelf.New(shelf.Options{Store: st, Default: eng, Answer: eng.Options(), Corpus: corpus.Options{MaxFileBytes: maxFile},
-		Memory: int64(cfg.LibraryMemoryMB) << 20, Logger: logger})
+		Memory: int64(cfg.LibraryMemoryMB) << 20, Logger: logger, Meaning: newBookMeaning(cfg, logger)})
 	if err != nil {
 		return nil, fmt.Errorf("library: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,6 +27,7 @@ import (
 	"storybot/answer"
 	"storybot/bot/gateway"
 	"storybot/internal/fakediscord"
+	"storybot/internal/fakeopenai"
 	"storybot/internal/logbuf"
 	"storybot/internal/testbook"
 	"storybot/library"
@@ -83,7 +85,13 @@ func newLibEnv(t *testing.T, env ...string) *libEnv {
 	if e.cfg, err = loadConfig(); err != nil {
 		t.Fatal(err)
 	}
-	if e.eng, err = answer.Story(); err != nil {
+	if e.cfg.LLMConfigured() {
+		// With a model, as serve's main builds it for the default corpus.
+		e.eng, err = loadEngine(context.Background(), e.cfg, "", true, slog.New(slog.DiscardHandler))
+	} else {
+		e.eng, err = answer.Story()
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	e.logs = &logbuf.Buffer{}
@@ -729,5 +737,95 @@ func TestAskUntilChapter(t *testing.T) {
 		if _, _, err := runCLI(t, "", tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q = %v, want an error saying %q", tc.args, err, tc.want)
 		}
+	}
+}
+
+// TestLibraryMeaning checks LLM_EMBED_MODEL for the library's books: a
+// book added is embedded in the background, the model is then given the
+// sentence nearest the question's meaning, which its words miss, and
+// after a restart the book's vectors are read back from the cache folder
+// instead of being made again.
+func TestLibraryMeaning(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs serve end to end")
+	}
+	srv := fakeopenai.New(t, "")
+	const gate = "They mended the gate before Christmas."
+	srv.SetEmbed(func(text string) []float32 {
+		if strings.Contains(text, "mended") || strings.Contains(text, "zorblax") {
+			return []float32{1, 0}
+		}
+		return []float32{0, 1}
+	})
+	var mu sync.Mutex
+	var prompts []string
+	srv.SetDefault(func(r fakeopenai.Request) fakeopenai.Reply {
+		mu.Lock()
+		defer mu.Unlock()
+		var b strings.Builder
+		for _, m := range r.Chat.Messages {
+			b.WriteString(m.Content)
+		}
+		prompts = append(prompts, b.String())
+		return fakeopenai.Reply{Text: "He rode in from the north [1]."}
+	})
+	cache := t.TempDir()
+	e := newLibEnv(t, "LLM_BASE_URL="+srv.BaseURL(), "LLM_API_KEY="+srv.Key(), "LLM_MODEL=test-model",
+		"LLM_EMBED_MODEL=embed-model", "LLM_REWRITE=false", "LLM_RETRIES=0", "INDEX_CACHE_DIR="+cache)
+	f := e.fake
+	inputs := func() (n int) {
+		for _, r := range srv.Requests() {
+			n += len(r.Inputs)
+		}
+		return n
+	}
+	embedded := func(want int) {
+		t.Helper()
+		for range 1000 {
+			if strings.Count(e.logs.String(), "library: embedded a book's sentences") >= want {
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("the book was not embedded within 10s")
+	}
+	story := inputs()
+	e.private(e.add(e.librarian, f.ChannelID, fakediscord.File{Filename: "miller.txt", Data: millerAs(".txt").Text()}), "Added")
+	embedded(1)
+	book := inputs() - story
+	ask := func() string {
+		t.Helper()
+		mu.Lock()
+		before := len(prompts)
+		mu.Unlock()
+		m := e.final(e.ask(f.Alice, f.ChannelID, "What zorblax did the stranger from the north do?"))
+		if !strings.Contains(m.Text(), "north") {
+			t.Errorf("answer %q", m.Text())
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(prompts) == before {
+			t.Fatalf("the model was not asked")
+		}
+		return prompts[len(prompts)-1]
+	}
+	if p := ask(); !strings.Contains(p, gate) || !strings.Contains(p, "stranger rode into the village") {
+		t.Errorf("the model was given:\n%s\nwant the sentence of the stranger, and the one nearest the question's meaning", p)
+	}
+	saved, _ := filepath.Glob(filepath.Join(cache, "*"+vectorsExt))
+	if book < 10 || len(saved) != 2 {
+		t.Errorf("%d of the book's texts embedded, %d vector files saved; want its sentences, and the story's file and the book's", book, len(saved))
+	}
+	// After a restart the book is built on its first question, and its
+	// vectors read back: only questions are embedded.
+	e.restart()
+	before := inputs()
+	ask()
+	embedded(2)
+	if p := ask(); !strings.Contains(p, gate) {
+		t.Errorf("after a restart the model was given:\n%s", p)
+	}
+	if n := inputs() - before; n > 2 {
+		t.Errorf("after a restart %d texts embedded, want the question's alone", n)
 	}
 }

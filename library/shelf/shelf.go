@@ -63,6 +63,20 @@ type Options struct {
 	ReadTimeout time.Duration
 	// Logger receives the shelf's logs; nil means [slog.Default].
 	Logger *slog.Logger
+	// Meaning, when not nil, gives each book's engine the vectors of its
+	// sentences once it is built (LLM_EMBED_MODEL), one book at a time, in
+	// the background: the book answers by its words alone until then.
+	// Their bytes are counted in the memory budget with the index's.
+	Meaning Meaning
+}
+
+// Meaning gives a book's engine the vectors of its sentences by meaning.
+type Meaning interface {
+	// Attach makes (or reads saved) the vectors of the sentences of eng's
+	// corpus and gives them to eng ([answer.Engine.SetMeaning]). It
+	// returns the bytes they take, and ends early, with an error, when
+	// ctx ends: the book was unloaded or removed meanwhile.
+	Attach(ctx context.Context, eng *answer.Engine) (bytes int64, err error)
 }
 
 // DefaultMemory is the default of [Options].Memory.
@@ -80,6 +94,8 @@ type Shelf struct {
 	readTimeout time.Duration
 	log         *slog.Logger
 	builders    chan struct{}
+	meaning     Meaning
+	embedders   chan struct{} // one book embedded at a time
 
 	mu      sync.Mutex
 	entries map[int64]*entry
@@ -98,6 +114,9 @@ type entry struct {
 	elem  *list.Element // in lru once ready
 	// dropped: the book was removed; its build is thrown away.
 	dropped bool
+	// stop ends the embedding of its sentences ([Options].Meaning), when
+	// one was started.
+	stop context.CancelFunc
 }
 
 // Stats count what the shelf holds and has done.
@@ -109,6 +128,9 @@ type Stats struct {
 	// Builds counts the engines built since [New], Unloads those let go to
 	// keep within the budget.
 	Builds, Unloads int
+	// Embedded counts the engines given their sentences' vectors
+	// ([Options].Meaning) since [New].
+	Embedded int
 }
 
 // New returns an empty shelf.
@@ -147,6 +169,7 @@ func New(opts Options) (*Shelf, error) {
 		store: opts.Store, def: opts.Default, defName: opts.DefaultName, defBook: defBook, aopts: opts.Answer, copts: opts.Corpus,
 		budget: opts.Memory, readTimeout: opts.ReadTimeout, log: opts.Logger,
 		builders: make(chan struct{}, opts.Builds),
+		meaning:  opts.Meaning, embedders: make(chan struct{}, 1),
 		entries:  map[int64]*entry{}, lru: list.New(),
 		stats: Stats{Budget: opts.Memory},
 	}, nil
@@ -204,6 +227,7 @@ func (s *Shelf) Put(b library.Book, eng *answer.Engine) {
 	s.entries[b.ID] = e
 	s.used += e.cost
 	e.elem = s.lru.PushFront(e)
+	s.embedLocked(e)
 }
 
 // Drop lets go of the engine of book id, removed from its library: no
@@ -220,6 +244,9 @@ func (s *Shelf) Drop(id int64) {
 // forgetLocked removes e from the shelf; a building entry keeps its
 // memory counted until its build ends.
 func (s *Shelf) forgetLocked(e *entry) {
+	if e.stop != nil {
+		e.stop()
+	}
 	delete(s.entries, e.id)
 	if e.elem != nil {
 		s.lru.Remove(e.elem)
@@ -309,6 +336,50 @@ func (s *Shelf) build(e *entry, b library.Book) {
 	e.elem = s.lru.PushFront(e)
 	s.log.Info("library: indexed a book", "book", b.ID, "guild", b.GuildID, "title", b.Title,
 		"memory_mb", mb(e.cost), "used_mb", mb(s.used), "took", time.Since(start).Round(time.Millisecond))
+	s.embedLocked(e)
+}
+
+// embedLocked starts giving e's engine, just held, its sentences' vectors
+// ([Options].Meaning), after the embeddings of the books before it. When
+// they come, e's cost grows by their bytes; when e is let go first, the
+// embedding stops and nothing is counted.
+func (s *Shelf) embedLocked(e *entry) {
+	if s.meaning == nil {
+		return
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	e.stop = stop
+	go func() {
+		defer stop()
+		select {
+		case s.embedders <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		start := time.Now()
+		n, err := s.meaning.Attach(ctx, e.eng)
+		<-s.embedders
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.entries[e.id] != e || e.elem == nil {
+			return // unloaded or removed meanwhile
+		}
+		if err != nil {
+			s.log.Warn("library: a book's sentences could not be embedded; it is searched by its words alone", "book", e.id, "err", err)
+			return
+		}
+		s.stats.Embedded++
+		// Its vectors count with its index: room is made for them among
+		// the others, as for a book just built.
+		s.lru.Remove(e.elem)
+		s.used -= e.cost
+		e.cost += n
+		s.makeRoomLocked(e.cost)
+		s.used += e.cost
+		e.elem = s.lru.PushFront(e)
+		s.log.Info("library: embedded a book's sentences", "book", e.id, "vectors_mb", mb(n),
+			"memory_mb", mb(e.cost), "used_mb", mb(s.used), "took", time.Since(start).Round(time.Millisecond))
+	}()
 }
 
 // load reads a stored book's file and indexes it as when it was added.
