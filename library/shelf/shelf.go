@@ -170,7 +170,7 @@ func New(opts Options) (*Shelf, error) {
 		budget: opts.Memory, readTimeout: opts.ReadTimeout, log: opts.Logger,
 		builders: make(chan struct{}, opts.Builds),
 		meaning:  opts.Meaning, embedders: make(chan struct{}, 1),
-		entries:  map[int64]*entry{}, lru: list.New(),
+		entries: map[int64]*entry{}, lru: list.New(),
 		stats: Stats{Budget: opts.Memory},
 	}, nil
 }
