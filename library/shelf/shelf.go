@@ -168,10 +168,8 @@ func New(opts Options) (*Shelf, error) {
 	return &Shelf{
 		store: opts.Store, def: opts.Default, defName: opts.DefaultName, defBook: defBook, aopts: opts.Answer, copts: opts.Corpus,
 		budget: opts.Memory, readTimeout: opts.ReadTimeout, log: opts.Logger,
-		builders: make(chan struct{}, opts.Builds),
-		meaning:  opts.Meaning, embedders: make(chan struct{}, 1),
-		entries: map[int64]*entry{}, lru: list.New(),
-		stats: Stats{Budget: opts.Memory},
+		builders: make(chan struct{}, opts.Builds), embedders: make(chan struct{}, 1), meaning: opts.Meaning,
+		entries: map[int64]*entry{}, lru: list.New(), stats: Stats{Budget: opts.Memory},
 	}, nil
 }
 
