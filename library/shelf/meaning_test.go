@@ -75,9 +75,8 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 
 // TestMeaning checks [shelf.Options].Meaning: a book built is given its
 // sentences' vectors in the background, answering by its words until
-// then; their bytes count in the memory budget; a book removed before
-// its turn is never embedded, and one removed during its embedding stops
-// it.
+// then; their bytes count in the memory budget, and are let go with the
+// book; a book removed during its embedding stops it.
 func TestMeaning(t *testing.T) {
 	ctx := context.Background()
 	m := &fakeMeaning{release: make(chan struct{})}
@@ -115,7 +114,7 @@ func TestMeaning(t *testing.T) {
 	if after.Memory <= before.Memory || after.Loaded != 1 {
 		t.Errorf("memory %d before the vectors, %d after (%+v); want more, the book still held", before.Memory, after.Memory, after)
 	}
-	// Held again (e.g. after an unload), it is embedded again.
+	// Removed, its index and vectors are let go together.
 	e.shelf.Drop(e.book.ID)
 	if after := e.shelf.Stats(); after.Memory != 0 {
 		t.Errorf("dropped: %+v, want no memory held", after)
