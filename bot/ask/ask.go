@@ -202,7 +202,10 @@ func (st *streamer) run(ctx context.Context, x *bot.Interaction, every time.Dura
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		t := time.NewTicker(every)
+		// The next edit waits a whole interval after the last one ended,
+		// not a tick of a fixed clock, so a slow request never brings two
+		// edits closer together than every.
+		t := time.NewTimer(every)
 		defer t.Stop()
 		for {
 			select {
@@ -220,6 +223,7 @@ func (st *streamer) run(ctx context.Context, x *bot.Interaction, every time.Dura
 				st.lastEdit = time.Now()
 				st.mu.Unlock()
 			}
+			t.Reset(every)
 		}
 	}()
 	return func() {
