@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -97,7 +98,7 @@ func (b *builder) mentionsOf(text string, toks []buildToken, dst []rawMention) [
 	for k := 0; k < len(toks); k++ {
 		t := toks[k]
 		if g, ok := b.roleAt(text, toks, k); ok {
-			dst = append(dst, rawMention{start: t.start, kind: mentionRole, title: g})
+			dst = append(dst, rawMention{start: t.start, kind: mentionRole, title: g, terms: []int32{t.id}})
 			continue
 		}
 		switch {
@@ -358,6 +359,16 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 			}
 		}
 	}
+	owners := ix.titleOwners(mentions, titleIDs, isName, genderOf)
+	// owner is the person a mention made of a title alone stands for ("the
+	// Count", "the Professor"), if the corpus gives that title to one.
+	owner := func(m *rawMention) (person, bool) {
+		if len(m.terms) != 1 {
+			return person{}, false
+		}
+		p, ok := owners[m.terms[0]]
+		return p, ok
+	}
 	// Sections with a narrator, by paragraph.
 	narrators := ix.narrators(titleIDs)
 	add := func(s int, p person) {
@@ -405,10 +416,17 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 					continue
 				}
 				g := genderOf(m)
-				if g == genderNone || np == len(persons) {
+				who, owned := owner(m)
+				if owned {
+					g = who.gender
+					add(s, who)
+				} else {
+					who = person{terms: m.terms, gender: g}
+				}
+				if g == genderNone || g == genderAny || np == len(persons) {
 					continue
 				}
-				persons[np] = person{terms: m.terms, gender: g}
+				persons[np] = who
 				p := &persons[np]
 				np++
 				if first[g] == nil {
@@ -439,8 +457,14 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 				// it means them, not a name before it. Who they are is not
 				// learnt: sharing paragraphs with names says "his mother"
 				// is Grete, his sister, in Metamorphosis.
-				if g := m.title; (g == genderMale || g == genderFemale) && np < len(persons) {
-					persons[np] = person{gender: g}
+				p, owned := owner(m)
+				if owned {
+					add(s, p)
+				} else {
+					p = person{gender: m.title}
+				}
+				if g := p.gender; (g == genderMale || g == genderFemale) && np < len(persons) {
+					persons[np] = p
 					if first[g] == nil {
 						first[g] = &persons[np]
 					}
@@ -469,6 +493,65 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 		slices.Sort(ix.resolved[id])
 		ix.resolved[id] = slices.Compact(ix.resolved[id])
 	}
+}
+
+// titleOwners finds, for each title the corpus writes before names, the
+// one person it mostly names: "Count" is Dracula's in Dracula, so "the
+// Count" stands for him. A title shared by several ("Mr", "Dr" in most
+// books) has no owner.
+func (ix *Index) titleOwners(mentions [][]rawMention, titleIDs map[int32]uint8, isName func(*rawMention) bool, genderOf func(*rawMention) uint8) map[int32]person {
+	type use struct {
+		p person
+		n int
+	}
+	byTitle := map[int32]map[string]*use{}
+	total := map[int32]int{}
+	for s := range mentions {
+		for i := range mentions[s] {
+			m := &mentions[s][i]
+			if !isName(m) || len(m.terms) < 2 {
+				continue
+			}
+			t := m.terms[0]
+			if _, ok := titleIDs[t]; !ok {
+				continue
+			}
+			var name []int32
+			for _, id := range m.terms[1:] {
+				if _, title := titleIDs[id]; !title {
+					name = append(name, id)
+				}
+			}
+			if len(name) == 0 {
+				continue
+			}
+			k := fmt.Sprint(name)
+			if byTitle[t] == nil {
+				byTitle[t] = map[string]*use{}
+			}
+			u := byTitle[t][k]
+			if u == nil {
+				g := genderOf(m)
+				if g == genderNone {
+					g = genderAny
+				}
+				u = &use{p: person{terms: name, gender: g}}
+				byTitle[t][k] = u
+			}
+			u.n++
+			total[t]++
+		}
+	}
+	const least, share = 3, 0.75
+	out := map[int32]person{}
+	for t, us := range byTitle {
+		for _, u := range us {
+			if u.n >= least && float64(u.n) >= share*float64(total[t]) {
+				out[t] = u.p
+			}
+		}
+	}
+	return out
 }
 
 // speakerOf resolves the quoted first person of the paragraph of sentence s
