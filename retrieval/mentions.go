@@ -382,7 +382,7 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 			ix.resolved[id] = append(ix.resolved[id], int32(s))
 		}
 	}
-	const maxBack = 4 // sentences a pronoun may look back
+	const maxBack = 6 // sentences a pronoun may look back
 	var last [3]struct {
 		p    person
 		sent int
