@@ -391,16 +391,23 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 		last[g].sent = -1 << 30
 	}
 	var quotes quoteState
+	// The dialogue so far: who spoke its last line, and who spoke before,
+	// latest last. A line that names no speaker is the reply of the latest
+	// of them who did not speak the line before.
+	talk := dialogue{lastPara: -1}
+	var paraSpeaker *person
 	for s := range n {
 		if s == 0 || ix.sentDoc[s] != ix.sentDoc[s-1] {
 			for g := range last {
 				last[g].sent = -1 << 30
 			}
+			talk = dialogue{lastPara: -1}
 		}
 		sent := c.Sentences[s]
 		para := c.Paragraphs[sent.Para]
 		if sent.N == 1 {
 			quotes.reset(para.Text)
+			paraSpeaker = nil
 		}
 		ms := mentions[s]
 		var first [3]*person // the sentence's first person of each gender
@@ -487,12 +494,91 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 		// names is the speaker.
 		if speaker != nil {
 			ix.speakerOf(s, *speaker, mentions, add)
+			paraSpeaker = speaker
+		}
+		if sent.N == para.SentenceCount {
+			ix.endTurn(s, paraSpeaker, &talk, mentions, add)
 		}
 	}
 	for id := range ix.resolved {
 		slices.Sort(ix.resolved[id])
 		ix.resolved[id] = slices.Compact(ix.resolved[id])
 	}
+}
+
+// dialogue is the state of a conversation in reading order (see
+// [Index.endTurn]).
+type dialogue struct {
+	last     person // who spoke the last line
+	lastPara int    // its paragraph, -1 if none is known
+	speakers []spokeAt // who spoke, latest last, each once
+}
+
+type spokeAt struct {
+	who  person
+	para int
+}
+
+// How far back, in paragraphs, a dialogue remembers its last line and
+// its speakers.
+const (
+	turnGap   = 2
+	spokeBack = 12
+)
+
+// spoke records who spoke paragraph para.
+func (d *dialogue) spoke(p person, para int) {
+	for i, n := range d.speakers {
+		if slices.Equal(n.who.terms, p.terms) {
+			d.speakers = slices.Delete(d.speakers, i, i+1)
+			break
+		}
+	}
+	d.speakers = append(d.speakers, spokeAt{who: p, para: para})
+	if len(d.speakers) > 8 {
+		d.speakers = d.speakers[1:]
+	}
+}
+
+// endTurn ends the paragraph of its last sentence s. When it holds speech
+// and names its speaker, that is the dialogue's last line. When it opens
+// with speech and names none, right after a line whose speaker is known,
+// it is the reply of the latest other person who spoke ("I am not
+// one-and-twenty." after Lady Catherine's question is Elizabeth's), and
+// its quoted first person is resolved to them. Only speakers count: a
+// person the narration names may be the talk's subject, not in it.
+func (ix *Index) endTurn(s int, speaker *person, d *dialogue, mentions [][]rawMention, add func(int, person)) {
+	pi := ix.corpus.Sentences[s].Para
+	text := ix.corpus.Paragraphs[pi].Text
+	if speaker != nil {
+		if strings.ContainsAny(text, "\"“”") {
+			d.last, d.lastPara = *speaker, pi
+			d.spoke(*speaker, pi)
+		}
+		return
+	}
+	if !opensWithQuote(text) || d.lastPara < 0 || pi-d.lastPara > turnGap || len(d.last.terms) == 0 {
+		return
+	}
+	for i := len(d.speakers) - 1; i >= 0; i-- {
+		n := d.speakers[i]
+		if pi-n.para > spokeBack {
+			break
+		}
+		if !slices.Equal(n.who.terms, d.last.terms) {
+			ix.speakerOf(s, n.who, mentions, add)
+			d.last, d.lastPara = n.who, pi
+			d.spoke(n.who, pi)
+			return
+		}
+	}
+}
+
+// opensWithQuote reports whether a paragraph's text opens with a
+// quotation mark.
+func opensWithQuote(text string) bool {
+	text = strings.TrimLeft(text, " \t_*")
+	return strings.HasPrefix(text, "\"") || strings.HasPrefix(text, "“")
 }
 
 // titleOwners finds, for each title the corpus writes before names, the

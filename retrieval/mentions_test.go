@@ -96,6 +96,12 @@ func TestResolveMentions(t *testing.T) {
 		{"The Count smiled", []string{"ravel"}},
 		{"He climbed down", []string{"ravel"}},
 		{"The Professor said", nil}, // three of five Professors are Adams
+		// A line of dialogue that names no speaker is the reply of the
+		// other person who spoke last; a person the narration names is
+		// not taken for a speaker.
+		{`"Then I shall ask`, []string{"ann"}},
+		{`"I have nothing to say`, []string{"hale", "mr"}},
+		{`"I shall go too`, nil},
 	} {
 		s := find(tt.sentence)
 		if got := resolvedTerms(ix, s); !slices.Equal(got, tt.want) {
