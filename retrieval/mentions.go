@@ -509,8 +509,8 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 // dialogue is the state of a conversation in reading order (see
 // [Index.endTurn]).
 type dialogue struct {
-	last     person // who spoke the last line
-	lastPara int    // its paragraph, -1 if none is known
+	last     person    // who spoke the last line
+	lastPara int       // its paragraph, -1 if none is known
 	speakers []spokeAt // who spoke, latest last, each once
 }
 
