@@ -671,22 +671,24 @@ func (ix *Index) narrators(titleIDs map[int32]uint8) map[int]person {
 		if p.Doc != doc {
 			doc, cur, pending = p.Doc, nil, pi
 		}
-		if len(p.Text) < 140 {
-			if m := headerRE.FindStringSubmatch(p.Text); m != nil {
-				name := m[1]
-				if name == "" {
-					name = m[2]
-				}
-				if terms := ix.nameTerms(name, titleIDs); len(terms) > 0 {
-					nar := person{terms: terms, gender: genderAny}
-					cur = &nar
-					if pending >= 0 && strings.Contains(strings.ToLower(m[3]), "continued") {
-						for q := pending; q < pi; q++ {
-							out[q] = nar
-						}
+		// A header stands as a paragraph, or as the name of the chapter
+		// the paragraph opens ("CHAPTER II / JONATHAN HARKER'S JOURNAL").
+		headers := [2]string{1: p.Text}
+		if p.Chapter >= 0 {
+			if ch := c.Docs[p.Doc].Chapters[p.Chapter]; ch.FirstParagraph == pi {
+				headers[0] = ch.Name
+			}
+		}
+		for _, header := range headers {
+			if nar, continued, ok := ix.narratorOf(header, titleIDs); ok {
+				cur = &nar
+				if pending >= 0 && continued {
+					for q := pending; q < pi; q++ {
+						out[q] = nar
 					}
-					pending = -1
 				}
+				pending = -1
+				break
 			}
 		}
 		if cur != nil {
@@ -694,6 +696,27 @@ func (ix *Index) narrators(titleIDs map[int32]uint8) map[int]person {
 		}
 	}
 	return out
+}
+
+// narratorOf reads a section header ([headerRE]): the narrator it names,
+// and whether it marks the section continued.
+func (ix *Index) narratorOf(header string, titleIDs map[int32]uint8) (nar person, continued, ok bool) {
+	if header == "" || len(header) >= 140 {
+		return person{}, false, false
+	}
+	m := headerRE.FindStringSubmatch(header)
+	if m == nil {
+		return person{}, false, false
+	}
+	name := m[1]
+	if name == "" {
+		name = m[2]
+	}
+	terms := ix.nameTerms(name, titleIDs)
+	if len(terms) == 0 {
+		return person{}, false, false
+	}
+	return person{terms: terms, gender: genderAny}, strings.Contains(strings.ToLower(m[3]), "continued"), true
 }
 
 // nameTerms returns the index terms of a narrator's name, titles dropped

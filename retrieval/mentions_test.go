@@ -102,6 +102,9 @@ func TestResolveMentions(t *testing.T) {
 		{`"Then I shall ask`, []string{"ann"}},
 		{`"I have nothing to say`, []string{"hale", "mr"}},
 		{`"I shall go too`, nil},
+		// A header that a chapter's heading holds as its name names the
+		// narrator too, by the words of the name the text uses.
+		{"I walked on the cliffs", []string{"luci"}},
 	} {
 		s := find(tt.sentence)
 		if got := resolvedTerms(ix, s); !slices.Equal(got, tt.want) {
