@@ -7,9 +7,10 @@
 // clocks differ agree on expiry and spacing. A lease is one row, taken or
 // renewed by one INSERT … ON CONFLICT DO UPDATE whose WHERE admits only
 // its holder or an expired row, so of concurrent acquirers exactly one
-// wins. [Coordinator.Pass] holds its gate's row (SELECT … FOR UPDATE)
-// while it waits, and [Coordinator.Once] an advisory lock on its key while
-// the work runs.
+// wins. [Coordinator.Pass] moves its gate's time in one UPDATE that only
+// matches once the interval is over, and waits between tries holding
+// nothing; [Coordinator.Once] holds an advisory lock on its key while the
+// work runs.
 package postgres
 
 import (
@@ -105,39 +106,50 @@ func (c *Coordinator) Held(ctx context.Context, prefix string) (map[string]strin
 	return out, nil
 }
 
-// Pass implements [cluster.Gate.Pass]. It holds the gate's row for as long
-// as it waits, so callers in every process queue.
+// Pass implements [cluster.Gate.Pass]. A caller passes by moving the
+// gate's time to now in one UPDATE that only matches when interval has
+// passed since it was last moved, so of callers in every process one
+// passes at a time, interval apart by the server's clock. The others
+// read how long is left and sleep holding no connection and no lock (a
+// queue of shards waiting to identify must not take the pool their
+// leases renew on), then try again.
 func (c *Coordinator) Pass(ctx context.Context, bucket string, interval time.Duration) error {
-	err := pgx.BeginFunc(ctx, c.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx,
-			`INSERT INTO gates (bucket, last_at) VALUES ($1, to_timestamp(0)) ON CONFLICT (bucket) DO NOTHING`, bucket); err != nil {
-			return err
+	if _, err := c.pool.Exec(ctx,
+		`INSERT INTO gates (bucket, last_at) VALUES ($1, to_timestamp(0)) ON CONFLICT (bucket) DO NOTHING`, bucket); err != nil {
+		return c.passErr(ctx, bucket, err)
+	}
+	ms := interval.Milliseconds()
+	for {
+		tag, err := c.pool.Exec(ctx, `
+			UPDATE gates SET last_at = clock_timestamp()
+			WHERE bucket = $1 AND last_at <= clock_timestamp() - $2::bigint * interval '1 millisecond'`, bucket, ms)
+		if err != nil {
+			return c.passErr(ctx, bucket, err)
+		}
+		if tag.RowsAffected() == 1 {
+			return nil
 		}
 		var waitMS float64
-		if err := tx.QueryRow(ctx, `
-			SELECT greatest(0, extract(epoch FROM last_at - clock_timestamp()) * 1000 + $2)
-			FROM gates WHERE bucket = $1 FOR UPDATE`, bucket, interval.Milliseconds()).Scan(&waitMS); err != nil {
-			return err
+		if err := c.pool.QueryRow(ctx, `
+			SELECT greatest(1, extract(epoch FROM last_at - clock_timestamp()) * 1000 + $2)
+			FROM gates WHERE bucket = $1`, bucket, ms).Scan(&waitMS); err != nil {
+			return c.passErr(ctx, bucket, err)
 		}
-		if waitMS > 0 {
-			t := time.NewTimer(time.Duration(waitMS * float64(time.Millisecond)))
-			defer t.Stop()
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		_, err := tx.Exec(ctx, `UPDATE gates SET last_at = clock_timestamp() WHERE bucket = $1`, bucket)
-		return err
-	})
-	if err != nil {
-		if ctx.Err() != nil {
+		t := time.NewTimer(time.Duration(waitMS * float64(time.Millisecond)))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
 			return ctx.Err()
 		}
-		return fmt.Errorf("pass gate %s: %w", bucket, err)
 	}
-	return nil
+}
+
+func (c *Coordinator) passErr(ctx context.Context, bucket string, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return fmt.Errorf("pass gate %s: %w", bucket, err)
 }
 
 // Once implements [cluster.Once.Once]. It holds an advisory lock on key
