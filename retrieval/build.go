@@ -252,7 +252,7 @@ func (b *builder) buildRange(ix *Index, lo, hi int) {
 			if t.ing {
 				f |= flagIng
 			}
-			if t.capital && k > 0 {
+			if t.capital && k > 0 && !opensClause(s.Text, int(t.start)) {
 				f |= flagName
 			}
 			flat = append(flat, t.id)
@@ -266,4 +266,32 @@ func (b *builder) buildRange(ix *Index, lo, hi int) {
 			flatFlags = make([]uint8, 0, 1<<14)
 		}
 	}
+}
+
+// opensClause reports whether the word at byte offset start of text opens
+// a quotation or a clause inside its sentence (after a quotation mark, a
+// bracket, a colon or a dash), where a capital says as little as at the
+// sentence's start: "No" in `he said, "No, never."` is no name.
+func opensClause(text string, start int) bool {
+	i := start
+	for i > 0 && (text[i-1] == ' ' || text[i-1] == '_' || text[i-1] == '\n') {
+		i--
+	}
+	if i == 0 {
+		return true
+	}
+	switch text[i-1] {
+	case '"', '\'':
+		// An opening mark stands after a space or at the start; a closing
+		// one after the quoted words (`"Go," Elizabeth said`).
+		return i == 1 || text[i-2] == ' ' || text[i-2] == '\n' || text[i-2] == '('
+	case '(', ':', '-', '[':
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	switch r {
+	case '“', '‘', '—', '–':
+		return true
+	}
+	return false // ” and ’ close a quotation
 }

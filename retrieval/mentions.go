@@ -115,7 +115,7 @@ func (b *builder) mentionsOf(text string, toks []buildToken, dst []rawMention) [
 		if !t.capital || t.id < 0 {
 			continue
 		}
-		m := rawMention{start: t.start, kind: mentionName, initial: k == 0}
+		m := rawMention{start: t.start, kind: mentionName, initial: k == 0 || opensClause(text, int(t.start))}
 		joins := func(j int) bool {
 			n := toks[j]
 			return n.capital && n.id >= 0 && (n.spaced || n.dotted && toks[j-1].short)

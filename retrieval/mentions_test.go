@@ -120,6 +120,10 @@ func TestResolveMentions(t *testing.T) {
 	if g, ok := ix.persons[ix.vocab["whitbi"]]; ok {
 		t.Errorf("Whitby is taken for a person (gender %d)", g)
 	}
+	// A capital that opens a quotation inside a sentence makes no name.
+	if g, ok := ix.persons[ix.vocab["no"]]; ok {
+		t.Errorf("\"No\" is taken for a person (gender %d)", g)
+	}
 }
 
 func TestQuoteState(t *testing.T) {
@@ -298,5 +302,26 @@ func TestFittingSpans(t *testing.T) {
 	}
 	if !streetName("Charlottenstrasse") || !streetName("Baker Street") || streetName("Prague") {
 		t.Error("streetName")
+	}
+}
+
+func TestOpensClause(t *testing.T) {
+	for _, tt := range []struct {
+		text, word string
+		want       bool
+	}{
+		{`No, never.`, "No", true},
+		{`He said, "No, never."`, "No", true},
+		{`He said, “Yet it moves.”`, "Yet", true},
+		{`One thing: Yes.`, "Yes", true},
+		{`It was--Then he left.`, "Then", true},
+		{`She met Elizabeth there.`, "Elizabeth", false},
+		{`"Go," Elizabeth said.`, "Elizabeth", false},
+		{`“Go,” Elizabeth said.`, "Elizabeth", false},
+		{`the Bennets' Lizzy`, "Lizzy", false},
+	} {
+		if got := opensClause(tt.text, strings.Index(tt.text, tt.word)); got != tt.want {
+			t.Errorf("opensClause(%q, %q) = %v, want %v", tt.text, tt.word, got, tt.want)
+		}
 	}
 }
