@@ -284,6 +284,11 @@ func (ix *Index) fitting(text string, toks []Token, cands []Span, q *Question) [
 			if capitalized(span) && placePreposition(text[:c.Start]) == 2 && !ix.namesPerson(span) {
 				continue
 			}
+			// "his summons to Odessa": a name the book never gives a
+			// person, that WordNet knows only as a place's, is no one.
+			if capitalized(span) && !ix.namesPerson(span) && placeByKind(ix.stem, span) {
+				continue
+			}
 			// "your honoured father", "a husband of my own": in a book
 			// a person has a name; a word for a relation names no one.
 			if relationWords[strings.ToLower(span)] || addressWords[strings.ToLower(span)] {
@@ -1127,4 +1132,16 @@ func (ix *Index) partOfName(text string, toks []Token, k int) bool {
 	between := strings.TrimSpace(text[p.End:toks[k].Start])
 	return capitalized(text[p.Start:]) && (between == "" || between == ".") &&
 		(personTitles[p.Word] != genderNone || ix.personTerm(p.Term))
+}
+
+// placeByKind reports whether the last word of a span is a noun whose
+// WordNet senses ([nounKinds], its two most frequent) are a location's
+// and no person's: "Odessa", "Persia".
+func placeByKind(st *stemmer, span string) bool {
+	toks := analyze(span, nil, st)
+	if len(toks) == 0 || toks[len(toks)-1].Stop {
+		return false
+	}
+	kinds := strings.Fields(nounKinds()[toks[len(toks)-1].Term])
+	return slices.Contains(kinds, "locat") && !slices.Contains(kinds, "person")
 }
