@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -395,7 +394,8 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 	// latest last. A line that names no speaker is the reply of the latest
 	// of them who did not speak the line before.
 	talk := dialogue{lastPara: -1}
-	var paraSpeaker *person
+	var paraSpeaker person // who speaks the paragraph,
+	spoken := false        // if known
 	for s := range n {
 		if s == 0 || ix.sentDoc[s] != ix.sentDoc[s-1] {
 			for g := range last {
@@ -407,7 +407,7 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 		para := c.Paragraphs[sent.Para]
 		if sent.N == 1 {
 			quotes.reset(para.Text)
-			paraSpeaker = nil
+			paraSpeaker, spoken = person{}, false
 		}
 		ms := mentions[s]
 		var first [3]*person // the sentence's first person of each gender
@@ -494,10 +494,10 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 		// names is the speaker.
 		if speaker != nil {
 			ix.speakerOf(s, *speaker, mentions, add)
-			paraSpeaker = speaker
+			paraSpeaker, spoken = *speaker, true
 		}
 		if sent.N == para.SentenceCount {
-			ix.endTurn(s, paraSpeaker, &talk, mentions, add)
+			ix.endTurn(s, paraSpeaker, spoken, &talk, mentions, add)
 		}
 	}
 	for id := range ix.resolved {
@@ -547,13 +547,13 @@ func (d *dialogue) spoke(p person, para int) {
 // one-and-twenty." after Lady Catherine's question is Elizabeth's), and
 // its quoted first person is resolved to them. Only speakers count: a
 // person the narration names may be the talk's subject, not in it.
-func (ix *Index) endTurn(s int, speaker *person, d *dialogue, mentions [][]rawMention, add func(int, person)) {
+func (ix *Index) endTurn(s int, speaker person, spoken bool, d *dialogue, mentions [][]rawMention, add func(int, person)) {
 	pi := ix.corpus.Sentences[s].Para
 	text := ix.corpus.Paragraphs[pi].Text
-	if speaker != nil {
+	if spoken {
 		if strings.ContainsAny(text, "\"“”") {
-			d.last, d.lastPara = *speaker, pi
-			d.spoke(*speaker, pi)
+			d.last, d.lastPara = speaker, pi
+			d.spoke(speaker, pi)
 		}
 		return
 	}
@@ -590,7 +590,7 @@ func (ix *Index) titleOwners(mentions [][]rawMention, titleIDs map[int32]uint8, 
 		p person
 		n int
 	}
-	byTitle := map[int32]map[string]*use{}
+	byTitle := map[int32]map[int32]*use{} // title → the name's last term → its uses
 	total := map[int32]int{}
 	for s := range mentions {
 		for i := range mentions[s] {
@@ -602,21 +602,21 @@ func (ix *Index) titleOwners(mentions [][]rawMention, titleIDs map[int32]uint8, 
 			if _, ok := titleIDs[t]; !ok {
 				continue
 			}
-			var name []int32
-			for _, id := range m.terms[1:] {
-				if _, title := titleIDs[id]; !title {
-					name = append(name, id)
-				}
-			}
-			if len(name) == 0 {
+			k := m.terms[len(m.terms)-1]
+			if _, title := titleIDs[k]; title {
 				continue
 			}
-			k := fmt.Sprint(name)
 			if byTitle[t] == nil {
-				byTitle[t] = map[string]*use{}
+				byTitle[t] = map[int32]*use{}
 			}
 			u := byTitle[t][k]
 			if u == nil {
+				var name []int32
+				for _, id := range m.terms[1:] {
+					if _, title := titleIDs[id]; !title {
+						name = append(name, id)
+					}
+				}
 				g := genderOf(m)
 				if g == genderNone {
 					g = genderAny
@@ -664,12 +664,13 @@ func (ix *Index) speakerOf(s int, speaker person, mentions [][]rawMention, add f
 func (ix *Index) narrators(titleIDs map[int32]uint8) map[int]person {
 	c := ix.corpus
 	out := map[int]person{}
-	var cur *person
+	var cur person // the section's narrator, when narrated
+	narrated := false
 	pending := -1 // first paragraph of an unheaded stretch of the document
 	doc := -1
 	for pi, p := range c.Paragraphs {
 		if p.Doc != doc {
-			doc, cur, pending = p.Doc, nil, pi
+			doc, narrated, pending = p.Doc, false, pi
 		}
 		// A header stands as a paragraph, or as the name of the chapter
 		// the paragraph opens ("CHAPTER II / JONATHAN HARKER'S JOURNAL").
@@ -681,7 +682,7 @@ func (ix *Index) narrators(titleIDs map[int32]uint8) map[int]person {
 		}
 		for _, header := range headers {
 			if nar, continued, ok := ix.narratorOf(header, titleIDs); ok {
-				cur = &nar
+				cur, narrated = nar, true
 				if pending >= 0 && continued {
 					for q := pending; q < pi; q++ {
 						out[q] = nar
@@ -691,8 +692,8 @@ func (ix *Index) narrators(titleIDs map[int32]uint8) map[int]person {
 				break
 			}
 		}
-		if cur != nil {
-			out[pi] = *cur
+		if narrated {
+			out[pi] = cur
 		}
 	}
 	return out
