@@ -396,6 +396,11 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 	talk := dialogue{lastPara: -1}
 	var paraSpeaker person // who speaks the paragraph,
 	spoken := false        // if known
+	// The first person a paragraph of narration names, its subject, is
+	// in the dialogue too ("Lady Catherine seemed quite astonished…");
+	// one it names later may be what the talk is about.
+	var subject person
+	hasSubject := false
 	for s := range n {
 		if s == 0 || ix.sentDoc[s] != ix.sentDoc[s-1] {
 			for g := range last {
@@ -408,6 +413,10 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 		if sent.N == 1 {
 			quotes.reset(para.Text)
 			paraSpeaker, spoken = person{}, false
+			subject, hasSubject = person{}, false
+			if sent.Para > 0 && c.Paragraphs[sent.Para-1].Chapter != para.Chapter {
+				talk = dialogue{lastPara: -1} // a new chapter, a new scene
+			}
 		}
 		ms := mentions[s]
 		var first [3]*person // the sentence's first person of each gender
@@ -434,6 +443,9 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 					continue
 				}
 				persons[np] = who
+				if !in && !hasSubject {
+					subject, hasSubject = who, true
+				}
 				p := &persons[np]
 				np++
 				if first[g] == nil {
@@ -497,6 +509,9 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 			paraSpeaker, spoken = *speaker, true
 		}
 		if sent.N == para.SentenceCount {
+			if !spoken && hasSubject && !strings.ContainsAny(para.Text, "\"“”") {
+				talk.spoke(subject, sent.Para)
+			}
 			ix.endTurn(s, paraSpeaker, spoken, &talk, mentions, add)
 		}
 	}

@@ -102,6 +102,11 @@ func TestResolveMentions(t *testing.T) {
 		{`"Then I shall ask`, []string{"ann"}},
 		{`"I have nothing to say`, []string{"hale", "mr"}},
 		{`"I shall go too`, nil},
+		// The subject of the narration is in the dialogue; a person it
+		// names after the subject is what the talk is about; a chapter
+		// starts a new one.
+		{`"I will stand here`, []string{"grey", "ladi"}},
+		{`"I do not know`, nil},
 		// A header that a chapter's heading holds as its name names the
 		// narrator too, by the words of the name the text uses.
 		{"I walked on the cliffs", []string{"luci"}},
