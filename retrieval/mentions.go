@@ -359,6 +359,7 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 		}
 	}
 	owners := ix.titleOwners(mentions, titleIDs, isName, genderOf)
+	fam := ix.learnFamilies(mentions, titleIDs, isName)
 	// owner is the person a mention made of a title alone stands for ("the
 	// Count", "the Professor"), if the corpus gives that title to one.
 	owner := func(m *rawMention) (person, bool) {
@@ -423,6 +424,11 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 		var speaker *person
 		var persons [8]person
 		np := 0
+		var prev struct {
+			who person
+			at  int32
+			ok  bool
+		}
 		for i := range ms {
 			m := &ms[i]
 			in := quotes.inside(sent.Start + int(m.start))
@@ -439,6 +445,7 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 				} else {
 					who = person{terms: m.terms, gender: g}
 				}
+				prev.who, prev.at, prev.ok = who, m.start, true
 				if g == genderNone || g == genderAny || np == len(persons) {
 					continue
 				}
@@ -465,7 +472,9 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 				} else if s-last[g].sent <= maxBack {
 					p = &last[g].p
 				}
+				prev.ok = p != nil
 				if p != nil {
+					prev.who, prev.at = *p, m.start
 					add(s, *p)
 					if m.speech && !in {
 						speaker = p
@@ -477,11 +486,15 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 				// learnt: sharing paragraphs with names says "his mother"
 				// is Grete, his sister, in Metamorphosis.
 				p, owned := owner(m)
+				if !owned && prev.ok && m.start-prev.at <= 24 {
+					p, owned = fam.relative(prev.who, m.terms[0], m.title)
+				}
 				if owned {
 					add(s, p)
 				} else {
 					p = person{gender: m.title}
 				}
+				prev.ok = false
 				if g := p.gender; (g == genderMale || g == genderFemale) && np < len(persons) {
 					persons[np] = p
 					if first[g] == nil {
@@ -594,6 +607,133 @@ func (ix *Index) endTurn(s int, speaker person, spoken bool, d *dialogue, mentio
 func opensWithQuote(text string) bool {
 	text = strings.TrimLeft(text, " \t_*")
 	return strings.HasPrefix(text, "\"") || strings.HasPrefix(text, "“")
+}
+
+// families tell who a person's father, mother, husband or wife is from
+// family names: the father of Gregor, whom the book calls Gregor Samsa,
+// is Mr. Samsa when the book has a Mr. Samsa.
+type families struct {
+	titleIDs map[int32]uint8
+	surname  map[int32]int32      // a first name → its family name
+	titled   map[[2]int32]bool    // title, family name: "Mrs. Samsa" is used
+	roles    map[int32]int32      // father → mr, mother → mrs, husband → mr, wife → mrs
+	spouse   map[int32]bool       // husband, wife
+	names    map[[2]int32][]int32 // the terms of each relative found, made once
+	parents  map[int32]bool       // the titles whose bearer's parent is not "Mr./Mrs. Name": mr, mrs
+}
+
+// learnFamilies reads the names of the corpus for [families].
+func (ix *Index) learnFamilies(mentions [][]rawMention, titleIDs map[int32]uint8, isName func(*rawMention) bool) *families {
+	id := func(w string) int32 {
+		if v, ok := ix.vocab[ix.stem.stem(w)]; ok {
+			return v
+		}
+		return -1
+	}
+	f := &families{titleIDs: titleIDs, surname: map[int32]int32{}, titled: map[[2]int32]bool{},
+		roles: map[int32]int32{}, spouse: map[int32]bool{}, parents: map[int32]bool{}, names: map[[2]int32][]int32{}}
+	mr, mrs := id("mr"), id("mrs")
+	for role, title := range map[string]int32{"father": mr, "mother": mrs, "husband": mr, "wife": mrs} {
+		if r := id(role); r >= 0 && title >= 0 {
+			f.roles[r] = title
+		}
+	}
+	f.spouse[id("husband")], f.spouse[id("wife")] = true, true
+	f.parents[mr], f.parents[mrs] = true, true
+	counts := map[int32]map[int32]int{}
+	for s := range mentions {
+		for i := range mentions[s] {
+			m := &mentions[s][i]
+			if !isName(m) {
+				continue
+			}
+			title, first, last, n := f.ends(m.terms)
+			if title >= 0 && n > 0 {
+				f.titled[[2]int32{title, last}] = true
+			}
+			if n >= 2 {
+				if counts[first] == nil {
+					counts[first] = map[int32]int{}
+				}
+				counts[first][last]++
+			}
+		}
+	}
+	for first, lasts := range counts {
+		total, best, bestN := 0, int32(-1), 0
+		for l, n := range lasts {
+			total += n
+			if n > bestN || n == bestN && l < best {
+				best, bestN = l, n
+			}
+		}
+		if 3*bestN >= 2*total {
+			f.surname[first] = best
+		}
+	}
+	return f
+}
+
+// ends reads a name's terms: its title (-1 if none), the first and last
+// of its other terms, and how many those are.
+func (f *families) ends(terms []int32) (title, first, last int32, n int) {
+	title, first, last = -1, -1, -1
+	for _, t := range terms {
+		if _, ok := f.titleIDs[t]; ok {
+			if title < 0 && n == 0 {
+				title = t
+			}
+			continue
+		}
+		if n == 0 {
+			first = t
+		}
+		last = t
+		n++
+	}
+	return title, first, last, n
+}
+
+// relative returns the person that role (a term) of of names: for a
+// parent, Mr. or Mrs. and the family name of a first name, or of a Miss;
+// for a spouse, of a Mr. or a Mrs. It reports false when the book has no
+// such person or the role is of another kind.
+func (f *families) relative(of person, role int32, gender uint8) (person, bool) {
+	title, ok := f.roles[role]
+	if !ok {
+		return person{}, false
+	}
+	t, _, name, n := f.ends(of.terms)
+	if n == 0 {
+		return person{}, false
+	}
+	switch {
+	case f.spouse[role]:
+		if t < 0 {
+			return person{}, false // "Lydia's husband" is not a Mr. Bennet
+		}
+	case f.parents[t]:
+		return person{}, false // "Mr. Bennet's mother" is not Mrs. Bennet
+	case n == 1 && t < 0:
+		sur, ok := f.surname[name]
+		if !ok {
+			return person{}, false
+		}
+		name = sur
+	}
+	if !f.titled[[2]int32{title, name}] {
+		return person{}, false
+	}
+	key := [2]int32{title, name}
+	if slices.Equal(key[:], of.terms) {
+		return person{}, false
+	}
+	terms, ok := f.names[key]
+	if !ok {
+		terms = []int32{title, name}
+		f.names[key] = terms
+	}
+	return person{terms: terms, gender: gender}, true
 }
 
 // titleOwners finds, for each title the corpus writes before names, the

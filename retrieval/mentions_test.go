@@ -107,6 +107,11 @@ func TestResolveMentions(t *testing.T) {
 		// starts a new one.
 		{`"I will stand here`, []string{"grey", "ladi"}},
 		{`"I do not know`, nil},
+		// A parent is Mr. or Mrs. and the family name of the child's
+		// first name, when the book has them; Mr. Reed's mother is no Mrs.
+		// Reed.
+		{"Tom sat up", []string{"mr", "reed"}},
+		{"Mr. Reed's mother", nil},
 		// A header that a chapter's heading holds as its name names the
 		// narrator too, by the words of the name the text uses.
 		{"I walked on the cliffs", []string{"luci"}},
@@ -329,6 +334,47 @@ func TestOpensClause(t *testing.T) {
 	} {
 		if got := opensClause(tt.text, strings.Index(tt.text, tt.word)); got != tt.want {
 			t.Errorf("opensClause(%q, %q) = %v, want %v", tt.text, tt.word, got, tt.want)
+		}
+	}
+}
+
+func TestFamilyRelative(t *testing.T) {
+	const (
+		mr, mrs, miss                 = 1, 2, 3
+		father, mother, husband, wife = 10, 11, 12, 13
+		sister                        = 14
+		tom, lydia, anne              = 20, 21, 22
+		reed, bennet                  = 30, 31
+	)
+	f := &families{
+		titleIDs: map[int32]uint8{mr: genderMale, mrs: genderFemale, miss: genderFemale},
+		surname:  map[int32]int32{tom: reed, lydia: bennet},
+		titled:   map[[2]int32]bool{{mr, reed}: true, {mrs, reed}: true, {mr, bennet}: true, {mrs, bennet}: true},
+		roles:    map[int32]int32{father: mr, mother: mrs, husband: mr, wife: mrs},
+		spouse:   map[int32]bool{husband: true, wife: true},
+		parents:  map[int32]bool{mr: true, mrs: true},
+		names:    map[[2]int32][]int32{},
+	}
+	for _, tt := range []struct {
+		name string
+		of   []int32
+		role int32
+		want []int32 // nil: no one
+	}{
+		{"Tom's father", []int32{tom}, father, []int32{mr, reed}},
+		{"Tom's mother", []int32{tom}, mother, []int32{mrs, reed}},
+		{"Miss Bennet's father", []int32{miss, bennet}, father, []int32{mr, bennet}},
+		{"Mrs. Bennet's husband", []int32{mrs, bennet}, husband, []int32{mr, bennet}},
+		{"Mr. Bennet's wife", []int32{mr, bennet}, wife, []int32{mrs, bennet}},
+		{"Lydia's husband is not Mr. Bennet", []int32{lydia}, husband, nil},
+		{"Mr. Bennet's mother is not Mrs. Bennet", []int32{mr, bennet}, mother, nil},
+		{"Mrs. Reed's husband, the book has him", []int32{mrs, reed}, husband, []int32{mr, reed}},
+		{"Anne has no family name", []int32{anne}, father, nil},
+		{"a sister is no Mr. or Mrs.", []int32{tom}, sister, nil},
+	} {
+		p, ok := f.relative(person{terms: tt.of}, tt.role, genderAny)
+		if ok != (tt.want != nil) || ok && !slices.Equal(p.terms, tt.want) {
+			t.Errorf("%s: relative = %v, %v; want %v", tt.name, p.terms, ok, tt.want)
 		}
 	}
 }
