@@ -795,8 +795,10 @@ func (ix *Index) titleOwners(mentions [][]rawMention, titleIDs map[int32]uint8, 
 	return out
 }
 
-// speakerOf resolves the quoted first person of the paragraph of sentence s
-// to its speaker.
+// speakerOf resolves the quoted words of the paragraph of sentence s to
+// its speaker: every sentence that opens inside quotation marks (the
+// speaker says it, though it may not name them), and each other sentence
+// whose first person is quoted.
 func (ix *Index) speakerOf(s int, speaker person, mentions [][]rawMention, add func(int, person)) {
 	c := ix.corpus
 	para := c.Paragraphs[c.Sentences[s].Para]
@@ -804,6 +806,10 @@ func (ix *Index) speakerOf(s int, speaker person, mentions [][]rawMention, add f
 	q.reset(para.Text)
 	for t := para.FirstSentence; t < para.FirstSentence+para.SentenceCount; t++ {
 		st := c.Sentences[t]
+		if q.inside(st.Start) || q.inside(st.Start+1) {
+			add(t, speaker)
+			continue
+		}
 		for _, m := range mentions[t] {
 			if m.kind == mentionFirst && q.inside(st.Start+int(m.start)) {
 				add(t, speaker)

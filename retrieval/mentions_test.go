@@ -110,6 +110,8 @@ func TestResolveMentions(t *testing.T) {
 		// A parent is Mr. or Mrs. and the family name of the child's
 		// first name, when the book has them; Mr. Reed's mother is no Mrs.
 		// Reed.
+		// A speaker says each quoted sentence of their line.
+		{`"The sun is coming out`, []string{"black", "mr"}},
 		{"Tom sat up", []string{"mr", "reed"}},
 		{"Mr. Reed's mother", nil},
 		// A header that a chapter's heading holds as its name names the
