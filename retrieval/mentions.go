@@ -17,9 +17,13 @@ import (
 // (Mr, Mrs, Miss, Sir, Lady…) and from the pronouns that follow a name in
 // the corpus itself; a third-person pronoun stands for the first-mentioned
 // person of its gender in the nearest sentence before it that mentions one;
-// "I" outside quotation marks is the narrator of a journal, diary or
-// letter section ("JONATHAN HARKER'S JOURNAL"); "I" inside them is the
-// speaker the paragraph names ("…," said Elizabeth).
+// a title alone for the one person the corpus gives it to ("the Count"); a
+// parent or spouse for the Mr. or Mrs. of the family name ("his father" of
+// Gregor Samsa); "I" outside quotation marks is the narrator of a journal,
+// diary or letter section ("JONATHAN HARKER'S JOURNAL", as a paragraph or a
+// chapter's name); the quoted words of a paragraph are its speaker's, the
+// one it names ("…," said Elizabeth) or, for a line that names none, the
+// other person of the dialogue (see [Index.endTurn]).
 
 // Genders of a person mention.
 const (
@@ -482,9 +486,12 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 				}
 			case mentionRole:
 				// Someone named by a role ("his sister"): a pronoun after
-				// it means them, not a name before it. Who they are is not
-				// learnt: sharing paragraphs with names says "his mother"
-				// is Grete, his sister, in Metamorphosis.
+				// it means them, not a name before it. Who they are is
+				// learnt only from a title ("the Count", [Index.titleOwners])
+				// or a family name ("his father" of Gregor Samsa is Mr.
+				// Samsa, [families]), not from the names a role shares
+				// paragraphs with: those say "his mother" is Grete, his
+				// sister, in Metamorphosis.
 				p, owned := owner(m)
 				if !owned && prev.ok && m.start-prev.at <= 24 {
 					p, owned = fam.relative(prev.who, m.terms[0], m.title)
