@@ -112,6 +112,9 @@ func TestResolveMentions(t *testing.T) {
 		// Reed.
 		// A speaker says each quoted sentence of their line.
 		{`"The sun is coming out`, []string{"black", "mr"}},
+		// Narration that goes on to speech without naming a speaker: the
+		// subject speaks.
+		{"The roses are out", []string{"grey", "ladi"}},
 		{"Tom sat up", []string{"mr", "reed"}},
 		{"Mr. Reed's mother", nil},
 		// A header that a chapter's heading holds as its name names the

@@ -34,7 +34,7 @@ import (
 // bumped).
 // Ranking that reads the index at query time (search.go, the Params) is
 // not saved, and needs no new version.
-const AnalysisVersion = 28
+const AnalysisVersion = 29
 
 // FormatVersion is the layout of a saved index's file: header, framing of
 // the sections and trailer. What the sections hold is [AnalysisVersion]'s.
