@@ -529,15 +529,17 @@ func (ix *Index) resolveMentions(mentions [][]rawMention, titleIDs map[int32]uin
 			paraSpeaker, spoken = *speaker, true
 		}
 		if sent.N == para.SentenceCount {
-			if !spoken && hasSubject && !strings.ContainsAny(para.Text, "\"“”") {
-				talk.spoke(subject, sent.Para)
-			}
-			// A paragraph of narration that goes on to speech without
-			// naming a speaker ("Elizabeth could not help saying, \"It is
-			// very much to his credit…\"") is its subject's.
-			if !spoken && hasSubject && strings.ContainsAny(para.Text, "\"“”") && !opensWithQuote(para.Text) {
-				ix.speakerOf(s, subject, mentions, add)
-				paraSpeaker, spoken = subject, true
+			if !spoken && hasSubject {
+				switch {
+				case !strings.ContainsAny(para.Text, "\"“”"):
+					talk.spoke(subject, sent.Para)
+				case !opensWithQuote(para.Text):
+					// Narration that goes on to speech without naming a
+					// speaker ("Elizabeth could not help saying, \"It is
+					// very much to his credit…\"") is its subject's.
+					ix.speakerOf(s, subject, mentions, add)
+					paraSpeaker, spoken = subject, true
+				}
 			}
 			ix.endTurn(s, paraSpeaker, spoken, &talk, mentions, add)
 		}
