@@ -52,7 +52,7 @@ func TestTrainClosest(t *testing.T) {
 		byBook[dir] = append(byBook[dir], closestExamples(t, ix, file)...)
 	}
 	var all []closestExample
-	base, learnt := [3]int{}, [3]int{}
+	base, learnt, cur := [3]int{}, [3]int{}, [3]int{}
 	for _, b := range books {
 		var train []closestExample
 		for _, o := range books {
@@ -66,10 +66,14 @@ func TestTrainClosest(t *testing.T) {
 			base[i] += bb[i]
 			learnt[i] += lb[i]
 		}
-		t.Logf("%s left out: evidence first, in the first 3, in the first 10: %v → %v", filepath.Base(b), bb, lb)
+		cb := closestHitsAt(byBook[b], closestWeights[:])
+		for i := range cur {
+			cur[i] += cb[i]
+		}
+		t.Logf("%s left out: evidence first, in the first 3, in the first 10: %v → %v (current %v)", filepath.Base(b), bb, lb, cb)
 		all = append(all, byBook[b]...)
 	}
-	t.Logf("all books, each left out: %v → %v of %d questions", base, learnt, len(all))
+	t.Logf("all books, each left out: %v → %v of %d questions (current %v)", base, learnt, len(all), cur)
 	w := trainClosest(all)
 	parts := make([]string, len(w))
 	for i, x := range w {
@@ -117,9 +121,14 @@ func closestExamples(t *testing.T, ix *Index, file string) []closestExample {
 		if len(hits) == 0 {
 			continue
 		}
-		maxBM25 := 0.0
+		// The best score and BM25 of the hits: an age question's hits
+		// come with the sentences that state an age first, whatever their
+		// score ([Index.agesFirst]), where [Index.closest] weighs them
+		// before that.
+		maxBM25, top := 0.0, hits[0].Score
 		for _, h := range hits {
 			maxBM25 = max(maxBM25, h.BM25)
+			top = max(top, h.Score)
 		}
 		var ex closestExample
 		for i, h := range hits {
@@ -129,7 +138,7 @@ func closestExamples(t *testing.T, ix *Index, file string) []closestExample {
 				e = norm(e)
 				holds = holds || strings.Contains(text, e) || len(text) > 20 && strings.Contains(e, text)
 			}
-			ex.x = append(ex.x, ix.closestFeatures(h, i, hits[0].Score, maxBM25))
+			ex.x = append(ex.x, ix.closestFeatures(h, i, top, maxBM25))
 			ex.ev = append(ex.ev, holds)
 		}
 		out = append(out, ex)
@@ -171,6 +180,7 @@ func trainClosest(exs []closestExample) []float64 {
 	if len(pairs) == 0 {
 		return w
 	}
+
 	for range steps {
 		g := make([]float64, len(w))
 		for _, d := range pairs {
