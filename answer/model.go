@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode"
 
 	"storybot/cite"
 	"storybot/retrieval"
@@ -96,7 +97,8 @@ const relatedPassages = 3
 // takes in the paragraphs around it until it holds [passageWords] words,
 // so the model sees who speaks to whom. In a book the first
 // [widePassages] take in at least [wideWords] words more of the text on
-// each side. Passages never overlap: a hit already inside one is skipped, and a window stops
+// each side, and the later ones keep at most [tailWords] words of their
+// hit's paragraph. Passages never overlap: a hit already inside one is skipped, and a window stops
 // at a sentence another passage holds. Paragraphs are joined by a blank
 // line; each paragraph's part is exact corpus text. A passage's citation
 // is the part in the hit's own paragraph.
@@ -145,6 +147,9 @@ func (e *Engine) passages(ctx context.Context, q string, history []string, near 
 			continue
 		}
 		first, last := e.window(sent, covered)
+		if e.ix.Book() && len(out) >= widePassages {
+			first, last = e.narrow(sent, first, last)
+		}
 		s := c.Sentences[sent]
 		p := c.Paragraphs[s.Para]
 		own := p.Text[c.Sentences[max(first, p.FirstSentence)].Start:c.Sentences[min(last, p.FirstSentence+p.SentenceCount-1)].End]
@@ -155,7 +160,7 @@ func (e *Engine) passages(ctx context.Context, q string, history []string, near 
 			covered[i] = true
 		}
 		text := e.spanText(first, last)
-		total += len(strings.Fields(text))
+		total += wordCount(text)
 		cit := e.located(Citation{ID: c.SentenceID(sent), Text: own}, s.Para)
 		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: c.Docs[p.Doc].Title, Paragraph: p.N, Text: text, Cite: cit, sentence: sent + 1})
 	}
@@ -302,7 +307,7 @@ func (e *Engine) window(s int, covered map[int]bool) (first, last int) {
 	count := func(a, b int) int {
 		n := 0
 		for i := a; i <= b; i++ {
-			n += len(strings.Fields(c.Sentences[i].Text))
+			n += wordCount(c.Sentences[i].Text)
 		}
 		return n
 	}
@@ -356,6 +361,46 @@ func (e *Engine) spanText(first, last int) string {
 	return b.String()
 }
 
+// tailWords is the most words a book's passage after the first
+// [widePassages] keeps of its hit's paragraph (see [Engine.narrow]).
+// Chosen on the dev books (model-view 68 → 70 of 126 at 45–60 words), our
+// fifteen sets held out (346 → 349–352 of 480); README, "Wider first
+// passages".
+const tailWords = 50
+
+// narrow drops the longer neighbour of sentence s from the passage
+// [first, last] while the passage holds more than [tailWords] words,
+// keeping s. A passage grown across paragraphs, as a dialogue line's is,
+// keeps its neighbours: they say who speaks.
+func (e *Engine) narrow(s, first, last int) (int, int) {
+	c := e.corpus
+	if c.Sentences[first].Para != c.Sentences[last].Para {
+		return first, last
+	}
+	words := func(i int) int { return wordCount(c.Sentences[i].Text) }
+	n := 0
+	for i := first; i <= last; i++ {
+		n += words(i)
+	}
+	for n > tailWords && (first < s || last > s) {
+		before, after := 0, 0
+		if first < s {
+			before = words(first)
+		}
+		if last > s {
+			after = words(last)
+		}
+		if before >= after {
+			n -= before
+			first++
+		} else {
+			n -= after
+			last--
+		}
+	}
+	return first, last
+}
+
 // widePassages is how many of the first passages take in more of the text
 // around them, wideWords words or more on each side (see [Engine.widen]):
 // the answer to a reader's question is often a sentence or two from where
@@ -380,7 +425,7 @@ func (e *Engine) widen(first, last int, covered map[int]bool, words int) (int, i
 			break
 		}
 		first = p
-		n += len(strings.Fields(c.Sentences[p].Text))
+		n += wordCount(c.Sentences[p].Text)
 	}
 	for n := 0; n < words && last+1 < len(c.Sentences); {
 		nx := last + 1
@@ -388,7 +433,21 @@ func (e *Engine) widen(first, last int, covered map[int]bool, words int) (int, i
 			break
 		}
 		last = nx
-		n += len(strings.Fields(c.Sentences[nx].Text))
+		n += wordCount(c.Sentences[nx].Text)
 	}
 	return first, last
+}
+
+// wordCount is len(strings.Fields(s)) without the slice: the runs of
+// non-space characters of s.
+func wordCount(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
 }

@@ -13,12 +13,11 @@ import (
 	"storybot/retrieval"
 )
 
-// TestWidePassages checks that a book's first five passages take in the
-// sentence before and after them from the paragraphs around, and the rest
-// do not; that each paragraph's part of a passage is exact text; and that
-// a passage's citation stays its hit's own sentences.
-func TestWidePassages(t *testing.T) {
-	ar, err := txtar.ParseFile("testdata/wide.txtar")
+// smallBook reads a txtar fixture of testdata as a book, and returns its
+// engine and its text.
+func smallBook(t *testing.T, name string) (*answer.Engine, string) {
+	t.Helper()
+	ar, err := txtar.ParseFile("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,35 +32,70 @@ func TestWidePassages(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := retrieval.DefaultParams
-	p.BookWords = 300 // the book is about 650 words: read it as a book
+	p.BookWords = 300 // the fixtures are of 450–650 words: read them as books
 	ix := retrieval.NewIndexParams(c, p)
 	if !ix.Book() {
-		t.Fatal("the fixture does not read as a book")
+		t.Fatalf("%s does not read as a book", name)
 	}
-	eng := answer.New(ix, answer.Options{})
-	ps, err := eng.Passages(context.Background(), answer.Question{Text: "Who lit the lantern at the gate of the town?"}, 6)
+	return answer.New(ix, answer.Options{}), text
+}
+
+// lanternPassages are the passages of a fixture's question about its
+// lantern sentences, each paragraph's part checked to be the book's text
+// and each citation its lantern sentence's paragraph part.
+func lanternPassages(t *testing.T, name string, n int) []answer.Passage {
+	t.Helper()
+	eng, text := smallBook(t, name)
+	ps, err := eng.Passages(context.Background(), answer.Question{Text: "Who lit the lantern at the gate?"}, n)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ps) != 6 {
-		t.Fatalf("%d passages, want 6", len(ps))
+	if len(ps) != n {
+		t.Fatalf("%d passages, want %d", len(ps), n)
 	}
 	for i, p := range ps {
-		parts := strings.Split(p.Text, "\n\n")
-		want := 3
-		if i >= 5 {
-			want = 1
-		}
-		if len(parts) != want {
-			t.Errorf("passage %d has %d paragraphs, want %d:\n%s", i+1, len(parts), want, p.Text)
-		}
-		for _, part := range parts {
+		for _, part := range strings.Split(p.Text, "\n\n") {
 			if !strings.Contains(text, part) {
 				t.Errorf("passage %d: %q is not the book's text", i+1, part)
 			}
 		}
-		if !strings.HasPrefix(p.Cite.Text, "At the ") || !strings.Contains(p.Cite.Text, "lantern") || strings.Contains(p.Cite.Text, "valley") {
-			t.Errorf("passage %d cites %q, want its lantern sentence alone", i+1, p.Cite.Text)
+		if !strings.Contains(p.Cite.Text, "At the ") || !strings.Contains(p.Cite.Text, "lantern") {
+			t.Errorf("passage %d cites %q, not its lantern sentence", i+1, p.Cite.Text)
+		}
+	}
+	return ps
+}
+
+// TestWidePassages checks that a book's first five passages take in the
+// sentence before and after them from the paragraphs around, and the rest
+// do not, and that a citation stays its hit's own sentences.
+func TestWidePassages(t *testing.T) {
+	for i, p := range lanternPassages(t, "wide.txtar", 6) {
+		want := 3
+		if i >= 5 {
+			want = 1
+		}
+		if got := len(strings.Split(p.Text, "\n\n")); got != want {
+			t.Errorf("passage %d has %d paragraphs, want %d:\n%s", i+1, got, want, p.Text)
+		}
+		if strings.Contains(p.Cite.Text, "valley") {
+			t.Errorf("passage %d cites %q, more than its lantern sentence", i+1, p.Cite.Text)
+		}
+	}
+}
+
+// TestTailPassages checks that a book's passages after the first five
+// keep at most 50 words of their hit's paragraph, dropping the longer
+// neighbour first, and that the first five do not.
+func TestTailPassages(t *testing.T) {
+	const last = "The harvest that autumn"
+	for i, p := range lanternPassages(t, "tail.txtar", 7) {
+		words := len(strings.Fields(p.Text))
+		switch {
+		case i < 5 && words <= 50:
+			t.Errorf("passage %d holds %d words, want the widened paragraph:\n%s", i+1, words, p.Text)
+		case i >= 5 && (!strings.HasPrefix(p.Text, "At the ") || !strings.Contains(p.Text, last) || words > 50):
+			t.Errorf("passage %d = %q, want its lantern sentence and the one after it, 50 words at most", i+1, p.Text)
 		}
 	}
 }
