@@ -35,7 +35,8 @@ type Options struct {
 	// MaxQuestion caps a question's length in characters; 0 means
 	// [DefaultMaxQuestion].
 	MaxQuestion int
-	// Passages is the most passages a model is given; 0 means 30.
+	// Passages is the most passages a model is given; 0 means 64, so that
+	// PassageWords, not the count, is what bounds them.
 	Passages int
 	// PassageWords is how many words of passages a model is given; the
 	// last passage may cross it. 0 means 2000; a negative value sets no
@@ -88,7 +89,7 @@ func New(ix *retrieval.Index, opts Options) *Engine {
 		opts.MaxQuestion = DefaultMaxQuestion
 	}
 	if opts.Passages <= 0 {
-		opts.Passages = 30
+		opts.Passages = 64
 	}
 	if opts.PassageWords == 0 {
 		opts.PassageWords = 2000

@@ -55,7 +55,7 @@ type CoreConfig struct {
 	LLMTimeout       time.Duration `envconfig:"LLM_TIMEOUT" default:"30s"`
 	LLMMaxTokens     int           `envconfig:"LLM_MAX_TOKENS" default:"512"`
 	LLMTemperature   float32       `envconfig:"LLM_TEMPERATURE" default:"0"`
-	LLMPassages      int           `envconfig:"LLM_PASSAGES" default:"30"`
+	LLMPassages      int           `envconfig:"LLM_PASSAGES" default:"64"`
 	LLMPassageWords  int           `envconfig:"LLM_PASSAGE_WORDS" default:"2000"`
 	LLMRetries       int           `envconfig:"LLM_RETRIES" default:"2"`
 	LLMContextTokens int           `envconfig:"LLM_CONTEXT_TOKENS" default:"8192"`
