@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"unicode"
 
 	"storybot/cite"
+	"storybot/corpus"
 	"storybot/retrieval"
 )
 
@@ -98,8 +98,8 @@ const relatedPassages = 3
 // so the model sees who speaks to whom. In a book the first
 // [widePassages] take in at least [wideWords] words more of the text on
 // each side, and the later ones keep at most [tailWords] words of their
-// hit's paragraph. Passages never overlap: a hit already inside one is skipped, and a window stops
-// at a sentence another passage holds. Paragraphs are joined by a blank
+// hit's paragraph. Passages never overlap: a hit already inside one is
+// skipped, and a window stops at a sentence another passage holds. Paragraphs are joined by a blank
 // line; each paragraph's part is exact corpus text. A passage's citation
 // is the part in the hit's own paragraph.
 func (e *Engine) passages(ctx context.Context, q string, history []string, near []int, n, words int) []Passage {
@@ -136,6 +136,7 @@ func (e *Engine) passages(ctx context.Context, q string, history []string, near 
 		sents = e.withMeaning(ctx, q, history, sents, limit)
 	}
 	c := e.corpus
+	book := e.ix.Book()
 	var out []Passage
 	covered := map[int]bool{}
 	total := 0
@@ -147,20 +148,20 @@ func (e *Engine) passages(ctx context.Context, q string, history []string, near 
 			continue
 		}
 		first, last := e.window(sent, covered)
-		if e.ix.Book() && len(out) >= widePassages {
+		if book && len(out) >= widePassages {
 			first, last = e.narrow(sent, first, last)
 		}
 		s := c.Sentences[sent]
 		p := c.Paragraphs[s.Para]
 		own := p.Text[c.Sentences[max(first, p.FirstSentence)].Start:c.Sentences[min(last, p.FirstSentence+p.SentenceCount-1)].End]
-		if e.ix.Book() && len(out) < widePassages {
+		if book && len(out) < widePassages {
 			first, last = e.widen(first, last, covered, wideWords)
 		}
 		for i := first; i <= last; i++ {
 			covered[i] = true
 		}
 		text := e.spanText(first, last)
-		total += wordCount(text)
+		total += corpus.CountFields(text)
 		cit := e.located(Citation{ID: c.SentenceID(sent), Text: own}, s.Para)
 		out = append(out, Passage{N: len(out) + 1, Ref: cit.Ref, Document: c.Docs[p.Doc].Title, Paragraph: p.N, Text: text, Cite: cit, sentence: sent + 1})
 	}
@@ -304,14 +305,7 @@ func (e *Engine) window(s int, covered map[int]bool) (first, last int) {
 	if s+1 < p.FirstSentence+p.SentenceCount && !covered[s+1] {
 		last++
 	}
-	count := func(a, b int) int {
-		n := 0
-		for i := a; i <= b; i++ {
-			n += wordCount(c.Sentences[i].Text)
-		}
-		return n
-	}
-	w := count(first, last)
+	w := e.spanWords(first, last)
 	doc := p.Doc
 	for w < passageWords {
 		grew := false
@@ -319,7 +313,7 @@ func (e *Engine) window(s int, covered map[int]bool) (first, last int) {
 		if first == c.Paragraphs[c.Sentences[first].Para].FirstSentence && first > 0 {
 			prev := c.Paragraphs[c.Sentences[first-1].Para]
 			if prev.Doc == doc && !covered[prev.FirstSentence] && !covered[first-1] {
-				w += count(prev.FirstSentence, first-1)
+				w += e.spanWords(prev.FirstSentence, first-1)
 				first = prev.FirstSentence
 				grew = true
 			}
@@ -332,7 +326,7 @@ func (e *Engine) window(s int, covered map[int]bool) (first, last int) {
 			next := c.Paragraphs[c.Sentences[last+1].Para]
 			end := next.FirstSentence + next.SentenceCount - 1
 			if next.Doc == doc && !covered[last+1] && !covered[end] {
-				w += count(last+1, end)
+				w += e.spanWords(last+1, end)
 				last = end
 				grew = true
 			}
@@ -342,6 +336,15 @@ func (e *Engine) window(s int, covered map[int]bool) (first, last int) {
 		}
 	}
 	return first, last
+}
+
+// spanWords is how many words sentences [first, last] hold.
+func (e *Engine) spanWords(first, last int) int {
+	n := 0
+	for i := first; i <= last; i++ {
+		n += corpus.CountFields(e.corpus.Sentences[i].Text)
+	}
+	return n
 }
 
 // spanText is the text of sentences [first, last], exact within each
@@ -377,18 +380,14 @@ func (e *Engine) narrow(s, first, last int) (int, int) {
 	if c.Sentences[first].Para != c.Sentences[last].Para {
 		return first, last
 	}
-	words := func(i int) int { return wordCount(c.Sentences[i].Text) }
-	n := 0
-	for i := first; i <= last; i++ {
-		n += words(i)
-	}
+	n := e.spanWords(first, last)
 	for n > tailWords && (first < s || last > s) {
 		before, after := 0, 0
 		if first < s {
-			before = words(first)
+			before = e.spanWords(first, first)
 		}
 		if last > s {
-			after = words(last)
+			after = e.spanWords(last, last)
 		}
 		if before >= after {
 			n -= before
@@ -406,8 +405,9 @@ func (e *Engine) narrow(s, first, last int) (int, int) {
 // the answer to a reader's question is often a sentence or two from where
 // its words are ("It was already the end of March" after the sentences
 // about Gregor's death), and the first passages are the likeliest to be
-// near it. Chosen on our fifteen book sets (model-view 330 → 346 of 480),
-// the dev books held out (66 → 68 of 126); README, "Wider first passages".
+// near it. Chosen on the dev books (model-view 66 → 68 of 126), our
+// fifteen book sets held out (330 → 346 of 480); README, "Wider first
+// passages".
 const (
 	widePassages = 5
 	wideWords    = 10
@@ -425,7 +425,7 @@ func (e *Engine) widen(first, last int, covered map[int]bool, words int) (int, i
 			break
 		}
 		first = p
-		n += wordCount(c.Sentences[p].Text)
+		n += e.spanWords(p, p)
 	}
 	for n := 0; n < words && last+1 < len(c.Sentences); {
 		nx := last + 1
@@ -433,21 +433,7 @@ func (e *Engine) widen(first, last int, covered map[int]bool, words int) (int, i
 			break
 		}
 		last = nx
-		n += wordCount(c.Sentences[nx].Text)
+		n += e.spanWords(nx, nx)
 	}
 	return first, last
-}
-
-// wordCount is len(strings.Fields(s)) without the slice: the runs of
-// non-space characters of s.
-func wordCount(s string) int {
-	n, in := 0, false
-	for _, r := range s {
-		space := unicode.IsSpace(r)
-		if !space && !in {
-			n++
-		}
-		in = !space
-	}
-	return n
 }

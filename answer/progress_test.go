@@ -23,14 +23,25 @@ import (
 // bookEngine is the engine over testdata/book.txtar, read as a book.
 func bookEngine(t *testing.T, opts answer.Options) *answer.Engine {
 	t.Helper()
-	ar, err := txtar.ParseFile("testdata/book.txtar")
+	eng, _ := fixtureBook(t, "book.txtar", opts)
+	return eng
+}
+
+// fixtureBook is the engine over the .txt files of a txtar fixture of
+// testdata, read as a book (the fixtures are of a few hundred words), and
+// their text.
+func fixtureBook(t *testing.T, name string, opts answer.Options) (*answer.Engine, string) {
+	t.Helper()
+	ar, err := txtar.ParseFile("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fsys := fstest.MapFS{}
+	var text strings.Builder
 	for _, f := range ar.Files {
 		if strings.HasSuffix(f.Name, ".txt") {
 			fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+			text.Write(f.Data)
 		}
 	}
 	c, err := corpus.Load(fsys)
@@ -39,7 +50,7 @@ func bookEngine(t *testing.T, opts answer.Options) *answer.Engine {
 	}
 	p := retrieval.DefaultParams
 	p.BookWords = 300
-	return answer.New(retrieval.NewIndexParams(c, p), opts)
+	return answer.New(retrieval.NewIndexParams(c, p), opts), text.String()
 }
 
 // laterWords are words that stand only in chapter 3 of the book.

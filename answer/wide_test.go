@@ -4,48 +4,19 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"testing/fstest"
-
-	"golang.org/x/tools/txtar"
 
 	"storybot/answer"
-	"storybot/corpus"
-	"storybot/retrieval"
 )
-
-// smallBook reads a txtar fixture of testdata as a book, and returns its
-// engine and its text.
-func smallBook(t *testing.T, name string) (*answer.Engine, string) {
-	t.Helper()
-	ar, err := txtar.ParseFile("testdata/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys := fstest.MapFS{}
-	text := ""
-	for _, f := range ar.Files {
-		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
-		text += string(f.Data)
-	}
-	c, err := corpus.Load(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := retrieval.DefaultParams
-	p.BookWords = 300 // the fixtures are of 450–650 words: read them as books
-	ix := retrieval.NewIndexParams(c, p)
-	if !ix.Book() {
-		t.Fatalf("%s does not read as a book", name)
-	}
-	return answer.New(ix, answer.Options{}), text
-}
 
 // lanternPassages are the passages of a fixture's question about its
 // lantern sentences, each paragraph's part checked to be the book's text
 // and each citation its lantern sentence's paragraph part.
 func lanternPassages(t *testing.T, name string, n int) []answer.Passage {
 	t.Helper()
-	eng, text := smallBook(t, name)
+	eng, text := fixtureBook(t, name, answer.Options{})
+	if !eng.Index().Book() {
+		t.Fatalf("%s does not read as a book", name)
+	}
 	ps, err := eng.Passages(context.Background(), answer.Question{Text: "Who lit the lantern at the gate?"}, n)
 	if err != nil {
 		t.Fatal(err)

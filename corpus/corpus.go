@@ -530,13 +530,13 @@ func (c *Corpus) SentenceID(sent int) string {
 func (c *Corpus) Words() int {
 	n := 0
 	for _, p := range c.Paragraphs {
-		n += countFields(p.Text)
+		n += CountFields(p.Text)
 	}
 	return n
 }
 
-// countFields is len(strings.Fields(s)), without making the fields.
-func countFields(s string) int {
+// CountFields is len(strings.Fields(s)), without making the fields.
+func CountFields(s string) int {
 	n := 0
 	inField := false
 	for i := 0; i < len(s); {

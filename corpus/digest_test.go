@@ -105,8 +105,8 @@ func FuzzCountFields(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := countFields(s), len(strings.Fields(s)); got != want {
-			t.Errorf("countFields(%q) = %d, want %d", s, got, want)
+		if got, want := CountFields(s), len(strings.Fields(s)); got != want {
+			t.Errorf("CountFields(%q) = %d, want %d", s, got, want)
 		}
 	})
 }

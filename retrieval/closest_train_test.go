@@ -180,7 +180,6 @@ func trainClosest(exs []closestExample) []float64 {
 	if len(pairs) == 0 {
 		return w
 	}
-
 	for range steps {
 		g := make([]float64, len(w))
 		for _, d := range pairs {
