@@ -97,6 +97,9 @@ type Answer struct {
 	// answer but the rest of the book does; Text says so without saying
 	// what (see [Engine.UpTo]).
 	Beyond bool
+	// cited are the sentences of Citations, in order, for a refusal that
+	// shows them as the closest passages.
+	cited []int
 }
 
 // Passage is a numbered sentence window given to a [Generator].

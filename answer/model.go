@@ -68,16 +68,13 @@ func (e *Engine) modelNotFound(q string, passages []Passage, res retrieval.Resul
 	if e.opts.Rewriter == nil || len(a.Related) == 0 {
 		return a
 	}
-	var related []Citation
+	var sents []int
 	for _, p := range passages {
-		if len(related) == relatedPassages {
-			break
-		}
 		if p.sentence > 0 {
-			related = append(related, e.cite(len(related)+1, p.sentence-1))
+			sents = append(sents, p.sentence-1)
 		}
 	}
-	if len(related) > 0 {
+	if related := e.closest(sents, res.Book); len(related) > 0 {
 		a.Related = related
 	}
 	return a

@@ -32,6 +32,14 @@ func bookEngine(t *testing.T, opts answer.Options) *answer.Engine {
 // their text.
 func fixtureBook(t *testing.T, name string, opts answer.Options) (*answer.Engine, string) {
 	t.Helper()
+	return fixture(t, name, true, opts)
+}
+
+// fixture is the engine over the .txt files of a txtar fixture of
+// testdata, read as a book or with the default parameters (a fixture then
+// reads as an article), and their text.
+func fixture(t *testing.T, name string, book bool, opts answer.Options) (*answer.Engine, string) {
+	t.Helper()
 	ar, err := txtar.ParseFile("testdata/" + name)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +57,9 @@ func fixtureBook(t *testing.T, name string, opts answer.Options) (*answer.Engine
 		t.Fatal(err)
 	}
 	p := retrieval.DefaultParams
-	p.BookWords = 300
+	if book {
+		p.BookWords = 300
+	}
 	return answer.New(retrieval.NewIndexParams(c, p), opts), text.String()
 }
 
