@@ -346,20 +346,24 @@ func (e *Engine) notFound(a Answer, res retrieval.Result, unsure bool) Answer {
 // [Engine.closest]). The answering sentence is often beside the one whose
 // words are the question's: over the answerable questions of the dev books
 // and our fifteen sets, a refusal's first passage holds the evidence for
-// 19 and 84 of them as one sentence, and for 21 and 95 at 60 words (README,
-// "Closest passages in their paragraph").
+// 19 and 84 of them as one sentence, and for 21 and 108 at 60 words
+// (README, "Closest passages in their context").
 const closeWords = 60
 
 // closest cites a refusal's closest passages, the first [relatedPassages]
 // of sents, best first. In an article each is its sentence. In a book each
-// is its sentence with the whole sentences around it in its paragraph, the
-// one before first, until it holds [closeWords] words, so a reader sees
-// the sentence in its context; passages do not overlap (a sentence inside
-// an earlier one is skipped), and none takes in a sentence the reader has
-// not reached.
+// is its sentence with the whole sentences around it, the one before
+// first, until it holds [closeWords] words, so a reader sees the sentence
+// in its context: across paragraphs of the same chapter, as a line of
+// dialogue needs the lines around it. Passages do not overlap (a sentence
+// inside an earlier one is skipped), and none takes in a sentence the
+// reader has not reached. A citation's reference is its sentence's
+// paragraph; its text holds each paragraph's part, exact, separated by a
+// blank line.
 func (e *Engine) closest(sents []int, book bool) []Citation {
 	var out []Citation
 	covered := map[int]bool{}
+	c := e.corpus
 	for _, sent := range sents {
 		if len(out) == relatedPassages {
 			break
@@ -371,14 +375,19 @@ func (e *Engine) closest(sents []int, book bool) []Citation {
 		if covered[sent] {
 			continue
 		}
-		c := e.corpus
-		s := c.Sentences[sent]
-		p := c.Paragraphs[s.Para]
-		end := p.FirstSentence + p.SentenceCount - 1
+		para := c.Sentences[sent].Para
+		doc, chapter := c.Paragraphs[para].Doc, c.Paragraphs[para].Chapter
+		free := func(i int) bool {
+			if i < 0 || i >= len(c.Sentences) || covered[i] || e.hiddenSent(i) {
+				return false
+			}
+			p := c.Paragraphs[c.Sentences[i].Para]
+			return p.Doc == doc && p.Chapter == chapter
+		}
 		first, last := sent, sent
 		for w := e.spanWords(first, last); w < closeWords; {
 			grew := false
-			if first > p.FirstSentence && !covered[first-1] {
+			if free(first - 1) {
 				first--
 				w += e.spanWords(first, first)
 				grew = true
@@ -386,7 +395,7 @@ func (e *Engine) closest(sents []int, book bool) []Citation {
 			if w >= closeWords {
 				break
 			}
-			if last < end && !covered[last+1] && !e.hiddenSent(last+1) {
+			if free(last + 1) {
 				last++
 				w += e.spanWords(last, last)
 				grew = true
@@ -398,8 +407,7 @@ func (e *Engine) closest(sents []int, book bool) []Citation {
 		for i := first; i <= last; i++ {
 			covered[i] = true
 		}
-		text := p.Text[c.Sentences[first].Start:c.Sentences[last].End]
-		out = append(out, e.located(Citation{N: len(out) + 1, ID: c.SentenceID(sent), Text: text}, s.Para))
+		out = append(out, e.located(Citation{N: len(out) + 1, ID: c.SentenceID(sent), Text: e.spanText(first, last)}, para))
 	}
 	return out
 }
