@@ -52,6 +52,11 @@ type Citation struct {
 	Ref string `json:"ref"`
 	// Text is the cited text exactly as it stands in the corpus.
 	Text string `json:"text"`
+	// Focus is the byte offset in Text where the cited sentence starts:
+	// a refusal's closest passage may hold sentences before it (see
+	// [Engine.closest]), and a display that shortens the passage keeps
+	// the sentence in sight.
+	Focus int `json:"-"`
 	// Title and Author name the document; Chapter is the chapter's label
 	// ("ch. 61", "part III", or its name in quotes), empty outside
 	// chapters; Paragraph counts from 1 within the chapter, or within the

@@ -8,46 +8,42 @@ import (
 	"storybot/answer"
 )
 
-// TestClosestPassages checks a refusal's closest passages: in a book each
-// is its sentence with the whole sentences around it, the one before
-// first, until it holds 60 words, across paragraphs but not chapters, and
-// no two share a sentence; in an article each is its sentence alone.
+// TestClosestPassages checks a refusal's closest passages, in a book and
+// in an article alike: each is its sentence with the whole sentences
+// after it in its paragraph, then those before it when the paragraph ends
+// first, until it holds 60 words; its Focus is where its sentence starts;
+// it never leaves its paragraph, and no two share a sentence.
 func TestClosestPassages(t *testing.T) {
-	const dialogue = "\"Is the lamp in the loft burning yet?\" asked the carter."
+	count := func(s string) int { return strings.Count(s, ". ") } // the sentences ended in s
+
 	tests := []struct {
 		question string
 		book     bool
-		// check is called on each closest passage, split into its
-		// paragraphs' parts.
-		check func(i int, parts []string) string
+		// check is called on each closest passage and the text from its
+		// focus on.
+		check func(i int, c answer.Citation, focused string) string
 	}{
-		{"Who lit the lantern at the gate?", true, func(i int, parts []string) string {
-			// Its lantern sentence (8 words), then 10 before, after,
-			// before, after, before: three sentences before it, 62
-			// words, in its paragraph.
-			sents := strings.SplitAfter(parts[0], ". ")
-			if len(parts) != 1 || len(sents) != 6 || !strings.Contains(sents[3], "gate the lantern was lit") {
-				return "want a lantern sentence with three sentences before it and two after, in its paragraph"
+		{"Who lit the lantern at the gate?", true, func(i int, c answer.Citation, focused string) string {
+			if c.Focus != 0 || count(c.Text) != 5 || !strings.Contains(focused, "gate the lantern was lit.") {
+				return "want a lantern sentence and the five after it"
 			}
 			return ""
 		}},
-		{"Why was the lantern lit?", true, func(i int, parts []string) string {
-			if i == 0 && strings.Count(parts[0], "At the mill the lantern") != 2 {
-				return "want the mill's two lantern sentences in one passage"
+		{"Why was the lantern lit?", true, func(i int, c answer.Citation, focused string) string {
+			if i == 0 && (!strings.HasPrefix(focused, "At the mill the lantern was lit. At the mill the lantern burned") || count(c.Text[:c.Focus]) != 4) {
+				return "want the mill's two lantern sentences, the one after and four before"
 			}
 			return ""
 		}},
-		{"What colour was the lamp?", true, func(i int, parts []string) string {
-			// Chapter II is seven lines, 59 words: all of it, none of
-			// chapter I.
-			if i == 0 && (len(parts) != 7 || parts[0] != dialogue) {
-				return "want the seven lines of chapter II, from its first"
+		{"What colour was the lamp?", true, func(i int, c answer.Citation, focused string) string {
+			if i == 0 && c.Text != "\"Is the lamp in the loft burning yet?\" asked the carter." {
+				return "want its line of dialogue alone, its whole paragraph"
 			}
 			return ""
 		}},
-		{"What colour was the lantern?", false, func(i int, parts []string) string {
-			if len(parts) != 1 || len(strings.SplitAfter(parts[0], ". ")) != 1 || !strings.Contains(parts[0], "lantern") {
-				return "want its lantern sentence alone"
+		{"What colour was the lantern?", false, func(i int, c answer.Citation, focused string) string {
+			if !strings.HasPrefix(focused, "At the ") || !strings.Contains(focused, "lantern") {
+				return "want a passage from its lantern sentence"
 			}
 			return ""
 		}},
@@ -66,24 +62,24 @@ func TestClosestPassages(t *testing.T) {
 		}
 		seen := map[string]int{}
 		for i, c := range a.Related {
-			parts := strings.Split(c.Text, "\n\n")
-			for _, part := range parts {
-				if !strings.Contains(text, part) {
-					t.Errorf("%q: passage %d's %q is not the book's text", tt.question, i+1, part)
-				}
-				for _, s := range strings.SplitAfter(part, ". ") {
-					key := c.Ref + " " + strings.TrimSpace(s) // the filler sentences stand in every paragraph
-					if n, ok := seen[key]; ok {
-						t.Errorf("%q: passages %d and %d both hold %q", tt.question, n, i+1, key)
-					}
-					seen[key] = i + 1
-				}
+			if !strings.Contains(text, c.Text) || strings.Contains(c.Text, "\n") {
+				t.Errorf("%q: passage %d %q is not the text of one paragraph", tt.question, i+1, c.Text)
 			}
-			if words := len(strings.Fields(c.Text)); tt.book && (words < 59 || words > 75) {
-				t.Errorf("%q: passage %d holds %d words, want 59 to 75: %q", tt.question, i+1, words, c.Text)
+			if c.Focus < 0 || c.Focus >= len(c.Text) {
+				t.Fatalf("%q: passage %d's focus %d is outside its text %q", tt.question, i+1, c.Focus, c.Text)
 			}
-			if msg := tt.check(i, parts); msg != "" {
-				t.Errorf("%q (book %v): passage %d = %q: %s", tt.question, tt.book, i+1, c.Text, msg)
+			for _, s := range strings.SplitAfter(c.Text, ". ") {
+				key := c.Ref + " " + strings.TrimSpace(s) // the filler sentences stand in every paragraph
+				if n, ok := seen[key]; ok {
+					t.Errorf("%q: passages %d and %d both hold %q", tt.question, n, i+1, key)
+				}
+				seen[key] = i + 1
+			}
+			if words := len(strings.Fields(c.Text)); !strings.HasPrefix(c.Text, "\"") && (words < 60 || words > 75) {
+				t.Errorf("%q: passage %d holds %d words, want 60 to 75: %q", tt.question, i+1, words, c.Text)
+			}
+			if msg := tt.check(i, c, c.Text[c.Focus:]); msg != "" {
+				t.Errorf("%q (book %v): passage %d = %q (focus %d): %s", tt.question, tt.book, i+1, c.Text, c.Focus, msg)
 			}
 		}
 	}

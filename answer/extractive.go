@@ -78,7 +78,7 @@ func (e *Engine) refusal(a Answer, sig Signals, ok bool, res retrieval.Result) A
 	// [retrieval.Index].closest): the passages of the answer refused come
 	// first, as in an article, book or not.
 	if unsure && res.Long < 0.5 {
-		r.Related = e.closest(a.cited, res.Book)
+		r.Related = e.closest(a.cited, false)
 	}
 	return r
 }
@@ -321,17 +321,17 @@ func (e *Engine) notFound(a Answer, res retrieval.Result, unsure bool) Answer {
 	case plainly:
 		a.Text = "The story doesn't say plainly."
 	}
-	var used []int
+	var cands []int
 	for _, h := range res.Closest {
-		if len(used) == relatedPassages {
+		// More than are shown: a passage may take in the next ones.
+		if len(cands) == 4*relatedPassages {
 			break
 		}
-		if h.Coverage == 0 || e.nearDuplicate(h.Sentence, used) {
-			continue
+		if h.Coverage > 0 {
+			cands = append(cands, h.Sentence)
 		}
-		used = append(used, h.Sentence)
 	}
-	a.Related = e.closest(used, res.Book)
+	a.Related = e.closest(cands, true)
 	if len(a.Related) > 0 {
 		if plainly {
 			a.Text += " These passages come closest."
@@ -342,72 +342,66 @@ func (e *Engine) notFound(a Answer, res retrieval.Result, unsure bool) Answer {
 	return a
 }
 
-// closeWords is the fewest words a book's closest passage holds (see
+// closeWords is the fewest words a closest passage holds (see
 // [Engine.closest]). The answering sentence is often beside the one whose
 // words are the question's: over the answerable questions of the dev books
 // and our fifteen sets, a refusal's first passage holds the evidence for
-// 19 and 84 of them as one sentence, and for 21 and 108 at 60 words
-// (README, "Closest passages in their context").
+// 19 and 84 of them as one sentence, and for 22 and 99 at 60 words
+// (README, "Closest passages in their paragraph").
 const closeWords = 60
 
 // closest cites a refusal's closest passages, the first [relatedPassages]
-// of sents, best first. In an article each is its sentence. In a book each
-// is its sentence with the whole sentences around it, the one before
-// first, until it holds [closeWords] words, so a reader sees the sentence
-// in its context: across paragraphs of the same chapter, as a line of
-// dialogue needs the lines around it. Passages do not overlap (a sentence
-// inside an earlier one is skipped), and none takes in a sentence the
-// reader has not reached. A citation's reference is its sentence's
-// paragraph; its text holds each paragraph's part, exact, separated by a
-// blank line.
-func (e *Engine) closest(sents []int, book bool) []Citation {
+// of sents, best first, leaving out with dedupe a sentence that nearly
+// repeats one before it. Each is its sentence with the whole sentences
+// after it in its paragraph, then those before it when the paragraph ends
+// first, until it holds [closeWords] words: a reader sees the sentence in
+// its context, and a display that shortens a passage still shows the
+// sentence. A citation stays in one paragraph, the one its reference
+// names. Passages do not overlap (a sentence inside an earlier one is
+// skipped), and none takes in a sentence the reader has not reached.
+func (e *Engine) closest(sents []int, dedupe bool) []Citation {
 	var out []Citation
-	covered := map[int]bool{}
+	var spans [][2]int // the sentences of the passages so far
+	var seen []int     // the hits shown, or inside a passage shown
 	c := e.corpus
+	inside := func(i int) bool {
+		for _, sp := range spans {
+			if i >= sp[0] && i <= sp[1] {
+				return true
+			}
+		}
+		return false
+	}
 	for _, sent := range sents {
 		if len(out) == relatedPassages {
 			break
 		}
-		if !book {
-			out = append(out, e.cite(len(out)+1, sent))
+		if dedupe && e.nearDuplicate(sent, seen) {
 			continue
 		}
-		if covered[sent] {
+		seen = append(seen, sent)
+		if inside(sent) {
 			continue
 		}
 		para := c.Sentences[sent].Para
-		doc, chapter := c.Paragraphs[para].Doc, c.Paragraphs[para].Chapter
+		p := c.Paragraphs[para]
+		end := p.FirstSentence + p.SentenceCount - 1
 		free := func(i int) bool {
-			if i < 0 || i >= len(c.Sentences) || covered[i] || e.hiddenSent(i) {
-				return false
-			}
-			p := c.Paragraphs[c.Sentences[i].Para]
-			return p.Doc == doc && p.Chapter == chapter
+			return i >= p.FirstSentence && i <= end && !inside(i) && !e.hiddenSent(i)
 		}
 		first, last := sent, sent
-		for w := e.spanWords(first, last); w < closeWords; {
-			grew := false
-			if free(first - 1) {
-				first--
-				w += e.spanWords(first, first)
-				grew = true
-			}
-			if w >= closeWords {
-				break
-			}
-			if free(last + 1) {
-				last++
-				w += e.spanWords(last, last)
-				grew = true
-			}
-			if !grew {
-				break
-			}
+		w := e.spanWords(first, last)
+		for w < closeWords && free(last+1) {
+			last++
+			w += e.spanWords(last, last)
 		}
-		for i := first; i <= last; i++ {
-			covered[i] = true
+		for w < closeWords && free(first-1) {
+			first--
+			w += e.spanWords(first, first)
 		}
-		out = append(out, e.located(Citation{N: len(out) + 1, ID: c.SentenceID(sent), Text: e.spanText(first, last)}, para))
+		spans = append(spans, [2]int{first, last})
+		out = append(out, e.located(Citation{N: len(out) + 1, ID: c.SentenceID(sent), Text: p.Text[c.Sentences[first].Start:c.Sentences[last].End],
+			Focus: c.Sentences[sent].Start - c.Sentences[first].Start}, para))
 	}
 	return out
 }

@@ -74,7 +74,7 @@ func (e *Engine) modelNotFound(q string, passages []Passage, res retrieval.Resul
 			sents = append(sents, p.sentence-1)
 		}
 	}
-	if related := e.closest(sents, res.Book); len(related) > 0 {
+	if related := e.closest(sents, false); len(related) > 0 {
 		a.Related = related
 	}
 	return a

@@ -109,7 +109,7 @@ func RenderAnswer(ctx context.Context, a answer.Answer, sources *SourceIDs) []Me
 		shown := perPart[n]
 		if !a.Found && n == 0 {
 			for _, c := range a.Related {
-				fields = append(fields, field{name: "Closest: " + c.Ref, text: c.Text})
+				fields = append(fields, field{name: "Closest: " + c.Ref, text: c.Text, focus: c.Focus})
 			}
 			shown = a.Related
 		}
@@ -217,7 +217,10 @@ func answerButtons(ctx context.Context, ids []string, sources *SourceIDs, relate
 	return []discordgo.MessageComponent{discordgo.ActionsRow{Components: row}}
 }
 
-type field struct{ name, text string }
+type field struct {
+	name, text string
+	focus      int // where in text the cited sentence starts
+}
 
 // fitFields turns fields into embed fields quoting their text, shortened so
 // that the whole embed stays within [MaxEmbedsTotal].
@@ -237,7 +240,7 @@ func fitFields(e *discordgo.MessageEmbed, fields []field) []*discordgo.MessageEm
 		if room < 10 {
 			break
 		}
-		out = append(out, &discordgo.MessageEmbedField{Name: name, Value: quote(Truncate(f.text, room))})
+		out = append(out, &discordgo.MessageEmbedField{Name: name, Value: quote(TruncateFrom(f.text, f.focus, room))})
 	}
 	return out
 }

@@ -35,5 +35,17 @@ func Truncate(s string, n int) string {
 	return strings.TrimRight(cut, " \n") + "…"
 }
 
+// TruncateFrom shortens s to at most n characters as [Truncate] does,
+// but so that the text from byte offset focus on stays in sight: when
+// cutting the end alone would leave fewer than a third of the n
+// characters after focus, the text before focus is dropped for a leading
+// "…" (a passage shortened around the sentence it cites).
+func TruncateFrom(s string, focus, n int) string {
+	if focus <= 0 || focus >= len(s) || runes(s) <= n || runes(s[:focus]) <= n-n/3 {
+		return Truncate(s, n)
+	}
+	return "…" + Truncate(strings.TrimLeft(s[focus:], " \n"), n-1)
+}
+
 // runes is the length Discord counts: characters, not bytes.
 func runes(s string) int { return utf8.RuneCountInString(s) }

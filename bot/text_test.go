@@ -34,6 +34,31 @@ func TestTruncate(t *testing.T) {
 	}
 }
 
+func TestTruncateFrom(t *testing.T) {
+	const passage = "Before it came the rain. Then the cited sentence, which matters. After it the sun."
+	cited := strings.Index(passage, "Then")
+	tests := []struct {
+		focus, n int
+		want     string
+	}{
+		{cited, 200, passage},                                       // it fits
+		{0, 30, "Before it came the rain.…"},                        // no focus: the end is cut
+		{cited, 40, "Before it came the rain. Then the…"},           // the focus stays in sight
+		{cited, 30, "…Then the cited sentence,…"},                   // it would not: the start goes
+		{len(passage), 30, "Before it came the rain.…"},             // a focus past the text is none
+		{strings.Index(passage, "After"), 20, "…After it the sun."}, // the last sentence
+	}
+	for _, tt := range tests {
+		got := TruncateFrom(passage, tt.focus, tt.n)
+		if got != tt.want {
+			t.Errorf("TruncateFrom(%d, %d) = %q, want %q", tt.focus, tt.n, got, tt.want)
+		}
+		if runes(got) > tt.n {
+			t.Errorf("TruncateFrom(%d, %d) has %d characters", tt.focus, tt.n, runes(got))
+		}
+	}
+}
+
 func TestNoMentionsJSON(t *testing.T) {
 	b, err := json.Marshal(NoMentions())
 	if err != nil {

@@ -41,6 +41,10 @@ type Citation struct {
 	Ref string `json:"ref"`
 	// Text is the cited text as it stands in the story.
 	Text string `json:"text"`
+	// Focus is the byte offset in Text where the cited sentence starts, 0
+	// when Text is that sentence: a passage shortened for display keeps it
+	// in sight.
+	Focus int `json:"focus,omitempty"`
 }
 
 // Asker is someone who asked a near-duplicate of a question.

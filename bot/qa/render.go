@@ -308,7 +308,7 @@ func renderReceipt(q qa.Question, dupOf *qa.Question, cardErr bool) string {
 func citationList(cs []qa.Citation) string {
 	var b strings.Builder
 	for n, c := range cs {
-		fmt.Fprintf(&b, "[%d] %s — “%s”\n", n+1, oneLine(c.Ref), oneLine(bot.Truncate(c.Text, 200)))
+		fmt.Fprintf(&b, "[%d] %s — “%s”\n", n+1, oneLine(c.Ref), oneLine(bot.TruncateFrom(c.Text, c.Focus, 200)))
 	}
 	return b.String()
 }

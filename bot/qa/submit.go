@@ -115,7 +115,7 @@ func (p *Plugin) submit(ctx context.Context, x *bot.Interaction, sess qa.Session
 		// No draft: the passages that come closest, for the moderators to
 		// answer from.
 		for _, c := range a.Related {
-			nq.DraftCitations = append(nq.DraftCitations, qa.Citation{Ref: c.Ref, Text: c.Text})
+			nq.DraftCitations = append(nq.DraftCitations, qa.Citation{Ref: c.Ref, Text: c.Text, Focus: c.Focus})
 		}
 	}
 	q, dupOf, err := p.st.SubmitQuestion(ctx, nq)
