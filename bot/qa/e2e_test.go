@@ -39,10 +39,11 @@ type env struct {
 	bot    *running
 }
 
-// running is one bot process: its store and its bot.
+// running is one bot process: its store, its Q&A plugin and its bot.
 type running struct {
-	st  *sqlite.Store
-	run *bottest.Running
+	st     *sqlite.Store
+	plugin *botqa.Plugin
+	run    *bottest.Running
 }
 
 func newEnv(t *testing.T) *env {
@@ -80,7 +81,7 @@ func (e *env) start() {
 	}
 	run := bottest.Run(t, e.fake, bot.Options{Logger: e.logger, GuildID: e.fake.GuildID,
 		Plugins: []bot.Plugin{sessions}, Sources: sources, Passages: e.eng}, bottest.Config{})
-	e.bot = &running{st: st, run: run}
+	e.bot = &running{st: st, plugin: sessions, run: run}
 	if err := e.fake.WaitReady(e.ctx(5 * time.Second)); err != nil {
 		t.Fatal(err)
 	}

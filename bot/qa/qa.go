@@ -69,6 +69,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"storybot/answer"
@@ -146,6 +147,9 @@ type Plugin struct {
 	timeout     time.Duration
 	notes       *notices
 	limit       *bot.Limiter // nil: no limit
+	// cards serializes the updates of a question's card and public post
+	// (see [Plugin.refreshCard]), striped by question ID.
+	cards [64]sync.Mutex
 }
 
 var _ bot.Plugin = (*Plugin)(nil)

@@ -248,3 +248,30 @@ func waitFollowup(t *testing.T, e *env, it *fakediscord.Interaction, want string
 		t.Fatalf("no private follow-up with %q to interaction %s: %v", want, it.ID, err)
 	}
 }
+
+// TestStaleCardUpdate checks that a card update rendered from a question
+// read before a decision (a vote's, racing the approval) does not undo the
+// decision on the card: every update renders the question as stored.
+func TestStaleCardUpdate(t *testing.T) {
+	e := newEnv(t)
+	f := e.fake
+	stage, mods := f.ChannelID, f.OtherChannelID
+	e.replyHas(e.qa(f.Moderator, stage, "start", fakediscord.Option{Name: "queue-channel", Type: 7, Value: mods}), "Session #1 started")
+	e.replyHas(e.qa(f.Alice, stage, "ask", fakediscord.StringOption("question", "Where did Macron and Putin meet?")), "sent to the moderators")
+	card := e.card(mods, "1", func(m *fakediscord.Message) bool { return hasButton(m, "qa:approve:1") })
+	stale, err := e.bot.st.QuestionByID(e.ctx(5e9), f.GuildID, 1)
+	if err != nil || stale.Status != qa.StatusPending {
+		t.Fatalf("question 1 = %+v, %v; want it pending", stale.Status, err)
+	}
+	e.replyHas(f.Button(f.Moderator, card, "qa:approve:1"), "is answered in")
+	approved := func(m *fakediscord.Message) bool {
+		return len(m.CustomIDs()) == 0 && strings.Contains(m.Text(), "Approved by mod")
+	}
+	e.card(mods, "1", approved)
+
+	e.bot.plugin.RefreshCard(e.ctx(5e9), e.bot.run.Session, stale, true)
+	if m := f.Message(card.ID); m == nil || !approved(m) {
+		t.Errorf("after an update from the question read before the approval, card 1 = %q with buttons %v, want it approved with none",
+			m.Text(), m.CustomIDs())
+	}
+}

@@ -178,9 +178,24 @@ func (p *Plugin) postCard(ctx context.Context, s *discordgo.Session, sess qa.Ses
 	return nil
 }
 
-// refreshCard re-renders a question's card and public post from q, logging
+// refreshCard re-renders question q's card and public post, logging
 // failures: the store holds the truth and the next change renders it again.
+//
+// Interactions run at once, so an update rendered from a question read
+// before a decision could land after the decision's own and undo it (a
+// vote's card showing the buttons again after the approval). So updates
+// of one question take turns, and each renders the question and session as
+// stored then, q and open only when they cannot be read.
 func (p *Plugin) refreshCard(ctx context.Context, s *discordgo.Session, q qa.Question, open bool) {
+	mu := &p.cards[uint64(q.ID)%uint64(len(p.cards))]
+	mu.Lock()
+	defer mu.Unlock()
+	if cur, err := p.st.QuestionByID(ctx, q.GuildID, q.ID); err == nil {
+		q = cur
+		if sess, err := p.st.SessionByID(ctx, q.GuildID, q.SessionID); err == nil {
+			open = sess.Open()
+		}
+	}
 	if q.CardMessageID != "" {
 		if err := bot.EditMessage(ctx, s, q.CardChannelID, q.CardMessageID, renderCard(q, open)); err != nil {
 			p.log.Warn("qa: update card", "question", q.ID, "channel", q.CardChannelID, "err", err)
