@@ -358,3 +358,38 @@ func TestAsksName(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksGivenName(t *testing.T) {
+	for _, tt := range []struct {
+		q    string
+		want bool
+	}{
+		{"What is Mrs. Samsa's first name?", true},
+		{"What was the Christian name of Mr. Bingley?", true},
+		{"What is the colonel's given name?", true},
+		{"What is the name of Gregor's boss?", false},
+		{"What did he name his first son?", false},
+	} {
+		if got := asksGivenName(analyze(tt.q, nil, nil)); got != tt.want {
+			t.Errorf("asksGivenName(%q) = %v, want %v", tt.q, got, tt.want)
+		}
+	}
+}
+
+func TestGroupNumber(t *testing.T) {
+	for _, tt := range []struct {
+		text, number string
+		want         bool
+	}{
+		{"Philip the evangelist, which was one of the seven; and abode", "seven", true},
+		{"He chose the twelve.", "twelve", true},
+		{"And the same man had four daughters", "four", false},
+		{"the three gentlemen rose", "three", false},
+		{"one of the seven", "seven", true},
+	} {
+		i := strings.LastIndex(tt.text, tt.number)
+		if got := groupNumber(tt.text, Span{Start: i, End: i + len(tt.number)}); got != tt.want {
+			t.Errorf("groupNumber(%q, %q) = %v, want %v", tt.text, tt.number, got, tt.want)
+		}
+	}
+}

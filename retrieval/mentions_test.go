@@ -234,6 +234,13 @@ func TestFittingSpans(t *testing.T) {
 		{"How long did the whale dive?", "The whale dived", "a second"},
 		// "How many more years": years are counted, not "more".
 		{"How many more years did Gregor need?", "Gregor needed another", "six"},
+		// A number written for a group named before ("one of the
+		// seven;") counts nothing "how many" asks for.
+		{"How many daughters did Philip have?", "The next day we came", ""},
+		{"How many daughters did Philip have?", "And the same man had four", "four"},
+		// A first name is one word: no regiment.
+		{"What was Major-General Stoner's first name?", "He married the young widow", ""},
+		{"What was her sister's first name?", "Her sister, whose name", "Julia"},
 		// A name is no word that opens a sentence or a quotation, nor
 		// one written in capitals, that the book writes in lower case.
 		{"What is the name of the cat?", "Now the cat", ""},

@@ -54,6 +54,9 @@ type Question struct {
 	offset bool
 	// whose: the question asks "whose", for an owner.
 	whose bool
+	// givenName: the question asks for a first name ("What was
+	// Major-General Stoner's first name?"), one word.
+	givenName bool
 }
 
 var whoseWord = wordSet("whose")
@@ -73,6 +76,7 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a.own.counted = countedAt(toks)
 	if nameAsked {
 		a.nameOf = namedClass(q.Text, toks)
+		a.givenName = asksGivenName(toks)
 	}
 	a.clock = qw.asksClock()
 	a.amount = qw.pair("how", "much")
@@ -166,6 +170,19 @@ func asksName(q string, toks []Token) bool {
 	}
 	return name && (first == "what" || first == "what's" || first == "which")
 }
+
+// asksGivenName reports a name question that asks for a first name: "first
+// name", "Christian name", "given name".
+func asksGivenName(toks []Token) bool {
+	for i := 1; i < len(toks); i++ {
+		if toks[i].Word == "name" && givenNameWords[toks[i-1].Word] {
+			return true
+		}
+	}
+	return false
+}
+
+var givenNameWords = wordSet("first christian given")
 
 // namedClass is the class of what a name question asks the name of, by
 // the noun that says it: "the name of the old man who…", "the old man's

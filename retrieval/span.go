@@ -20,6 +20,11 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 	switch {
 	case q.Type != TypeNone:
 		cands = ix.answerSpans(sent, q.Type, q.own)
+		if ix.book && q.Type == TypeNumber && !q.amount {
+			// "Philip…, which was one of the seven;": a number that
+			// stands for a group named before counts no "daughters".
+			cands = slices.DeleteFunc(cands, func(c Span) bool { return groupNumber(text, c) })
+		}
 	case q.AsksName && ix.book:
 		// "What is the name of the inn?": in a book, a proper name the
 		// question does not give. (In an article the name asked for is
@@ -32,6 +37,14 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 		}
 		// "Now, Grete…": no word that opens a sentence or a quotation.
 		cands = ix.namelike(text, cands, TypePerson)
+		// A first name is a person's, one word: not "Bengal Artillery"
+		// nor "India" for Major-General Stoner's.
+		if q.givenName {
+			cands = slices.DeleteFunc(cands, func(c Span) bool {
+				span := text[c.Start:c.End]
+				return strings.Contains(span, " ") || ix.namesPlace(span) && !ix.namesPerson(span)
+			})
+		}
 		// "What was the name of the old man…?": not "Ephraim" of "mount
 		// Ephraim", a name the book gives a place; nor a person's for
 		// "the name of the town".
@@ -1144,4 +1157,19 @@ func placeByKind(st *stemmer, span string) bool {
 	}
 	kinds := strings.Fields(nounKinds()[toks[len(toks)-1].Term])
 	return slices.Contains(kinds, "locat") && !slices.Contains(kinds, "person")
+}
+
+// groupNumber reports a number written as a noun for a group ("one of the
+// seven;", "the twelve, and"): "the" before it and no word after it.
+func groupNumber(text string, c Span) bool {
+	before := strings.ToLower(strings.TrimRight(text[:c.Start], " "))
+	if !strings.HasSuffix(before, " the") && before != "the" {
+		return false
+	}
+	after := strings.TrimLeft(text[c.End:], " ")
+	if after == "" {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(after)
+	return unicode.IsPunct(r)
 }

@@ -32,3 +32,6 @@ whole alice16 pg11.txt
 whole dorian17 pg174.txt
 whole mobydick17 pg2701.txt
 whole dracula17 pg345.txt
+kjv acts18 Acts "The Acts of the Apostles"
+lines holmes18 pg1661.txt 6171 8357 holmes.txt
+whole pride18 pg1342.txt
