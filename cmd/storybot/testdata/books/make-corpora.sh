@@ -35,3 +35,6 @@ whole dracula17 pg345.txt
 kjv acts18 Acts "The Acts of the Apostles"
 lines holmes18 pg1661.txt 6171 8357 holmes.txt
 whole pride18 pg1342.txt
+kjv luke19 Luke "The Gospel According to Saint Luke"
+lines holmes19 pg1661.txt 4170 6170 holmes.txt
+whole junglebook19 pg236.txt
