@@ -76,7 +76,9 @@ func (ix *Index) analyzeQuestion(q Query) Question {
 	a.own.counted = countedAt(toks)
 	if nameAsked {
 		a.nameOf = namedClass(q.Text, toks)
-		a.givenName = asksGivenName(toks)
+		if a.givenName = asksGivenName(toks); a.givenName {
+			a.nameOf = nounPerson // a first name is a person's
+		}
 	}
 	a.clock = qw.asksClock()
 	a.amount = qw.pair("how", "much")

@@ -37,13 +37,10 @@ func (ix *Index) AnswerSpan(sent int, q *Question) (Span, bool) {
 		}
 		// "Now, Grete…": no word that opens a sentence or a quotation.
 		cands = ix.namelike(text, cands, TypePerson)
-		// A first name is a person's, one word: not "Bengal Artillery"
-		// nor "India" for Major-General Stoner's.
+		// A first name is one word: not "Bengal Artillery" for
+		// Major-General Stoner's (nor, being a person's, "India"; below).
 		if q.givenName {
-			cands = slices.DeleteFunc(cands, func(c Span) bool {
-				span := text[c.Start:c.End]
-				return strings.Contains(span, " ") || ix.namesPlace(span) && !ix.namesPerson(span)
-			})
+			cands = slices.DeleteFunc(cands, func(c Span) bool { return strings.Contains(text[c.Start:c.End], " ") })
 		}
 		// "What was the name of the old man…?": not "Ephraim" of "mount
 		// Ephraim", a name the book gives a place; nor a person's for
