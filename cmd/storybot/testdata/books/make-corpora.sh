@@ -38,3 +38,5 @@ whole pride18 pg1342.txt
 kjv luke19 Luke "The Gospel According to Saint Luke"
 lines holmes19 pg1661.txt 4170 6170 holmes.txt
 whole junglebook19 pg236.txt
+lines holmes20 pg1661.txt 8358 10350 holmes.txt
+kjv john20 John "The Gospel According to Saint John"
