@@ -89,7 +89,8 @@ type Hit struct {
 	// Holds reports that the sentence may hold an answer of the expected
 	// type, by the build-time holds (tags.go); always true for an untyped
 	// question. Holds and the fields after it are filled in for the first
-	// eight hits only.
+	// eight hits only, and in a text that reads as a book in part or whole
+	// for the first [closestHits], which its closest-passage order weighs.
 	Holds bool
 	// Names is the IDF-weighted share of the names the question gives
 	// (words it writes capitalized) that the sentence says; NamesNear also
@@ -694,16 +695,24 @@ func (ix *Index) Search(q Query) Result {
 		}
 	}
 	sort.Slice(hits, func(i, j int) bool { return ix.better(hits[i], hits[j]) })
+	// The closest-passage order of a book weighs the evidence of its
+	// first closestHits hits.
+	ev, n := ix.prepareEvidence(&res.Question), evidenceHits
+	if ix.long > 0 {
+		n = max(n, closestHits)
+	}
+	for i := range hits[:min(len(hits), n)] {
+		ix.evidence(&hits[i], &ev)
+	}
 	closest := ix.closest(hits)
 	if res.Type == TypeAge && ix.book {
 		hits, closest = ix.agesFirst(hits, closest, &res, limit, q.Before)
+		for i := range hits[:min(len(hits), evidenceHits)] {
+			ix.evidence(&hits[i], &ev)
+		}
 	}
 	if len(hits) > limit {
 		hits, closest = hits[:limit], closest[:limit]
-	}
-	ev := ix.prepareEvidence(&res.Question)
-	for i := range hits[:min(len(hits), evidenceHits)] {
-		ix.evidence(&hits[i], &ev)
 	}
 	res.Hits, res.Closest = hits, closest
 	return res
