@@ -58,9 +58,10 @@ var (
 // breaks ties), weighed by their IDF. When the question names persons,
 // one of them must be among those words. At most agesFirstN such
 // sentences lead, best first, in hits and closest alike; the rest keep
-// their order. With before (see [Query].Before), no sentence from it on
-// is read.
-func (ix *Index) agesFirst(hits, closest []Hit, res *Result, limit, before int) ([]Hit, []Hit) {
+// their order, and the leading hits' evidence is filled in by ev, as the
+// first hits' is. With before (see [Query].Before), no sentence from it
+// on is read.
+func (ix *Index) agesFirst(hits, closest []Hit, res *Result, ev *evidenceQuery, limit, before int) ([]Hit, []Hit) {
 	type cand struct {
 		sent  int
 		score float64
@@ -132,6 +133,7 @@ func (ix *Index) agesFirst(hits, closest []Hit, res *Result, limit, before int) 
 			} else {
 				ix.fillCoverage(&h, res)
 			}
+			ix.evidence(&h, ev)
 			out = append(out, h)
 		}
 		for _, h := range list {

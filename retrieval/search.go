@@ -706,10 +706,7 @@ func (ix *Index) Search(q Query) Result {
 	}
 	closest := ix.closest(hits)
 	if res.Type == TypeAge && ix.book {
-		hits, closest = ix.agesFirst(hits, closest, &res, limit, q.Before)
-		for i := range hits[:min(len(hits), evidenceHits)] {
-			ix.evidence(&hits[i], &ev)
-		}
+		hits, closest = ix.agesFirst(hits, closest, &res, &ev, limit, q.Before)
 	}
 	if len(hits) > limit {
 		hits, closest = hits[:limit], closest[:limit]
